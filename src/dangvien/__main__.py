@@ -1,0 +1,3 @@
+from dangvien.cli.main import main
+
+raise SystemExit(main())

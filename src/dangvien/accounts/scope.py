@@ -1,0 +1,126 @@
+"""Who may see and change what. Every selector and service asks here; nothing else
+decides scope. Out of scope is answered as "not found" (404), never "forbidden"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from dangvien.accounts.models import Role, User
+from dangvien.orgs.models import Organization
+
+
+@dataclass(frozen=True)
+class Grant:
+    org_id: int
+    path: str
+    write: bool
+    subtree: bool  # a cell secretary's grant covers the cell only
+
+
+class Scope:
+    def __init__(self, user: User | None, *, system: bool = False) -> None:
+        self.user = user
+        self.system = system
+
+    @cached_property
+    def is_admin(self) -> bool:
+        if self.system:
+            return True
+        user = self.user
+        if user is None or not user.is_authenticated or not user.is_active:
+            return False
+        return bool(user.is_superuser) or user.assignments.filter(role=Role.ADMIN).exists()
+
+    @cached_property
+    def grants(self) -> list[Grant]:
+        user = self.user
+        if user is None or not user.is_authenticated or not user.is_active:
+            return []
+        grants = []
+        rows = user.assignments.exclude(role=Role.ADMIN).select_related("organization")
+        for a in rows:
+            org = a.organization
+            if org is None:
+                continue
+            grants.append(
+                Grant(
+                    org_id=org.pk,
+                    path=org.path,
+                    write=a.role in (Role.STAFF, Role.SECRETARY),
+                    subtree=a.role != Role.SECRETARY,
+                )
+            )
+        return grants
+
+    def _org_q(self, prefix: str, *, write: bool) -> Q:
+        if self.is_admin:
+            return Q()
+        q = Q(pk__in=[])
+        for g in self.grants:
+            if write and not g.write:
+                continue
+            if g.subtree:
+                q |= Q(**{f"{prefix}path__startswith": g.path})
+            else:
+                q |= Q(**{f"{prefix}pk": g.org_id})
+        return q
+
+    def orgs(self, *, write: bool = False) -> QuerySet[Organization]:
+        return Organization.objects.filter(self._org_q("", write=write))
+
+    def org_filter(self, field: str, *, write: bool = False) -> Q:
+        """A Q for a model pointing to Organization through `field` (e.g. "cell")."""
+        return self._org_q(f"{field}__", write=write)
+
+    def can_read(self, org: Organization) -> bool:
+        return self.is_admin or any(
+            org.path.startswith(g.path) if g.subtree else org.pk == g.org_id for g in self.grants
+        )
+
+    def can_write(self, org: Organization) -> bool:
+        return self.is_admin or any(
+            g.write and (org.path.startswith(g.path) if g.subtree else org.pk == g.org_id) for g in self.grants
+        )
+
+    @cached_property
+    def roots(self) -> list[Organization]:
+        """The top organizations this user sees: where the home page and the tree start."""
+        if self.is_admin:
+            return list(Organization.objects.filter(parent__isnull=True, dissolved_on__isnull=True))
+        ids = [g.org_id for g in self.grants]
+        orgs = sorted(Organization.objects.filter(pk__in=ids), key=lambda o: o.path)
+        roots: list[Organization] = []
+        for org in orgs:  # drop grants nested inside another grant
+            if not any(org.path.startswith(r.path) and org.pk != r.pk for r in roots):
+                roots.append(org)
+        return roots
+
+    @property
+    def can_write_anything(self) -> bool:
+        return self.is_admin or any(g.write for g in self.grants)
+
+
+def scope_for(user: object) -> Scope:
+    """None is the machine's operator at the command line (everything); an anonymous or
+    inactive web user gets an empty scope."""
+    if user is None:
+        return Scope(None, system=True)
+    return Scope(user if isinstance(user, User) else None)
+
+
+def require_read(scope: Scope, org: Organization) -> None:
+    if not scope.can_read(org):
+        raise Http404
+
+
+class ScopeDenied(PermissionError):
+    """Raised by services when the actor may not write there. Shown as 'not found'."""
+
+
+def require_write(scope: Scope, org: Organization) -> None:
+    if not scope.can_write(org):
+        raise ScopeDenied

@@ -1,0 +1,5 @@
+from django.urls import path
+
+from dangvien.api.views import api
+
+urlpatterns = [path("", api.urls)]

@@ -1,0 +1,95 @@
+"""The HTTP API (OpenAPI at /api/docs). Same selectors and scope as the web pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from ninja import NinjaAPI, Schema
+from ninja.security import HttpBearer
+
+from dangvien.accounts.models import ApiToken
+from dangvien.accounts.scope import scope_for
+from dangvien.members.selectors import MemberFilter, member_get, member_list
+from dangvien.orgs.selectors import org_get
+from dangvien.reports.selectors import member_counts
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> object | None:
+        digest = hashlib.sha256(token.encode()).hexdigest()
+        found = ApiToken.objects.select_related("user").filter(key_hash=digest, user__is_active=True).first()
+        if found is None:
+            return None
+        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        request.user = found.user
+        return found.user
+
+
+api = NinjaAPI(title="dangvien API", version="1", auth=TokenAuth(), urls_namespace="api")
+
+
+class OrgOut(Schema):
+    code: str
+    name: str
+    kind: str
+    sector: str
+    parent: str | None
+    founded_on: dt.date | None
+    dissolved_on: dt.date | None
+
+
+class MemberOut(Schema):
+    id: int
+    full_name: str
+    birth_date: dt.date
+    sex: str
+    card_number: str | None
+    cell: str
+    status: str
+    admission_date: dt.date
+    official_date: dt.date | None
+
+
+class Page(Schema):
+    count: int
+    items: list[MemberOut]
+
+
+def _member_out(m) -> MemberOut:  # type: ignore[no-untyped-def]
+    return MemberOut(id=m.pk, full_name=m.person.full_name, birth_date=m.person.birth_date, sex=m.person.sex,
+                     card_number=m.card_number, cell=m.cell.code, status=m.status,
+                     admission_date=m.admission_date, official_date=m.official_date)
+
+
+@api.get("/orgs/{code}", response=OrgOut)
+def get_org(request: HttpRequest, code: str) -> OrgOut:
+    org = org_get(scope_for(request.user), code=code)
+    return OrgOut(code=org.code, name=org.name, kind=org.kind, sector=org.sector,
+                  parent=org.parent.code if org.parent else None, founded_on=org.founded_on,
+                  dissolved_on=org.dissolved_on)
+
+
+@api.get("/members", response=Page)
+def list_members(request: HttpRequest, q: str = "", cell: str = "", status: str = "", page: int = 1) -> Page:
+    scope = scope_for(request.user)
+    cell_org = org_get(scope, code=cell) if cell else None
+    result = member_list(scope, MemberFilter(q=q, cell=cell_org, status=status), page=page, per_page=50)
+    return Page(count=result.count, items=[_member_out(m) for m in result.items])
+
+
+@api.get("/members/{member_id}", response=MemberOut)
+def get_member(request: HttpRequest, member_id: int) -> MemberOut:
+    return _member_out(member_get(scope_for(request.user), member_id))
+
+
+@api.get("/reports/members")
+def report_members(request: HttpRequest, org: str, as_of: dt.date | None = None) -> dict[str, object]:
+    scope = scope_for(request.user)
+    organization = org_get(scope, code=org)
+    return member_counts(scope, organization, as_of or timezone.localdate()).as_dict()
+
+
+__all__ = ["Http404", "api"]

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from dangvien.accounts.audit import audit_log
+from dangvien.cli.progress import ProgressBar
+from dangvien.demo.generate import SCALES, generate
+from dangvien.orgs.models import Organization
+
+
+class Command(BaseCommand):
+    help = "Tạo dữ liệu mẫu (giả lập) ở quy mô một xã, một tỉnh hoặc cả nước."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--scale", choices=list(SCALES), default="commune")
+        parser.add_argument("--seed", type=int, default=1)
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        if Organization.objects.exists():
+            raise CommandError("Cơ sở dữ liệu đã có tổ chức: dữ liệu mẫu chỉ nạp vào cơ sở dữ liệu trống.",
+                               returncode=1)
+        bar = ProgressBar("Đang tạo dữ liệu mẫu")
+        result = generate(opts["scale"], opts["seed"], progress=bar)
+        with transaction.atomic():
+            audit_log(actor=None, action="demo.generate",
+                      changes={"scale": opts["scale"], "seed": opts["seed"], "members": result.members})
+        self.stdout.write(
+            f"Đã tạo {result.provinces} đảng bộ tỉnh, {result.communes} đảng bộ xã/phường, "
+            f"{result.cells} chi bộ, {result.members} đảng viên (kể cả đã chuyển đi, từ trần)."
+        )

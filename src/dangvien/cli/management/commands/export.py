@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from dangvien.accounts.scope import scope_for
+from dangvien.core.spreadsheet import write_table
+from dangvien.members.exporting import HEADERS as MEMBER_HEADERS
+from dangvien.members.exporting import member_rows
+from dangvien.orgs.exporting import HEADERS as ORG_HEADERS
+from dangvien.orgs.exporting import org_rows
+from dangvien.orgs.models import Organization
+
+KINDS = {"orgs": (ORG_HEADERS, org_rows), "members": (MEMBER_HEADERS, member_rows)}
+
+
+class Command(BaseCommand):
+    help = "Xuất dữ liệu với đúng các cột của tệp nhập (nhập lại được)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("kind", choices=list(KINDS))
+        parser.add_argument("--org", help="mã tổ chức: chỉ xuất cây dưới tổ chức này")
+        parser.add_argument("--format", choices=["csv", "xlsx", "json"], default="csv")
+        parser.add_argument("-o", "--output", type=Path)
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        root = None
+        if opts["org"]:
+            root = Organization.objects.filter(code=opts["org"]).first()
+            if root is None:
+                raise CommandError(f"Không có tổ chức mã “{opts['org']}”", returncode=1)
+        if opts["format"] == "xlsx" and opts["output"] is None:
+            raise CommandError("Định dạng xlsx cần -o TỆP", returncode=2)
+        headers, rows = KINDS[opts["kind"]]
+        scope = scope_for(None)
+        if opts["output"]:
+            with opts["output"].open("wb") as out:
+                n = write_table(out, opts["format"], headers, rows(scope, root))
+            self.stderr.write(f"Đã xuất {n} dòng vào {opts['output']}")
+        else:
+            write_table(sys.stdout.buffer, opts["format"], headers, rows(scope, root))
+            sys.stdout.flush()

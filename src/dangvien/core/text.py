@@ -1,0 +1,89 @@
+"""Vietnamese text: search keys without diacritics, the Vietnamese alphabetical order,
+and header matching for imports."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+
+
+def fold(text: str) -> str:
+    """Lower-case, without diacritics, single-spaced: "Nguyễn  Văn ĐẠT" -> "nguyen van dat"."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return _SPACES.sub(" ", stripped).strip().lower()
+
+
+def header_key(text: str) -> str:
+    """Headers match without regard to case, diacritics or spacing."""
+    return fold(text).replace(" ", "").replace("*", "")
+
+
+def clean_name(text: str) -> str:
+    """A person's name as stored: NFC, single spaces, no leading or trailing space."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+# The Vietnamese alphabet in dictionary order; f j w z only appear in foreign names.
+_ALPHABET = [
+    "a", "ă", "â", "b", "c", "d", "đ", "e", "ê", "f", "g", "h", "i", "j", "k", "l", "m",
+    "n", "o", "ô", "ơ", "p", "q", "r", "s", "t", "u", "ư", "v", "w", "x", "y", "z",
+]
+_LETTER_CODE = {letter: f"{index + 10:02d}" for index, letter in enumerate(_ALPHABET)}
+# Tones in dictionary order: ngang, huyền, hỏi, ngã, sắc, nặng.
+_TONE_MARKS = {"\u0300": "1", "\u0309": "2", "\u0303": "3", "\u0301": "4", "\u0323": "5"}
+_BASE_MARKS = {"\u0306": "ă", "\u0302": "â", "\u031b": "ơ"}  # breve, circumflex, horn
+
+
+def _split_letter(ch: str) -> tuple[str, str]:
+    """One precomposed letter -> (base letter of the alphabet, tone digit)."""
+    if ch in "đĐ":
+        return "đ", "0"
+    parts = unicodedata.normalize("NFD", ch.lower())
+    base = parts[0]
+    tone = "0"
+    for mark in parts[1:]:
+        if mark in _TONE_MARKS:
+            tone = _TONE_MARKS[mark]
+        elif mark in _BASE_MARKS:
+            if base == "a":
+                base = "ă" if mark == "\u0306" else "â"
+            elif base == "o":
+                base = "ô" if mark == "\u0302" else "ơ"
+            elif base == "u" and mark == "\u031b":
+                base = "ư"
+            elif base == "e" and mark == "\u0302":
+                base = "ê"
+    return base, tone
+
+
+def _primary(words: list[str]) -> tuple[str, str]:
+    primary, tones = [], []
+    for word in words:
+        for ch in unicodedata.normalize("NFC", word):
+            base, tone = _split_letter(ch)
+            code = _LETTER_CODE.get(base)
+            if code is None:
+                continue  # digits, punctuation: not part of the order
+            primary.append(code)
+            tones.append(tone)
+        primary.append("01")  # word separator sorts before any letter
+    return "".join(primary), "".join(tones)
+
+
+def vietnamese_sort_key(full_name: str) -> str:
+    """A key whose plain byte order is the Vietnamese order of names: by given name (the
+    last word), then the family and middle names, letters first, tones second.
+
+    Only digits are used, so every database collation (C, en_US, SQLite's BINARY)
+    orders the keys the same way.
+    """
+    words = clean_name(full_name).split(" ")
+    if not words or words == [""]:
+        return ""
+    given_p, given_t = _primary(words[-1:])
+    rest_p, rest_t = _primary(words[:-1])
+    return (given_p + "00" + rest_p + "00" + given_t + rest_t)[:250]

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from dangvien.accounts.scope import Scope
+from dangvien.members.importing import HEADERS
+from dangvien.members.models import Membership, Status
+from dangvien.orgs.models import Organization
+from dangvien.people.models import Sex
+
+__all__ = ["HEADERS", "member_rows"]
+
+_STATUS_WORDS = {Status.EXEMPT: "miễn sinh hoạt", Status.TEMP_EXEMPT: "tạm miễn sinh hoạt"}
+
+
+def member_rows(scope: Scope, root: Organization | None) -> Iterator[list[Any]]:
+    """Active members in the import's columns, streamed in chunks."""
+    qs = (Membership.objects.filter(is_active=True).filter(scope.org_filter("cell"))
+          .select_related("person", "cell").order_by("cell__path", "person__sort_key", "pk"))
+    if root is not None:
+        qs = qs.filter(cell__path__startswith=root.path)
+    for m in qs.iterator(chunk_size=2000):
+        p = m.person
+        yield [p.full_name, p.birth_date, "Nữ" if p.sex == Sex.FEMALE else "Nam", p.cccd or "",
+               m.card_number or "", m.cell.code, m.admission_date, m.official_date,
+               _STATUS_WORDS.get(m.status, "đang sinh hoạt"),  # type: ignore[call-overload]
+               p.ethnicity, p.religion, p.education, p.profession, p.residence_detail]

@@ -1,0 +1,277 @@
+"""Import of the member registry (DESIGN.md `members` columns), in batches: each batch
+is validated, matched against the registry in a few queries, then written in bulk."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.utils import timezone
+
+from dangvien.accounts.models import User
+from dangvien.accounts.scope import scope_for
+from dangvien.core.dates import DateError, parse_user_date
+from dangvien.core.errors import ServiceError
+from dangvien.core.importing import run_import
+from dangvien.core.spreadsheet import Column, ImportResult, Progress, RowError, Sheet, cell_text
+from dangvien.core.text import fold
+from dangvien.members import services
+from dangvien.members.lifecycle import STATUS_FROM_IMPORT, check_dates
+from dangvien.members.models import EventKind, Membership, Status
+from dangvien.orgs.models import CELL_KINDS
+from dangvien.people.models import Person, Sex
+from dangvien.people.services import PersonData, validate_person
+
+COLUMNS = [
+    Column("full_name", "Họ và tên", required=True),
+    Column("birth_date", "Ngày sinh", required=True),
+    Column("sex", "Giới tính", required=True),
+    Column("cccd", "Số CCCD"),
+    Column("card_number", "Số thẻ đảng viên"),
+    Column("cell", "Mã chi bộ", required=True),
+    Column("admission_date", "Ngày vào Đảng", required=True),
+    Column("official_date", "Ngày chính thức"),
+    Column("status", "Trạng thái"),
+    Column("ethnicity", "Dân tộc"),
+    Column("religion", "Tôn giáo"),
+    Column("education", "Trình độ học vấn"),
+    Column("profession", "Nghề nghiệp"),
+    Column("residence_detail", "Nơi cư trú"),
+]
+HEADERS = [c.header for c in COLUMNS]
+SEX_WORDS = {"nam": Sex.MALE, "nu": Sex.FEMALE}
+_PERSON_FIELDS = ("full_name", "birth_date", "sex", "ethnicity", "religion", "education", "profession",
+                  "residence_detail")
+BATCH = 2000
+
+
+@dataclass
+class _Row:
+    line: int
+    person: PersonData
+    card: str | None
+    cell_id: int
+    admission_date: dt.date
+    official_date: dt.date | None
+    status: str | None
+
+
+def _status_of(m: Membership) -> str | None:
+    return m.status if m.status in (Status.EXEMPT, Status.TEMP_EXEMPT) else None
+
+
+def import_members(*, path: Path, actor: User | None, dry_run: bool = False,
+                   progress: Progress | None = None) -> ImportResult:
+    scope = scope_for(actor)
+    cells = {
+        code: (pk, kind)
+        for code, pk, kind in scope.orgs(write=True).filter(dissolved_on__isnull=True).values_list("code", "pk", "kind")
+    }
+    today = timezone.localdate()
+
+    def body(result: ImportResult, progress: Progress | None) -> None:
+        sheet = Sheet(path, COLUMNS, progress)
+        h = sheet.header_of
+        seen_cards: dict[str, int] = {}
+        seen_cccd: dict[str, int] = {}
+        batch: list[_Row] = []
+        for line, v in sheet:
+            result.rows += 1
+            row = _parse(line, v, h, cells, today, result)
+            if row is None:
+                continue
+            dup = False
+            if row.card:
+                if row.card in seen_cards:
+                    result.errors.append(RowError(line, h["card_number"],
+                                                  f"số thẻ {row.card} trùng với dòng {seen_cards[row.card]}"))
+                    dup = True
+                seen_cards.setdefault(row.card, line)
+            if row.person.cccd:
+                if row.person.cccd in seen_cccd:
+                    result.errors.append(RowError(line, h["cccd"],
+                                                  f"số CCCD trùng với dòng {seen_cccd[row.person.cccd]}"))
+                    dup = True
+                seen_cccd.setdefault(row.person.cccd, line)
+            if dup:
+                continue
+            batch.append(row)
+            if len(batch) >= BATCH:
+                _write(batch, actor, result, h, today)
+                batch = []
+        if batch:
+            _write(batch, actor, result, h, today)
+        result.errors.sort(key=lambda e: e.row)
+
+    return run_import(kind="members", path=path, actor=actor, dry_run=dry_run, progress=progress, body=body)
+
+
+def _parse(line: int, v: dict[str, Any], h: dict[str, str], cells: dict[str, tuple[int, str]],
+           today: dt.date, result: ImportResult) -> _Row | None:
+    errors: list[RowError] = []
+
+    def date_of(key: str, required: bool) -> dt.date | None:
+        try:
+            value = parse_user_date(v.get(key))
+        except DateError as exc:
+            errors.append(RowError(line, h[key], str(exc)))
+            return None
+        if value is None and required:
+            errors.append(RowError(line, h[key], "chưa có ngày"))
+        return value
+
+    birth = date_of("birth_date", True)
+    admission = date_of("admission_date", True)
+    official = date_of("official_date", False)
+    sex_text = cell_text(v.get("sex"))
+    sex = SEX_WORDS.get(fold(sex_text))
+    if sex is None:
+        errors.append(RowError(line, h["sex"], f"“{sex_text}” không hợp lệ: ghi Nam hoặc Nữ"))
+    cell_code = cell_text(v.get("cell"))
+    cell = cells.get(cell_code)
+    if not cell_code:
+        errors.append(RowError(line, h["cell"], "chưa có mã chi bộ"))
+    elif cell is None:
+        errors.append(RowError(line, h["cell"], f"không có chi bộ mã “{cell_code}”"))
+    elif cell[1] not in CELL_KINDS:
+        errors.append(RowError(line, h["cell"], f"“{cell_code}” không phải chi bộ"))
+    status_text = cell_text(v.get("status"))
+    status_key = fold(status_text)
+    if status_key not in STATUS_FROM_IMPORT:
+        errors.append(RowError(line, h["status"], f"“{status_text}” không hợp lệ: để trống, hoặc ghi "
+                               "đang sinh hoạt, miễn sinh hoạt, tạm miễn sinh hoạt"))
+    status = STATUS_FROM_IMPORT.get(status_key)
+    card = cell_text(v.get("card_number")) or None
+    if card is not None and (len(card) > 20 or not card.replace("-", "").isalnum()):
+        errors.append(RowError(line, h["card_number"], "số thẻ chỉ gồm chữ số (tối đa 20 ký tự)"))
+    person = PersonData(
+        full_name=cell_text(v.get("full_name")), birth_date=birth or dt.date(2000, 1, 1), sex=sex or Sex.MALE,
+        cccd=cell_text(v.get("cccd")),
+        ethnicity=cell_text(v.get("ethnicity"))[:50], religion=cell_text(v.get("religion"))[:50],
+        education=cell_text(v.get("education"))[:50], profession=cell_text(v.get("profession"))[:100],
+        residence_detail=cell_text(v.get("residence_detail"))[:255],
+    )
+    for key, message in validate_person(person).items():
+        if key == "cccd" and (birth is None or sex is None):
+            continue  # judged again once the date and sex are right
+        if key in h:
+            errors.append(RowError(line, h[key], message))
+    if birth and admission:
+        problem = check_dates(birth_date=birth, admission_date=admission, official_date=official, today=today)
+        if problem:
+            errors.append(RowError(line, h["official_date" if "chính thức" in problem else "admission_date"],
+                                   problem[0].lower() + problem[1:]))
+    if status == Status.EXEMPT and official is None and not errors:
+        errors.append(RowError(line, h["status"], "đảng viên dự bị (chưa có ngày chính thức) không thể miễn sinh hoạt"))
+    if errors:
+        result.errors.extend(errors)
+        return None
+    assert cell is not None and admission is not None
+    return _Row(line, person, card, cell[0], admission, official, status)
+
+
+def _write(batch: list[_Row], actor: User | None, result: ImportResult, h: dict[str, str], today: dt.date) -> None:
+    by_card = {
+        m.card_number: m for m in Membership.objects.select_related("person").filter(
+            card_number__in=[r.card for r in batch if r.card])
+    }
+    persons_by_cccd = {
+        p.cccd: p for p in Person.objects.filter(cccd__in=[r.person.cccd for r in batch if r.person.cccd])
+    }
+    active_by_person = {
+        m.person_id: m for m in Membership.objects.filter(
+            is_active=True, person_id__in=[p.pk for p in persons_by_cccd.values()])
+    }
+    new_rows: list[tuple[_Row, Person | None]] = []
+    for r in batch:
+        m = by_card.get(r.card) if r.card else None
+        person = persons_by_cccd.get(r.person.cccd) if r.person.cccd else None
+        if m is None and person is not None:
+            m = active_by_person.get(person.pk)
+            if m is not None and r.card and m.card_number and m.card_number != r.card:
+                result.errors.append(RowError(r.line, h["cccd"],
+                                              f"số CCCD đã thuộc đảng viên có số thẻ {m.card_number}"))
+                continue
+        if m is None and not r.card and not r.person.cccd:
+            m = (Membership.objects.select_related("person")
+                 .filter(is_active=True, person__name_search=fold(r.person.full_name),
+                         person__birth_date=r.person.birth_date).first())
+        if m is None:
+            if person is not None and (person.birth_date != r.person.birth_date or person.sex != r.person.sex):
+                result.errors.append(RowError(r.line, h["cccd"], "số CCCD đã có ở người khác ngày sinh hoặc giới tính"))
+                continue
+            new_rows.append((r, person))
+            continue
+        _update_existing(m, r, actor, result, h)
+    if new_rows and not result.errors:
+        _create_new(new_rows, actor, result)
+    elif new_rows:
+        result.created += len(new_rows)  # counted for the report; nothing is written anyway
+
+
+def _update_existing(m: Membership, r: _Row, actor: User | None, result: ImportResult, h: dict[str, str]) -> None:
+    person = m.person
+    changed = False
+    if r.person.cccd and person.cccd and person.cccd != r.person.cccd:
+        result.errors.append(RowError(r.line, h["cccd"], "khác số CCCD đã lưu của đảng viên này"))
+        return
+    for key in _PERSON_FIELDS:
+        new = getattr(r.person, key)
+        if key not in ("full_name", "birth_date", "sex") and new == "":
+            continue  # an empty optional cell keeps what is stored
+        if getattr(person, key) != new:
+            setattr(person, key, new)
+            changed = True
+    if r.person.cccd and not person.cccd:
+        person.cccd = r.person.cccd
+        changed = True
+    if changed:
+        person.version += 1
+        person.save()
+    try:
+        if r.card and m.card_number != r.card:
+            Membership.objects.filter(pk=m.pk).update(card_number=r.card)
+            changed = True
+        if m.cell_id != r.cell_id:
+            from dangvien.orgs.models import Organization
+
+            services.member_record_event(actor=actor, membership=m, kind=EventKind.CELL_CHANGED,
+                                         on=timezone.localdate(), to_cell=Organization.objects.get(pk=r.cell_id),
+                                         note="Theo tệp nhập")
+            m.refresh_from_db()
+            changed = True
+        if r.official_date and m.official_date is None:
+            services.member_record_event(actor=actor, membership=m, kind=EventKind.MADE_OFFICIAL,
+                                         on=r.official_date, note="Theo tệp nhập")
+            m.refresh_from_db()
+            changed = True
+        if r.status != _status_of(m):
+            kind = {Status.EXEMPT: EventKind.EXEMPTED, Status.TEMP_EXEMPT: EventKind.TEMP_EXEMPTED,
+                    None: EventKind.EXEMPTION_ENDED}[r.status]  # type: ignore[index]
+            services.member_record_event(actor=actor, membership=m, kind=kind, on=timezone.localdate(),
+                                         note="Theo tệp nhập")
+            changed = True
+    except ServiceError as exc:
+        result.errors.append(RowError(r.line, h["status"], exc.message))
+        return
+    if changed:
+        result.updated += 1
+        if len(result.samples) < 20:
+            result.samples.append(f"Cập nhật {person.full_name}")
+    else:
+        result.unchanged += 1
+
+
+def _create_new(rows: list[tuple[_Row, Person | None]], actor: User | None, result: ImportResult) -> None:
+    services.members_bulk_register(
+        actor=actor,
+        items=[services.NewMember(person=p or r.person, card_number=r.card, cell_id=r.cell_id,
+                                  admission_date=r.admission_date, official_date=r.official_date, status=r.status)
+               for r, p in rows],
+        note="Nhập từ tệp",
+    )
+    result.created += len(rows)
+    for r, _ in rows[: max(0, 20 - len(result.samples))]:
+        result.samples.append(f"Thêm {r.person.full_name} (vào Đảng {r.admission_date:%d/%m/%Y})")

@@ -1,0 +1,86 @@
+"""The membership state machine: which event may follow which state, and what it leads
+to. Pure data and functions, shared by the services, the import and the replay check."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from dangvien.members.models import ACTIVE_STATUSES, EventKind, Status
+
+# event kind -> (states it may follow, state it leads to; None = "back to official or probationary")
+TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
+    EventKind.MADE_OFFICIAL: (frozenset({Status.PROBATIONARY}), Status.OFFICIAL),
+    EventKind.EXEMPTED: (frozenset({Status.OFFICIAL, Status.TEMP_EXEMPT}), Status.EXEMPT),
+    EventKind.TEMP_EXEMPTED: (frozenset({Status.OFFICIAL, Status.PROBATIONARY}), Status.TEMP_EXEMPT),
+    EventKind.EXEMPTION_ENDED: (frozenset({Status.EXEMPT, Status.TEMP_EXEMPT}), None),
+    EventKind.CELL_CHANGED: (ACTIVE_STATUSES, None),
+    EventKind.TRANSFERRED_OUT: (ACTIVE_STATUSES, Status.TRANSFERRED_OUT),
+    EventKind.REMOVED: (ACTIVE_STATUSES, Status.REMOVED),
+    EventKind.EXPELLED: (ACTIVE_STATUSES, Status.EXPELLED),
+    EventKind.LEFT: (ACTIVE_STATUSES, Status.LEFT),
+    EventKind.DIED: (ACTIVE_STATUSES, Status.DIED),
+}
+
+STATUS_FROM_IMPORT = {
+    "": None,
+    "dang sinh hoat": None,
+    "mien sinh hoat": Status.EXEMPT,
+    "mien cong tac va sinh hoat": Status.EXEMPT,
+    "tam mien sinh hoat": Status.TEMP_EXEMPT,
+}
+
+
+class TransitionError(ValueError):
+    """The message is Vietnamese, for the user."""
+
+
+def next_status(kind: str, current: str, *, is_official: bool) -> str:
+    allowed, target = TRANSITIONS[kind]
+    if current not in allowed:
+        raise TransitionError(
+            f"Không thể ghi “{EventKind(kind).label}” cho đảng viên đang ở trạng thái “{Status(current).label}”"
+        )
+    if kind == EventKind.CELL_CHANGED:
+        return current
+    if target is None:
+        return Status.OFFICIAL if is_official else Status.PROBATIONARY
+    return target
+
+
+@dataclass(frozen=True)
+class PlannedEvent:
+    kind: str
+    on: dt.date
+    status: str
+
+
+def initial_events(
+    *, admission_date: dt.date, official_date: dt.date | None, status: str | None, status_since: dt.date
+) -> list[PlannedEvent]:
+    """The events that bring a member registered from paper to the state they are in."""
+    events = [PlannedEvent(EventKind.ADMITTED, admission_date, Status.PROBATIONARY)]
+    if official_date is not None:
+        events.append(PlannedEvent(EventKind.MADE_OFFICIAL, official_date, Status.OFFICIAL))
+    if status == Status.EXEMPT:
+        events.append(PlannedEvent(EventKind.EXEMPTED, max(status_since, events[-1].on), Status.EXEMPT))
+    elif status == Status.TEMP_EXEMPT:
+        events.append(PlannedEvent(EventKind.TEMP_EXEMPTED, max(status_since, events[-1].on), Status.TEMP_EXEMPT))
+    return events
+
+
+def check_dates(*, birth_date: dt.date, admission_date: dt.date, official_date: dt.date | None,
+                today: dt.date) -> str | None:
+    """The first impossible date, as a message; None when the dates make sense."""
+    if admission_date > today:
+        return "Ngày vào Đảng không được sau hôm nay"
+    if admission_date < dt.date(1930, 2, 3):
+        return "Ngày vào Đảng không được trước ngày thành lập Đảng (03/02/1930)"
+    if birth_date >= admission_date:
+        return "Ngày vào Đảng phải sau ngày sinh"
+    if official_date is not None:
+        if official_date < admission_date:
+            return "Ngày chính thức không được trước ngày vào Đảng"
+        if official_date > today:
+            return "Ngày chính thức không được sau hôm nay"
+    return None

@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    PROBATIONARY = "probationary", _("Dự bị")
+    OFFICIAL = "official", _("Chính thức")
+    EXEMPT = "exempt", _("Miễn sinh hoạt")
+    TEMP_EXEMPT = "temp_exempt", _("Tạm miễn sinh hoạt")
+    TRANSFERRED_OUT = "transferred_out", _("Đã chuyển đi")
+    REMOVED = "removed", _("Xóa tên")
+    EXPELLED = "expelled", _("Khai trừ")
+    LEFT = "left", _("Ra khỏi Đảng")
+    DIED = "died", _("Từ trần")
+
+
+ACTIVE_STATUSES = frozenset({Status.PROBATIONARY, Status.OFFICIAL, Status.EXEMPT, Status.TEMP_EXEMPT})
+
+
+class EventKind(models.TextChoices):
+    ADMITTED = "admitted", _("Kết nạp (dự bị)")
+    MADE_OFFICIAL = "made_official", _("Công nhận chính thức")
+    EXEMPTED = "exempted", _("Miễn sinh hoạt")
+    TEMP_EXEMPTED = "temp_exempted", _("Tạm miễn sinh hoạt")
+    EXEMPTION_ENDED = "exemption_ended", _("Trở lại sinh hoạt")
+    CELL_CHANGED = "cell_changed", _("Chuyển chi bộ")
+    TRANSFERRED_OUT = "transferred_out", _("Chuyển sinh hoạt đi")
+    REMOVED = "removed", _("Xóa tên")
+    EXPELLED = "expelled", _("Khai trừ")
+    LEFT = "left", _("Ra khỏi Đảng")
+    DIED = "died", _("Từ trần")
+
+
+class Membership(models.Model):
+    """One membership of one person: from the admission decision to its end.
+
+    The fields below are the current state, kept equal to what the MemberEvent rows say
+    (checked by members.services.membership_replay); MembershipPeriod rows answer "as of".
+    """
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="memberships")
+    card_number = models.CharField(_("số thẻ đảng viên"), max_length=20, unique=True, null=True, blank=True)
+    cell = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="memberships")
+    admission_date = models.DateField(_("ngày vào Đảng"))
+    ceremony_date = models.DateField(_("ngày kết nạp (lễ)"), null=True, blank=True)
+    official_date = models.DateField(_("ngày chính thức"), null=True, blank=True)
+    status = models.CharField(_("trạng thái"), max_length=16, choices=Status.choices)
+    status_since = models.DateField()
+    is_active = models.BooleanField(default=True, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("đảng viên")
+        verbose_name_plural = _("đảng viên")
+        constraints = [
+            # A person cannot be two members at once.
+            models.UniqueConstraint(
+                fields=["person"], condition=models.Q(is_active=True), name="one_active_membership_per_person"
+            ),
+        ]
+        indexes = [models.Index(fields=["cell", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.card_number or '—'})"
+
+
+class MemberEvent(models.Model):
+    """A dated change of a membership, with the state it leads to."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    on = models.DateField(_("ngày"))
+    status = models.CharField(max_length=16, choices=Status.choices)
+    cell = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+")
+    decision_ref = models.CharField(_("số quyết định"), max_length=100, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=500, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["on", "id"]
+        indexes = [models.Index(fields=["membership", "on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.on:%d/%m/%Y}"
+
+
+class MembershipPeriod(models.Model):
+    """Status and cell of a membership from valid_from up to (not including) valid_to."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="periods")
+    cell = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=16, choices=Status.choices)
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["cell", "valid_from"]),
+            models.Index(fields=["valid_from", "valid_to"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership_id} {self.status} {self.valid_from}–{self.valid_to or ''}"

@@ -1,0 +1,123 @@
+"""Reads of the member registry, always through the acting user's scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from dangvien.accounts.scope import Scope
+from dangvien.core.text import fold
+from dangvien.members.models import ACTIVE_STATUSES, MemberEvent, Membership
+from dangvien.orgs.models import Organization
+from dangvien.people.models import Person
+from dangvien.reports.selectors import birth_range_for_band
+
+PER_PAGE = 50
+
+
+@dataclass
+class MemberFilter:
+    q: str = ""
+    cell: Organization | None = None  # any organization: its whole subtree
+    status: str = ""  # "" = active members; "all" = everyone, past members too
+    sex: str = ""
+    age_band: str = ""
+
+
+@dataclass
+class MemberPage:
+    items: list[Membership]
+    count: int
+    page: int
+    pages: int
+
+
+def _search(qs: QuerySet[Membership], q: str) -> QuerySet[Membership]:
+    q = q.strip()
+    if not q:
+        return qs
+    digits = q.replace(" ", "").replace(".", "")
+    if digits.isdigit() and len(digits) >= 6:
+        # A card number or a CCCD: exact CCCD, or a card number starting with it.
+        return qs.filter(Q(person__cccd=digits) | Q(card_number__startswith=digits))
+    folded = fold(q)
+    return qs.filter(person__name_search__contains=folded)
+
+
+def member_queryset(scope: Scope, f: MemberFilter) -> QuerySet[Membership]:
+    qs = Membership.objects.filter(scope.org_filter("cell"))
+    if f.status == "all":
+        pass
+    elif f.status:
+        qs = qs.filter(status=f.status)
+    else:
+        qs = qs.filter(status__in=ACTIVE_STATUSES)
+    if f.cell is not None:
+        qs = qs.filter(cell_id=f.cell.pk) if f.cell.is_cell else qs.filter(cell__path__startswith=f.cell.path)
+    if f.sex:
+        qs = qs.filter(person__sex=f.sex)
+    if f.age_band:
+        try:
+            earliest, latest = birth_range_for_band(f.age_band, timezone.localdate())
+        except KeyError:
+            return qs.none()
+        qs = qs.filter(person__birth_date__range=(earliest, latest))
+    return _search(qs, f.q)
+
+
+def member_list(scope: Scope, f: MemberFilter, *, page: int = 1, per_page: int = PER_PAGE) -> MemberPage:
+    """One page, in the Vietnamese order of names (given name first); two queries."""
+    qs = member_queryset(scope, f)
+    count = qs.count()
+    pages = max(1, -(-count // per_page))
+    page = min(max(1, page), pages)
+    items = list(
+        qs.select_related("person", "cell").order_by("person__sort_key", "pk")[(page - 1) * per_page: page * per_page]
+    )
+    return MemberPage(items, count, page, pages)
+
+
+def member_get(scope: Scope, pk: int) -> Membership:
+    try:
+        return (Membership.objects.filter(scope.org_filter("cell")).select_related("person", "cell", "cell__parent")
+                .get(pk=pk))
+    except Membership.DoesNotExist:
+        raise Http404 from None
+
+
+def member_timeline(m: Membership) -> list[MemberEvent]:
+    return list(m.events.select_related("cell", "recorded_by").order_by("on", "id"))
+
+
+def person_other_memberships(m: Membership) -> list[Membership]:
+    return list(Membership.objects.filter(person_id=m.person_id).exclude(pk=m.pk).order_by("admission_date"))
+
+
+@dataclass
+class DuplicateGroup:
+    reason: str
+    people: list[Person]
+
+
+def possible_duplicates(scope: Scope, *, limit: int = 100) -> list[DuplicateGroup]:
+    """People who may be the same human: same normalized name and birth date (the CCCD is
+    unique in the table, so a repeated CCCD can only arrive as an import error)."""
+    in_scope = Person.objects.filter(memberships__in=Membership.objects.filter(scope.org_filter("cell")))
+    keys = list(
+        in_scope.values("name_search", "birth_date").annotate(n=Count("id", distinct=True)).filter(n__gt=1)
+        .order_by("name_search")[:limit]
+    )
+    if not keys:
+        return []
+    q = Q()
+    for k in keys:
+        q |= Q(name_search=k["name_search"], birth_date=k["birth_date"])
+    people = list(in_scope.filter(q).distinct().prefetch_related("memberships__cell").order_by("name_search", "pk"))
+    groups: dict[tuple[str, dt.date], list[Person]] = {}
+    for p in people:
+        groups.setdefault((p.name_search, p.birth_date), []).append(p)
+    return [DuplicateGroup("Trùng họ tên và ngày sinh", ps) for ps in groups.values() if len(ps) > 1]

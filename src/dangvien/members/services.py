@@ -1,0 +1,304 @@
+"""Writes to the member registry. The current state of a membership only ever changes
+through `_apply`, which appends the event, closes the open period and opens the next."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, QuerySet
+from django.utils import timezone
+
+from dangvien.accounts.audit import audit_log
+from dangvien.accounts.models import User
+from dangvien.accounts.scope import require_write, scope_for
+from dangvien.core.errors import ServiceError, StaleError
+from dangvien.members.lifecycle import (
+    TRANSITIONS,
+    PlannedEvent,
+    TransitionError,
+    check_dates,
+    initial_events,
+    next_status,
+)
+from dangvien.members.models import (
+    ACTIVE_STATUSES,
+    EventKind,
+    MemberEvent,
+    Membership,
+    MembershipPeriod,
+    Status,
+)
+from dangvien.orgs.models import Organization
+from dangvien.people.models import Person
+from dangvien.people.services import PersonData, person_apply
+
+_CARD_MAX = 20
+
+
+def _clean_card(card_number: str | None) -> str | None:
+    card = (card_number or "").strip()
+    if not card:
+        return None
+    if len(card) > _CARD_MAX or not card.replace("-", "").isalnum():
+        raise ServiceError("Số thẻ đảng viên chỉ gồm chữ số (tối đa 20 ký tự)", field="card_number")
+    return card
+
+
+def _check_cell(actor: User | None, cell: Organization) -> None:
+    require_write(scope_for(actor), cell)
+    if not cell.is_cell:
+        raise ServiceError(f"“{cell.name}” không phải chi bộ: đảng viên sinh hoạt ở chi bộ", field="cell")
+    if not cell.is_active:
+        raise ServiceError(f"“{cell.name}” đã giải thể hoặc hợp nhất", field="cell")
+
+
+def _apply(
+    m: Membership, *, kind: str, on: dt.date, status: str, cell: Organization, actor: User | None,
+    decision_ref: str = "", note: str = "",
+) -> MemberEvent:
+    event = MemberEvent.objects.create(
+        membership=m, kind=kind, on=on, status=status, cell=cell, decision_ref=decision_ref.strip(),
+        note=note.strip(), recorded_by=actor if actor is not None and actor.pk else None,
+    )
+    open_period = MembershipPeriod.objects.filter(membership=m, valid_to__isnull=True).first()
+    if open_period is not None and open_period.valid_from >= on:
+        open_period.status, open_period.cell = status, cell
+        open_period.save(update_fields=["status", "cell"])
+    else:
+        if open_period is not None:
+            open_period.valid_to = on
+            open_period.save(update_fields=["valid_to"])
+        MembershipPeriod.objects.create(membership=m, cell=cell, status=status, valid_from=on)
+    m.status, m.status_since, m.cell = status, on, cell
+    m.is_active = status in ACTIVE_STATUSES
+    if kind == EventKind.MADE_OFFICIAL:
+        m.official_date = on
+    m.version += 1
+    m.save(update_fields=["status", "status_since", "cell", "is_active", "official_date", "version"])
+    return event
+
+
+@transaction.atomic
+def member_register(
+    *,
+    actor: User | None,
+    person: PersonData,
+    cell: Organization,
+    admission_date: dt.date,
+    card_number: str | None = None,
+    ceremony_date: dt.date | None = None,
+    official_date: dt.date | None = None,
+    status: str | None = None,
+) -> Membership:
+    """Enter into the registry a member admitted before (from the paper records)."""
+    _check_cell(actor, cell)
+    today = timezone.localdate()
+    problem = check_dates(birth_date=person.birth_date, admission_date=admission_date,
+                          official_date=official_date, today=today)
+    if problem:
+        raise ServiceError(problem, field="official_date" if "chính thức" in problem else "admission_date")
+    if status in (Status.EXEMPT,) and official_date is None:
+        raise ServiceError("Đảng viên dự bị không thể được miễn sinh hoạt", field="status")
+    card = _clean_card(card_number)
+    if card and Membership.objects.filter(card_number=card).exists():
+        raise ServiceError(f"Số thẻ đảng viên {card} đã có trong danh sách", field="card_number")
+    p = person_apply(actor=actor, data=person, audit=False)
+    if p.memberships.filter(is_active=True).exists():
+        raise ServiceError(f"{p.full_name} đang là đảng viên (cùng số CCCD)", field="cccd")
+    (m,) = members_bulk_register(
+        actor=actor, note="",
+        items=[NewMember(person=p, card_number=card, cell_id=cell.pk, admission_date=admission_date,
+                         official_date=official_date, status=status, status_since=today)],
+    )
+    if ceremony_date is not None:
+        m.ceremony_date = ceremony_date
+        m.save(update_fields=["ceremony_date"])
+    audit_log(actor=actor, action="members.register", obj=m,
+              changes={"person": p.pk, "cell": cell.code, "card_number": card, "admission_date": admission_date,
+                       "official_date": official_date, "status": m.status, "cccd": p.cccd})
+    return m
+
+
+@transaction.atomic
+def member_update(
+    *, actor: User | None, membership: Membership, expected_version: int, person: PersonData,
+    card_number: str | None, ceremony_date: dt.date | None,
+) -> Membership:
+    """Correct identity data and the card number (not the status: that is an event)."""
+    m = Membership.objects.select_for_update().select_related("cell", "person").get(pk=membership.pk)
+    if m.version != expected_version:
+        raise StaleError
+    require_write(scope_for(actor), m.cell)
+    card = _clean_card(card_number)
+    if card and Membership.objects.filter(card_number=card).exclude(pk=m.pk).exists():
+        raise ServiceError(f"Số thẻ đảng viên {card} đã có trong danh sách", field="card_number")
+    changes: dict[str, Any] = {}
+    if card != m.card_number:
+        changes["card_number"] = [m.card_number, card]
+    if ceremony_date != m.ceremony_date:
+        changes["ceremony_date"] = [m.ceremony_date, ceremony_date]
+    person_apply(actor=actor, data=person, existing=m.person, audit=False, collect=changes)
+    if not changes:
+        return m
+    m.card_number, m.ceremony_date = card, ceremony_date
+    m.version += 1
+    m.save(update_fields=["card_number", "ceremony_date", "version"])
+    audit_log(actor=actor, action="members.update", obj=m, changes=changes)
+    return m
+
+
+@transaction.atomic
+def member_record_event(
+    *, actor: User | None, membership: Membership, kind: str, on: dt.date, expected_version: int | None = None,
+    to_cell: Organization | None = None, decision_ref: str = "", note: str = "",
+) -> MemberEvent:
+    m = Membership.objects.select_for_update().select_related("cell").get(pk=membership.pk)
+    if expected_version is not None and m.version != expected_version:
+        raise StaleError
+    require_write(scope_for(actor), m.cell)
+    if kind not in EventKind.values or kind == EventKind.ADMITTED:
+        raise ServiceError("Loại sự kiện không hợp lệ", field="kind")
+    if on > timezone.localdate():
+        raise ServiceError("Ngày không được sau hôm nay", field="on")
+    last = m.events.order_by("-on", "-id").values_list("on", flat=True).first()
+    if last is not None and on < last:
+        raise ServiceError(
+            f"Ngày {on:%d/%m/%Y} trước sự kiện gần nhất ({last:%d/%m/%Y}): các sự kiện phải theo thứ tự thời gian",
+            field="on",
+        )
+    try:
+        status = next_status(kind, m.status, is_official=m.official_date is not None)
+    except TransitionError as exc:
+        raise ServiceError(str(exc), field="kind") from None
+    cell = m.cell
+    if kind == EventKind.CELL_CHANGED:
+        if to_cell is None or to_cell.pk == m.cell_id:
+            raise ServiceError("Chọn chi bộ mới khác chi bộ hiện tại", field="to_cell")
+        _check_cell(actor, to_cell)
+        cell = to_cell
+    if kind == EventKind.MADE_OFFICIAL and on <= m.admission_date:
+        raise ServiceError("Ngày chính thức phải sau ngày vào Đảng", field="on")
+    old_status = m.status
+    event = _apply(m, kind=kind, on=on, status=status, cell=cell, actor=actor, decision_ref=decision_ref, note=note)
+    audit_log(actor=actor, action=f"members.event.{kind}", obj=m,
+              changes={"on": on, "status": [old_status, status], "cell": cell.code, "decision_ref": decision_ref})
+    return event
+
+
+def memberships_move_cell(
+    *, actor: User | None, memberships: QuerySet[Membership], to_cell: Organization, on: dt.date, note: str
+) -> int:
+    """Move many members at once (a merge or split), one dated event each, in bulk."""
+    rows = list(memberships.select_for_update().values_list("pk", "status"))
+    if not rows:
+        return 0
+    ids = [pk for pk, _ in rows]
+    recorded_by = actor if actor is not None and actor.pk else None
+    MemberEvent.objects.bulk_create(
+        [MemberEvent(membership_id=pk, kind=EventKind.CELL_CHANGED, on=on, status=status, cell=to_cell,
+                     note=note[:500], recorded_by=recorded_by) for pk, status in rows],
+        batch_size=1000,
+    )
+    open_periods = MembershipPeriod.objects.filter(membership_id__in=ids, valid_to__isnull=True)
+    same_day = list(open_periods.filter(valid_from__gte=on).values_list("membership_id", flat=True))
+    open_periods.filter(valid_from__gte=on).update(cell=to_cell)
+    open_periods.filter(valid_from__lt=on).update(valid_to=on)
+    same = set(same_day)
+    MembershipPeriod.objects.bulk_create(
+        [MembershipPeriod(membership_id=pk, cell=to_cell, status=status, valid_from=on)
+         for pk, status in rows if pk not in same],
+        batch_size=1000,
+    )
+    Membership.objects.filter(pk__in=ids).update(cell=to_cell, version=F("version") + 1)
+    return len(rows)
+
+
+def membership_replay(m: Membership) -> list[str]:
+    """Differences between the stored state and what the events say (empty = consistent)."""
+    events = list(m.events.order_by("on", "id"))
+    problems: list[str] = []
+    if not events or events[0].kind != EventKind.ADMITTED:
+        return ["no admission event"]
+    status, cell_id, official = events[0].status, events[0].cell_id, None
+    for e in events[1:]:
+        if e.kind == EventKind.MADE_OFFICIAL:
+            official = e.on
+        status, cell_id = e.status, e.cell_id
+    if m.status != status:
+        problems.append(f"status {m.status} != {status}")
+    if m.cell_id != cell_id:
+        problems.append(f"cell {m.cell_id} != {cell_id}")
+    if official is not None and m.official_date != official:
+        problems.append(f"official_date {m.official_date} != {official}")
+    if m.is_active != (status in ACTIVE_STATUSES):
+        problems.append("is_active")
+    periods = list(m.periods.order_by("valid_from"))
+    if sum(1 for p in periods if p.valid_to is None) != 1:
+        problems.append("open periods != 1")
+    if periods and (periods[-1].status != status or periods[-1].cell_id != cell_id):
+        problems.append("last period")
+    for a, b in zip(periods, periods[1:], strict=False):
+        if a.valid_to != b.valid_from:
+            problems.append("gap between periods")
+    return problems
+
+
+
+@dataclass
+class NewMember:
+    person: PersonData | Person  # an existing Person is reused (a re-admission)
+    card_number: str | None
+    cell_id: int
+    admission_date: dt.date
+    official_date: dt.date | None
+    status: str | None  # None, or exempt / temporarily exempt
+    status_since: dt.date | None = None
+    ended: tuple[str, dt.date] | None = None  # (event kind, date) for members who already left
+
+
+def members_bulk_register(*, actor: User | None, items: list[NewMember], note: str) -> list[Membership]:
+    """Register many already-validated members in a few bulk statements (import, demo).
+
+    Writes the same rows member_register does, event by event; the caller validates and
+    audits (one entry for the whole file)."""
+    recorded_by = actor if actor is not None and actor.pk else None
+    fresh = [Person(**{**it.person.__dict__, "cccd": it.person.cccd or None})
+             for it in items if isinstance(it.person, PersonData)]
+    for p in fresh:
+        p.refresh_derived()
+    Person.objects.bulk_create(fresh, batch_size=1000)
+    fresh_iter = iter(fresh)
+    persons = [next(fresh_iter) if isinstance(it.person, PersonData) else it.person for it in items]
+    today = timezone.localdate()
+    plans = []
+    for it in items:
+        plan = initial_events(admission_date=it.admission_date, official_date=it.official_date,
+                              status=it.status, status_since=it.status_since or today)
+        if it.ended is not None:
+            kind, on = it.ended
+            plan.append(PlannedEvent(kind, max(on, plan[-1].on), TRANSITIONS[kind][1] or plan[-1].status))
+        plans.append(plan)
+    memberships = [
+        Membership(person=p, card_number=it.card_number, cell_id=it.cell_id, admission_date=it.admission_date,
+                   official_date=it.official_date, status=plan[-1].status, status_since=plan[-1].on,
+                   is_active=plan[-1].status in ACTIVE_STATUSES)
+        for it, p, plan in zip(items, persons, plans, strict=True)
+    ]
+    Membership.objects.bulk_create(memberships, batch_size=1000)
+    events: list[MemberEvent] = []
+    periods: list[MembershipPeriod] = []
+    for m, plan in zip(memberships, plans, strict=True):
+        for i, e in enumerate(plan):
+            events.append(MemberEvent(membership=m, kind=e.kind, on=e.on, status=e.status, cell_id=m.cell_id,
+                                      note=note, recorded_by=recorded_by))
+            valid_to = plan[i + 1].on if i + 1 < len(plan) else None
+            if valid_to == e.on:
+                continue  # two events on one day: only the later state held
+            periods.append(MembershipPeriod(membership=m, cell_id=m.cell_id, status=e.status,
+                                            valid_from=e.on, valid_to=valid_to))
+    MemberEvent.objects.bulk_create(events, batch_size=2000)
+    MembershipPeriod.objects.bulk_create(periods, batch_size=2000)
+    return memberships

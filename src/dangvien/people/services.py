@@ -1,0 +1,125 @@
+"""Writes to the people table: identity data, validated once here for every front door."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from dangvien.accounts.audit import audit_log
+from dangvien.accounts.models import User
+from dangvien.core.errors import ServiceError
+from dangvien.core.text import clean_name
+from dangvien.people.cccd import CccdError, validate_cccd
+from dangvien.people.models import Person, Sex
+from dangvien.people.units import province_name, ward_in_province
+
+
+@dataclass
+class PersonData:
+    full_name: str
+    birth_date: dt.date
+    sex: str
+    cccd: str = ""
+    old_id: str = ""
+    ethnicity: str = ""
+    religion: str = ""
+    home_town: str = ""
+    residence_province: int | None = None
+    residence_ward: int | None = None
+    residence_detail: str = ""
+    education: str = ""
+    profession: str = ""
+    phone: str = ""
+
+
+def validate_person(data: PersonData) -> dict[str, str]:
+    """Every problem with the identity data, keyed by field; empty when it is valid.
+    Normalizes data in place (trimmed name, CCCD without spaces)."""
+    errors: dict[str, str] = {}
+    data.full_name = clean_name(data.full_name)
+    if not data.full_name:
+        errors["full_name"] = "Chưa nhập họ và tên"
+    elif len(data.full_name) > 120:
+        errors["full_name"] = "Họ và tên tối đa 120 ký tự"
+    elif any(ch.isdigit() for ch in data.full_name) or any(ch in "<>{}[]@#$%^*=\\|" for ch in data.full_name):
+        errors["full_name"] = "Họ và tên chỉ gồm chữ cái và khoảng trắng"
+    today = timezone.localdate()
+    if data.birth_date > today:
+        errors["birth_date"] = "Ngày sinh không được sau hôm nay"
+    elif data.birth_date.year < 1900:
+        errors["birth_date"] = "Ngày sinh phải từ năm 1900"
+    if data.sex not in Sex.values:
+        errors["sex"] = "Giới tính phải là Nam hoặc Nữ"
+    if data.cccd.strip():
+        try:
+            data.cccd = validate_cccd(
+                data.cccd, sex=data.sex if "sex" not in errors else None,
+                birth_date=data.birth_date if "birth_date" not in errors else None,
+            )
+        except CccdError as exc:
+            errors["cccd"] = str(exc)
+    else:
+        data.cccd = ""
+    old = data.old_id.strip()
+    if old and (not old.isdigit() or len(old) not in (9, 12)):
+        errors["old_id"] = "Số CMND cũ gồm 9 (hoặc 12) chữ số"
+    phone = data.phone.replace(" ", "").replace(".", "")
+    if phone and (not phone.lstrip("+").isdigit() or not 9 <= len(phone.lstrip("+")) <= 12):
+        errors["phone"] = "Số điện thoại không hợp lệ (ví dụ 0912345678)"
+    data.phone = phone
+    if data.residence_province is not None and province_name(data.residence_province) is None:
+        errors["residence_province"] = "Tỉnh/thành phố không có trong danh mục 34 tỉnh, thành phố"
+    if data.residence_ward is not None:
+        if data.residence_province is None:
+            errors["residence_ward"] = "Chọn tỉnh/thành phố trước khi chọn xã/phường"
+        elif not ward_in_province(data.residence_ward, data.residence_province):
+            errors["residence_ward"] = "Xã/phường không thuộc tỉnh/thành phố đã chọn"
+    for name in ("ethnicity", "religion", "education"):
+        if len(getattr(data, name)) > 50:
+            errors[name] = "Tối đa 50 ký tự"
+    return errors
+
+
+def person_apply(
+    *, actor: User | None, data: PersonData, existing: Person | None = None, audit: bool = True,
+    collect: dict[str, Any] | None = None,
+) -> Person:
+    """Create a person, or update `existing` (or the person with the same CCCD)."""
+    errors = validate_person(data)
+    if errors:
+        field, message = next(iter(errors.items()))
+        raise ServiceError(message, field=field)
+    values = asdict(data)
+    values["cccd"] = data.cccd or None
+    person = existing
+    if person is None and data.cccd:
+        person = Person.objects.filter(cccd=data.cccd).first()
+        if person is not None and (person.birth_date != data.birth_date or person.sex != data.sex):
+            raise ServiceError(
+                "Số CCCD này đã có ở một người khác (khác ngày sinh hoặc giới tính)", field="cccd"
+            )
+    if person is not None and data.cccd and Person.objects.filter(cccd=data.cccd).exclude(pk=person.pk).exists():
+        raise ServiceError("Số CCCD này đã có ở một người khác", field="cccd")
+    changes = collect if collect is not None else {}
+    with transaction.atomic():
+        if person is None:
+            person = Person(**values)
+            person.save()
+            changes.update({k: v for k, v in values.items() if v not in ("", None)})
+            if audit:
+                audit_log(actor=actor, action="people.create", obj=person, changes=changes)
+            return person
+        for key, value in values.items():
+            if getattr(person, key) != value:
+                changes[key] = [getattr(person, key), value]
+                setattr(person, key, value)
+        if changes:
+            person.version += 1
+            person.save()
+            if audit:
+                audit_log(actor=actor, action="people.update", obj=person, changes=changes)
+    return person

@@ -1,0 +1,111 @@
+"""Counts of members at any date, from the period rows: the same question asked twice
+gives the same answer, whatever happened since."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+
+from dangvien.accounts.scope import Scope
+from dangvien.members.models import ACTIVE_STATUSES, MembershipPeriod, Status
+from dangvien.orgs.models import Organization, OrgKind, OrgVersion, Sector
+from dangvien.orgs.selectors import org_path_on
+from dangvien.people.models import Sex
+
+AGE_BANDS: list[tuple[str, int, int]] = [
+    ("Đến 30 tuổi", 0, 30), ("31–40 tuổi", 31, 40), ("41–50 tuổi", 41, 50), ("51–60 tuổi", 51, 60),
+    ("61–70 tuổi", 61, 70), ("Trên 70 tuổi", 71, 200),
+]
+
+
+def age_band_of(birth: dt.date, on: dt.date) -> str:
+    age = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+    for label, low, high in AGE_BANDS:
+        if low <= age <= high:
+            return label
+    return AGE_BANDS[-1][0]
+
+
+def birth_range_for_band(label: str, on: dt.date) -> tuple[dt.date, dt.date]:
+    """Birth dates (inclusive) of the people whose age on `on` falls in the band."""
+    for name, low, high in AGE_BANDS:
+        if name == label:
+            latest = _years_before(on, low)
+            earliest = _years_before(on, high + 1) + dt.timedelta(days=1)
+            return earliest, latest
+    raise KeyError(label)
+
+
+def _years_before(on: dt.date, years: int) -> dt.date:
+    try:
+        return on.replace(year=on.year - years)
+    except ValueError:  # 29 February
+        return on.replace(year=on.year - years, day=28)
+
+
+@dataclass
+class MemberCounts:
+    org: str
+    as_of: dt.date
+    total: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+    by_sex: dict[str, int] = field(default_factory=dict)
+    by_age_band: dict[str, int] = field(default_factory=dict)
+    by_cell_kind: dict[str, int] = field(default_factory=dict)
+    by_sector: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "org": self.org, "as_of": self.as_of.isoformat(), "total": self.total, "by_status": self.by_status,
+            "by_sex": self.by_sex, "by_age_band": self.by_age_band, "by_cell_kind": self.by_cell_kind,
+            "by_sector": self.by_sector,
+        }
+
+
+def member_counts(scope: Scope, org: Organization, as_of: dt.date) -> MemberCounts:
+    """Active members of org's subtree as it stood on as_of, in three queries.
+
+    Grouping is by birth date, not age, so one query serves every band."""
+    result = MemberCounts(org=org.code, as_of=as_of)
+    root_path = org_path_on(org, as_of)
+    if root_path is None:
+        return result
+    valid = Q(valid_from__lte=as_of) & (Q(valid_to__isnull=True) | Q(valid_to__gt=as_of))
+    cells_then = OrgVersion.objects.filter(valid, path__startswith=root_path)
+    rows = (
+        MembershipPeriod.objects.filter(valid, status__in=ACTIVE_STATUSES)
+        .filter(cell_id__in=cells_then.values("organization_id"))
+        .filter(scope.org_filter("cell"))
+        .values_list("status", "membership__person__sex", "membership__person__birth_date", "cell__kind",
+                     "cell__sector")
+        .annotate(n=Count("id"))
+    )
+    status, sex, band, kind, sector = Counter[str](), Counter[str](), Counter[str](), Counter[str](), Counter[str]()
+    for st, sx, birth, k, sec, n in rows:
+        status[str(Status(st).label)] += n
+        sex[str(Sex(sx).label)] += n
+        band[age_band_of(birth, as_of)] += n
+        kind[str(OrgKind(k).label)] += n
+        sector[str(Sector(sec).label) if sec else "Chưa phân loại"] += n
+    result.total = sum(status.values())
+    result.by_status = {str(Status(s).label): status.get(str(Status(s).label), 0) for s in
+                        (Status.PROBATIONARY, Status.OFFICIAL, Status.EXEMPT, Status.TEMP_EXEMPT)}
+    result.by_sex = {str(label): sex.get(str(label), 0) for _, label in Sex.choices}
+    result.by_age_band = {label: band.get(label, 0) for label, _, _ in AGE_BANDS}
+    result.by_cell_kind = dict(sorted(kind.items()))
+    result.by_sector = dict(sorted(sector.items(), key=lambda kv: -kv[1]))
+    return result
+
+
+def cell_member_counts(cell_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Active members per cell and status, today, in one query (for the home page)."""
+    from dangvien.members.models import Membership
+
+    out: dict[int, dict[str, int]] = {}
+    for cell_id, st, n in (Membership.objects.filter(is_active=True, cell_id__in=cell_ids)
+                           .values_list("cell_id", "status").annotate(n=Count("id"))):
+        out.setdefault(cell_id, {})[st] = n
+    return out
