@@ -52,8 +52,10 @@ def _check_code(code: str) -> str:
     code = code.strip()
     if not code:
         raise ServiceError("Chưa nhập mã tổ chức", field="code")
-    if len(code) > 32 or any(ch.isspace() for ch in code):
-        raise ServiceError("Mã tổ chức tối đa 32 ký tự, không có khoảng trắng", field="code")
+    if len(code) > 32 or not all(ch.isascii() and (ch.isalnum() or ch in ".-_") for ch in code):
+        raise ServiceError(
+            "Mã tổ chức tối đa 32 ký tự, chỉ gồm chữ không dấu, chữ số và dấu . - _", field="code"
+        )
     if Organization.objects.filter(code=code).exists():
         raise ServiceError(f"Mã tổ chức “{code}” đã có", field="code")
     return code
@@ -66,9 +68,10 @@ def _check_name(name: str, parent: Organization | None, *, exclude_pk: int | Non
     siblings = Organization.objects.filter(parent=parent, dissolved_on__isnull=True, name_search=fold(name))
     if exclude_pk is not None:
         siblings = siblings.exclude(pk=exclude_pk)
-    if siblings.exists():
+    existing = siblings.first()
+    if existing is not None:
         where = f"trong “{parent.name}”" if parent else "ở cấp cao nhất"
-        raise ServiceError(f"Đã có tổ chức tên “{name}” {where}", field="name")
+        raise ServiceError(f"Đã có tổ chức tên “{existing.name}” {where}", field="name")
     return name
 
 

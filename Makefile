@@ -1,0 +1,53 @@
+# The two commands: `make run` and `make test`. Both work on a fresh clone with only
+# the machine's Python 3.11: they create .venv and install the pinned dependencies.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+
+.PHONY: run test test-sqlite test-postgres lint bench browser-deps clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.lock $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.lock
+	touch $@
+
+run: $(VENV)/.installed
+	$(BIN)/dangvien migrate --verbosity 0
+	$(BIN)/dangvien firstrun
+	$(BIN)/dangvien serve
+
+# Debian's Chromium for the browser tests (never a browser download).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	  else echo "chromium is not installed and this is not root: browser tests will be skipped"; fi; }
+
+test: $(VENV)/.installed-dev browser-deps
+	env -u DANGVIEN_TEST_DATABASE_URL DANGVIEN_DATA_DIR=var/test $(BIN)/pytest
+	@if [ -n "$$DANGVIEN_TEST_DATABASE_URL" ]; then \
+	  echo "== the same suite on PostgreSQL ($$DANGVIEN_TEST_DATABASE_URL)"; \
+	  DANGVIEN_DATA_DIR=var/test $(BIN)/pytest; \
+	fi
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+	DANGVIEN_DATA_DIR=var/test $(BIN)/dangvien makemigrations --check --dry-run
+	DANGVIEN_DATA_DIR=var/test DANGVIEN_PRODUCTION=1 DANGVIEN_SECRET_KEY=$$(python3 -c 'print("x"*20 + "ci-only-check-deploy-key-0123456789")') \
+	  DANGVIEN_ALLOWED_HOSTS=dangvien.example DANGVIEN_SECURE_COOKIES=1 $(BIN)/dangvien check --deploy --fail-level WARNING
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var/test

@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from dangvien.accounts.scope import Scope, scope_for
+
+
+def request_scope(request: HttpRequest) -> Scope:
+    """One Scope per request, shared by the view and its templates."""
+    cached = getattr(request, "_dangvien_scope", None)
+    if cached is None:
+        cached = scope_for(request.user)
+        request._dangvien_scope = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def scope(request: HttpRequest) -> dict[str, object]:
+    return {"scope": request_scope(request)}

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django import template
+
+from dangvien.members.models import ACTIVE_STATUSES
+
+register = template.Library()
+
+
+@register.filter
+def vn_number(value: object) -> str:
+    """5000 -> 5.000"""
+    try:
+        return f"{int(value):,}".replace(",", ".")  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return ""
+
+
+@register.filter
+def vn_percent(part: object, whole: object) -> str:
+    """{{ part|vn_percent:whole }} -> 83,63% (half-up, two decimals)."""
+    try:
+        p, w = Decimal(str(part)), Decimal(str(whole))
+    except ArithmeticError:
+        return ""
+    if w == 0:
+        return "—"
+    value = (p * 100 / w).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return f"{value:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".") + "%"
+
+
+@register.filter
+def share(part: object, whole: object) -> int:
+    """Width of a bar, 0..100."""
+    try:
+        return round(100 * float(part) / float(whole)) if float(whole) else 0  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return 0
+
+
+@register.filter
+def status_class(status: str) -> str:
+    return status if status in ACTIVE_STATUSES else "ended"

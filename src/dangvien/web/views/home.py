@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from dangvien.orgs.selectors import org_children
+from dangvien.reports.selectors import member_counts
+from dangvien.web.context import request_scope
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    scope = request_scope(request)
+    today = timezone.localdate()
+    blocks = []
+    for root in scope.roots[:5]:
+        counts = member_counts(scope, root, today)
+        children = org_children(scope, root)
+        blocks.append({"org": root, "counts": counts, "children": children,
+                       "max_children": max((c.member_count for c in children), default=0)})  # type: ignore[attr-defined]
+    return render(request, "web/home.html", {"nav": "home", "blocks": blocks, "today": today})

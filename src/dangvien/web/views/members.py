@@ -1,0 +1,174 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from dangvien.accounts.scope import Scope
+from dangvien.core.errors import ServiceError
+from dangvien.members import services
+from dangvien.members.models import ACTIVE_STATUSES, Status
+from dangvien.members.selectors import (
+    MemberFilter,
+    member_get,
+    member_list,
+    member_timeline,
+    person_other_memberships,
+    possible_duplicates,
+)
+from dangvien.orgs.models import Organization
+from dangvien.orgs.selectors import cells_in_scope, org_ancestors
+from dangvien.people.cccd import CccdError, validate_cccd
+from dangvien.people.models import Sex
+from dangvien.people.units import province_name, ward_name, wards_of
+from dangvien.reports.selectors import AGE_BANDS
+from dangvien.web.context import request_scope
+from dangvien.web.forms import MemberEventForm, MemberForm, add_service_error
+
+
+def _cell_choices(scope: Scope) -> list[tuple[str, str]]:
+    return [(str(pk), f"{name} ({code})") for pk, name, code in
+            cells_in_scope(scope, write=True).values_list("pk", "name", "code")]
+
+
+def member_list_view(request: HttpRequest) -> HttpResponse:
+    """Search and filters come by POST: a name or a CCCD must not sit in a URL, where
+    browser history and proxies keep it."""
+    scope = request_scope(request)
+    data = request.POST if request.method == "POST" else request.GET
+    cell_code = data.get("cell", "")
+    cell = scope.orgs().filter(code=cell_code).first() if cell_code else None
+    f = MemberFilter(q=data.get("q", "")[:100], cell=cell, status=data.get("status", ""),
+                     sex=data.get("sex", ""), age_band=data.get("age_band", ""))
+    try:
+        page_no = int(data.get("page", "1"))
+    except ValueError:
+        page_no = 1
+    page = member_list(scope, f, page=page_no)
+    context = {
+        "nav": "members", "page": page, "f": f, "cell_code": cell_code,
+        "cells": list(cells_in_scope(scope).values_list("code", "name")),
+        "statuses": [(s.value, s.label) for s in Status], "active_statuses": ACTIVE_STATUSES,
+        "sexes": Sex.choices, "age_bands": [b[0] for b in AGE_BANDS],
+        "can_add": scope.can_write_anything,
+    }
+    template = "web/members/_results.html" if request.htmx else "web/members/list.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = request_scope(request)
+    m = member_get(scope, pk)
+    person = m.person
+    context = {
+        "nav": "members", "m": m, "p": person, "events": member_timeline(m),
+        "others": person_other_memberships(m), "can_write": scope.can_write(m.cell),
+        "ancestors": [a for a in org_ancestors(m.cell) if scope.can_read(a)],
+        "province": province_name(person.residence_province) if person.residence_province else "",
+        "ward": ward_name(person.residence_ward) if person.residence_ward else "",
+    }
+    return render(request, "web/members/detail.html", context)
+
+
+def member_add(request: HttpRequest) -> HttpResponse:
+    scope = request_scope(request)
+    cells = _cell_choices(scope)
+    if not cells:
+        raise Http404
+    initial = {}
+    if request.GET.get("cell"):
+        initial["cell"] = request.GET["cell"]
+    form = MemberForm(request.POST or None, cells=cells, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            cell = Organization.objects.get(pk=int(d["cell"]))
+            m = services.member_register(
+                actor=request.user, person=form.person_data(), cell=cell,  # type: ignore[arg-type]
+                admission_date=d["admission_date"], card_number=d["card_number"],
+                ceremony_date=d["ceremony_date"], official_date=d["official_date"], status=d["status"] or None,
+            )
+        except ServiceError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, f"Đã thêm đảng viên {m.person.full_name}.")
+            return redirect("web:member_detail", pk=m.pk)
+    return render(request, "web/members/form.html", {"nav": "members", "form": form, "title": "Thêm đảng viên"})
+
+
+def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = request_scope(request)
+    m = member_get(scope, pk)
+    if not scope.can_write(m.cell):
+        raise Http404
+    p = m.person
+    initial = {f: getattr(p, f) for f in ("full_name", "birth_date", "sex", "cccd", "old_id", "ethnicity", "religion",
+                                          "home_town", "residence_province", "residence_ward", "residence_detail",
+                                          "education", "profession", "phone")}
+    initial.update(card_number=m.card_number, ceremony_date=m.ceremony_date)
+    form = MemberForm(request.POST or None, cells=[], editing=True, initial=initial)
+    version = request.POST.get("version", m.version)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_update(actor=request.user, membership=m, expected_version=int(version),  # type: ignore[arg-type]
+                                   person=form.person_data(), card_number=form.cleaned_data["card_number"],
+                                   ceremony_date=form.cleaned_data["ceremony_date"])
+        except ServiceError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, "Đã lưu.")
+            return redirect("web:member_detail", pk=m.pk)
+    return render(request, "web/members/form.html",
+                  {"nav": "members", "form": form, "m": m, "version": version, "title": f"Sửa: {p.full_name}"})
+
+
+def member_event(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = request_scope(request)
+    m = member_get(scope, pk)
+    if not scope.can_write(m.cell):
+        raise Http404
+    cells = [c for c in _cell_choices(scope) if c[0] != str(m.cell_id)]
+    form = MemberEventForm(request.POST or None, cells=cells, initial={"version": m.version})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        to_cell = Organization.objects.filter(pk=int(d["to_cell"])).first() if d["to_cell"] else None
+        try:
+            services.member_record_event(actor=request.user, membership=m, kind=d["kind"], on=d["on"],  # type: ignore[arg-type]
+                                         expected_version=d["version"], to_cell=to_cell,
+                                         decision_ref=d["decision_ref"], note=d["note"])
+        except ServiceError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, "Đã ghi.")
+            return redirect("web:member_detail", pk=m.pk)
+    return render(request, "web/members/event.html", {"nav": "members", "form": form, "m": m})
+
+
+def check_cccd(request: HttpRequest) -> HttpResponse:
+    """Inline check while typing: says at once what is wrong with the number."""
+    from dangvien.core.dates import DateError, parse_user_date
+
+    number = request.POST.get("cccd", "").strip()
+    message = ""
+    if number:
+        try:
+            birth = parse_user_date(request.POST.get("birth_date"))
+        except DateError:
+            birth = None
+        sex = request.POST.get("sex") or None
+        try:
+            validate_cccd(number, sex=sex, birth_date=birth)
+        except CccdError as exc:
+            message = str(exc)
+    return render(request, "web/partials/field_error.html", {"message": message})
+
+
+def wards_options(request: HttpRequest) -> HttpResponse:
+    province = request.GET.get("residence_province", "")
+    wards = wards_of(int(province)) if province.isdigit() else []
+    return render(request, "web/partials/ward_options.html", {"wards": wards})
+
+
+def duplicates(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/members/duplicates.html",
+                  {"nav": "members", "groups": possible_duplicates(request_scope(request))})

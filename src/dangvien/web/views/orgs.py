@@ -1,0 +1,161 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from dangvien.accounts.scope import ScopeDenied, require_write
+from dangvien.core.dates import DateError, parse_user_date
+from dangvien.core.errors import ServiceError
+from dangvien.core.preview import preview
+from dangvien.orgs import services
+from dangvien.orgs.models import Organization
+from dangvien.orgs.selectors import (
+    org_ancestors,
+    org_children,
+    org_get,
+    org_history,
+    org_search,
+    subtree_member_counts,
+    tree_as_of,
+)
+from dangvien.reports.selectors import member_counts
+from dangvien.web.context import request_scope
+from dangvien.web.forms import OrgCreateForm, ReorgForm, add_service_error
+
+
+def org_tree(request: HttpRequest) -> HttpResponse:
+    scope = request_scope(request)
+    roots = scope.roots
+    counts = subtree_member_counts(roots)
+    for r in roots:
+        r.member_count = counts.get(r.pk, 0)  # type: ignore[attr-defined]
+        r.child_count = r.children.filter(dissolved_on__isnull=True).count()  # type: ignore[attr-defined]
+    return render(request, "web/orgs/tree.html", {"nav": "orgs", "roots": roots})
+
+
+def org_search_partial(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "")[:100]
+    results = org_search(request_scope(request), q) if q.strip() else []
+    return render(request, "web/orgs/_search.html", {"results": results, "q": q})
+
+
+def org_children_partial(request: HttpRequest, code: str) -> HttpResponse:
+    scope = request_scope(request)
+    org = org_get(scope, code=code)
+    return render(request, "web/orgs/_children.html", {"children": org_children(scope, org)})
+
+
+def _visible_ancestors(request: HttpRequest, org: Organization) -> list[Organization]:
+    scope = request_scope(request)
+    return [a for a in org_ancestors(org) if scope.can_read(a)]
+
+
+def org_detail(request: HttpRequest, code: str) -> HttpResponse:
+    scope = request_scope(request)
+    org = org_get(scope, code=code)
+    as_of = timezone.localdate()
+    as_of_error = ""
+    raw = request.GET.get("ngay", "").strip()
+    if raw:
+        try:
+            as_of = parse_user_date(raw) or as_of
+        except DateError as exc:
+            as_of_error = str(exc)
+    past = as_of != timezone.localdate()
+    context = {
+        "nav": "orgs", "org": org, "ancestors": _visible_ancestors(request, org),
+        "children": org_children(scope, org, include_dissolved=False),
+        "counts": member_counts(scope, org, as_of), "as_of": as_of, "past": past, "as_of_error": as_of_error,
+        "history": org_history(org), "can_write": scope.can_write(org),
+        "tree_then": tree_as_of(org, as_of) if past else None,
+    }
+    return render(request, "web/orgs/detail.html", context)
+
+
+def org_add_child(request: HttpRequest, code: str) -> HttpResponse:
+    scope = request_scope(request)
+    parent = org_get(scope, code=code)
+    if not scope.can_write(parent) or parent.is_cell:
+        raise Http404
+    form = OrgCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            org = services.org_create(actor=request.user, code=d["code"], name=d["name"],  # type: ignore[arg-type]
+                                      kind=d["kind"], parent=parent, sector=d["sector"], founded_on=d["founded_on"])
+        except ServiceError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, f"Đã thành lập “{org.name}”.")
+            return redirect("web:org_detail", code=org.code)
+    return render(request, "web/orgs/add.html", {"nav": "orgs", "parent": parent, "form": form})
+
+
+def _run_reorg(request: HttpRequest, org: Organization, form: ReorgForm) -> services.ReorgSummary:
+    scope = request_scope(request)
+    d = form.cleaned_data
+    actor = request.user
+    kind = d["kind"]
+    common = {"effective_on": d["effective_on"], "decision_ref": d["decision_ref"], "note": d["note"]}
+    if d["effective_on"] is None:
+        raise ServiceError("Chưa nhập ngày hiệu lực", field="effective_on")
+    if kind == "rename":
+        return services.org_rename(actor=actor, org=org, name=d["name"], expected_version=d["version"],  # type: ignore[arg-type]
+                                   **common)
+    if kind == "move":
+        target = scope.orgs(write=True).filter(code=d["new_parent"].strip()).first()
+        if target is None:
+            raise ServiceError(f"Không có tổ chức mã “{d['new_parent']}” trong phạm vi của bạn", field="new_parent")
+        return services.org_move(actor=actor, org=org, new_parent=target, expected_version=d["version"],  # type: ignore[arg-type]
+                                 **common)
+    if kind == "merge":
+        codes = [c.strip() for c in d["sources"].replace(";", ",").split(",") if c.strip()]
+        found = {o.code: o for o in scope.orgs(write=True).filter(code__in=codes)}
+        missing = [c for c in codes if c not in found]
+        if missing:
+            raise ServiceError("Không có tổ chức mã " + ", ".join(f"“{c}”" for c in missing), field="sources")
+        return services.org_merge(actor=actor, sources=list(found.values()), target=org, **common)  # type: ignore[arg-type]
+    if kind == "split":
+        parts = []
+        for line in d["parts"].splitlines():
+            if not line.strip():
+                continue
+            bits = [b.strip() for b in line.split(";")]
+            if len(bits) < 2:
+                raise ServiceError("Mỗi dòng cần: mã; tên; số thẻ đảng viên", field="parts")
+            cards = [c.strip() for c in (bits[2] if len(bits) > 2 else "").split(",") if c.strip()]
+            ids = list(org.memberships.filter(is_active=True, card_number__in=cards).values_list("pk", flat=True))
+            if len(ids) != len(cards):
+                raise ServiceError("Có số thẻ không thuộc đảng viên đang sinh hoạt ở tổ chức này", field="parts")
+            parts.append(services.SplitPart(code=bits[0], name=bits[1], member_ids=ids))
+        return services.org_split(actor=actor, source=org, parts=parts, **common)  # type: ignore[arg-type]
+    if kind == "dissolve":
+        return services.org_dissolve(actor=actor, org=org, expected_version=d["version"], **common)  # type: ignore[arg-type]
+    raise Http404
+
+
+def org_reorganize(request: HttpRequest, code: str) -> HttpResponse:
+    scope = request_scope(request)
+    org = org_get(scope, code=code)
+    try:
+        require_write(scope, org)
+    except ScopeDenied:
+        raise Http404 from None
+    kind = request.POST.get("kind") or request.GET.get("loai") or "rename"
+    form = ReorgForm(request.POST or None, initial={"kind": kind, "version": org.version, "name": org.name})
+    summary = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            if request.POST.get("confirm") == "1":
+                done = _run_reorg(request, org, form)
+                messages.success(request, "Đã thực hiện: " + "; ".join(done.lines))
+                org.refresh_from_db()
+                return redirect("web:org_detail", code=org.code)
+            summary = preview(lambda: _run_reorg(request, org, form))
+        except ServiceError as exc:
+            add_service_error(form, exc)
+    return render(request, "web/orgs/reorganize.html",
+                  {"nav": "orgs", "org": org, "form": form, "kind": kind, "summary": summary,
+                   "ancestors": _visible_ancestors(request, org)})

@@ -1,0 +1,61 @@
+import datetime as dt
+
+import pytest
+
+from dangvien.core.dates import DateError, add_months, full_months_between, parse_user_date
+from dangvien.core.text import fold, header_key, vietnamese_sort_key
+
+
+def test_fold_removes_diacritics_and_d_stroke():
+    assert fold("  Nguyễn   Văn ĐẠT ") == "nguyen van dat"
+
+
+def test_headers_match_without_case_diacritics_or_spaces():
+    assert header_key("Ngày sinh") == header_key("ngay sinh") == header_key("NGÀY  SINH") == header_key("NgàySinh*")
+
+
+def test_names_sort_by_given_name_then_family_in_the_vietnamese_alphabet():
+    names = ["Trần Văn Đức", "Lê Thị Ánh", "Nguyễn Văn An", "Phạm Thị Ân", "Nguyễn Thị Ăn", "Bùi Văn Dũng",
+             "Đỗ Văn Bình", "Lê Văn An"]
+    ordered = sorted(names, key=vietnamese_sort_key)
+    assert ordered == ["Lê Văn An", "Nguyễn Văn An", "Lê Thị Ánh", "Nguyễn Thị Ăn", "Phạm Thị Ân", "Đỗ Văn Bình",
+                       "Bùi Văn Dũng", "Trần Văn Đức"]
+
+
+def test_tones_order_after_letters():
+    # ngang < huyền < hỏi < ngã < sắc < nặng
+    names = ["A Hà", "A Há", "A Ha", "A Hạ", "A Hả", "A Hã"]
+    assert sorted(names, key=vietnamese_sort_key) == ["A Ha", "A Hà", "A Hả", "A Hã", "A Há", "A Hạ"]
+
+
+def test_the_key_uses_digits_only_so_every_collation_agrees():
+    assert vietnamese_sort_key("Nguyễn Thị Hằng").isdigit()
+
+
+@pytest.mark.parametrize("text", ["31/02/2021", "29/02/2023", "00/01/2020", "12/13/2020"])
+def test_a_date_that_does_not_exist_is_refused_in_words(text):
+    with pytest.raises(DateError, match="không tồn tại"):
+        parse_user_date(text)
+
+
+def test_dates_are_read_day_first():
+    assert parse_user_date("2/9/1945") == dt.date(1945, 9, 2)
+    assert parse_user_date("1945-09-02") == dt.date(1945, 9, 2)
+    assert parse_user_date(dt.datetime(2024, 3, 12, 0, 0)) == dt.date(2024, 3, 12)
+    assert parse_user_date("  ") is None
+
+
+def test_a_date_in_the_wrong_shape_says_how_to_write_it():
+    with pytest.raises(DateError, match="ngày/tháng/năm"):
+        parse_user_date("March 3rd")
+
+
+def test_add_months_clamps_to_the_end_of_a_short_month():
+    assert add_months(dt.date(2024, 1, 31), 1) == dt.date(2024, 2, 29)
+    assert add_months(dt.date(2025, 8, 31), 12) == dt.date(2026, 8, 31)
+
+
+def test_full_months_counts_the_day_before_and_the_day_of():
+    birth = dt.date(2008, 3, 15)
+    assert full_months_between(birth, dt.date(2026, 3, 14)) == 18 * 12 - 1
+    assert full_months_between(birth, dt.date(2026, 3, 15)) == 18 * 12
