@@ -27,34 +27,30 @@ class Scope:
         self.system = system
 
     @cached_property
+    def _assignments(self) -> list[tuple[str, Organization | None]]:
+        """The user's role assignments, read once per request in one query."""
+        user = self.user
+        if user is None or not user.is_authenticated or not user.is_active:
+            return []
+        return [(a.role, a.organization) for a in user.assignments.select_related("organization")]
+
+    @cached_property
     def is_admin(self) -> bool:
         if self.system:
             return True
         user = self.user
         if user is None or not user.is_authenticated or not user.is_active:
             return False
-        return bool(user.is_superuser) or user.assignments.filter(role=Role.ADMIN).exists()
+        return bool(user.is_superuser) or any(role == Role.ADMIN for role, _ in self._assignments)
 
     @cached_property
     def grants(self) -> list[Grant]:
-        user = self.user
-        if user is None or not user.is_authenticated or not user.is_active:
-            return []
-        grants = []
-        rows = user.assignments.exclude(role=Role.ADMIN).select_related("organization")
-        for a in rows:
-            org = a.organization
-            if org is None:
-                continue
-            grants.append(
-                Grant(
-                    org_id=org.pk,
-                    path=org.path,
-                    write=a.role in (Role.STAFF, Role.SECRETARY),
-                    subtree=a.role != Role.SECRETARY,
-                )
-            )
-        return grants
+        return [
+            Grant(org_id=org.pk, path=org.path, write=role in (Role.STAFF, Role.SECRETARY),
+                  subtree=role != Role.SECRETARY)
+            for role, org in self._assignments
+            if role != Role.ADMIN and org is not None
+        ]
 
     def _org_q(self, prefix: str, *, write: bool) -> Q:
         if self.is_admin:

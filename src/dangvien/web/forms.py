@@ -20,9 +20,8 @@ class VnDateField(forms.CharField):
     """dd/mm/yyyy, with a message that says what is wrong (31/02 does not exist)."""
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("max_length", 10)
         super().__init__(**kwargs)
-        self.widget.attrs.update({"placeholder": "ngày/tháng/năm", "inputmode": "numeric"})
+        self.widget.attrs.update({"placeholder": "ngày/tháng/năm", "inputmode": "numeric", "maxlength": "10"})
 
     def prepare_value(self, value: Any) -> Any:
         if hasattr(value, "strftime"):
