@@ -1,11 +1,11 @@
 """Shared fixtures: a small real tree and named personas on each side of every boundary.
 
-    Đảng bộ tỉnh Thử (PROV)
-    ├── Đảng bộ xã An Phú (XA)         ← staff "an"  (read/write the subtree)
-    │   ├── Chi bộ Thôn 1 (XA-C1)      ← secretary "bithu1", viewer "xem1"
-    │   └── Chi bộ Thôn 2 (XA-C2)
-    └── Đảng bộ phường Bình Minh (XB)  ← staff "binh"
-        └── Chi bộ Khu phố 1 (XB-C1)
+Đảng bộ tỉnh Thử (PROV)
+├── Đảng bộ xã An Phú (XA)         ← staff "an"  (read/write the subtree)
+│   ├── Chi bộ Thôn 1 (XA-C1)      ← secretary "bithu1", viewer "xem1"
+│   └── Chi bộ Thôn 2 (XA-C2)
+└── Đảng bộ phường Bình Minh (XB)  ← staff "binh"
+    └── Chi bộ Khu phố 1 (XB-C1)
 """
 
 from __future__ import annotations
@@ -42,18 +42,57 @@ class Tree:
 @pytest.fixture
 def tree(db: None) -> Tree:
     founded = dt.date(2000, 1, 1)
-    province = org_create(actor=None, code="PROV", name="Đảng bộ tỉnh Thử", kind=OrgKind.PROVINCE, parent=None,
-                          founded_on=founded)
-    xa = org_create(actor=None, code="XA", name="Đảng bộ xã An Phú", kind=OrgKind.UPPER_BASE, parent=province,
-                    founded_on=founded)
-    xa_c1 = org_create(actor=None, code="XA-C1", name="Chi bộ Thôn 1", kind=OrgKind.CELL, parent=xa,
-                       sector=Sector.RESIDENTIAL, founded_on=founded)
-    xa_c2 = org_create(actor=None, code="XA-C2", name="Chi bộ Thôn 2", kind=OrgKind.CELL, parent=xa,
-                       sector=Sector.RESIDENTIAL, founded_on=founded)
-    xb = org_create(actor=None, code="XB", name="Đảng bộ phường Bình Minh", kind=OrgKind.UPPER_BASE,
-                    parent=province, founded_on=founded)
-    xb_c1 = org_create(actor=None, code="XB-C1", name="Chi bộ Khu phố 1", kind=OrgKind.CELL, parent=xb,
-                       sector=Sector.ENTERPRISE, founded_on=founded)
+    province = org_create(
+        actor=None,
+        code="PROV",
+        name="Đảng bộ tỉnh Thử",
+        kind=OrgKind.PROVINCE,
+        parent=None,
+        founded_on=founded,
+    )
+    xa = org_create(
+        actor=None,
+        code="XA",
+        name="Đảng bộ xã An Phú",
+        kind=OrgKind.UPPER_BASE,
+        parent=province,
+        founded_on=founded,
+    )
+    xa_c1 = org_create(
+        actor=None,
+        code="XA-C1",
+        name="Chi bộ Thôn 1",
+        kind=OrgKind.CELL,
+        parent=xa,
+        sector=Sector.RESIDENTIAL,
+        founded_on=founded,
+    )
+    xa_c2 = org_create(
+        actor=None,
+        code="XA-C2",
+        name="Chi bộ Thôn 2",
+        kind=OrgKind.CELL,
+        parent=xa,
+        sector=Sector.RESIDENTIAL,
+        founded_on=founded,
+    )
+    xb = org_create(
+        actor=None,
+        code="XB",
+        name="Đảng bộ phường Bình Minh",
+        kind=OrgKind.UPPER_BASE,
+        parent=province,
+        founded_on=founded,
+    )
+    xb_c1 = org_create(
+        actor=None,
+        code="XB-C1",
+        name="Chi bộ Khu phố 1",
+        kind=OrgKind.CELL,
+        parent=xb,
+        sector=Sector.ENTERPRISE,
+        founded_on=founded,
+    )
     return Tree(province, xa, xa_c1, xa_c2, xb, xb_c1)
 
 
@@ -74,22 +113,42 @@ def users(tree: Tree) -> People:
 
     nobody = User.objects.create_user("nobody", password=PASSWORD)
     return People(
-        admin=make("admin", Role.ADMIN, None), an=make("an", Role.STAFF, tree.xa),
-        binh=make("binh", Role.STAFF, tree.xb), bithu1=make("bithu1", Role.SECRETARY, tree.xa_c1),
-        xem1=make("xem1", Role.VIEWER, tree.xa_c1), nobody=nobody,
+        admin=make("admin", Role.ADMIN, None),
+        an=make("an", Role.STAFF, tree.xa),
+        binh=make("binh", Role.STAFF, tree.xb),
+        bithu1=make("bithu1", Role.SECRETARY, tree.xa_c1),
+        xem1=make("xem1", Role.VIEWER, tree.xa_c1),
+        nobody=nobody,
     )
 
 
-def person(name: str = "Nguyễn Văn An", birth: dt.date = dt.date(1990, 5, 17), sex: str = "male",
-           cccd: str = "") -> PersonData:
+def person(
+    name: str = "Nguyễn Văn An", birth: dt.date = dt.date(1990, 5, 17), sex: str = "male", cccd: str = ""
+) -> PersonData:
     return PersonData(full_name=name, birth_date=birth, sex=sex, cccd=cccd)
 
 
-def register(cell: Organization, name: str = "Nguyễn Văn An", *, card: str | None = None, cccd: str = "",
-             admitted: dt.date = dt.date(2015, 3, 2), official: dt.date | None = dt.date(2016, 3, 10),
-             birth: dt.date = dt.date(1990, 5, 17), sex: str = "male", status: str | None = None) -> Membership:
-    return member_register(actor=None, person=person(name, birth, sex, cccd), cell=cell, admission_date=admitted,
-                           card_number=card, official_date=official, status=status)
+def register(
+    cell: Organization,
+    name: str = "Nguyễn Văn An",
+    *,
+    card: str | None = None,
+    cccd: str = "",
+    admitted: dt.date = dt.date(2015, 3, 2),
+    official: dt.date | None = dt.date(2016, 3, 10),
+    birth: dt.date = dt.date(1990, 5, 17),
+    sex: str = "male",
+    status: str | None = None,
+) -> Membership:
+    return member_register(
+        actor=None,
+        person=person(name, birth, sex, cccd),
+        cell=cell,
+        admission_date=admitted,
+        card_number=card,
+        official_date=official,
+        status=status,
+    )
 
 
 @pytest.fixture

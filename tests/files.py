@@ -7,7 +7,6 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from dangvien.members.importing import HEADERS as MEMBER_HEADERS
 from dangvien.orgs.importing import COLUMNS as ORG_COLUMNS
 
 ORG_HEADERS = [c.header for c in ORG_COLUMNS]
@@ -31,7 +30,31 @@ def write_xlsx(path: Path, headers: list[str], rows: list[list[object]]) -> Path
     return path
 
 
-def member_row(name="Nguyễn Văn An", birth="17/05/1990", sex="Nam", cccd="", card="", cell="XA-C1",
-               admitted="02/03/2015", official="10/03/2016", status="", **extra: str) -> list[object]:
-    return [name, birth, sex, cccd, card, cell, admitted, official, status, extra.get("ethnicity", "Kinh"),
-            extra.get("religion", "Không"), "12/12", "Nông dân", "Thôn 1"]
+def member_row(
+    name="Nguyễn Văn An",
+    birth="17/05/1990",
+    sex="Nam",
+    cccd="",
+    card="",
+    cell="XA-C1",
+    admitted="02/03/2015",
+    official="10/03/2016",
+    status="",
+    **extra: str,
+) -> list[object]:
+    return [
+        name,
+        birth,
+        sex,
+        cccd,
+        card,
+        cell,
+        admitted,
+        official,
+        status,
+        extra.get("ethnicity", "Kinh"),
+        extra.get("religion", "Không"),
+        "12/12",
+        "Nông dân",
+        "Thôn 1",
+    ]

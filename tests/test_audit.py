@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db
 def test_every_service_write_leaves_one_entry_with_the_actor(tree, users):
     before = AuditEntry.objects.count()
     m = register(tree.xa_c1, card="1")
-    member_record_event(actor=users.bithu1, membership=m, kind=EventKind.TEMP_EXEMPTED, on=dt.date(2024, 1, 1))
+    member_record_event(
+        actor=users.bithu1, membership=m, kind=EventKind.TEMP_EXEMPTED, on=dt.date(2024, 1, 1)
+    )
     entries = list(AuditEntry.objects.order_by("seq"))[before:]
     assert [e.action for e in entries] == ["members.register", "members.event.temp_exempted"]
     assert entries[1].actor_name == "bithu1" and entries[1].object_id == str(m.pk)

@@ -19,8 +19,10 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(shutil.which(CHROMIUM) is None and not Path(CHROMIUM).exists(),
-                       reason="Debian's chromium is not installed (make test installs it when run as root)"),
+    pytest.mark.skipif(
+        shutil.which(CHROMIUM) is None and not Path(CHROMIUM).exists(),
+        reason="Debian's chromium is not installed (make test installs it when run as root)",
+    ),
 ]
 
 
@@ -29,9 +31,16 @@ def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM,
-                              args=["--no-sandbox", "--headless", "--disable-background-networking",
-                                    "--disable-gpu", "--no-first-run"])
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--headless",
+                "--disable-background-networking",
+                "--disable-gpu",
+                "--no-first-run",
+            ],
+        )
         yield b
         b.close()
 
@@ -103,9 +112,14 @@ def test_adding_a_member_shows_the_cccd_error_then_saves_when_fixed(page, transa
     assert Membership.objects.get().person.cccd == "001190012345"
 
 
-def test_import_with_one_bad_row_shows_the_error_and_writes_nothing(page, transactional_db, tree, users, tmp_path):
-    path = write_xlsx(tmp_path / "danh-sach.xlsx", HEADERS,
-                      [member_row(card="1"), member_row("Lê Văn Bình", birth="31/02/1990", card="2")])
+def test_import_with_one_bad_row_shows_the_error_and_writes_nothing(
+    page, transactional_db, tree, users, tmp_path
+):
+    path = write_xlsx(
+        tmp_path / "danh-sach.xlsx",
+        HEADERS,
+        [member_row(card="1"), member_row("Lê Văn Bình", birth="31/02/1990", card="2")],
+    )
     sign_in(page, "an")
     page.click("header nav a:has-text('Nhập dữ liệu')")
     page.set_input_files("#id_file", str(path))

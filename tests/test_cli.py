@@ -40,8 +40,9 @@ def test_misuse_exits_2():
 
 
 def test_the_command_runs_as_a_module():
-    out = subprocess.run([sys.executable, "-m", "dangvien", "help", "import"], capture_output=True, text=True,
-                         check=False)
+    out = subprocess.run(
+        [sys.executable, "-m", "dangvien", "help", "import"], capture_output=True, text=True, check=False
+    )
     assert out.returncode == 0 and "--dry-run" in out.stdout
 
 
@@ -70,7 +71,10 @@ def test_demo_is_deterministic(db):
     for kind in ("cell", "upper_base", "province"):  # leaves first: parents are protected
         Organization.objects.filter(kind=kind).delete()
     generate("commune", seed=3)
-    assert list(Membership.objects.order_by("pk").values_list("person__full_name", "admission_date")[:50]) == first
+    assert (
+        list(Membership.objects.order_by("pk").values_list("person__full_name", "admission_date")[:50])
+        == first
+    )
 
 
 def run_cli(data_dir, *args, env_extra=None):
@@ -78,25 +82,41 @@ def run_cli(data_dir, *args, env_extra=None):
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("DANGVIEN_")}
     env.update({"DANGVIEN_DATA_DIR": str(data_dir), **(env_extra or {})})
-    return subprocess.run([sys.executable, "-m", "dangvien", *args], capture_output=True, text=True, env=env,
-                          check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "dangvien", *args], capture_output=True, text=True, env=env, check=False
+    )
 
 
 def test_a_fresh_sqlite_install_migrates_backs_up_and_restores(tmp_path):
     """The real commands on a real database file, as an operator runs them."""
     data = tmp_path / "data"
     assert run_cli(data, "migrate", "--verbosity", "0").returncode == 0
-    made = run_cli(data, "createadmin", "--username", "quantri",
-                   env_extra={"DANGVIEN_ADMIN_PASSWORD": "mot-mat-khau-dai-2026"})
+    made = run_cli(
+        data,
+        "createadmin",
+        "--username",
+        "quantri",
+        env_extra={"DANGVIEN_ADMIN_PASSWORD": "mot-mat-khau-dai-2026"},
+    )
     assert made.returncode == 0, made.stderr
     assert (data / "secret_key").stat().st_mode & 0o777 == 0o600
     assert run_cli(data, "backup", str(tmp_path / "b.sqlite3")).returncode == 0
-    second = run_cli(data, "createadmin", "--username", "thu_hai",
-                     env_extra={"DANGVIEN_ADMIN_PASSWORD": "mot-mat-khau-dai-2026"})
+    second = run_cli(
+        data,
+        "createadmin",
+        "--username",
+        "thu_hai",
+        env_extra={"DANGVIEN_ADMIN_PASSWORD": "mot-mat-khau-dai-2026"},
+    )
     assert second.returncode == 0
     assert run_cli(data, "restore", str(tmp_path / "b.sqlite3")).returncode == 0
-    check = run_cli(data, "shell", "-c",
-                    "from dangvien.accounts.models import User; print(sorted(User.objects.values_list('username', flat=True)))")
+    check = run_cli(
+        data,
+        "shell",
+        "-c",
+        "from dangvien.accounts.models import User; "
+        "print(sorted(User.objects.values_list('username', flat=True)))",
+    )
     assert check.stdout.strip().endswith("['quantri']"), check.stdout + check.stderr
     not_a_backup = tmp_path / "x.txt"
     not_a_backup.write_text("hello")

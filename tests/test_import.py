@@ -24,11 +24,17 @@ def errors_of(result):
 
 @pytest.mark.parametrize("writer", [write_csv, write_xlsx])
 def test_members_import_from_csv_and_xlsx_and_again_changes_nothing(tree, tmp_path, writer):
-    path = writer(tmp_path / ("m.csv" if writer is write_csv else "m.xlsx"), HEADERS, [
-        member_row(card="1001", cccd="001090012345"),
-        member_row("Trần Thị Bình", "01/01/1995", "Nữ", card="1002", official="", admitted="01/06/2026"),
-        member_row("Lê Văn Cường", "05/05/1950", "Nam", card="1003", cell="XA-C2", status="miễn sinh hoạt"),
-    ])
+    path = writer(
+        tmp_path / ("m.csv" if writer is write_csv else "m.xlsx"),
+        HEADERS,
+        [
+            member_row(card="1001", cccd="001090012345"),
+            member_row("Trần Thị Bình", "01/01/1995", "Nữ", card="1002", official="", admitted="01/06/2026"),
+            member_row(
+                "Lê Văn Cường", "05/05/1950", "Nam", card="1003", cell="XA-C2", status="miễn sinh hoạt"
+            ),
+        ],
+    )
     result = import_members(path=path, actor=None)
     assert result.ok, errors_of(result)
     assert (result.created, result.updated, result.unchanged) == (3, 0, 0)
@@ -57,15 +63,19 @@ def test_excel_dates_are_read_as_dates(tree, tmp_path):
 
 
 def test_one_bad_row_writes_nothing_and_every_error_is_reported(tree, tmp_path):
-    path = write_csv(tmp_path / "m.csv", HEADERS, [
-        member_row(card="1"),
-        member_row("Lê Văn Bình", birth="31/02/2021", card="2"),
-        member_row("Lê Văn Cường", cccd="00109001234", card="3"),
-        member_row("Lê Văn Dũng", cccd="003090012345", card="4"),
-        member_row("Lê Văn Em", cell="KHONG-CO", card="5"),
-        member_row("Lê Văn Phú", card="1"),
-        member_row("Lê Văn Giang", sex="X", card="7"),
-    ])
+    path = write_csv(
+        tmp_path / "m.csv",
+        HEADERS,
+        [
+            member_row(card="1"),
+            member_row("Lê Văn Bình", birth="31/02/2021", card="2"),
+            member_row("Lê Văn Cường", cccd="00109001234", card="3"),
+            member_row("Lê Văn Dũng", cccd="003090012345", card="4"),
+            member_row("Lê Văn Em", cell="KHONG-CO", card="5"),
+            member_row("Lê Văn Phú", card="1"),
+            member_row("Lê Văn Giang", sex="X", card="7"),
+        ],
+    )
     result = import_members(path=path, actor=None)
     assert errors_of(result) == [
         'Dòng 3, cột "Ngày sinh": ngày 31/02/2021 không tồn tại',
@@ -82,19 +92,30 @@ def test_the_column_named_in_an_error_is_the_header_as_written(tree, tmp_path):
     headers = list(HEADERS)
     headers[1] = "NGAY SINH"
     path = write_csv(tmp_path / "m.csv", headers, [member_row(birth="31/02/1990", card="1")])
-    assert errors_of(import_members(path=path, actor=None)) == ['Dòng 2, cột "NGAY SINH": ngày 31/02/1990 không tồn tại']
+    assert errors_of(import_members(path=path, actor=None)) == [
+        'Dòng 2, cột "NGAY SINH": ngày 31/02/1990 không tồn tại'
+    ]
 
 
-def test_a_card_number_already_in_the_registry_for_someone_else_is_a_duplicate_not_a_new_member(tree, tmp_path):
-    import_members(path=write_csv(tmp_path / "a.csv", HEADERS, [member_row(card="1", cccd="001090012345")]), actor=None)
-    result = import_members(path=write_csv(tmp_path / "b.csv", HEADERS, [
-        member_row("Lê Văn Bình", card="9", cccd="001090012345")]), actor=None)
+def test_a_card_number_already_in_the_registry_for_someone_else_is_a_duplicate_not_a_new_member(
+    tree, tmp_path
+):
+    import_members(
+        path=write_csv(tmp_path / "a.csv", HEADERS, [member_row(card="1", cccd="001090012345")]), actor=None
+    )
+    result = import_members(
+        path=write_csv(
+            tmp_path / "b.csv", HEADERS, [member_row("Lê Văn Bình", card="9", cccd="001090012345")]
+        ),
+        actor=None,
+    )
     assert errors_of(result) == ['Dòng 2, cột "Số CCCD": số CCCD đã thuộc đảng viên có số thẻ 1']
 
 
 def test_a_dry_run_reports_and_writes_nothing(tree, tmp_path):
-    result = import_members(path=write_csv(tmp_path / "m.csv", HEADERS, [member_row(card="1")]), actor=None,
-                            dry_run=True)
+    result = import_members(
+        path=write_csv(tmp_path / "m.csv", HEADERS, [member_row(card="1")]), actor=None, dry_run=True
+    )
     assert result.ok and result.created == 1
     assert Membership.objects.count() == 0
 
@@ -147,19 +168,24 @@ def test_a_60_mb_file_is_streamed_not_loaded(tree, tmp_path):
 
 
 def test_a_secretary_imports_into_their_cell_only(tree, users, tmp_path):
-    path = write_csv(tmp_path / "m.csv", HEADERS, [member_row(card="1"), member_row("Lê Văn Bình", cell="XA-C2",
-                                                                                     card="2")])
+    path = write_csv(
+        tmp_path / "m.csv", HEADERS, [member_row(card="1"), member_row("Lê Văn Bình", cell="XA-C2", card="2")]
+    )
     result = import_members(path=path, actor=users.bithu1)
     assert errors_of(result) == ['Dòng 3, cột "Mã chi bộ": không có chi bộ mã “XA-C2”']
     assert Membership.objects.count() == 0
 
 
 def test_orgs_import_builds_a_tree_in_any_row_order_and_reimport_changes_nothing(db, tmp_path):
-    path = write_xlsx(tmp_path / "o.xlsx", ORG_HEADERS, [
-        ["C1", "Chi bộ Thôn 1", "X", "chi bộ", "khu dân cư", "01/01/2000"],
-        ["T", "Đảng bộ tỉnh Thử", "", "Đảng bộ tỉnh", "", ""],
-        ["X", "Đảng bộ xã An", "T", "dang bo cap tren co so", "", ""],
-    ])
+    path = write_xlsx(
+        tmp_path / "o.xlsx",
+        ORG_HEADERS,
+        [
+            ["C1", "Chi bộ Thôn 1", "X", "chi bộ", "khu dân cư", "01/01/2000"],
+            ["T", "Đảng bộ tỉnh Thử", "", "Đảng bộ tỉnh", "", ""],
+            ["X", "Đảng bộ xã An", "T", "dang bo cap tren co so", "", ""],
+        ],
+    )
     result = import_orgs(path=path, actor=None)
     assert result.ok, errors_of(result)
     assert Organization.objects.get(code="C1").path.startswith(Organization.objects.get(code="X").path)
@@ -168,28 +194,41 @@ def test_orgs_import_builds_a_tree_in_any_row_order_and_reimport_changes_nothing
 
 
 def test_orgs_import_refuses_unknown_parents_cycles_and_bad_kinds(db, tmp_path):
-    path = write_csv(tmp_path / "o.csv", ORG_HEADERS, [
-        ["A", "Đảng bộ A", "KHONG", "đảng bộ cơ sở", "", ""],
-        ["B", "Đảng bộ B", "C", "đảng bộ cơ sở", "", ""],
-        ["C", "Đảng bộ C", "B", "đảng bộ cơ sở", "", ""],
-        ["D", "Đảng bộ D", "", "hội đồng", "", ""],
-        ["E", "Đảng bộ E", "", "đảng bộ tỉnh", "", "31/02/2021"],
-    ])
+    path = write_csv(
+        tmp_path / "o.csv",
+        ORG_HEADERS,
+        [
+            ["A", "Đảng bộ A", "KHONG", "đảng bộ cơ sở", "", ""],
+            ["B", "Đảng bộ B", "C", "đảng bộ cơ sở", "", ""],
+            ["C", "Đảng bộ C", "B", "đảng bộ cơ sở", "", ""],
+            ["D", "Đảng bộ D", "", "hội đồng", "", ""],
+            ["E", "Đảng bộ E", "", "đảng bộ tỉnh", "", "31/02/2021"],
+        ],
+    )
     assert errors_of(import_orgs(path=path, actor=None)) == [
         'Dòng 2, cột "Mã cấp trên": không có tổ chức mã “KHONG”',
         'Dòng 3, cột "Mã cấp trên": vòng lặp: “B” nằm dưới chính nó',
         'Dòng 4, cột "Mã cấp trên": vòng lặp: “C” nằm dưới chính nó',
-        'Dòng 5, cột "Loại tổ chức": “hội đồng” không phải loại tổ chức (đảng bộ tỉnh, đảng bộ cấp trên cơ sở, '
-        'đảng bộ cơ sở, chi bộ cơ sở, đảng bộ bộ phận, chi bộ)',
+        'Dòng 5, cột "Loại tổ chức": “hội đồng” không phải loại tổ chức '
+        "(đảng bộ tỉnh, đảng bộ cấp trên cơ sở, "
+        "đảng bộ cơ sở, chi bộ cơ sở, đảng bộ bộ phận, chi bộ)",
         'Dòng 6, cột "Ngày thành lập": ngày 31/02/2021 không tồn tại',
     ]
     assert not Organization.objects.exists()
 
 
 def test_export_round_trips_through_import(tree, tmp_path):
-    import_members(path=write_csv(tmp_path / "m.csv", HEADERS, [
-        member_row(card="1", cccd="001090012345"), member_row("Lê Thị Bích", sex="Nữ", card="2", status="tạm miễn sinh hoạt"),
-    ]), actor=None)
+    import_members(
+        path=write_csv(
+            tmp_path / "m.csv",
+            HEADERS,
+            [
+                member_row(card="1", cccd="001090012345"),
+                member_row("Lê Thị Bích", sex="Nữ", card="2", status="tạm miễn sinh hoạt"),
+            ],
+        ),
+        actor=None,
+    )
     for fmt in ("csv", "xlsx"):
         out = tmp_path / f"export.{fmt}"
         call_command("export", "members", "--format", fmt, "-o", str(out))

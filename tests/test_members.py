@@ -46,14 +46,18 @@ def test_official_before_admission_is_refused(tree):
         register(tree.xa_c1, admitted=dt.date(2020, 1, 1), official=dt.date(2019, 1, 1))
 
 
-@pytest.mark.parametrize("ending", [EventKind.EXPELLED, EventKind.DIED, EventKind.REMOVED, EventKind.LEFT,
-                                    EventKind.TRANSFERRED_OUT])
+@pytest.mark.parametrize(
+    "ending",
+    [EventKind.EXPELLED, EventKind.DIED, EventKind.REMOVED, EventKind.LEFT, EventKind.TRANSFERRED_OUT],
+)
 def test_nothing_follows_the_end_of_a_membership(tree, ending):
     m = register(tree.xa_c1, card="1")
     member_record_event(actor=None, membership=m, kind=ending, on=dt.date(2024, 1, 1))
     for later in (EventKind.EXEMPTED, EventKind.TEMP_EXEMPTED, EventKind.DIED, EventKind.CELL_CHANGED):
         with pytest.raises(ServiceError, match="Không thể ghi"):
-            member_record_event(actor=None, membership=m, kind=later, on=dt.date(2024, 2, 1), to_cell=tree.xa_c2)
+            member_record_event(
+                actor=None, membership=m, kind=later, on=dt.date(2024, 2, 1), to_cell=tree.xa_c2
+            )
     m.refresh_from_db()
     assert not m.is_active and membership_replay(m) == []
 
@@ -97,13 +101,22 @@ def test_counts_at_any_date_follow_the_events(tree):
     assert status_on(dt.date(2024, 12, 31)) == {"Miễn sinh hoạt": 1}
     assert status_on(dt.date(2025, 1, 1)) == {}
     # the same question twice, the same answer
-    assert member_counts(scope, tree.xa, dt.date(2024, 6, 1)).as_dict() == member_counts(
-        scope, tree.xa, dt.date(2024, 6, 1)).as_dict()
+    assert (
+        member_counts(scope, tree.xa, dt.date(2024, 6, 1)).as_dict()
+        == member_counts(scope, tree.xa, dt.date(2024, 6, 1)).as_dict()
+    )
 
 
 def test_counts_by_sex_and_age_band(tree):
-    register(tree.xa_c1, "Nguyễn Thị Hoa", card="1", sex="female", birth=dt.date(2000, 6, 1),
-             admitted=dt.date(2020, 1, 1), official=dt.date(2021, 1, 5))
+    register(
+        tree.xa_c1,
+        "Nguyễn Thị Hoa",
+        card="1",
+        sex="female",
+        birth=dt.date(2000, 6, 1),
+        admitted=dt.date(2020, 1, 1),
+        official=dt.date(2021, 1, 5),
+    )
     register(tree.xa_c1, "Lê Văn Nam", card="2", birth=dt.date(1950, 6, 1))
     c = member_counts(scope_for(None), tree.xa, dt.date(2026, 6, 1))
     assert c.by_sex == {"Nam": 1, "Nữ": 1}
@@ -114,11 +127,23 @@ def test_counts_by_sex_and_age_band(tree):
 def test_a_stale_edit_is_refused_and_changes_nothing(tree):
     m = register(tree.xa_c1, card="1")
     stale_version = m.version
-    member_update(actor=None, membership=m, expected_version=stale_version, person=person("Nguyễn Văn Anh"),
-                  card_number="1", ceremony_date=None)
+    member_update(
+        actor=None,
+        membership=m,
+        expected_version=stale_version,
+        person=person("Nguyễn Văn Anh"),
+        card_number="1",
+        ceremony_date=None,
+    )
     with pytest.raises(StaleError, match="tải lại trang"):
-        member_update(actor=None, membership=m, expected_version=stale_version, person=person("Nguyễn Văn Ánh"),
-                      card_number="1", ceremony_date=None)
+        member_update(
+            actor=None,
+            membership=m,
+            expected_version=stale_version,
+            person=person("Nguyễn Văn Ánh"),
+            card_number="1",
+            ceremony_date=None,
+        )
     m.refresh_from_db()
     assert m.person.full_name == "Nguyễn Văn Anh"
 
@@ -126,10 +151,14 @@ def test_a_stale_edit_is_refused_and_changes_nothing(tree):
 def test_a_secretary_writes_in_their_cell_only(tree, users):
     mine = register(tree.xa_c1, card="1")
     other = register(tree.xa_c2, "Lê Văn Bình", card="2")
-    member_record_event(actor=users.bithu1, membership=mine, kind=EventKind.TEMP_EXEMPTED, on=dt.date(2024, 1, 1))
+    member_record_event(
+        actor=users.bithu1, membership=mine, kind=EventKind.TEMP_EXEMPTED, on=dt.date(2024, 1, 1)
+    )
     with pytest.raises(ScopeDenied):
-        member_record_event(actor=users.bithu1, membership=other, kind=EventKind.TEMP_EXEMPTED,
-                            on=dt.date(2024, 1, 1))
+        member_record_event(
+            actor=users.bithu1, membership=other, kind=EventKind.TEMP_EXEMPTED, on=dt.date(2024, 1, 1)
+        )
     with pytest.raises(ScopeDenied):
-        member_record_event(actor=users.xem1, membership=mine, kind=EventKind.EXEMPTION_ENDED,
-                            on=dt.date(2024, 2, 1))
+        member_record_event(
+            actor=users.xem1, membership=mine, kind=EventKind.EXEMPTION_ENDED, on=dt.date(2024, 2, 1)
+        )

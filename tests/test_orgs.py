@@ -8,7 +8,15 @@ from dangvien.members.models import EventKind, Membership
 from dangvien.members.services import membership_replay
 from dangvien.orgs.models import Organization, OrgKind, OrgVersion
 from dangvien.orgs.selectors import org_children, tree_as_of
-from dangvien.orgs.services import SplitPart, org_create, org_dissolve, org_merge, org_move, org_rename, org_split
+from dangvien.orgs.services import (
+    SplitPart,
+    org_create,
+    org_dissolve,
+    org_merge,
+    org_move,
+    org_rename,
+    org_split,
+)
 from dangvien.reports.selectors import member_counts
 
 from .conftest import register
@@ -54,8 +62,12 @@ def test_a_move_carries_the_subtree_and_its_paths(tree):
 def test_subtree_reads_take_a_constant_number_of_queries(tree, django_assert_max_num_queries):
     parent = tree.xa
     for depth in range(6):  # a deep chain of sections
-        parent = org_create(actor=None, code=f"S{depth}", name=f"Bộ phận {depth}", kind=OrgKind.SECTION, parent=parent)
-    register(org_create(actor=None, code="DEEP", name="Chi bộ sâu", kind=OrgKind.CELL, parent=parent), card="9")
+        parent = org_create(
+            actor=None, code=f"S{depth}", name=f"Bộ phận {depth}", kind=OrgKind.SECTION, parent=parent
+        )
+    register(
+        org_create(actor=None, code="DEEP", name="Chi bộ sâu", kind=OrgKind.CELL, parent=parent), card="9"
+    )
     with django_assert_max_num_queries(3):
         children = org_children(scope_for(None), tree.province)
     assert {c.code: c.member_count for c in children} == {"XA": 1, "XB": 0}
@@ -64,12 +76,17 @@ def test_subtree_reads_take_a_constant_number_of_queries(tree, django_assert_max
 
 
 def test_rename_keeps_the_old_name_for_earlier_dates(tree):
-    org_rename(actor=None, org=tree.xa, name="Đảng bộ xã An Phú Mới", effective_on=dt.date(2025, 7, 1),
-               decision_ref="123-QĐ/TU")
+    org_rename(
+        actor=None,
+        org=tree.xa,
+        name="Đảng bộ xã An Phú Mới",
+        effective_on=dt.date(2025, 7, 1),
+        decision_ref="123-QĐ/TU",
+    )
     before = tree_as_of(tree.province, dt.date(2025, 6, 30))
     after = tree_as_of(tree.province, dt.date(2025, 7, 1))
-    assert [c.name for c in before.children][0] == "Đảng bộ xã An Phú"
-    assert [c.name for c in after.children][0] == "Đảng bộ xã An Phú Mới"
+    assert before.children[0].name == "Đảng bộ xã An Phú"
+    assert after.children[0].name == "Đảng bộ xã An Phú Mới"
 
 
 def test_a_backdated_change_before_the_last_one_is_refused(tree):
@@ -82,8 +99,13 @@ def test_merge_moves_members_with_a_dated_event_and_keeps_past_counts(tree):
     a = register(tree.xa_c1, "Nguyễn Văn An", card="1")
     register(tree.xa_c2, "Trần Thị Bình", card="2", sex="female")
     before = member_counts(scope_for(None), tree.xa_c1, dt.date(2025, 6, 30)).total
-    summary = org_merge(actor=None, sources=[tree.xa_c2], target=tree.xa_c1, effective_on=dt.date(2025, 7, 1),
-                        decision_ref="45-QĐ/ĐU")
+    summary = org_merge(
+        actor=None,
+        sources=[tree.xa_c2],
+        target=tree.xa_c1,
+        effective_on=dt.date(2025, 7, 1),
+        decision_ref="45-QĐ/ĐU",
+    )
     assert summary.members_moved == 1
     tree.xa_c2.refresh_from_db()
     assert tree.xa_c2.dissolved_on == dt.date(2025, 7, 1)
@@ -113,9 +135,15 @@ def test_merge_of_committees_moves_their_cells(tree):
 def test_split_creates_new_cells_with_the_chosen_members(tree):
     m1 = register(tree.xa_c1, "Nguyễn Văn An", card="1")
     m2 = register(tree.xa_c1, "Lê Văn Bảo", card="2")
-    org_split(actor=None, source=tree.xa_c1, effective_on=dt.date(2025, 7, 1),
-              parts=[SplitPart("XA-C1A", "Chi bộ Thôn 1A", member_ids=[m1.pk]),
-                     SplitPart("XA-C1B", "Chi bộ Thôn 1B", member_ids=[m2.pk])])
+    org_split(
+        actor=None,
+        source=tree.xa_c1,
+        effective_on=dt.date(2025, 7, 1),
+        parts=[
+            SplitPart("XA-C1A", "Chi bộ Thôn 1A", member_ids=[m1.pk]),
+            SplitPart("XA-C1B", "Chi bộ Thôn 1B", member_ids=[m2.pk]),
+        ],
+    )
     assert Membership.objects.get(pk=m1.pk).cell.code == "XA-C1A"
     assert Membership.objects.get(pk=m2.pk).cell.code == "XA-C1B"
     assert Organization.objects.get(code="XA-C1").dissolved_on == dt.date(2025, 7, 1)
@@ -124,8 +152,12 @@ def test_split_creates_new_cells_with_the_chosen_members(tree):
 def test_split_refuses_to_leave_members_behind_in_a_dissolved_cell(tree):
     register(tree.xa_c1, "Nguyễn Văn An", card="1")
     with pytest.raises(ServiceError, match="còn 1 đảng viên"):
-        org_split(actor=None, source=tree.xa_c1, effective_on=dt.date(2025, 7, 1),
-                  parts=[SplitPart("XA-C1A", "Chi bộ Thôn 1A")])
+        org_split(
+            actor=None,
+            source=tree.xa_c1,
+            effective_on=dt.date(2025, 7, 1),
+            parts=[SplitPart("XA-C1A", "Chi bộ Thôn 1A")],
+        )
     assert not Organization.objects.filter(code="XA-C1A").exists()
 
 

@@ -11,15 +11,36 @@ def test_fold_removes_diacritics_and_d_stroke():
 
 
 def test_headers_match_without_case_diacritics_or_spaces():
-    assert header_key("Ngày sinh") == header_key("ngay sinh") == header_key("NGÀY  SINH") == header_key("NgàySinh*")
+    assert (
+        header_key("Ngày sinh")
+        == header_key("ngay sinh")
+        == header_key("NGÀY  SINH")
+        == header_key("NgàySinh*")
+    )
 
 
 def test_names_sort_by_given_name_then_family_in_the_vietnamese_alphabet():
-    names = ["Trần Văn Đức", "Lê Thị Ánh", "Nguyễn Văn An", "Phạm Thị Ân", "Nguyễn Thị Ăn", "Bùi Văn Dũng",
-             "Đỗ Văn Bình", "Lê Văn An"]
+    names = [
+        "Trần Văn Đức",
+        "Lê Thị Ánh",
+        "Nguyễn Văn An",
+        "Phạm Thị Ân",
+        "Nguyễn Thị Ăn",
+        "Bùi Văn Dũng",
+        "Đỗ Văn Bình",
+        "Lê Văn An",
+    ]
     ordered = sorted(names, key=vietnamese_sort_key)
-    assert ordered == ["Lê Văn An", "Nguyễn Văn An", "Lê Thị Ánh", "Nguyễn Thị Ăn", "Phạm Thị Ân", "Đỗ Văn Bình",
-                       "Bùi Văn Dũng", "Trần Văn Đức"]
+    assert ordered == [
+        "Lê Văn An",
+        "Nguyễn Văn An",
+        "Lê Thị Ánh",
+        "Nguyễn Thị Ăn",
+        "Phạm Thị Ân",
+        "Đỗ Văn Bình",
+        "Bùi Văn Dũng",
+        "Trần Văn Đức",
+    ]
 
 
 def test_tones_order_after_letters():

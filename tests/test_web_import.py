@@ -12,13 +12,16 @@ pytestmark = pytest.mark.django_db
 
 def upload(client, path, kind="members"):
     with path.open("rb") as fh:
-        return client.post(reverse("web:import_start"),
-                           {"kind": kind, "file": SimpleUploadedFile(path.name, fh.read())})
+        return client.post(
+            reverse("web:import_start"), {"kind": kind, "file": SimpleUploadedFile(path.name, fh.read())}
+        )
 
 
 def test_upload_previews_then_confirm_writes_and_a_second_click_does_nothing(login, users, tree, tmp_path):
     c = login(users.an)
-    path = write_xlsx(tmp_path / "m.xlsx", HEADERS, [member_row(card="1"), member_row("Lê Thị Bích", sex="Nữ", card="2")])
+    path = write_xlsx(
+        tmp_path / "m.xlsx", HEADERS, [member_row(card="1"), member_row("Lê Thị Bích", sex="Nữ", card="2")]
+    )
     body = upload(c, path).content.decode()
     assert "Kiểm tra xong" in body and "sẽ thêm 2" in body
     assert Membership.objects.count() == 0
@@ -33,9 +36,11 @@ def test_upload_previews_then_confirm_writes_and_a_second_click_does_nothing(log
 
 def test_upload_with_a_bad_row_shows_every_error_and_no_confirm_button(login, users, tree, tmp_path):
     c = login(users.an)
-    path = write_xlsx(tmp_path / "m.xlsx", HEADERS, [member_row(card="1"), member_row(birth="31/02/2021", card="2")])
+    path = write_xlsx(
+        tmp_path / "m.xlsx", HEADERS, [member_row(card="1"), member_row(birth="31/02/2021", card="2")]
+    )
     body = upload(c, path).content.decode()
-    assert 'Dòng 3, cột &quot;Ngày sinh&quot;: ngày 31/02/2021 không tồn tại' in body
+    assert "Dòng 3, cột &quot;Ngày sinh&quot;: ngày 31/02/2021 không tồn tại" in body
     assert "Xác nhận nhập" not in body
     assert Membership.objects.count() == 0
 

@@ -14,9 +14,19 @@ GIVEN = ["An", "Bình", "Cường", "Dũng", "Giang", "Hải"]
 
 
 def form_data(cell, **over):
-    data = {"full_name": "Nguyễn Thị Hằng", "birth_date": "12/03/1990", "sex": "female", "cccd": "001190012345",
-            "cell": str(cell.pk), "admission_date": "02/09/2015", "official_date": "02/09/2016", "status": "",
-            "card_number": "5001", "ethnicity": "Kinh", "religion": "Không"}
+    data = {
+        "full_name": "Nguyễn Thị Hằng",
+        "birth_date": "12/03/1990",
+        "sex": "female",
+        "cccd": "001190012345",
+        "cell": str(cell.pk),
+        "admission_date": "02/09/2015",
+        "official_date": "02/09/2016",
+        "status": "",
+        "card_number": "5001",
+        "ethnicity": "Kinh",
+        "religion": "Không",
+    }
     data.update(over)
     return data
 
@@ -35,14 +45,21 @@ def test_adding_a_member_with_an_11_digit_cccd_shows_the_reason_and_saves_nothin
 
 
 def test_a_31_february_birth_date_is_refused_on_the_form(login, users, tree):
-    body = login(users.an).post(reverse("web:member_add"), form_data(tree.xa_c1, birth_date="31/02/1990")).content
+    body = (
+        login(users.an)
+        .post(reverse("web:member_add"), form_data(tree.xa_c1, birth_date="31/02/1990"))
+        .content
+    )
     assert "ngày 31/02/1990 không tồn tại" in body.decode().lower()
     assert Membership.objects.count() == 0
 
 
 def test_a_name_with_a_script_tag_is_refused_and_shown_escaped(login, users, tree):
-    body = login(users.an).post(reverse("web:member_add"),
-                                form_data(tree.xa_c1, full_name="<script>alert(1)</script>")).content.decode()
+    body = (
+        login(users.an)
+        .post(reverse("web:member_add"), form_data(tree.xa_c1, full_name="<script>alert(1)</script>"))
+        .content.decode()
+    )
     assert "<script>alert(1)" not in body and "&lt;script&gt;alert(1)" in body
     assert "chỉ gồm chữ cái" in body
     assert Membership.objects.count() == 0
@@ -50,11 +67,16 @@ def test_a_name_with_a_script_tag_is_refused_and_shown_escaped(login, users, tre
 
 def test_an_organization_named_with_a_script_tag_is_shown_escaped(login, users, tree):
     c = login(users.an)
-    response = c.post(reverse("web:org_add_child", args=["XA"]),
-                      {"code": "XSS", "name": "<script>alert('x')</script>", "kind": "cell", "sector": ""})
+    response = c.post(
+        reverse("web:org_add_child", args=["XA"]),
+        {"code": "XSS", "name": "<script>alert('x')</script>", "kind": "cell", "sector": ""},
+    )
     assert response.status_code == 302
-    for url in (reverse("web:org_detail", args=["XSS"]), reverse("web:org_children", args=["XA"]),
-                reverse("web:home")):
+    for url in (
+        reverse("web:org_detail", args=["XSS"]),
+        reverse("web:org_children", args=["XA"]),
+        reverse("web:home"),
+    ):
         body = c.get(url).content.decode()
         assert "<script>alert(" not in body and "&lt;script&gt;" in body, url
 
@@ -94,8 +116,15 @@ def test_the_list_is_in_vietnamese_order_and_paginated(login, users, tree):
 
 
 def test_filters_by_sex_status_and_age_band(login, users, tree):
-    register(tree.xa_c1, "Nguyễn Thị Hoa", card="1", sex="female", birth=dt.date(2001, 1, 1),
-             admitted=dt.date(2025, 12, 1), official=None)
+    register(
+        tree.xa_c1,
+        "Nguyễn Thị Hoa",
+        card="1",
+        sex="female",
+        birth=dt.date(2001, 1, 1),
+        admitted=dt.date(2025, 12, 1),
+        official=None,
+    )
     register(tree.xa_c1, "Lê Văn Nam", card="2", birth=dt.date(1950, 1, 1))
     c = login(users.an)
     assert "Lê Văn Nam" not in c.post(reverse("web:member_list"), {"sex": "female"}).content.decode()
@@ -146,11 +175,16 @@ def test_recording_an_event_twice_with_the_same_form_is_refused(login, users, tr
 
 def test_the_inline_cccd_check_explains_the_problem(login, users):
     c = login(users.an)
-    body = c.post(reverse("web:check_cccd"), {"cccd": "003090012345", "birth_date": "01/01/1990",
-                                              "sex": "male"}).content.decode()
+    body = c.post(
+        reverse("web:check_cccd"), {"cccd": "003090012345", "birth_date": "01/01/1990", "sex": "male"}
+    ).content.decode()
     assert "Mã tỉnh “003”" in body
-    assert c.post(reverse("web:check_cccd"), {"cccd": "001090012345", "birth_date": "01/01/1990",
-                                              "sex": "male"}).content.decode().strip() == ""
+    assert (
+        c.post(reverse("web:check_cccd"), {"cccd": "001090012345", "birth_date": "01/01/1990", "sex": "male"})
+        .content.decode()
+        .strip()
+        == ""
+    )
 
 
 def test_reorganize_previews_then_confirms(login, users, tree):
@@ -166,16 +200,30 @@ def test_reorganize_previews_then_confirms(login, users, tree):
 
 
 def test_reorganize_refuses_a_cycle_with_a_message(login, users, tree):
-    body = login(users.an).post(reverse("web:org_reorganize", args=["XA"]),
-                                {"kind": "move", "effective_on": "01/07/2025", "new_parent": "XA-C1"}).content.decode()
+    body = (
+        login(users.an)
+        .post(
+            reverse("web:org_reorganize", args=["XA"]),
+            {"kind": "move", "effective_on": "01/07/2025", "new_parent": "XA-C1"},
+        )
+        .content.decode()
+    )
     assert "là chi bộ" in body or "vòng lặp" in body
     assert Organization.objects.get(code="XA").parent.code == "PROV"
 
 
 def test_the_tree_as_of_a_past_date(login, users, tree):
     c = login(users.an)
-    c.post(reverse("web:org_reorganize", args=["XA-C1"]),
-           {"kind": "rename", "effective_on": "01/07/2025", "name": "Chi bộ Thôn Một", "confirm": "1", "version": 1})
+    c.post(
+        reverse("web:org_reorganize", args=["XA-C1"]),
+        {
+            "kind": "rename",
+            "effective_on": "01/07/2025",
+            "name": "Chi bộ Thôn Một",
+            "confirm": "1",
+            "version": 1,
+        },
+    )
     body = c.get(reverse("web:org_detail", args=["XA"]), {"ngay": "30/06/2025"}).content.decode()
     assert "Chi bộ Thôn 1" in body
     body = c.get(reverse("web:org_detail", args=["XA"])).content.decode()

@@ -24,25 +24,42 @@ def members(tree):
 
 
 def member_urls(m):
-    return [reverse("web:member_detail", args=[m.pk]), reverse("web:member_edit", args=[m.pk]),
-            reverse("web:member_event", args=[m.pk])]
+    return [
+        reverse("web:member_detail", args=[m.pk]),
+        reverse("web:member_edit", args=[m.pk]),
+        reverse("web:member_event", args=[m.pk]),
+    ]
 
 
 def org_urls(code):
-    return [reverse("web:org_detail", args=[code]), reverse("web:org_children", args=[code]),
-            reverse("web:org_reorganize", args=[code])]
+    return [
+        reverse("web:org_detail", args=[code]),
+        reverse("web:org_children", args=[code]),
+        reverse("web:org_reorganize", args=[code]),
+    ]
 
 
 def test_signed_out_visitors_are_sent_to_sign_in(client, members):
-    for url in [reverse("web:home"), *member_urls(members["a1"]), *org_urls("XA"), reverse("web:member_list"),
-                reverse("web:import_start"), reverse("web:audit_log")]:
+    for url in [
+        reverse("web:home"),
+        *member_urls(members["a1"]),
+        *org_urls("XA"),
+        reverse("web:member_list"),
+        reverse("web:import_start"),
+        reverse("web:audit_log"),
+    ]:
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith("/dang-nhap/"), url
 
 
 def test_staff_of_one_commune_reach_it_and_not_the_other(login, users, members):
     c = login(users.an)
-    for url in [*member_urls(members["a1"]), *member_urls(members["a2"]), *org_urls("XA"), *org_urls("XA-C1")]:
+    for url in [
+        *member_urls(members["a1"]),
+        *member_urls(members["a2"]),
+        *org_urls("XA"),
+        *org_urls("XA-C1"),
+    ]:
         assert c.get(url).status_code == 200, url
     for url in [*member_urls(members["b1"]), *org_urls("XB"), *org_urls("XB-C1"), *org_urls("PROV")]:
         assert c.get(url).status_code == 404, url
@@ -52,7 +69,12 @@ def test_a_secretary_reaches_their_cell_only(login, users, members):
     c = login(users.bithu1)
     for url in [*member_urls(members["a1"]), *org_urls("XA-C1")]:
         assert c.get(url).status_code == 200, url
-    for url in [*member_urls(members["a2"]), *member_urls(members["b1"]), *org_urls("XA"), *org_urls("XA-C2")]:
+    for url in [
+        *member_urls(members["a2"]),
+        *member_urls(members["b1"]),
+        *org_urls("XA"),
+        *org_urls("XA-C2"),
+    ]:
         assert c.get(url).status_code == 404, url
 
 
@@ -60,11 +82,18 @@ def test_a_viewer_reads_but_cannot_open_any_write_page(login, users, members):
     c = login(users.xem1)
     assert c.get(reverse("web:member_detail", args=[members["a1"].pk])).status_code == 200
     assert c.get(reverse("web:org_detail", args=["XA-C1"])).status_code == 200
-    for url in [reverse("web:member_edit", args=[members["a1"].pk]), reverse("web:member_event", args=[members["a1"].pk]),
-                reverse("web:org_reorganize", args=["XA-C1"]), reverse("web:member_add"), reverse("web:import_start")]:
+    for url in [
+        reverse("web:member_edit", args=[members["a1"].pk]),
+        reverse("web:member_event", args=[members["a1"].pk]),
+        reverse("web:org_reorganize", args=["XA-C1"]),
+        reverse("web:member_add"),
+        reverse("web:import_start"),
+    ]:
         assert c.get(url).status_code == 404, url
-    response = c.post(reverse("web:member_event", args=[members["a1"].pk]),
-                      {"kind": "died", "on": "01/01/2025", "version": members["a1"].version})
+    response = c.post(
+        reverse("web:member_event", args=[members["a1"].pk]),
+        {"kind": "died", "on": "01/01/2025", "version": members["a1"].version},
+    )
     assert response.status_code == 404
     assert Membership.objects.get(pk=members["a1"].pk).is_active
 

@@ -53,6 +53,9 @@ class LoginThrottle(models.Model):
     failures = models.PositiveIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"{self.username}: {self.failures}"
+
 
 class AuditHead(models.Model):
     """The chain's tip. Locking this one row serializes appends on PostgreSQL."""
@@ -60,13 +63,18 @@ class AuditHead(models.Model):
     seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
 
+    def __str__(self) -> str:
+        return f"#{self.seq}"
+
 
 class AuditEntry(models.Model):
     """Append-only, hash-chained record of every write made through a service."""
 
     seq = models.BigIntegerField(unique=True)
     at = models.DateTimeField(db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     actor_name = models.CharField(max_length=150)
     action = models.CharField(max_length=64, db_index=True)
     object_type = models.CharField(max_length=64, blank=True)

@@ -46,8 +46,12 @@ class Scope:
     @cached_property
     def grants(self) -> list[Grant]:
         return [
-            Grant(org_id=org.pk, path=org.path, write=role in (Role.STAFF, Role.SECRETARY),
-                  subtree=role != Role.SECRETARY)
+            Grant(
+                org_id=org.pk,
+                path=org.path,
+                write=role in (Role.STAFF, Role.SECRETARY),
+                subtree=role != Role.SECRETARY,
+            )
             for role, org in self._assignments
             if role != Role.ADMIN and org is not None
         ]
@@ -79,7 +83,8 @@ class Scope:
 
     def can_write(self, org: Organization) -> bool:
         return self.is_admin or any(
-            g.write and (org.path.startswith(g.path) if g.subtree else org.pk == g.org_id) for g in self.grants
+            g.write and (org.path.startswith(g.path) if g.subtree else org.pk == g.org_id)
+            for g in self.grants
         )
 
     @cached_property

@@ -22,8 +22,14 @@ from dangvien.orgs.models import Organization
 
 @transaction.atomic
 def user_create(
-    *, actor: User | None, username: str, password: str, role: str, organization: Organization | None,
-    full_name: str = "", email: str = "",
+    *,
+    actor: User | None,
+    username: str,
+    password: str,
+    role: str,
+    organization: Organization | None,
+    full_name: str = "",
+    email: str = "",
 ) -> User:
     scope = scope_for(actor)
     if not scope.is_admin:
@@ -48,21 +54,31 @@ def user_create(
     user.is_staff = user.is_superuser = role == Role.ADMIN  # Django admin: administrators only
     user.save()
     RoleAssignment.objects.create(user=user, role=role, organization=organization)
-    audit_log(actor=actor, action="accounts.create", obj=user,
-              changes={"role": role, "organization": organization.code if organization else None})
+    audit_log(
+        actor=actor,
+        action="accounts.create",
+        obj=user,
+        changes={"role": role, "organization": organization.code if organization else None},
+    )
     return user
 
 
 @transaction.atomic
-def role_assign(*, actor: User | None, user: User, role: str, organization: Organization | None) -> RoleAssignment:
+def role_assign(
+    *, actor: User | None, user: User, role: str, organization: Organization | None
+) -> RoleAssignment:
     scope = scope_for(actor)
     if not scope.is_admin:
         raise ServiceError("Chỉ quản trị hệ thống được phân quyền")
     if organization is not None:
         require_write(scope, organization)
     assignment, _ = RoleAssignment.objects.get_or_create(user=user, role=role, organization=organization)
-    audit_log(actor=actor, action="accounts.assign", obj=user,
-              changes={"role": role, "organization": organization.code if organization else None})
+    audit_log(
+        actor=actor,
+        action="accounts.assign",
+        obj=user,
+        changes={"role": role, "organization": organization.code if organization else None},
+    )
     return assignment
 
 
@@ -107,6 +123,8 @@ def token_create(*, actor: User | None, user: User, name: str) -> str:
 
     key = secrets.token_urlsafe(32)
     with transaction.atomic():
-        token = ApiToken.objects.create(user=user, name=name[:100], key_hash=hashlib.sha256(key.encode()).hexdigest())
+        token = ApiToken.objects.create(
+            user=user, name=name[:100], key_hash=hashlib.sha256(key.encode()).hexdigest()
+        )
         audit_log(actor=actor, action="accounts.token_create", obj=token, changes={"user": user.username})
     return key

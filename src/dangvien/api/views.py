@@ -59,17 +59,31 @@ class Page(Schema):
 
 
 def _member_out(m) -> MemberOut:  # type: ignore[no-untyped-def]
-    return MemberOut(id=m.pk, full_name=m.person.full_name, birth_date=m.person.birth_date, sex=m.person.sex,
-                     card_number=m.card_number, cell=m.cell.code, status=m.status,
-                     admission_date=m.admission_date, official_date=m.official_date)
+    return MemberOut(
+        id=m.pk,
+        full_name=m.person.full_name,
+        birth_date=m.person.birth_date,
+        sex=m.person.sex,
+        card_number=m.card_number,
+        cell=m.cell.code,
+        status=m.status,
+        admission_date=m.admission_date,
+        official_date=m.official_date,
+    )
 
 
 @api.get("/orgs/{code}", response=OrgOut)
 def get_org(request: HttpRequest, code: str) -> OrgOut:
     org = org_get(scope_for(request.user), code=code)
-    return OrgOut(code=org.code, name=org.name, kind=org.kind, sector=org.sector,
-                  parent=org.parent.code if org.parent else None, founded_on=org.founded_on,
-                  dissolved_on=org.dissolved_on)
+    return OrgOut(
+        code=org.code,
+        name=org.name,
+        kind=org.kind,
+        sector=org.sector,
+        parent=org.parent.code if org.parent else None,
+        founded_on=org.founded_on,
+        dissolved_on=org.dissolved_on,
+    )
 
 
 @api.get("/members", response=Page)

@@ -27,7 +27,12 @@ def file_sha256(path: Path) -> str:
 
 
 def run_import(
-    *, kind: str, path: Path, actor: User | None, dry_run: bool, progress: Progress | None,
+    *,
+    kind: str,
+    path: Path,
+    actor: User | None,
+    dry_run: bool,
+    progress: Progress | None,
     body: Callable[[ImportResult, Progress | None], None],
 ) -> ImportResult:
     result = ImportResult(kind=kind, dry_run=dry_run)
@@ -36,10 +41,17 @@ def run_import(
             body(result, progress)
             if result.errors or dry_run:
                 raise _Rollback
-            audit_log(actor=actor, action=f"{kind}.import", changes={
-                "file_sha256": file_sha256(path), "rows": result.rows, "created": result.created,
-                "updated": result.updated, "unchanged": result.unchanged,
-            })
+            audit_log(
+                actor=actor,
+                action=f"{kind}.import",
+                changes={
+                    "file_sha256": file_sha256(path),
+                    "rows": result.rows,
+                    "created": result.created,
+                    "updated": result.updated,
+                    "unchanged": result.unchanged,
+                },
+            )
     except _Rollback:
         pass
     except FileRejected as exc:

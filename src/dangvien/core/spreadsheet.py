@@ -99,7 +99,8 @@ class Sheet:
         missing = [c.header for c in columns if c.required and c.key not in self.index]
         if missing:
             raise FileRejected(
-                "Thiếu cột bắt buộc: " + ", ".join(f'"{m}"' for m in missing)
+                "Thiếu cột bắt buộc: "
+                + ", ".join(f'"{m}"' for m in missing)
                 + ". Dòng đầu tiên của tệp phải là dòng tiêu đề với đúng tên các cột."
             )
         for c in columns:
@@ -141,9 +142,11 @@ class Sheet:
         try:
             wb = load_workbook(self.path, read_only=True, data_only=True)
         except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-            raise FileRejected(f"Không đọc được tệp Excel ({type(exc).__name__}). Hãy lưu lại bằng Excel.") from None
+            raise FileRejected(
+                f"Không đọc được tệp Excel ({type(exc).__name__}). Hãy lưu lại bằng Excel."
+            ) from None
         ws = wb.worksheets[0]
-        raw = ws._archive.fp if hasattr(ws, "_archive") else None  # type: ignore[attr-defined]
+        raw = ws._archive.fp if hasattr(ws, "_archive") else None
         try:
             for line, row in enumerate(ws.iter_rows(values_only=True), start=1):
                 if line % 2000 == 0 and self.progress:
@@ -184,8 +187,9 @@ def write_table(
         writer = csv.writer(text)
         writer.writerow(headers)
         for row in rows:
-            writer.writerow(["" if v is None else (v.strftime("%d/%m/%Y") if isinstance(v, dt.date) else v)
-                             for v in row])
+            writer.writerow(
+                ["" if v is None else (v.strftime("%d/%m/%Y") if isinstance(v, dt.date) else v) for v in row]
+            )
             count += 1
         text.flush()
         text.detach()
@@ -216,7 +220,9 @@ def write_table(
     elif fmt == "json":
         out.write(b"[")
         for row in rows:
-            item = {h: (v.isoformat() if isinstance(v, dt.date) else v) for h, v in zip(headers, row, strict=True)}
+            item = {
+                h: (v.isoformat() if isinstance(v, dt.date) else v) for h, v in zip(headers, row, strict=True)
+            }
             out.write((b"," if count else b"") + b"\n" + json.dumps(item, ensure_ascii=False).encode())
             count += 1
         out.write(b"\n]\n")

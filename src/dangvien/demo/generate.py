@@ -60,11 +60,14 @@ def _cells_for(rng: random.Random, ward_short: str, is_ward: bool, count: int) -
         (f"Chi bộ Trường Mầm non {ward_short}", Sector.SCHOOL, 1),
         (f"Chi bộ Trường Tiểu học {ward_short}", Sector.SCHOOL, 2),
         (f"Chi bộ Trường THCS {ward_short}", Sector.SCHOOL, 2),
-        (f"Chi bộ Công ty TNHH {rng.choice(['Minh Phát', 'Hưng Thịnh', 'Đại An', 'Thành Công'])}",
-         Sector.ENTERPRISE, 1),
+        (
+            f"Chi bộ Công ty TNHH {rng.choice(['Minh Phát', 'Hưng Thịnh', 'Đại An', 'Thành Công'])}",
+            Sector.ENTERPRISE,
+            1,
+        ),
         ("Chi bộ Hợp tác xã Dịch vụ nông nghiệp", Sector.ENTERPRISE, 1),
     ]
-    cells = fixed[: max(0, min(len(fixed), count - 5))]
+    cells: list[tuple[str, str, int]] = list(fixed[: max(0, min(len(fixed), count - 5))])
     for i in range(1, count - len(cells) + 1):
         cells.append((f"Chi bộ {place} {i}", Sector.RESIDENTIAL, rng.choice([4, 5, 6, 7])))
     return cells
@@ -80,10 +83,15 @@ def _person(rng: random.Random, seq: int, birth: dt.date, old_code: str) -> Pers
     if rng.random() < 0.92:
         cccd = f"{old_code}{sex_century_digit(sex, birth.year)}{birth.year % 100:02d}{seq % 1_000_000:06d}"
     return PersonData(
-        full_name=f"{family} {middle} {given}", birth_date=birth, sex=sex, cccd=cccd,
-        ethnicity=_weighted(rng, names.ETHNICITY), religion=_weighted(rng, names.RELIGION),
+        full_name=f"{family} {middle} {given}",
+        birth_date=birth,
+        sex=sex,
+        cccd=cccd,
+        ethnicity=_weighted(rng, names.ETHNICITY),
+        religion=_weighted(rng, names.RELIGION),
         education=rng.choice(["12/12", "12/12", "12/12", "9/12"]),
-        profession=rng.choice(names.PROFESSION), phone=f"09{rng.randrange(10**7, 10**8)}",
+        profession=rng.choice(names.PROFESSION),
+        phone=f"09{rng.randrange(10**7, 10**8)}",
     )
 
 
@@ -118,11 +126,21 @@ def _member(rng: random.Random, seq: int, cell_id: int, today: dt.date, old_code
         ended = (ended[0], max(ended[1], base + dt.timedelta(days=1)))
         if ended[1] > today:
             ended = None
-    return NewMember(person=person, card_number=card, cell_id=cell_id, admission_date=admission,
-                     official_date=official, status=status, status_since=since, ended=ended)
+    return NewMember(
+        person=person,
+        card_number=card,
+        cell_id=cell_id,
+        admission_date=admission,
+        official_date=official,
+        status=status,
+        status_since=since,
+        ended=ended,
+    )
 
 
-def generate(scale: str = "commune", seed: int = 1, progress: Callable[[int, int], None] | None = None) -> DemoResult:
+def generate(
+    scale: str = "commune", seed: int = 1, progress: Callable[[int, int], None] | None = None
+) -> DemoResult:
     if scale not in SCALES:
         raise ValueError(scale)
     n_prov, n_comm, n_cells, n_members = SCALES[scale]
@@ -141,28 +159,52 @@ def generate(scale: str = "commune", seed: int = 1, progress: Callable[[int, int
         level = "thành phố" if "thành phố" in str(prov.division_type.value) else "tỉnh"
         prov_name = f"Đảng bộ {level} {bare}"
         with transaction.atomic():
-            province = Organization(code=prov_code, name=prov_name, name_search=fold(prov_name), kind=OrgKind.PROVINCE,
-                                    founded_on=founded, path="")
+            province = Organization(
+                code=prov_code,
+                name=prov_name,
+                name_search=fold(prov_name),
+                kind=OrgKind.PROVINCE,
+                founded_on=founded,
+                path="",
+            )
             Organization.objects.bulk_create([province])
             wards = sorted(Ward.iter_by_province(prov.code), key=lambda w: int(w.code))
             rng.shuffle(wards)
             communes = []
             for w in wards[:n_comm]:
                 name = f"Đảng bộ {w.name[0].lower()}{w.name[1:]}"
-                communes.append(Organization(code=f"{prov_code}-X{int(w.code):05d}", name=name,
-                                             name_search=fold(name), parent=province, kind=OrgKind.UPPER_BASE,
-                                             founded_on=founded, path=""))
+                communes.append(
+                    Organization(
+                        code=f"{prov_code}-X{int(w.code):05d}",
+                        name=name,
+                        name_search=fold(name),
+                        parent=province,
+                        kind=OrgKind.UPPER_BASE,
+                        founded_on=founded,
+                        path="",
+                    )
+                )
             Organization.objects.bulk_create(communes, batch_size=1000)
             cells: list[Organization] = []
             sizes: list[int] = []
             for commune, w in zip(communes, wards[:n_comm], strict=True):
                 short_w = w.name.split(" ", 1)[1] if " " in w.name else w.name
-                specs = _cells_for(rng, w.name.split(" ")[0].lower() + " " + short_w, w.name.startswith("Phường"),
-                                   n_cells)
+                specs = _cells_for(
+                    rng, w.name.split(" ")[0].lower() + " " + short_w, w.name.startswith("Phường"), n_cells
+                )
                 for i, (name, sector, size) in enumerate(specs, start=1):
-                    cells.append(Organization(code=f"{commune.code}-C{i:02d}", name=name, name_search=fold(name),
-                                              parent=commune, kind=OrgKind.CELL, sector=sector, founded_on=founded,
-                                              path=""))
+                    cells.append(
+                        Organization(
+                            code=f"{commune.code}-C{i:02d}",
+                            name=name,
+                            name_search=fold(name),
+                            parent=commune,
+                            kind=OrgKind.CELL,
+                            sector=sector,
+                            founded_on=founded,
+                            path="",
+                        )
+                    )
                     sizes.append(size)
             Organization.objects.bulk_create(cells, batch_size=1000)
         result.provinces += 1
@@ -174,8 +216,8 @@ def generate(scale: str = "commune", seed: int = 1, progress: Callable[[int, int
             result.second_cell = cells[len(specs) - 1].code
         # Members, commune by commune, in bulk.
         for c_index in range(len(communes)):
-            commune_cells = cells[c_index * n_cells:(c_index + 1) * n_cells]
-            weights = sizes[c_index * n_cells:(c_index + 1) * n_cells]
+            commune_cells = cells[c_index * n_cells : (c_index + 1) * n_cells]
+            weights = sizes[c_index * n_cells : (c_index + 1) * n_cells]
             items = []
             for _ in range(n_members):
                 seq += 1
@@ -204,8 +246,17 @@ def _versions(founded: dt.date) -> None:
     """The first version of every organization created in bulk above."""
     have = OrgVersion.objects.values("organization_id")
     OrgVersion.objects.bulk_create(
-        (OrgVersion(organization_id=o.pk, name=o.name, parent_id=o.parent_id, path=o.path, kind=o.kind,
-                    sector=o.sector, valid_from=o.founded_on or founded)
-         for o in Organization.objects.exclude(pk__in=have).iterator(chunk_size=5000)),
+        (
+            OrgVersion(
+                organization_id=o.pk,
+                name=o.name,
+                parent_id=o.parent_id,
+                path=o.path,
+                kind=o.kind,
+                sector=o.sector,
+                valid_from=o.founded_on or founded,
+            )
+            for o in Organization.objects.exclude(pk__in=have).iterator(chunk_size=5000)
+        ),
         batch_size=2000,
     )

@@ -16,13 +16,29 @@ _STATUS_WORDS = {Status.EXEMPT: "miễn sinh hoạt", Status.TEMP_EXEMPT: "tạm
 
 def member_rows(scope: Scope, root: Organization | None) -> Iterator[list[Any]]:
     """Active members in the import's columns, streamed in chunks."""
-    qs = (Membership.objects.filter(is_active=True).filter(scope.org_filter("cell"))
-          .select_related("person", "cell").order_by("cell__path", "person__sort_key", "pk"))
+    qs = (
+        Membership.objects.filter(is_active=True)
+        .filter(scope.org_filter("cell"))
+        .select_related("person", "cell")
+        .order_by("cell__path", "person__sort_key", "pk")
+    )
     if root is not None:
         qs = qs.filter(cell__path__startswith=root.path)
     for m in qs.iterator(chunk_size=2000):
         p = m.person
-        yield [p.full_name, p.birth_date, "Nữ" if p.sex == Sex.FEMALE else "Nam", p.cccd or "",
-               m.card_number or "", m.cell.code, m.admission_date, m.official_date,
-               _STATUS_WORDS.get(m.status, "đang sinh hoạt"),  # type: ignore[call-overload]
-               p.ethnicity, p.religion, p.education, p.profession, p.residence_detail]
+        yield [
+            p.full_name,
+            p.birth_date,
+            "Nữ" if p.sex == Sex.FEMALE else "Nam",
+            p.cccd or "",
+            m.card_number or "",
+            m.cell.code,
+            m.admission_date,
+            m.official_date,
+            _STATUS_WORDS.get(m.status, "đang sinh hoạt"),  # type: ignore[call-overload]
+            p.ethnicity,
+            p.religion,
+            p.education,
+            p.profession,
+            p.residence_detail,
+        ]

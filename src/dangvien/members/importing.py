@@ -42,8 +42,16 @@ COLUMNS = [
 ]
 HEADERS = [c.header for c in COLUMNS]
 SEX_WORDS = {"nam": Sex.MALE, "nu": Sex.FEMALE}
-_PERSON_FIELDS = ("full_name", "birth_date", "sex", "ethnicity", "religion", "education", "profession",
-                  "residence_detail")
+_PERSON_FIELDS = (
+    "full_name",
+    "birth_date",
+    "sex",
+    "ethnicity",
+    "religion",
+    "education",
+    "profession",
+    "residence_detail",
+)
 BATCH = 2000
 
 
@@ -62,12 +70,15 @@ def _status_of(m: Membership) -> str | None:
     return m.status if m.status in (Status.EXEMPT, Status.TEMP_EXEMPT) else None
 
 
-def import_members(*, path: Path, actor: User | None, dry_run: bool = False,
-                   progress: Progress | None = None) -> ImportResult:
+def import_members(
+    *, path: Path, actor: User | None, dry_run: bool = False, progress: Progress | None = None
+) -> ImportResult:
     scope = scope_for(actor)
     cells = {
         code: (pk, kind)
-        for code, pk, kind in scope.orgs(write=True).filter(dissolved_on__isnull=True).values_list("code", "pk", "kind")
+        for code, pk, kind in scope.orgs(write=True)
+        .filter(dissolved_on__isnull=True)
+        .values_list("code", "pk", "kind")
     }
     today = timezone.localdate()
 
@@ -85,14 +96,18 @@ def import_members(*, path: Path, actor: User | None, dry_run: bool = False,
             dup = False
             if row.card:
                 if row.card in seen_cards:
-                    result.errors.append(RowError(line, h["card_number"],
-                                                  f"số thẻ {row.card} trùng với dòng {seen_cards[row.card]}"))
+                    result.errors.append(
+                        RowError(
+                            line, h["card_number"], f"số thẻ {row.card} trùng với dòng {seen_cards[row.card]}"
+                        )
+                    )
                     dup = True
                 seen_cards.setdefault(row.card, line)
             if row.person.cccd:
                 if row.person.cccd in seen_cccd:
-                    result.errors.append(RowError(line, h["cccd"],
-                                                  f"số CCCD trùng với dòng {seen_cccd[row.person.cccd]}"))
+                    result.errors.append(
+                        RowError(line, h["cccd"], f"số CCCD trùng với dòng {seen_cccd[row.person.cccd]}")
+                    )
                     dup = True
                 seen_cccd.setdefault(row.person.cccd, line)
             if dup:
@@ -108,8 +123,14 @@ def import_members(*, path: Path, actor: User | None, dry_run: bool = False,
     return run_import(kind="members", path=path, actor=actor, dry_run=dry_run, progress=progress, body=body)
 
 
-def _parse(line: int, v: dict[str, Any], h: dict[str, str], cells: dict[str, tuple[int, str]],
-           today: dt.date, result: ImportResult) -> _Row | None:
+def _parse(
+    line: int,
+    v: dict[str, Any],
+    h: dict[str, str],
+    cells: dict[str, tuple[int, str]],
+    today: dt.date,
+    result: ImportResult,
+) -> _Row | None:
     errors: list[RowError] = []
 
     def date_of(key: str, required: bool) -> dt.date | None:
@@ -140,17 +161,27 @@ def _parse(line: int, v: dict[str, Any], h: dict[str, str], cells: dict[str, tup
     status_text = cell_text(v.get("status"))
     status_key = fold(status_text)
     if status_key not in STATUS_FROM_IMPORT:
-        errors.append(RowError(line, h["status"], f"“{status_text}” không hợp lệ: để trống, hoặc ghi "
-                               "đang sinh hoạt, miễn sinh hoạt, tạm miễn sinh hoạt"))
+        errors.append(
+            RowError(
+                line,
+                h["status"],
+                f"“{status_text}” không hợp lệ: để trống, hoặc ghi "
+                "đang sinh hoạt, miễn sinh hoạt, tạm miễn sinh hoạt",
+            )
+        )
     status = STATUS_FROM_IMPORT.get(status_key)
     card = cell_text(v.get("card_number")) or None
     if card is not None and (len(card) > 20 or not card.replace("-", "").isalnum()):
         errors.append(RowError(line, h["card_number"], "số thẻ chỉ gồm chữ số (tối đa 20 ký tự)"))
     person = PersonData(
-        full_name=cell_text(v.get("full_name")), birth_date=birth or dt.date(2000, 1, 1), sex=sex or Sex.MALE,
+        full_name=cell_text(v.get("full_name")),
+        birth_date=birth or dt.date(2000, 1, 1),
+        sex=sex or Sex.MALE,
         cccd=cell_text(v.get("cccd")),
-        ethnicity=cell_text(v.get("ethnicity"))[:50], religion=cell_text(v.get("religion"))[:50],
-        education=cell_text(v.get("education"))[:50], profession=cell_text(v.get("profession"))[:100],
+        ethnicity=cell_text(v.get("ethnicity"))[:50],
+        religion=cell_text(v.get("religion"))[:50],
+        education=cell_text(v.get("education"))[:50],
+        profession=cell_text(v.get("profession"))[:100],
         residence_detail=cell_text(v.get("residence_detail"))[:255],
     )
     for key, message in validate_person(person).items():
@@ -161,10 +192,17 @@ def _parse(line: int, v: dict[str, Any], h: dict[str, str], cells: dict[str, tup
     if birth and admission:
         problem = check_dates(birth_date=birth, admission_date=admission, official_date=official, today=today)
         if problem:
-            errors.append(RowError(line, h["official_date" if "chính thức" in problem else "admission_date"],
-                                   problem[0].lower() + problem[1:]))
+            errors.append(
+                RowError(
+                    line,
+                    h["official_date" if "chính thức" in problem else "admission_date"],
+                    problem[0].lower() + problem[1:],
+                )
+            )
     if status == Status.EXEMPT and official is None and not errors:
-        errors.append(RowError(line, h["status"], "đảng viên dự bị (chưa có ngày chính thức) không thể miễn sinh hoạt"))
+        errors.append(
+            RowError(line, h["status"], "đảng viên dự bị (chưa có ngày chính thức) không thể miễn sinh hoạt")
+        )
     if errors:
         result.errors.extend(errors)
         return None
@@ -172,17 +210,23 @@ def _parse(line: int, v: dict[str, Any], h: dict[str, str], cells: dict[str, tup
     return _Row(line, person, card, cell[0], admission, official, status)
 
 
-def _write(batch: list[_Row], actor: User | None, result: ImportResult, h: dict[str, str], today: dt.date) -> None:
+def _write(
+    batch: list[_Row], actor: User | None, result: ImportResult, h: dict[str, str], today: dt.date
+) -> None:
     by_card = {
-        m.card_number: m for m in Membership.objects.select_related("person").filter(
-            card_number__in=[r.card for r in batch if r.card])
+        m.card_number: m
+        for m in Membership.objects.select_related("person").filter(
+            card_number__in=[r.card for r in batch if r.card]
+        )
     }
     persons_by_cccd = {
         p.cccd: p for p in Person.objects.filter(cccd__in=[r.person.cccd for r in batch if r.person.cccd])
     }
     active_by_person = {
-        m.person_id: m for m in Membership.objects.filter(
-            is_active=True, person_id__in=[p.pk for p in persons_by_cccd.values()])
+        m.person_id: m
+        for m in Membership.objects.filter(
+            is_active=True, person_id__in=[p.pk for p in persons_by_cccd.values()]
+        )
     }
     new_rows: list[tuple[_Row, Person | None]] = []
     for r in batch:
@@ -191,16 +235,27 @@ def _write(batch: list[_Row], actor: User | None, result: ImportResult, h: dict[
         if m is None and person is not None:
             m = active_by_person.get(person.pk)
             if m is not None and r.card and m.card_number and m.card_number != r.card:
-                result.errors.append(RowError(r.line, h["cccd"],
-                                              f"số CCCD đã thuộc đảng viên có số thẻ {m.card_number}"))
+                result.errors.append(
+                    RowError(r.line, h["cccd"], f"số CCCD đã thuộc đảng viên có số thẻ {m.card_number}")
+                )
                 continue
         if m is None and not r.card and not r.person.cccd:
-            m = (Membership.objects.select_related("person")
-                 .filter(is_active=True, person__name_search=fold(r.person.full_name),
-                         person__birth_date=r.person.birth_date).first())
+            m = (
+                Membership.objects.select_related("person")
+                .filter(
+                    is_active=True,
+                    person__name_search=fold(r.person.full_name),
+                    person__birth_date=r.person.birth_date,
+                )
+                .first()
+            )
         if m is None:
-            if person is not None and (person.birth_date != r.person.birth_date or person.sex != r.person.sex):
-                result.errors.append(RowError(r.line, h["cccd"], "số CCCD đã có ở người khác ngày sinh hoặc giới tính"))
+            if person is not None and (
+                person.birth_date != r.person.birth_date or person.sex != r.person.sex
+            ):
+                result.errors.append(
+                    RowError(r.line, h["cccd"], "số CCCD đã có ở người khác ngày sinh hoặc giới tính")
+                )
                 continue
             new_rows.append((r, person))
             continue
@@ -211,7 +266,9 @@ def _write(batch: list[_Row], actor: User | None, result: ImportResult, h: dict[
         result.created += len(new_rows)  # counted for the report; nothing is written anyway
 
 
-def _update_existing(m: Membership, r: _Row, actor: User | None, result: ImportResult, h: dict[str, str]) -> None:
+def _update_existing(
+    m: Membership, r: _Row, actor: User | None, result: ImportResult, h: dict[str, str]
+) -> None:
     person = m.person
     changed = False
     if r.person.cccd and person.cccd and person.cccd != r.person.cccd:
@@ -237,21 +294,35 @@ def _update_existing(m: Membership, r: _Row, actor: User | None, result: ImportR
         if m.cell_id != r.cell_id:
             from dangvien.orgs.models import Organization
 
-            services.member_record_event(actor=actor, membership=m, kind=EventKind.CELL_CHANGED,
-                                         on=timezone.localdate(), to_cell=Organization.objects.get(pk=r.cell_id),
-                                         note="Theo tệp nhập")
+            services.member_record_event(
+                actor=actor,
+                membership=m,
+                kind=EventKind.CELL_CHANGED,
+                on=timezone.localdate(),
+                to_cell=Organization.objects.get(pk=r.cell_id),
+                note="Theo tệp nhập",
+            )
             m.refresh_from_db()
             changed = True
         if r.official_date and m.official_date is None:
-            services.member_record_event(actor=actor, membership=m, kind=EventKind.MADE_OFFICIAL,
-                                         on=r.official_date, note="Theo tệp nhập")
+            services.member_record_event(
+                actor=actor,
+                membership=m,
+                kind=EventKind.MADE_OFFICIAL,
+                on=r.official_date,
+                note="Theo tệp nhập",
+            )
             m.refresh_from_db()
             changed = True
         if r.status != _status_of(m):
-            kind = {Status.EXEMPT: EventKind.EXEMPTED, Status.TEMP_EXEMPT: EventKind.TEMP_EXEMPTED,
-                    None: EventKind.EXEMPTION_ENDED}[r.status]  # type: ignore[index]
-            services.member_record_event(actor=actor, membership=m, kind=kind, on=timezone.localdate(),
-                                         note="Theo tệp nhập")
+            kind = {
+                Status.EXEMPT: EventKind.EXEMPTED,
+                Status.TEMP_EXEMPT: EventKind.TEMP_EXEMPTED,
+                None: EventKind.EXEMPTION_ENDED,
+            }[r.status]  # type: ignore[index]
+            services.member_record_event(
+                actor=actor, membership=m, kind=kind, on=timezone.localdate(), note="Theo tệp nhập"
+            )
             changed = True
     except ServiceError as exc:
         result.errors.append(RowError(r.line, h["status"], exc.message))
@@ -267,9 +338,17 @@ def _update_existing(m: Membership, r: _Row, actor: User | None, result: ImportR
 def _create_new(rows: list[tuple[_Row, Person | None]], actor: User | None, result: ImportResult) -> None:
     services.members_bulk_register(
         actor=actor,
-        items=[services.NewMember(person=p or r.person, card_number=r.card, cell_id=r.cell_id,
-                                  admission_date=r.admission_date, official_date=r.official_date, status=r.status)
-               for r, p in rows],
+        items=[
+            services.NewMember(
+                person=p or r.person,
+                card_number=r.card,
+                cell_id=r.cell_id,
+                admission_date=r.admission_date,
+                official_date=r.official_date,
+                status=r.status,
+            )
+            for r, p in rows
+        ],
         note="Nhập từ tệp",
     )
     result.created += len(rows)

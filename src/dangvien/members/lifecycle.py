@@ -39,7 +39,8 @@ def next_status(kind: str, current: str, *, is_official: bool) -> str:
     allowed, target = TRANSITIONS[kind]
     if current not in allowed:
         raise TransitionError(
-            f"Không thể ghi “{EventKind(kind).label}” cho đảng viên đang ở trạng thái “{Status(current).label}”"
+            f"Không thể ghi “{EventKind(kind).label}” cho đảng viên "
+            f"đang ở trạng thái “{Status(current).label}”"
         )
     if kind == EventKind.CELL_CHANGED:
         return current
@@ -65,12 +66,15 @@ def initial_events(
     if status == Status.EXEMPT:
         events.append(PlannedEvent(EventKind.EXEMPTED, max(status_since, events[-1].on), Status.EXEMPT))
     elif status == Status.TEMP_EXEMPT:
-        events.append(PlannedEvent(EventKind.TEMP_EXEMPTED, max(status_since, events[-1].on), Status.TEMP_EXEMPT))
+        events.append(
+            PlannedEvent(EventKind.TEMP_EXEMPTED, max(status_since, events[-1].on), Status.TEMP_EXEMPT)
+        )
     return events
 
 
-def check_dates(*, birth_date: dt.date, admission_date: dt.date, official_date: dt.date | None,
-                today: dt.date) -> str | None:
+def check_dates(
+    *, birth_date: dt.date, admission_date: dt.date, official_date: dt.date | None, today: dt.date
+) -> str | None:
     """The first impossible date, as a message; None when the dates make sense."""
     if admission_date > today:
         return "Ngày vào Đảng không được sau hôm nay"

@@ -79,7 +79,9 @@ class MemberEvent(models.Model):
     decision_ref = models.CharField(_("số quyết định"), max_length=100, blank=True)
     note = models.CharField(_("ghi chú"), max_length=500, blank=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["on", "id"]

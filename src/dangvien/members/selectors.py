@@ -76,15 +76,20 @@ def member_list(scope: Scope, f: MemberFilter, *, page: int = 1, per_page: int =
     pages = max(1, -(-count // per_page))
     page = min(max(1, page), pages)
     items = list(
-        qs.select_related("person", "cell").order_by("person__sort_key", "pk")[(page - 1) * per_page: page * per_page]
+        qs.select_related("person", "cell").order_by("person__sort_key", "pk")[
+            (page - 1) * per_page : page * per_page
+        ]
     )
     return MemberPage(items, count, page, pages)
 
 
 def member_get(scope: Scope, pk: int) -> Membership:
     try:
-        return (Membership.objects.filter(scope.org_filter("cell")).select_related("person", "cell", "cell__parent")
-                .get(pk=pk))
+        return (
+            Membership.objects.filter(scope.org_filter("cell"))
+            .select_related("person", "cell", "cell__parent")
+            .get(pk=pk)
+        )
     except Membership.DoesNotExist:
         raise Http404 from None
 
@@ -108,7 +113,9 @@ def possible_duplicates(scope: Scope, *, limit: int = 100) -> list[DuplicateGrou
     unique in the table, so a repeated CCCD can only arrive as an import error)."""
     in_scope = Person.objects.filter(memberships__in=Membership.objects.filter(scope.org_filter("cell")))
     keys = list(
-        in_scope.values("name_search", "birth_date").annotate(n=Count("id", distinct=True)).filter(n__gt=1)
+        in_scope.values("name_search", "birth_date")
+        .annotate(n=Count("id", distinct=True))
+        .filter(n__gt=1)
         .order_by("name_search")[:limit]
     )
     if not keys:
@@ -116,7 +123,9 @@ def possible_duplicates(scope: Scope, *, limit: int = 100) -> list[DuplicateGrou
     q = Q()
     for k in keys:
         q |= Q(name_search=k["name_search"], birth_date=k["birth_date"])
-    people = list(in_scope.filter(q).distinct().prefetch_related("memberships__cell").order_by("name_search", "pk"))
+    people = list(
+        in_scope.filter(q).distinct().prefetch_related("memberships__cell").order_by("name_search", "pk")
+    )
     groups: dict[tuple[str, dt.date], list[Person]] = {}
     for p in people:
         groups.setdefault((p.name_search, p.birth_date), []).append(p)

@@ -4,6 +4,7 @@ through `_apply`, which appends the event, closes the open period and opens the 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,12 +57,25 @@ def _check_cell(actor: User | None, cell: Organization) -> None:
 
 
 def _apply(
-    m: Membership, *, kind: str, on: dt.date, status: str, cell: Organization, actor: User | None,
-    decision_ref: str = "", note: str = "",
+    m: Membership,
+    *,
+    kind: str,
+    on: dt.date,
+    status: str,
+    cell: Organization,
+    actor: User | None,
+    decision_ref: str = "",
+    note: str = "",
 ) -> MemberEvent:
     event = MemberEvent.objects.create(
-        membership=m, kind=kind, on=on, status=status, cell=cell, decision_ref=decision_ref.strip(),
-        note=note.strip(), recorded_by=actor if actor is not None and actor.pk else None,
+        membership=m,
+        kind=kind,
+        on=on,
+        status=status,
+        cell=cell,
+        decision_ref=decision_ref.strip(),
+        note=note.strip(),
+        recorded_by=actor if actor is not None and actor.pk else None,
     )
     open_period = MembershipPeriod.objects.filter(membership=m, valid_to__isnull=True).first()
     if open_period is not None and open_period.valid_from >= on:
@@ -96,8 +110,9 @@ def member_register(
     """Enter into the registry a member admitted before (from the paper records)."""
     _check_cell(actor, cell)
     today = timezone.localdate()
-    problem = check_dates(birth_date=person.birth_date, admission_date=admission_date,
-                          official_date=official_date, today=today)
+    problem = check_dates(
+        birth_date=person.birth_date, admission_date=admission_date, official_date=official_date, today=today
+    )
     if problem:
         raise ServiceError(problem, field="official_date" if "chính thức" in problem else "admission_date")
     if status in (Status.EXEMPT,) and official_date is None:
@@ -109,23 +124,49 @@ def member_register(
     if p.memberships.filter(is_active=True).exists():
         raise ServiceError(f"{p.full_name} đang là đảng viên (cùng số CCCD)", field="cccd")
     (m,) = members_bulk_register(
-        actor=actor, note="",
-        items=[NewMember(person=p, card_number=card, cell_id=cell.pk, admission_date=admission_date,
-                         official_date=official_date, status=status, status_since=today)],
+        actor=actor,
+        note="",
+        items=[
+            NewMember(
+                person=p,
+                card_number=card,
+                cell_id=cell.pk,
+                admission_date=admission_date,
+                official_date=official_date,
+                status=status,
+                status_since=today,
+            )
+        ],
     )
     if ceremony_date is not None:
         m.ceremony_date = ceremony_date
         m.save(update_fields=["ceremony_date"])
-    audit_log(actor=actor, action="members.register", obj=m,
-              changes={"person": p.pk, "cell": cell.code, "card_number": card, "admission_date": admission_date,
-                       "official_date": official_date, "status": m.status, "cccd": p.cccd})
+    audit_log(
+        actor=actor,
+        action="members.register",
+        obj=m,
+        changes={
+            "person": p.pk,
+            "cell": cell.code,
+            "card_number": card,
+            "admission_date": admission_date,
+            "official_date": official_date,
+            "status": m.status,
+            "cccd": p.cccd,
+        },
+    )
     return m
 
 
 @transaction.atomic
 def member_update(
-    *, actor: User | None, membership: Membership, expected_version: int, person: PersonData,
-    card_number: str | None, ceremony_date: dt.date | None,
+    *,
+    actor: User | None,
+    membership: Membership,
+    expected_version: int,
+    person: PersonData,
+    card_number: str | None,
+    ceremony_date: dt.date | None,
 ) -> Membership:
     """Correct identity data and the card number (not the status: that is an event)."""
     m = Membership.objects.select_for_update().select_related("cell", "person").get(pk=membership.pk)
@@ -152,8 +193,15 @@ def member_update(
 
 @transaction.atomic
 def member_record_event(
-    *, actor: User | None, membership: Membership, kind: str, on: dt.date, expected_version: int | None = None,
-    to_cell: Organization | None = None, decision_ref: str = "", note: str = "",
+    *,
+    actor: User | None,
+    membership: Membership,
+    kind: str,
+    on: dt.date,
+    expected_version: int | None = None,
+    to_cell: Organization | None = None,
+    decision_ref: str = "",
+    note: str = "",
 ) -> MemberEvent:
     m = Membership.objects.select_for_update().select_related("cell").get(pk=membership.pk)
     if expected_version is not None and m.version != expected_version:
@@ -166,7 +214,8 @@ def member_record_event(
     last = m.events.order_by("-on", "-id").values_list("on", flat=True).first()
     if last is not None and on < last:
         raise ServiceError(
-            f"Ngày {on:%d/%m/%Y} trước sự kiện gần nhất ({last:%d/%m/%Y}): các sự kiện phải theo thứ tự thời gian",
+            f"Ngày {on:%d/%m/%Y} trước sự kiện gần nhất ({last:%d/%m/%Y}): "
+            "các sự kiện phải theo thứ tự thời gian",
             field="on",
         )
     try:
@@ -182,9 +231,15 @@ def member_record_event(
     if kind == EventKind.MADE_OFFICIAL and on <= m.admission_date:
         raise ServiceError("Ngày chính thức phải sau ngày vào Đảng", field="on")
     old_status = m.status
-    event = _apply(m, kind=kind, on=on, status=status, cell=cell, actor=actor, decision_ref=decision_ref, note=note)
-    audit_log(actor=actor, action=f"members.event.{kind}", obj=m,
-              changes={"on": on, "status": [old_status, status], "cell": cell.code, "decision_ref": decision_ref})
+    event = _apply(
+        m, kind=kind, on=on, status=status, cell=cell, actor=actor, decision_ref=decision_ref, note=note
+    )
+    audit_log(
+        actor=actor,
+        action=f"members.event.{kind}",
+        obj=m,
+        changes={"on": on, "status": [old_status, status], "cell": cell.code, "decision_ref": decision_ref},
+    )
     return event
 
 
@@ -198,8 +253,18 @@ def memberships_move_cell(
     ids = [pk for pk, _ in rows]
     recorded_by = actor if actor is not None and actor.pk else None
     MemberEvent.objects.bulk_create(
-        [MemberEvent(membership_id=pk, kind=EventKind.CELL_CHANGED, on=on, status=status, cell=to_cell,
-                     note=note[:500], recorded_by=recorded_by) for pk, status in rows],
+        [
+            MemberEvent(
+                membership_id=pk,
+                kind=EventKind.CELL_CHANGED,
+                on=on,
+                status=status,
+                cell=to_cell,
+                note=note[:500],
+                recorded_by=recorded_by,
+            )
+            for pk, status in rows
+        ],
         batch_size=1000,
     )
     open_periods = MembershipPeriod.objects.filter(membership_id__in=ids, valid_to__isnull=True)
@@ -208,8 +273,11 @@ def memberships_move_cell(
     open_periods.filter(valid_from__lt=on).update(valid_to=on)
     same = set(same_day)
     MembershipPeriod.objects.bulk_create(
-        [MembershipPeriod(membership_id=pk, cell=to_cell, status=status, valid_from=on)
-         for pk, status in rows if pk not in same],
+        [
+            MembershipPeriod(membership_id=pk, cell=to_cell, status=status, valid_from=on)
+            for pk, status in rows
+            if pk not in same
+        ],
         batch_size=1000,
     )
     Membership.objects.filter(pk__in=ids).update(cell=to_cell, version=F("version") + 1)
@@ -240,11 +308,10 @@ def membership_replay(m: Membership) -> list[str]:
         problems.append("open periods != 1")
     if periods and (periods[-1].status != status or periods[-1].cell_id != cell_id):
         problems.append("last period")
-    for a, b in zip(periods, periods[1:], strict=False):
+    for a, b in itertools.pairwise(periods):
         if a.valid_to != b.valid_from:
             problems.append("gap between periods")
     return problems
-
 
 
 @dataclass
@@ -265,8 +332,11 @@ def members_bulk_register(*, actor: User | None, items: list[NewMember], note: s
     Writes the same rows member_register does, event by event; the caller validates and
     audits (one entry for the whole file)."""
     recorded_by = actor if actor is not None and actor.pk else None
-    fresh = [Person(**{**it.person.__dict__, "cccd": it.person.cccd or None})
-             for it in items if isinstance(it.person, PersonData)]
+    fresh = [
+        Person(**{**it.person.__dict__, "cccd": it.person.cccd or None})
+        for it in items
+        if isinstance(it.person, PersonData)
+    ]
     for p in fresh:
         p.refresh_derived()
     Person.objects.bulk_create(fresh, batch_size=1000)
@@ -275,16 +345,27 @@ def members_bulk_register(*, actor: User | None, items: list[NewMember], note: s
     today = timezone.localdate()
     plans = []
     for it in items:
-        plan = initial_events(admission_date=it.admission_date, official_date=it.official_date,
-                              status=it.status, status_since=it.status_since or today)
+        plan = initial_events(
+            admission_date=it.admission_date,
+            official_date=it.official_date,
+            status=it.status,
+            status_since=it.status_since or today,
+        )
         if it.ended is not None:
             kind, on = it.ended
             plan.append(PlannedEvent(kind, max(on, plan[-1].on), TRANSITIONS[kind][1] or plan[-1].status))
         plans.append(plan)
     memberships = [
-        Membership(person=p, card_number=it.card_number, cell_id=it.cell_id, admission_date=it.admission_date,
-                   official_date=it.official_date, status=plan[-1].status, status_since=plan[-1].on,
-                   is_active=plan[-1].status in ACTIVE_STATUSES)
+        Membership(
+            person=p,
+            card_number=it.card_number,
+            cell_id=it.cell_id,
+            admission_date=it.admission_date,
+            official_date=it.official_date,
+            status=plan[-1].status,
+            status_since=plan[-1].on,
+            is_active=plan[-1].status in ACTIVE_STATUSES,
+        )
         for it, p, plan in zip(items, persons, plans, strict=True)
     ]
     Membership.objects.bulk_create(memberships, batch_size=1000)
@@ -292,13 +373,25 @@ def members_bulk_register(*, actor: User | None, items: list[NewMember], note: s
     periods: list[MembershipPeriod] = []
     for m, plan in zip(memberships, plans, strict=True):
         for i, e in enumerate(plan):
-            events.append(MemberEvent(membership=m, kind=e.kind, on=e.on, status=e.status, cell_id=m.cell_id,
-                                      note=note, recorded_by=recorded_by))
+            events.append(
+                MemberEvent(
+                    membership=m,
+                    kind=e.kind,
+                    on=e.on,
+                    status=e.status,
+                    cell_id=m.cell_id,
+                    note=note,
+                    recorded_by=recorded_by,
+                )
+            )
             valid_to = plan[i + 1].on if i + 1 < len(plan) else None
             if valid_to == e.on:
                 continue  # two events on one day: only the later state held
-            periods.append(MembershipPeriod(membership=m, cell_id=m.cell_id, status=e.status,
-                                            valid_from=e.on, valid_to=valid_to))
+            periods.append(
+                MembershipPeriod(
+                    membership=m, cell_id=m.cell_id, status=e.status, valid_from=e.on, valid_to=valid_to
+                )
+            )
     MemberEvent.objects.bulk_create(events, batch_size=2000)
     MembershipPeriod.objects.bulk_create(periods, batch_size=2000)
     return memberships

@@ -18,5 +18,11 @@ def org_rows(scope: Scope, root: Organization | None) -> Iterator[list[Any]]:
     for o in qs.iterator(chunk_size=2000):
         # The exported root is written as a root, so the file also loads into an empty system.
         parent = o.parent.code if o.parent and (root is None or o.pk != root.pk) else ""
-        yield [o.code, o.name, parent, o.get_kind_display(), o.get_sector_display() if o.sector else "",
-               o.founded_on]
+        yield [
+            o.code,
+            o.name,
+            parent,
+            o.get_kind_display(),
+            o.get_sector_display() if o.sector else "",
+            o.founded_on,
+        ]

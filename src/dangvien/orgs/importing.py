@@ -28,8 +28,14 @@ COLUMNS = [
 ]
 
 KIND_WORDS = {fold(str(label)): value for value, label in OrgKind.choices}
-KIND_WORDS.update({"dang bo xa": OrgKind.UPPER_BASE, "dang bo phuong": OrgKind.UPPER_BASE,
-                   "dang bo thanh pho": OrgKind.PROVINCE, "chi bo truc thuoc": OrgKind.CELL})
+KIND_WORDS.update(
+    {
+        "dang bo xa": OrgKind.UPPER_BASE,
+        "dang bo phuong": OrgKind.UPPER_BASE,
+        "dang bo thanh pho": OrgKind.PROVINCE,
+        "chi bo truc thuoc": OrgKind.CELL,
+    }
+)
 SECTOR_WORDS = {fold(str(label)): value for value, label in Sector.choices}
 
 
@@ -44,8 +50,9 @@ class _Row:
     founded_on: dt.date | None
 
 
-def import_orgs(*, path: Path, actor: User | None, dry_run: bool = False,
-                progress: Progress | None = None) -> ImportResult:
+def import_orgs(
+    *, path: Path, actor: User | None, dry_run: bool = False, progress: Progress | None = None
+) -> ImportResult:
     def body(result: ImportResult, progress: Progress | None) -> None:
         sheet = Sheet(path, COLUMNS, progress)
         h = sheet.header_of
@@ -65,12 +72,24 @@ def import_orgs(*, path: Path, actor: User | None, dry_run: bool = False,
             if not name:
                 errors.append(RowError(line, h["name"], "chưa có tên tổ chức"))
             if kind is None:
-                errors.append(RowError(line, h["kind"], f"“{cell_text(v.get('kind'))}” không phải loại tổ chức "
-                                       "(đảng bộ tỉnh, đảng bộ cấp trên cơ sở, đảng bộ cơ sở, chi bộ cơ sở, "
-                                       "đảng bộ bộ phận, chi bộ)"))
+                errors.append(
+                    RowError(
+                        line,
+                        h["kind"],
+                        f"“{cell_text(v.get('kind'))}” không phải loại tổ chức "
+                        "(đảng bộ tỉnh, đảng bộ cấp trên cơ sở, đảng bộ cơ sở, chi bộ cơ sở, "
+                        "đảng bộ bộ phận, chi bộ)",
+                    )
+                )
             if sector_text and not sector:
-                errors.append(RowError(line, h["sector"], f"“{sector_text}” không phải loại hình "
-                                       "(khu dân cư, trường học, cơ quan, doanh nghiệp, công an, quân sự, y tế, khác)"))
+                errors.append(
+                    RowError(
+                        line,
+                        h["sector"],
+                        f"“{sector_text}” không phải loại hình "
+                        "(khu dân cư, trường học, cơ quan, doanh nghiệp, công an, quân sự, y tế, khác)",
+                    )
+                )
             founded = None
             try:
                 founded = parse_user_date(v.get("founded_on"))
@@ -118,13 +137,20 @@ def _apply(rows: dict[str, _Row], actor: User | None, result: ImportResult, h: d
                     result.errors.append(RowError(r.line, h["parent"], f"không có tổ chức mã “{r.parent}”"))
                 continue  # the parent's own row failed: its error is already reported
             if parent.kind in CELL_KINDS:
-                result.errors.append(RowError(r.line, h["parent"], f"“{r.parent}” là chi bộ, không có tổ chức trực thuộc"))
+                result.errors.append(
+                    RowError(r.line, h["parent"], f"“{r.parent}” là chi bộ, không có tổ chức trực thuộc")
+                )
                 continue
         current = existing.get(r.code)
         try:
             if current is None:
                 created[r.code] = services.org_create(
-                    actor=actor, code=r.code, name=r.name, kind=r.kind, parent=parent, sector=r.sector,
+                    actor=actor,
+                    code=r.code,
+                    name=r.name,
+                    kind=r.kind,
+                    parent=parent,
+                    sector=r.sector,
                     founded_on=r.founded_on,
                 )
                 result.created += 1
@@ -141,10 +167,14 @@ def _apply(rows: dict[str, _Row], actor: User | None, result: ImportResult, h: d
                 services.org_rename(actor=actor, org=current, name=r.name, effective_on=today)
                 current.refresh_from_db()
                 changed = True
-            if r.kind != current.kind or r.sector != current.sector or (
-                r.founded_on is not None and r.founded_on != current.founded_on
+            if (
+                r.kind != current.kind
+                or r.sector != current.sector
+                or (r.founded_on is not None and r.founded_on != current.founded_on)
             ):
-                services.org_update(actor=actor, org=current, kind=r.kind, sector=r.sector, founded_on=r.founded_on)
+                services.org_update(
+                    actor=actor, org=current, kind=r.kind, sector=r.sector, founded_on=r.founded_on
+                )
                 changed = True
             if changed:
                 result.updated += 1
@@ -153,9 +183,16 @@ def _apply(rows: dict[str, _Row], actor: User | None, result: ImportResult, h: d
             else:
                 result.unchanged += 1
         except ServiceError as exc:
-            column = {"name": h["name"], "parent": h["parent"], "new_parent": h["parent"], "kind": h["kind"],
-                      "code": h["code"]}.get(exc.field or "", "")
+            column = {
+                "name": h["name"],
+                "parent": h["parent"],
+                "new_parent": h["parent"],
+                "kind": h["kind"],
+                "code": h["code"],
+            }.get(exc.field or "", "")
             result.errors.append(RowError(r.line, column, exc.message))
         except PermissionError:
-            result.errors.append(RowError(r.line, h["code"], f"không có tổ chức mã “{r.code}” trong phạm vi của bạn"))
+            result.errors.append(
+                RowError(r.line, h["code"], f"không có tổ chức mã “{r.code}” trong phạm vi của bạn")
+            )
     result.errors.sort(key=lambda e: e.row)

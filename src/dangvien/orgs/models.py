@@ -46,7 +46,9 @@ class Organization(models.Model):
     code = models.CharField(_("mã tổ chức"), max_length=32, unique=True)
     name = models.CharField(_("tên tổ chức"), max_length=200)
     name_search = models.CharField(max_length=200, db_index=True, editable=False)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     kind = models.CharField(_("loại tổ chức"), max_length=16, choices=OrgKind.choices)
     sector = models.CharField(_("loại hình"), max_length=16, choices=Sector.choices, blank=True)
     founded_on = models.DateField(_("ngày thành lập"), null=True, blank=True)
@@ -100,7 +102,9 @@ class Reorganization(models.Model):
     decision_ref = models.CharField(_("số quyết định"), max_length=100, blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
     details = models.JSONField(default=dict)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -121,7 +125,9 @@ class OrgVersion(models.Model):
     sector = models.CharField(max_length=16, choices=Sector.choices, blank=True)
     valid_from = models.DateField()
     valid_to = models.DateField(null=True, blank=True)
-    reorganization = models.ForeignKey(Reorganization, null=True, on_delete=models.SET_NULL, related_name="versions")
+    reorganization = models.ForeignKey(
+        Reorganization, null=True, on_delete=models.SET_NULL, related_name="versions"
+    )
 
     class Meta:
         ordering = ["valid_from", "id"]

@@ -17,7 +17,11 @@ def org_get(scope: Scope, *, code: str | None = None, pk: int | None = None) -> 
     """The organization if the user may see it; otherwise 404, as if it did not exist."""
     qs = scope.orgs().select_related("parent")
     try:
-        return qs.get(code=code) if code is not None else qs.get(pk=pk)
+        if code is not None:
+            return qs.get(code=code)
+        if pk is None:
+            raise Http404
+        return qs.get(pk=pk)
     except Organization.DoesNotExist:
         raise Http404 from None
 
@@ -31,7 +35,8 @@ def org_children(scope: Scope, org: Organization, *, include_dissolved: bool = F
     counts = subtree_member_counts(children)
     child_counts = dict(
         Organization.objects.filter(parent__in=children, dissolved_on__isnull=True)
-        .values_list("parent_id").annotate(n=Count("id"))
+        .values_list("parent_id")
+        .annotate(n=Count("id"))
     )
     for child in children:
         child.member_count = counts.get(child.pk, 0)  # type: ignore[attr-defined]
@@ -124,4 +129,8 @@ def org_history(org: Organization) -> list[OrgVersion]:
 
 
 def org_reorganizations(org: Organization, *, limit: int = 50) -> list[Reorganization]:
-    return list(Reorganization.objects.filter(versions__organization=org).distinct().order_by("-effective_on", "-id")[:limit])
+    return list(
+        Reorganization.objects.filter(versions__organization=org)
+        .distinct()
+        .order_by("-effective_on", "-id")[:limit]
+    )

@@ -81,9 +81,7 @@ def _check_parent(kind: str, parent: Organization | None) -> None:
             raise ServiceError("Chi bộ phải trực thuộc một tổ chức đảng", field="parent")
         return
     if parent.is_cell:
-        raise ServiceError(
-            f"“{parent.name}” là chi bộ, không thể có tổ chức trực thuộc", field="parent"
-        )
+        raise ServiceError(f"“{parent.name}” là chi bộ, không thể có tổ chức trực thuộc", field="parent")
     if not parent.is_active:
         raise ServiceError(f"“{parent.name}” đã giải thể hoặc hợp nhất", field="parent")
 
@@ -92,7 +90,9 @@ def _check_date(on: dt.date, orgs: list[Organization]) -> None:
     if on > _today():
         raise ServiceError("Ngày hiệu lực không được sau hôm nay", field="effective_on")
     latest = (
-        OrgVersion.objects.filter(organization__in=orgs).order_by("-valid_from").values_list("valid_from", flat=True)
+        OrgVersion.objects.filter(organization__in=orgs)
+        .order_by("-valid_from")
+        .values_list("valid_from", flat=True)
     ).first()
     if latest is not None and on < latest:
         raise ServiceError(
@@ -104,7 +104,13 @@ def _check_date(on: dt.date, orgs: list[Organization]) -> None:
 def _open_version(org: Organization, on: dt.date, reorg: Reorganization | None) -> None:
     """Close the org's current version on `on` and open one with its present fields."""
     current = OrgVersion.objects.filter(organization=org, valid_to__isnull=True).first()
-    values = {"name": org.name, "parent": org.parent, "path": org.path, "kind": org.kind, "sector": org.sector}
+    values = {
+        "name": org.name,
+        "parent": org.parent,
+        "path": org.path,
+        "kind": org.kind,
+        "sector": org.sector,
+    }
     if current is not None and current.valid_from >= on:
         # Same day: the earlier state never held for a full day; amend it.
         for key, value in values.items():
@@ -122,9 +128,15 @@ def _close_version(org: Organization, on: dt.date) -> None:
     OrgVersion.objects.filter(organization=org, valid_to__isnull=True).update(valid_to=on)
 
 
-def _reorg(kind: str, on: dt.date, actor: User | None, decision_ref: str, note: str, **details: object) -> Reorganization:
+def _reorg(
+    kind: str, on: dt.date, actor: User | None, decision_ref: str, note: str, **details: object
+) -> Reorganization:
     return Reorganization.objects.create(
-        kind=kind, effective_on=on, decision_ref=decision_ref.strip(), note=note.strip(), details=details,
+        kind=kind,
+        effective_on=on,
+        decision_ref=decision_ref.strip(),
+        note=note.strip(),
+        details=details,
         created_by=actor if actor is not None and actor.pk else None,
     )
 
@@ -154,19 +166,36 @@ def org_create(
     name = _check_name(name, parent)
     on = founded_on or _today()
     org = Organization(
-        code=code, name=name, name_search=fold(name), parent=parent, kind=kind, sector=sector,
-        founded_on=founded_on, depth=(parent.depth + 1) if parent else 0, path="",
+        code=code,
+        name=name,
+        name_search=fold(name),
+        parent=parent,
+        kind=kind,
+        sector=sector,
+        founded_on=founded_on,
+        depth=(parent.depth + 1) if parent else 0,
+        path="",
     )
     org.save()
     org.path = (parent.path if parent else "") + path_segment(org.pk)
     org.save(update_fields=["path"])
     reorg = _reorg(ReorgKind.CREATE, on, actor, decision_ref, "", org=org.code)
     OrgVersion.objects.create(
-        organization=org, name=org.name, parent=parent, path=org.path, kind=kind, sector=sector,
-        valid_from=founded_on or _FAR_PAST, reorganization=reorg,
+        organization=org,
+        name=org.name,
+        parent=parent,
+        path=org.path,
+        kind=kind,
+        sector=sector,
+        valid_from=founded_on or _FAR_PAST,
+        reorganization=reorg,
     )
-    audit_log(actor=actor, action="orgs.create", obj=org,
-              changes={"code": code, "name": name, "kind": kind, "parent": parent.code if parent else None})
+    audit_log(
+        actor=actor,
+        action="orgs.create",
+        obj=org,
+        changes={"code": code, "name": name, "kind": kind, "parent": parent.code if parent else None},
+    )
     return org
 
 
@@ -213,15 +242,23 @@ def org_update(
     org.version += 1
     org.save(update_fields=["sector", "kind", "founded_on", "version"])
     # A correction is true of the whole past: amend the open version rather than date it.
-    OrgVersion.objects.filter(organization=org, valid_to__isnull=True).update(kind=org.kind, sector=org.sector)
+    OrgVersion.objects.filter(organization=org, valid_to__isnull=True).update(
+        kind=org.kind, sector=org.sector
+    )
     audit_log(actor=actor, action="orgs.update", obj=org, changes=changes)
     return org
 
 
 @transaction.atomic
 def org_rename(
-    *, actor: User | None, org: Organization, name: str, effective_on: dt.date,
-    decision_ref: str = "", note: str = "", expected_version: int | None = None,
+    *,
+    actor: User | None,
+    org: Organization,
+    name: str,
+    effective_on: dt.date,
+    decision_ref: str = "",
+    note: str = "",
+    expected_version: int | None = None,
 ) -> ReorgSummary:
     org = _lock(org, expected_version)
     require_write(scope_for(actor), org)
@@ -230,16 +267,22 @@ def org_rename(
     if new_name == org.name:
         raise ServiceError("Tên mới trùng tên hiện tại", field="name")
     old = org.name
-    reorg = _reorg(ReorgKind.RENAME, effective_on, actor, decision_ref, note, org=org.code, old=old, new=new_name)
+    reorg = _reorg(
+        ReorgKind.RENAME, effective_on, actor, decision_ref, note, org=org.code, old=old, new=new_name
+    )
     org.name, org.name_search = new_name, fold(new_name)
     org.version += 1
     org.save(update_fields=["name", "name_search", "version"])
     _open_version(org, effective_on, reorg)
-    audit_log(actor=actor, action="orgs.rename", obj=org, changes={"name": [old, new_name], "on": effective_on})
+    audit_log(
+        actor=actor, action="orgs.rename", obj=org, changes={"name": [old, new_name], "on": effective_on}
+    )
     return ReorgSummary(reorg, [f"Đổi tên “{old}” thành “{new_name}” từ {effective_on:%d/%m/%Y}"])
 
 
-def _repath_subtree(org: Organization, new_parent: Organization | None, on: dt.date, reorg: Reorganization) -> int:
+def _repath_subtree(
+    org: Organization, new_parent: Organization | None, on: dt.date, reorg: Reorganization
+) -> int:
     """Move org (and everything under it) below new_parent; returns how many orgs moved."""
     old_path = org.path
     new_path = (new_parent.path if new_parent else "") + path_segment(org.pk)
@@ -259,8 +302,14 @@ def _repath_subtree(org: Organization, new_parent: Organization | None, on: dt.d
 
 @transaction.atomic
 def org_move(
-    *, actor: User | None, org: Organization, new_parent: Organization, effective_on: dt.date,
-    decision_ref: str = "", note: str = "", expected_version: int | None = None,
+    *,
+    actor: User | None,
+    org: Organization,
+    new_parent: Organization,
+    effective_on: dt.date,
+    decision_ref: str = "",
+    note: str = "",
+    expected_version: int | None = None,
 ) -> ReorgSummary:
     org = _lock(org, expected_version)
     scope = scope_for(actor)
@@ -278,14 +327,28 @@ def org_move(
     subtree = list(Organization.objects.filter(path__startswith=org.path))
     _check_date(effective_on, subtree)
     old_parent = org.parent
-    reorg = _reorg(ReorgKind.MOVE, effective_on, actor, decision_ref, note, org=org.code,
-                   old_parent=old_parent.code if old_parent else None, new_parent=new_parent.code)
+    reorg = _reorg(
+        ReorgKind.MOVE,
+        effective_on,
+        actor,
+        decision_ref,
+        note,
+        org=org.code,
+        old_parent=old_parent.code if old_parent else None,
+        new_parent=new_parent.code,
+    )
     moved = _repath_subtree(org, new_parent, effective_on, reorg)
     from dangvien.members.models import Membership
 
-    members = Membership.objects.filter(is_active=True, cell__path__startswith=new_parent.path + path_segment(org.pk)).count()
-    audit_log(actor=actor, action="orgs.move", obj=org,
-              changes={"from": old_parent.code if old_parent else None, "to": new_parent.code, "on": effective_on})
+    members = Membership.objects.filter(
+        is_active=True, cell__path__startswith=new_parent.path + path_segment(org.pk)
+    ).count()
+    audit_log(
+        actor=actor,
+        action="orgs.move",
+        obj=org,
+        changes={"from": old_parent.code if old_parent else None, "to": new_parent.code, "on": effective_on},
+    )
     return ReorgSummary(
         reorg,
         [f"Chuyển “{org.name}” ({moved} tổ chức, {members} đảng viên) sang trực thuộc “{new_parent.name}”"],
@@ -294,9 +357,17 @@ def org_move(
     )
 
 
-def _absorb(source: Organization, target: Organization, on: dt.date, actor: User | None,
-            reorg: Reorganization, summary: ReorgSummary, *, member_ids: list[int] | None = None,
-            child_ids: list[int] | None = None) -> None:
+def _absorb(
+    source: Organization,
+    target: Organization,
+    on: dt.date,
+    actor: User | None,
+    reorg: Reorganization,
+    summary: ReorgSummary,
+    *,
+    member_ids: list[int] | None = None,
+    child_ids: list[int] | None = None,
+) -> None:
     """Move the members and child organizations of source (all, or those listed) to target."""
     from dangvien.members.services import memberships_move_cell
 
@@ -312,7 +383,10 @@ def _absorb(source: Organization, target: Organization, on: dt.date, actor: User
     if member_ids is not None:
         memberships = memberships.filter(pk__in=member_ids)
     moved = memberships_move_cell(
-        actor=actor, memberships=memberships, to_cell=target, on=on,
+        actor=actor,
+        memberships=memberships,
+        to_cell=target,
+        on=on,
         note=f"{reorg.get_kind_display()} {source.name} → {target.name}",
     )
     if moved:
@@ -329,8 +403,13 @@ def _dissolve(org: Organization, on: dt.date) -> None:
 
 @transaction.atomic
 def org_merge(
-    *, actor: User | None, sources: list[Organization], target: Organization, effective_on: dt.date,
-    decision_ref: str = "", note: str = "",
+    *,
+    actor: User | None,
+    sources: list[Organization],
+    target: Organization,
+    effective_on: dt.date,
+    decision_ref: str = "",
+    note: str = "",
 ) -> ReorgSummary:
     """Merge sources into target (an existing organization, possibly newly created):
     their members and child organizations move to target, and the sources end."""
@@ -346,22 +425,37 @@ def org_merge(
         if target.path.startswith(s.path):
             raise ServiceError(f"Không thể hợp nhất “{s.name}” vào tổ chức trực thuộc nó", field="target")
         if s.memberships.filter(is_active=True).exists() and not target.is_cell:
-            raise ServiceError(
-                f"“{s.name}” có đảng viên nên phải hợp nhất vào một chi bộ", field="target"
-            )
+            raise ServiceError(f"“{s.name}” có đảng viên nên phải hợp nhất vào một chi bộ", field="target")
         if s.children.filter(dissolved_on__isnull=True).exists() and target.is_cell:
-            raise ServiceError(f"“{s.name}” có tổ chức trực thuộc nên không thể hợp nhất vào chi bộ", field="target")
+            raise ServiceError(
+                f"“{s.name}” có tổ chức trực thuộc nên không thể hợp nhất vào chi bộ", field="target"
+            )
     _check_date(effective_on, [*sources, target])
-    reorg = _reorg(ReorgKind.MERGE, effective_on, actor, decision_ref, note,
-                   sources=[s.code for s in sources], target=target.code)
+    reorg = _reorg(
+        ReorgKind.MERGE,
+        effective_on,
+        actor,
+        decision_ref,
+        note,
+        sources=[s.code for s in sources],
+        target=target.code,
+    )
     summary = ReorgSummary(reorg)
     for s in sources:
         _absorb(s, target, effective_on, actor, reorg, summary)
         _dissolve(s, effective_on)
         summary.lines.append(f"“{s.name}” thôi hoạt động từ {effective_on:%d/%m/%Y} (hợp nhất)")
-    audit_log(actor=actor, action="orgs.merge", obj=target,
-              changes={"sources": [s.code for s in sources], "on": effective_on,
-                       "members_moved": summary.members_moved, "orgs_moved": summary.orgs_moved})
+    audit_log(
+        actor=actor,
+        action="orgs.merge",
+        obj=target,
+        changes={
+            "sources": [s.code for s in sources],
+            "on": effective_on,
+            "members_moved": summary.members_moved,
+            "orgs_moved": summary.orgs_moved,
+        },
+    )
     return summary
 
 
@@ -375,8 +469,14 @@ class SplitPart:
 
 @transaction.atomic
 def org_split(
-    *, actor: User | None, source: Organization, parts: list[SplitPart], effective_on: dt.date,
-    dissolve_source: bool = True, decision_ref: str = "", note: str = "",
+    *,
+    actor: User | None,
+    source: Organization,
+    parts: list[SplitPart],
+    effective_on: dt.date,
+    dissolve_source: bool = True,
+    decision_ref: str = "",
+    note: str = "",
 ) -> ReorgSummary:
     """Split source into new organizations beside it, each taking the listed members and
     children; what is not listed stays (and source ends if dissolve_source and empty)."""
@@ -389,15 +489,38 @@ def org_split(
     if len(parts) < 1:
         raise ServiceError("Cần ít nhất một tổ chức mới", field="parts")
     _check_date(effective_on, [source])
-    reorg = _reorg(ReorgKind.SPLIT, effective_on, actor, decision_ref, note,
-                   source=source.code, parts=[p.code for p in parts])
+    reorg = _reorg(
+        ReorgKind.SPLIT,
+        effective_on,
+        actor,
+        decision_ref,
+        note,
+        source=source.code,
+        parts=[p.code for p in parts],
+    )
     summary = ReorgSummary(reorg)
     for part in parts:
-        new = org_create(actor=actor, code=part.code, name=part.name, kind=source.kind, parent=source.parent,
-                         sector=source.sector, founded_on=effective_on, decision_ref=decision_ref)
+        new = org_create(
+            actor=actor,
+            code=part.code,
+            name=part.name,
+            kind=source.kind,
+            parent=source.parent,
+            sector=source.sector,
+            founded_on=effective_on,
+            decision_ref=decision_ref,
+        )
         summary.lines.append(f"Thành lập “{new.name}” ({new.code})")
-        _absorb(source, new, effective_on, actor, reorg, summary,
-                member_ids=part.member_ids, child_ids=part.child_ids)
+        _absorb(
+            source,
+            new,
+            effective_on,
+            actor,
+            reorg,
+            summary,
+            member_ids=part.member_ids,
+            child_ids=part.child_ids,
+        )
     left_members = source.memberships.filter(is_active=True).count()
     left_children = source.children.filter(dissolved_on__isnull=True).count()
     if dissolve_source:
@@ -408,14 +531,27 @@ def org_split(
             )
         _dissolve(source, effective_on)
         summary.lines.append(f"“{source.name}” thôi hoạt động từ {effective_on:%d/%m/%Y} (chia tách)")
-    audit_log(actor=actor, action="orgs.split", obj=source,
-              changes={"parts": [p.code for p in parts], "on": effective_on, "members_moved": summary.members_moved})
+    audit_log(
+        actor=actor,
+        action="orgs.split",
+        obj=source,
+        changes={
+            "parts": [p.code for p in parts],
+            "on": effective_on,
+            "members_moved": summary.members_moved,
+        },
+    )
     return summary
 
 
 @transaction.atomic
 def org_dissolve(
-    *, actor: User | None, org: Organization, effective_on: dt.date, decision_ref: str = "", note: str = "",
+    *,
+    actor: User | None,
+    org: Organization,
+    effective_on: dt.date,
+    decision_ref: str = "",
+    note: str = "",
     expected_version: int | None = None,
 ) -> ReorgSummary:
     org = _lock(org, expected_version)
@@ -444,10 +580,9 @@ def rebuild_paths() -> None:
     stack: list[tuple[int | None, str, int]] = [(None, "", -1)]
     updates: list[Organization] = []
     while stack:
-        parent_id, prefix, depth = stack.pop()
-        for pk, _ in by_parent.get(parent_id, []):
+        parent, prefix, depth = stack.pop()
+        for pk, _ in by_parent.get(parent, []):
             path = prefix + path_segment(pk)
             updates.append(Organization(pk=pk, path=path, depth=depth + 1))
             stack.append((pk, path, depth + 1))
     Organization.objects.bulk_update(updates, ["path", "depth"], batch_size=1000)
-

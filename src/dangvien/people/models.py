@@ -43,11 +43,11 @@ class Person(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.refresh_derived()
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
     def refresh_derived(self) -> None:
         self.full_name = clean_name(self.full_name)
         self.name_search = fold(self.full_name)
         self.sort_key = vietnamese_sort_key(self.full_name)
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        self.refresh_derived()
-        super().save(*args, **kwargs)  # type: ignore[arg-type]

@@ -57,7 +57,8 @@ def validate_person(data: PersonData) -> dict[str, str]:
     if data.cccd.strip():
         try:
             data.cccd = validate_cccd(
-                data.cccd, sex=data.sex if "sex" not in errors else None,
+                data.cccd,
+                sex=data.sex if "sex" not in errors else None,
                 birth_date=data.birth_date if "birth_date" not in errors else None,
             )
         except CccdError as exc:
@@ -85,7 +86,11 @@ def validate_person(data: PersonData) -> dict[str, str]:
 
 
 def person_apply(
-    *, actor: User | None, data: PersonData, existing: Person | None = None, audit: bool = True,
+    *,
+    actor: User | None,
+    data: PersonData,
+    existing: Person | None = None,
+    audit: bool = True,
     collect: dict[str, Any] | None = None,
 ) -> Person:
     """Create a person, or update `existing` (or the person with the same CCCD)."""
@@ -102,7 +107,11 @@ def person_apply(
             raise ServiceError(
                 "Số CCCD này đã có ở một người khác (khác ngày sinh hoặc giới tính)", field="cccd"
             )
-    if person is not None and data.cccd and Person.objects.filter(cccd=data.cccd).exclude(pk=person.pk).exists():
+    if (
+        person is not None
+        and data.cccd
+        and Person.objects.filter(cccd=data.cccd).exclude(pk=person.pk).exists()
+    ):
         raise ServiceError("Số CCCD này đã có ở một người khác", field="cccd")
     changes = collect if collect is not None else {}
     with transaction.atomic():

@@ -16,8 +16,12 @@ from dangvien.orgs.selectors import org_path_on
 from dangvien.people.models import Sex
 
 AGE_BANDS: list[tuple[str, int, int]] = [
-    ("Đến 30 tuổi", 0, 30), ("31–40 tuổi", 31, 40), ("41–50 tuổi", 41, 50), ("51–60 tuổi", 51, 60),
-    ("61–70 tuổi", 61, 70), ("Trên 70 tuổi", 71, 200),
+    ("Đến 30 tuổi", 0, 30),
+    ("31–40 tuổi", 31, 40),
+    ("41–50 tuổi", 41, 50),
+    ("51–60 tuổi", 51, 60),
+    ("61–70 tuổi", 61, 70),
+    ("Trên 70 tuổi", 71, 200),
 ]
 
 
@@ -59,8 +63,13 @@ class MemberCounts:
 
     def as_dict(self) -> dict[str, object]:
         return {
-            "org": self.org, "as_of": self.as_of.isoformat(), "total": self.total, "by_status": self.by_status,
-            "by_sex": self.by_sex, "by_age_band": self.by_age_band, "by_cell_kind": self.by_cell_kind,
+            "org": self.org,
+            "as_of": self.as_of.isoformat(),
+            "total": self.total,
+            "by_status": self.by_status,
+            "by_sex": self.by_sex,
+            "by_age_band": self.by_age_band,
+            "by_cell_kind": self.by_cell_kind,
             "by_sector": self.by_sector,
         }
 
@@ -79,11 +88,22 @@ def member_counts(scope: Scope, org: Organization, as_of: dt.date) -> MemberCoun
         MembershipPeriod.objects.filter(valid, status__in=ACTIVE_STATUSES)
         .filter(cell_id__in=cells_then.values("organization_id"))
         .filter(scope.org_filter("cell"))
-        .values_list("status", "membership__person__sex", "membership__person__birth_date", "cell__kind",
-                     "cell__sector")
+        .values_list(
+            "status",
+            "membership__person__sex",
+            "membership__person__birth_date",
+            "cell__kind",
+            "cell__sector",
+        )
         .annotate(n=Count("id"))
     )
-    status, sex, band, kind, sector = Counter[str](), Counter[str](), Counter[str](), Counter[str](), Counter[str]()
+    status, sex, band, kind, sector = (
+        Counter[str](),
+        Counter[str](),
+        Counter[str](),
+        Counter[str](),
+        Counter[str](),
+    )
     for st, sx, birth, k, sec, n in rows:
         status[str(Status(st).label)] += n
         sex[str(Sex(sx).label)] += n
@@ -91,8 +111,10 @@ def member_counts(scope: Scope, org: Organization, as_of: dt.date) -> MemberCoun
         kind[str(OrgKind(k).label)] += n
         sector[str(Sector(sec).label) if sec else "Chưa phân loại"] += n
     result.total = sum(status.values())
-    result.by_status = {str(Status(s).label): status.get(str(Status(s).label), 0) for s in
-                        (Status.PROBATIONARY, Status.OFFICIAL, Status.EXEMPT, Status.TEMP_EXEMPT)}
+    result.by_status = {
+        str(Status(s).label): status.get(str(Status(s).label), 0)
+        for s in (Status.PROBATIONARY, Status.OFFICIAL, Status.EXEMPT, Status.TEMP_EXEMPT)
+    }
     result.by_sex = {str(label): sex.get(str(label), 0) for _, label in Sex.choices}
     result.by_age_band = {label: band.get(label, 0) for label, _, _ in AGE_BANDS}
     result.by_cell_kind = dict(sorted(kind.items()))
@@ -105,7 +127,10 @@ def cell_member_counts(cell_ids: list[int]) -> dict[int, dict[str, int]]:
     from dangvien.members.models import Membership
 
     out: dict[int, dict[str, int]] = {}
-    for cell_id, st, n in (Membership.objects.filter(is_active=True, cell_id__in=cell_ids)
-                           .values_list("cell_id", "status").annotate(n=Count("id"))):
+    for cell_id, st, n in (
+        Membership.objects.filter(is_active=True, cell_id__in=cell_ids)
+        .values_list("cell_id", "status")
+        .annotate(n=Count("id"))
+    ):
         out.setdefault(cell_id, {})[st] = n
     return out

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from dangvien.accounts.models import User
 from dangvien.accounts.scope import Scope, scope_for
 
 
@@ -16,3 +17,11 @@ def request_scope(request: HttpRequest) -> Scope:
 
 def scope(request: HttpRequest) -> dict[str, object]:
     return {"scope": request_scope(request)}
+
+
+def acting_user(request: HttpRequest) -> User:
+    """The signed-in user; LoginRequiredMiddleware has turned everyone else away."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionError("not signed in")
+    return user

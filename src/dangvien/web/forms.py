@@ -36,6 +36,11 @@ class VnDateField(forms.CharField):
             raise forms.ValidationError(str(exc)[0].upper() + str(exc)[1:]) from None
 
 
+def _choices(field: forms.Field, choices: list[tuple[object, str]]) -> None:
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = choices
+
+
 def add_service_error(form: forms.Form, exc: ServiceError) -> None:
     field = exc.field if exc.field in form.fields else None
     form.add_error(field, exc.message)
@@ -45,35 +50,49 @@ class MemberForm(forms.Form):
     full_name = forms.CharField(label="Họ và tên", max_length=120)
     birth_date = VnDateField(label="Ngày sinh")
     sex = forms.ChoiceField(label="Giới tính", choices=Sex.choices, widget=forms.RadioSelect)
-    cccd = forms.CharField(label="Số CCCD", max_length=20, required=False,
-                           help_text="12 chữ số; để trống nếu chưa có")
+    cccd = forms.CharField(
+        label="Số CCCD", max_length=20, required=False, help_text="12 chữ số; để trống nếu chưa có"
+    )
     old_id = forms.CharField(label="Số CMND cũ", max_length=12, required=False)
     card_number = forms.CharField(label="Số thẻ đảng viên", max_length=20, required=False)
     cell = forms.ChoiceField(label="Chi bộ")
     admission_date = VnDateField(label="Ngày vào Đảng", help_text="Ngày của quyết định kết nạp")
     ceremony_date = VnDateField(label="Ngày lễ kết nạp", required=False)
     official_date = VnDateField(label="Ngày chính thức", required=False, help_text="Để trống nếu còn dự bị")
-    status = forms.ChoiceField(label="Sinh hoạt", required=False, choices=[
-        ("", "Đang sinh hoạt"), (Status.EXEMPT, "Miễn sinh hoạt"), (Status.TEMP_EXEMPT, "Tạm miễn sinh hoạt")])
+    status = forms.ChoiceField(
+        label="Sinh hoạt",
+        required=False,
+        choices=[
+            ("", "Đang sinh hoạt"),
+            (Status.EXEMPT, "Miễn sinh hoạt"),
+            (Status.TEMP_EXEMPT, "Tạm miễn sinh hoạt"),
+        ],
+    )
     ethnicity = forms.CharField(label="Dân tộc", max_length=50, required=False, initial="Kinh")
     religion = forms.CharField(label="Tôn giáo", max_length=50, required=False, initial="Không")
     home_town = forms.CharField(label="Quê quán", max_length=200, required=False)
-    residence_province = forms.TypedChoiceField(label="Tỉnh/thành phố cư trú", coerce=int, required=False,
-                                                empty_value=None)
-    residence_ward = forms.TypedChoiceField(label="Xã/phường cư trú", coerce=int, required=False, empty_value=None)
+    residence_province = forms.TypedChoiceField(
+        label="Tỉnh/thành phố cư trú", coerce=int, required=False, empty_value=None
+    )
+    residence_ward = forms.TypedChoiceField(
+        label="Xã/phường cư trú", coerce=int, required=False, empty_value=None
+    )
     residence_detail = forms.CharField(label="Địa chỉ (thôn, tổ, số nhà)", max_length=255, required=False)
-    education = forms.CharField(label="Trình độ học vấn", max_length=50, required=False,
-                                help_text="Ví dụ 12/12, 9/12")
+    education = forms.CharField(
+        label="Trình độ học vấn", max_length=50, required=False, help_text="Ví dụ 12/12, 9/12"
+    )
     profession = forms.CharField(label="Nghề nghiệp", max_length=100, required=False)
     phone = forms.CharField(label="Số điện thoại", max_length=20, required=False)
 
-    def __init__(self, *args: Any, cells: list[tuple[str, str]], editing: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, cells: list[tuple[str, str]], editing: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["cell"].choices = [("", "— Chọn chi bộ —"), *cells]
-        self.fields["residence_province"].choices = [("", "— Chọn tỉnh/thành phố —"), *provinces()]
+        _choices(self.fields["cell"], [("", "— Chọn chi bộ —"), *cells])
+        _choices(self.fields["residence_province"], [("", "— Chọn tỉnh/thành phố —"), *provinces()])
         province = self.data.get("residence_province") or self.initial.get("residence_province")
-        wards = wards_of(int(province)) if str(province or "").isdigit() else []
-        self.fields["residence_ward"].choices = [("", "— Chọn xã/phường —"), *wards]
+        wards = wards_of(int(str(province))) if str(province or "").isdigit() else []
+        _choices(self.fields["residence_ward"], [("", "— Chọn xã/phường —"), *wards])
         if editing:
             for name in ("cell", "admission_date", "official_date", "status"):
                 del self.fields[name]
@@ -81,11 +100,20 @@ class MemberForm(forms.Form):
     def person_data(self) -> PersonData:
         d = self.cleaned_data
         return PersonData(
-            full_name=d["full_name"], birth_date=d["birth_date"], sex=d["sex"], cccd=d.get("cccd") or "",
-            old_id=d.get("old_id") or "", ethnicity=d.get("ethnicity") or "", religion=d.get("religion") or "",
-            home_town=d.get("home_town") or "", residence_province=d.get("residence_province"),
-            residence_ward=d.get("residence_ward"), residence_detail=d.get("residence_detail") or "",
-            education=d.get("education") or "", profession=d.get("profession") or "", phone=d.get("phone") or "",
+            full_name=d["full_name"],
+            birth_date=d["birth_date"],
+            sex=d["sex"],
+            cccd=d.get("cccd") or "",
+            old_id=d.get("old_id") or "",
+            ethnicity=d.get("ethnicity") or "",
+            religion=d.get("religion") or "",
+            home_town=d.get("home_town") or "",
+            residence_province=d.get("residence_province"),
+            residence_ward=d.get("residence_ward"),
+            residence_detail=d.get("residence_detail") or "",
+            education=d.get("education") or "",
+            profession=d.get("profession") or "",
+            phone=d.get("phone") or "",
         )
 
 
@@ -97,12 +125,14 @@ class MemberEventForm(forms.Form):
     on = VnDateField(label="Ngày")
     to_cell = forms.ChoiceField(label="Chuyển đến chi bộ", required=False)
     decision_ref = forms.CharField(label="Số quyết định / nghị quyết", max_length=100, required=False)
-    note = forms.CharField(label="Ghi chú", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label="Ghi chú", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, cells: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_cell"].choices = [("", "—"), *cells]
+        _choices(self.fields["to_cell"], [("", "—"), *cells])
 
 
 class OrgCreateForm(forms.Form):
@@ -114,21 +144,34 @@ class OrgCreateForm(forms.Form):
 
 
 class ReorgForm(forms.Form):
-    kind = forms.ChoiceField(choices=[("rename", "Đổi tên"), ("move", "Chuyển trực thuộc"), ("merge", "Hợp nhất"),
-                                      ("split", "Chia tách"), ("dissolve", "Giải thể")], widget=forms.HiddenInput)
+    kind = forms.ChoiceField(
+        choices=[
+            ("rename", "Đổi tên"),
+            ("move", "Chuyển trực thuộc"),
+            ("merge", "Hợp nhất"),
+            ("split", "Chia tách"),
+            ("dissolve", "Giải thể"),
+        ],
+        widget=forms.HiddenInput,
+    )
     effective_on = VnDateField(label="Ngày hiệu lực")
     decision_ref = forms.CharField(label="Số quyết định", max_length=100, required=False)
     note = forms.CharField(label="Ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     name = forms.CharField(label="Tên mới", max_length=200, required=False)
     new_parent = forms.CharField(label="Mã tổ chức cấp trên mới", max_length=32, required=False)
-    sources = forms.CharField(label="Mã các tổ chức hợp nhất vào đây (cách nhau bởi dấu phẩy)", required=False)
+    sources = forms.CharField(
+        label="Mã các tổ chức hợp nhất vào đây (cách nhau bởi dấu phẩy)", required=False
+    )
     parts = forms.CharField(
         label="Các tổ chức mới (mỗi dòng: mã; tên; số thẻ đảng viên chuyển sang, cách nhau bởi dấu phẩy)",
-        required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class ImportUploadForm(forms.Form):
-    kind = forms.ChoiceField(label="Loại dữ liệu", choices=[("members", "Đảng viên"), ("orgs", "Tổ chức đảng")])
+    kind = forms.ChoiceField(
+        label="Loại dữ liệu", choices=[("members", "Đảng viên"), ("orgs", "Tổ chức đảng")]
+    )
     file = forms.FileField(label="Tệp .xlsx hoặc .csv (UTF-8)")

@@ -6,84 +6,220 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0001_initial'),
-        ('people', '0001_initial'),
+        ("orgs", "0001_initial"),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('card_number', models.CharField(blank=True, max_length=20, null=True, unique=True, verbose_name='số thẻ đảng viên')),
-                ('admission_date', models.DateField(verbose_name='ngày vào Đảng')),
-                ('ceremony_date', models.DateField(blank=True, null=True, verbose_name='ngày kết nạp (lễ)')),
-                ('official_date', models.DateField(blank=True, null=True, verbose_name='ngày chính thức')),
-                ('status', models.CharField(choices=[('probationary', 'Dự bị'), ('official', 'Chính thức'), ('exempt', 'Miễn sinh hoạt'), ('temp_exempt', 'Tạm miễn sinh hoạt'), ('transferred_out', 'Đã chuyển đi'), ('removed', 'Xóa tên'), ('expelled', 'Khai trừ'), ('left', 'Ra khỏi Đảng'), ('died', 'Từ trần')], max_length=16, verbose_name='trạng thái')),
-                ('status_since', models.DateField()),
-                ('is_active', models.BooleanField(default=True, editable=False)),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('cell', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='orgs.organization')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "card_number",
+                    models.CharField(
+                        blank=True, max_length=20, null=True, unique=True, verbose_name="số thẻ đảng viên"
+                    ),
+                ),
+                ("admission_date", models.DateField(verbose_name="ngày vào Đảng")),
+                ("ceremony_date", models.DateField(blank=True, null=True, verbose_name="ngày kết nạp (lễ)")),
+                ("official_date", models.DateField(blank=True, null=True, verbose_name="ngày chính thức")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("probationary", "Dự bị"),
+                            ("official", "Chính thức"),
+                            ("exempt", "Miễn sinh hoạt"),
+                            ("temp_exempt", "Tạm miễn sinh hoạt"),
+                            ("transferred_out", "Đã chuyển đi"),
+                            ("removed", "Xóa tên"),
+                            ("expelled", "Khai trừ"),
+                            ("left", "Ra khỏi Đảng"),
+                            ("died", "Từ trần"),
+                        ],
+                        max_length=16,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                ("status_since", models.DateField()),
+                ("is_active", models.BooleanField(default=True, editable=False)),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "cell",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="orgs.organization",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'đảng viên',
-                'verbose_name_plural': 'đảng viên',
+                "verbose_name": "đảng viên",
+                "verbose_name_plural": "đảng viên",
             },
         ),
         migrations.CreateModel(
-            name='MemberEvent',
+            name="MemberEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('admitted', 'Kết nạp (dự bị)'), ('made_official', 'Công nhận chính thức'), ('exempted', 'Miễn sinh hoạt'), ('temp_exempted', 'Tạm miễn sinh hoạt'), ('exemption_ended', 'Trở lại sinh hoạt'), ('cell_changed', 'Chuyển chi bộ'), ('transferred_out', 'Chuyển sinh hoạt đi'), ('removed', 'Xóa tên'), ('expelled', 'Khai trừ'), ('left', 'Ra khỏi Đảng'), ('died', 'Từ trần')], max_length=20)),
-                ('on', models.DateField(verbose_name='ngày')),
-                ('status', models.CharField(choices=[('probationary', 'Dự bị'), ('official', 'Chính thức'), ('exempt', 'Miễn sinh hoạt'), ('temp_exempt', 'Tạm miễn sinh hoạt'), ('transferred_out', 'Đã chuyển đi'), ('removed', 'Xóa tên'), ('expelled', 'Khai trừ'), ('left', 'Ra khỏi Đảng'), ('died', 'Từ trần')], max_length=16)),
-                ('decision_ref', models.CharField(blank=True, max_length=100, verbose_name='số quyết định')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='ghi chú')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('cell', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organization')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('membership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='members.membership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("admitted", "Kết nạp (dự bị)"),
+                            ("made_official", "Công nhận chính thức"),
+                            ("exempted", "Miễn sinh hoạt"),
+                            ("temp_exempted", "Tạm miễn sinh hoạt"),
+                            ("exemption_ended", "Trở lại sinh hoạt"),
+                            ("cell_changed", "Chuyển chi bộ"),
+                            ("transferred_out", "Chuyển sinh hoạt đi"),
+                            ("removed", "Xóa tên"),
+                            ("expelled", "Khai trừ"),
+                            ("left", "Ra khỏi Đảng"),
+                            ("died", "Từ trần"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("on", models.DateField(verbose_name="ngày")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("probationary", "Dự bị"),
+                            ("official", "Chính thức"),
+                            ("exempt", "Miễn sinh hoạt"),
+                            ("temp_exempt", "Tạm miễn sinh hoạt"),
+                            ("transferred_out", "Đã chuyển đi"),
+                            ("removed", "Xóa tên"),
+                            ("expelled", "Khai trừ"),
+                            ("left", "Ra khỏi Đảng"),
+                            ("died", "Từ trần"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("decision_ref", models.CharField(blank=True, max_length=100, verbose_name="số quyết định")),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="ghi chú")),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "cell",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="orgs.organization"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "membership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="members.membership",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['on', 'id'],
+                "ordering": ["on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='MembershipPeriod',
+            name="MembershipPeriod",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('probationary', 'Dự bị'), ('official', 'Chính thức'), ('exempt', 'Miễn sinh hoạt'), ('temp_exempt', 'Tạm miễn sinh hoạt'), ('transferred_out', 'Đã chuyển đi'), ('removed', 'Xóa tên'), ('expelled', 'Khai trừ'), ('left', 'Ra khỏi Đảng'), ('died', 'Từ trần')], max_length=16)),
-                ('valid_from', models.DateField()),
-                ('valid_to', models.DateField(blank=True, null=True)),
-                ('cell', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organization')),
-                ('membership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='periods', to='members.membership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("probationary", "Dự bị"),
+                            ("official", "Chính thức"),
+                            ("exempt", "Miễn sinh hoạt"),
+                            ("temp_exempt", "Tạm miễn sinh hoạt"),
+                            ("transferred_out", "Đã chuyển đi"),
+                            ("removed", "Xóa tên"),
+                            ("expelled", "Khai trừ"),
+                            ("left", "Ra khỏi Đảng"),
+                            ("died", "Từ trần"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("valid_from", models.DateField()),
+                ("valid_to", models.DateField(blank=True, null=True)),
+                (
+                    "cell",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="orgs.organization"
+                    ),
+                ),
+                (
+                    "membership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="periods",
+                        to="members.membership",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='membership',
-            index=models.Index(fields=['cell', 'status'], name='members_mem_cell_id_53ae24_idx'),
+            model_name="membership",
+            index=models.Index(fields=["cell", "status"], name="members_mem_cell_id_53ae24_idx"),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_active', True)), fields=('person',), name='one_active_membership_per_person'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_active", True)),
+                fields=("person",),
+                name="one_active_membership_per_person",
+            ),
         ),
         migrations.AddIndex(
-            model_name='memberevent',
-            index=models.Index(fields=['membership', 'on'], name='members_mem_members_42930b_idx'),
+            model_name="memberevent",
+            index=models.Index(fields=["membership", "on"], name="members_mem_members_42930b_idx"),
         ),
         migrations.AddIndex(
-            model_name='membershipperiod',
-            index=models.Index(fields=['cell', 'valid_from'], name='members_mem_cell_id_e4b1f8_idx'),
+            model_name="membershipperiod",
+            index=models.Index(fields=["cell", "valid_from"], name="members_mem_cell_id_e4b1f8_idx"),
         ),
         migrations.AddIndex(
-            model_name='membershipperiod',
-            index=models.Index(fields=['valid_from', 'valid_to'], name='members_mem_valid_f_35b8a5_idx'),
+            model_name="membershipperiod",
+            index=models.Index(fields=["valid_from", "valid_to"], name="members_mem_valid_f_35b8a5_idx"),
         ),
     ]

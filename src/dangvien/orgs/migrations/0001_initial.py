@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,75 +14,211 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Organization',
+            name="Organization",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=32, unique=True, verbose_name='mã tổ chức')),
-                ('name', models.CharField(max_length=200, verbose_name='tên tổ chức')),
-                ('name_search', models.CharField(db_index=True, editable=False, max_length=200)),
-                ('kind', models.CharField(choices=[('province', 'Đảng bộ tỉnh'), ('upper_base', 'Đảng bộ cấp trên cơ sở'), ('base', 'Đảng bộ cơ sở'), ('base_cell', 'Chi bộ cơ sở'), ('section', 'Đảng bộ bộ phận'), ('cell', 'Chi bộ')], max_length=16, verbose_name='loại tổ chức')),
-                ('sector', models.CharField(blank=True, choices=[('residential', 'Khu dân cư'), ('school', 'Trường học'), ('agency', 'Cơ quan'), ('enterprise', 'Doanh nghiệp'), ('police', 'Công an'), ('military', 'Quân sự'), ('health', 'Y tế'), ('other', 'Khác')], max_length=16, verbose_name='loại hình')),
-                ('founded_on', models.DateField(blank=True, null=True, verbose_name='ngày thành lập')),
-                ('dissolved_on', models.DateField(blank=True, null=True, verbose_name='ngày giải thể / hợp nhất')),
-                ('path', models.CharField(db_index=True, editable=False, max_length=255)),
-                ('depth', models.PositiveSmallIntegerField(default=0, editable=False)),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='orgs.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=32, unique=True, verbose_name="mã tổ chức")),
+                ("name", models.CharField(max_length=200, verbose_name="tên tổ chức")),
+                ("name_search", models.CharField(db_index=True, editable=False, max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("province", "Đảng bộ tỉnh"),
+                            ("upper_base", "Đảng bộ cấp trên cơ sở"),
+                            ("base", "Đảng bộ cơ sở"),
+                            ("base_cell", "Chi bộ cơ sở"),
+                            ("section", "Đảng bộ bộ phận"),
+                            ("cell", "Chi bộ"),
+                        ],
+                        max_length=16,
+                        verbose_name="loại tổ chức",
+                    ),
+                ),
+                (
+                    "sector",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("residential", "Khu dân cư"),
+                            ("school", "Trường học"),
+                            ("agency", "Cơ quan"),
+                            ("enterprise", "Doanh nghiệp"),
+                            ("police", "Công an"),
+                            ("military", "Quân sự"),
+                            ("health", "Y tế"),
+                            ("other", "Khác"),
+                        ],
+                        max_length=16,
+                        verbose_name="loại hình",
+                    ),
+                ),
+                ("founded_on", models.DateField(blank=True, null=True, verbose_name="ngày thành lập")),
+                (
+                    "dissolved_on",
+                    models.DateField(blank=True, null=True, verbose_name="ngày giải thể / hợp nhất"),
+                ),
+                ("path", models.CharField(db_index=True, editable=False, max_length=255)),
+                ("depth", models.PositiveSmallIntegerField(default=0, editable=False)),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="orgs.organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'tổ chức đảng',
-                'verbose_name_plural': 'tổ chức đảng',
-                'ordering': ['path'],
+                "verbose_name": "tổ chức đảng",
+                "verbose_name_plural": "tổ chức đảng",
+                "ordering": ["path"],
             },
         ),
         migrations.CreateModel(
-            name='Reorganization',
+            name="Reorganization",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('create', 'Thành lập'), ('rename', 'Đổi tên'), ('move', 'Chuyển trực thuộc'), ('merge', 'Hợp nhất'), ('split', 'Chia tách'), ('dissolve', 'Giải thể'), ('update', 'Sửa thông tin')], max_length=16)),
-                ('effective_on', models.DateField(verbose_name='ngày hiệu lực')),
-                ('decision_ref', models.CharField(blank=True, max_length=100, verbose_name='số quyết định')),
-                ('note', models.TextField(blank=True, verbose_name='ghi chú')),
-                ('details', models.JSONField(default=dict)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("create", "Thành lập"),
+                            ("rename", "Đổi tên"),
+                            ("move", "Chuyển trực thuộc"),
+                            ("merge", "Hợp nhất"),
+                            ("split", "Chia tách"),
+                            ("dissolve", "Giải thể"),
+                            ("update", "Sửa thông tin"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("effective_on", models.DateField(verbose_name="ngày hiệu lực")),
+                ("decision_ref", models.CharField(blank=True, max_length=100, verbose_name="số quyết định")),
+                ("note", models.TextField(blank=True, verbose_name="ghi chú")),
+                ("details", models.JSONField(default=dict)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-effective_on', '-id'],
+                "ordering": ["-effective_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='OrgVersion',
+            name="OrgVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('path', models.CharField(max_length=255)),
-                ('kind', models.CharField(choices=[('province', 'Đảng bộ tỉnh'), ('upper_base', 'Đảng bộ cấp trên cơ sở'), ('base', 'Đảng bộ cơ sở'), ('base_cell', 'Chi bộ cơ sở'), ('section', 'Đảng bộ bộ phận'), ('cell', 'Chi bộ')], max_length=16)),
-                ('sector', models.CharField(blank=True, choices=[('residential', 'Khu dân cư'), ('school', 'Trường học'), ('agency', 'Cơ quan'), ('enterprise', 'Doanh nghiệp'), ('police', 'Công an'), ('military', 'Quân sự'), ('health', 'Y tế'), ('other', 'Khác')], max_length=16)),
-                ('valid_from', models.DateField()),
-                ('valid_to', models.DateField(blank=True, null=True)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='orgs.organization')),
-                ('parent', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organization')),
-                ('reorganization', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='versions', to='orgs.reorganization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("path", models.CharField(max_length=255)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("province", "Đảng bộ tỉnh"),
+                            ("upper_base", "Đảng bộ cấp trên cơ sở"),
+                            ("base", "Đảng bộ cơ sở"),
+                            ("base_cell", "Chi bộ cơ sở"),
+                            ("section", "Đảng bộ bộ phận"),
+                            ("cell", "Chi bộ"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "sector",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("residential", "Khu dân cư"),
+                            ("school", "Trường học"),
+                            ("agency", "Cơ quan"),
+                            ("enterprise", "Doanh nghiệp"),
+                            ("police", "Công an"),
+                            ("military", "Quân sự"),
+                            ("health", "Y tế"),
+                            ("other", "Khác"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("valid_from", models.DateField()),
+                ("valid_to", models.DateField(blank=True, null=True)),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="versions",
+                        to="orgs.organization",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.organization",
+                    ),
+                ),
+                (
+                    "reorganization",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="versions",
+                        to="orgs.reorganization",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['valid_from', 'id'],
+                "ordering": ["valid_from", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='organization',
-            constraint=models.UniqueConstraint(condition=models.Q(('dissolved_on__isnull', True)), fields=('parent', 'name'), name='org_name_unique_among_siblings'),
+            model_name="organization",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("dissolved_on__isnull", True)),
+                fields=("parent", "name"),
+                name="org_name_unique_among_siblings",
+            ),
         ),
         migrations.AddIndex(
-            model_name='orgversion',
-            index=models.Index(fields=['valid_from', 'valid_to'], name='orgs_orgver_valid_f_6908c3_idx'),
+            model_name="orgversion",
+            index=models.Index(fields=["valid_from", "valid_to"], name="orgs_orgver_valid_f_6908c3_idx"),
         ),
         migrations.AddIndex(
-            model_name='orgversion',
-            index=models.Index(fields=['path'], name='orgs_orgver_path_4b2ca4_idx'),
+            model_name="orgversion",
+            index=models.Index(fields=["path"], name="orgs_orgver_path_4b2ca4_idx"),
         ),
         migrations.AddIndex(
-            model_name='orgversion',
-            index=models.Index(fields=['organization', 'valid_from'], name='orgs_orgver_organiz_961a60_idx'),
+            model_name="orgversion",
+            index=models.Index(fields=["organization", "valid_from"], name="orgs_orgver_organiz_961a60_idx"),
         ),
     ]

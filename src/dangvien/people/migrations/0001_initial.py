@@ -4,41 +4,62 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('full_name', models.CharField(max_length=120, verbose_name='họ và tên')),
-                ('name_search', models.CharField(db_index=True, editable=False, max_length=120)),
-                ('sort_key', models.CharField(db_index=True, editable=False, max_length=255)),
-                ('birth_date', models.DateField(verbose_name='ngày sinh')),
-                ('sex', models.CharField(choices=[('male', 'Nam'), ('female', 'Nữ')], max_length=8, verbose_name='giới tính')),
-                ('cccd', models.CharField(blank=True, max_length=12, null=True, unique=True, verbose_name='số CCCD')),
-                ('old_id', models.CharField(blank=True, max_length=12, verbose_name='số CMND cũ')),
-                ('ethnicity', models.CharField(blank=True, max_length=50, verbose_name='dân tộc')),
-                ('religion', models.CharField(blank=True, max_length=50, verbose_name='tôn giáo')),
-                ('home_town', models.CharField(blank=True, max_length=200, verbose_name='quê quán')),
-                ('residence_province', models.PositiveIntegerField(blank=True, null=True, verbose_name='tỉnh/thành phố cư trú')),
-                ('residence_ward', models.PositiveIntegerField(blank=True, null=True, verbose_name='xã/phường cư trú')),
-                ('residence_detail', models.CharField(blank=True, max_length=255, verbose_name='nơi cư trú')),
-                ('education', models.CharField(blank=True, max_length=50, verbose_name='trình độ học vấn')),
-                ('profession', models.CharField(blank=True, max_length=100, verbose_name='nghề nghiệp')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='số điện thoại')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("full_name", models.CharField(max_length=120, verbose_name="họ và tên")),
+                ("name_search", models.CharField(db_index=True, editable=False, max_length=120)),
+                ("sort_key", models.CharField(db_index=True, editable=False, max_length=255)),
+                ("birth_date", models.DateField(verbose_name="ngày sinh")),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[("male", "Nam"), ("female", "Nữ")], max_length=8, verbose_name="giới tính"
+                    ),
+                ),
+                (
+                    "cccd",
+                    models.CharField(
+                        blank=True, max_length=12, null=True, unique=True, verbose_name="số CCCD"
+                    ),
+                ),
+                ("old_id", models.CharField(blank=True, max_length=12, verbose_name="số CMND cũ")),
+                ("ethnicity", models.CharField(blank=True, max_length=50, verbose_name="dân tộc")),
+                ("religion", models.CharField(blank=True, max_length=50, verbose_name="tôn giáo")),
+                ("home_town", models.CharField(blank=True, max_length=200, verbose_name="quê quán")),
+                (
+                    "residence_province",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="tỉnh/thành phố cư trú"),
+                ),
+                (
+                    "residence_ward",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="xã/phường cư trú"),
+                ),
+                ("residence_detail", models.CharField(blank=True, max_length=255, verbose_name="nơi cư trú")),
+                ("education", models.CharField(blank=True, max_length=50, verbose_name="trình độ học vấn")),
+                ("profession", models.CharField(blank=True, max_length=100, verbose_name="nghề nghiệp")),
+                ("phone", models.CharField(blank=True, max_length=20, verbose_name="số điện thoại")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
             ],
             options={
-                'verbose_name': 'người',
-                'verbose_name_plural': 'người',
-                'indexes': [models.Index(fields=['name_search', 'birth_date'], name='people_pers_name_se_4916b7_idx')],
+                "verbose_name": "người",
+                "verbose_name_plural": "người",
+                "indexes": [
+                    models.Index(fields=["name_search", "birth_date"], name="people_pers_name_se_4916b7_idx")
+                ],
             },
         ),
     ]

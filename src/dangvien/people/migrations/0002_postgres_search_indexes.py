@@ -26,8 +26,12 @@ def forwards(apps, schema_editor):  # type: ignore[no-untyped-def]
 def backwards(apps, schema_editor):  # type: ignore[no-untyped-def]
     if schema_editor.connection.vendor != "postgresql":
         return
-    for name in ("people_person_name_trgm", "orgs_org_path_pattern", "orgs_orgversion_path_pattern",
-                 "members_card_pattern"):
+    for name in (
+        "people_person_name_trgm",
+        "orgs_org_path_pattern",
+        "orgs_orgversion_path_pattern",
+        "members_card_pattern",
+    ):
         schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
 
 

@@ -21,5 +21,8 @@ def audit_log_view(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(actor_name=actor)
     page = Paginator(qs.order_by("-seq"), 50).get_page(request.GET.get("page"))
     verify = audit_verify() if request.GET.get("verify") else None
-    return render(request, "web/audit/log.html",
-                  {"nav": "audit", "page": page, "action": action, "actor": actor, "verify": verify})
+    return render(
+        request,
+        "web/audit/log.html",
+        {"nav": "audit", "page": page, "action": action, "actor": actor, "verify": verify},
+    )

@@ -19,8 +19,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
             user = login_attempt(request, username=username, password=request.POST.get("password", ""))
         except LoginLocked as exc:
             minutes = max(1, int((exc.until - timezone.now()).total_seconds() // 60) + 1)
-            error = (f"Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần. Hãy thử lại sau {minutes} phút "
-                     "hoặc liên hệ quản trị hệ thống.")
+            error = (
+                f"Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần. Hãy thử lại sau {minutes} phút "
+                "hoặc liên hệ quản trị hệ thống."
+            )
         else:
             if user is None:
                 error = "Tên đăng nhập hoặc mật khẩu không đúng."
@@ -29,7 +31,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
                     return redirect(next_url)
                 return redirect("web:home")
-    return render(request, "web/login.html", {"error": error, "next": next_url}, status=200 if not error else 401)
+    return render(
+        request, "web/login.html", {"error": error, "next": next_url}, status=200 if not error else 401
+    )
 
 
 @require_POST

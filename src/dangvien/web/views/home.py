@@ -16,6 +16,12 @@ def home(request: HttpRequest) -> HttpResponse:
     for root in scope.roots[:5]:
         counts = member_counts(scope, root, today)
         children = org_children(scope, root)
-        blocks.append({"org": root, "counts": counts, "children": children,
-                       "max_children": max((c.member_count for c in children), default=0)})  # type: ignore[attr-defined]
+        blocks.append(
+            {
+                "org": root,
+                "counts": counts,
+                "children": children,
+                "max_children": max((getattr(c, "member_count", 0) for c in children), default=0),
+            }
+        )
     return render(request, "web/home.html", {"nav": "home", "blocks": blocks, "today": today})

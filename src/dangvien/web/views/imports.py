@@ -13,7 +13,7 @@ from dangvien.members.importing import COLUMNS as MEMBER_COLUMNS
 from dangvien.members.importing import import_members
 from dangvien.orgs.importing import COLUMNS as ORG_COLUMNS
 from dangvien.orgs.importing import import_orgs
-from dangvien.web.context import request_scope
+from dangvien.web.context import acting_user, request_scope
 from dangvien.web.forms import ImportUploadForm
 
 IMPORTERS = {"members": import_members, "orgs": import_orgs}
@@ -42,22 +42,33 @@ def import_start(request: HttpRequest) -> HttpResponse:
         if suffix not in (".xlsx", ".csv"):
             form.add_error("file", "Chỉ nhận tệp .xlsx hoặc .csv")
         elif upload.size > settings.IMPORT_MAX_UPLOAD_MB * 1024 * 1024:
-            form.add_error("file", f"Tệp lớn hơn {settings.IMPORT_MAX_UPLOAD_MB} MB: hãy dùng lệnh dangvien import")
+            form.add_error(
+                "file", f"Tệp lớn hơn {settings.IMPORT_MAX_UPLOAD_MB} MB: hãy dùng lệnh dangvien import"
+            )
         else:
             target = _upload_dir() / safe_upload_name(suffix)
             with target.open("wb") as out:
                 for chunk in upload.chunks():
                     out.write(chunk)
             kind = form.cleaned_data["kind"]
-            result = IMPORTERS[kind](path=target, actor=request.user, dry_run=True)  # type: ignore[operator]
+            result = IMPORTERS[kind](path=target, actor=acting_user(request), dry_run=True)
             if result.ok:
                 token = secrets.token_urlsafe(16)
-                request.session[_SESSION_KEY] = {"token": token, "file": target.name, "kind": kind,
-                                                 "name": Path(upload.name).name[:100]}
+                request.session[_SESSION_KEY] = {
+                    "token": token,
+                    "file": target.name,
+                    "kind": kind,
+                    "name": Path(upload.name).name[:100],
+                }
             else:
                 target.unlink(missing_ok=True)
-    context = {"nav": "import", "form": form, "result": result, "token": token,
-               "columns": {k: [c for c in v] for k, v in COLUMNS.items()}}
+    context = {
+        "nav": "import",
+        "form": form,
+        "result": result,
+        "token": token,
+        "columns": {k: [c for c in v] for k, v in COLUMNS.items()},
+    }
     return render(request, "web/imports/start.html", context)
 
 
@@ -75,12 +86,15 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
         messages.warning(request, "Không còn tệp đã tải lên. Hãy tải lên lại.")
         return redirect("web:import_start")
     try:
-        result = IMPORTERS[pending["kind"]](path=path, actor=request.user, dry_run=False)  # type: ignore[operator]
+        result = IMPORTERS[pending["kind"]](path=path, actor=acting_user(request), dry_run=False)
     finally:
         path.unlink(missing_ok=True)
     if result.ok:
         messages.success(request, f"Đã nhập “{pending['name']}”: {result.summary()}.")
     else:
-        messages.error(request, f"Không nhập gì: dữ liệu đã thay đổi từ lúc kiểm tra ({len(result.errors)} lỗi). "
-                       "Hãy tải tệp lên lại.")
+        messages.error(
+            request,
+            f"Không nhập gì: dữ liệu đã thay đổi từ lúc kiểm tra ({len(result.errors)} lỗi). "
+            "Hãy tải tệp lên lại.",
+        )
     return redirect("web:import_start")

@@ -22,13 +22,15 @@ from dangvien.people.cccd import CccdError, validate_cccd
 from dangvien.people.models import Sex
 from dangvien.people.units import province_name, ward_name, wards_of
 from dangvien.reports.selectors import AGE_BANDS
-from dangvien.web.context import request_scope
+from dangvien.web.context import acting_user, request_scope
 from dangvien.web.forms import MemberEventForm, MemberForm, add_service_error
 
 
 def _cell_choices(scope: Scope) -> list[tuple[str, str]]:
-    return [(str(pk), f"{name} ({code})") for pk, name, code in
-            cells_in_scope(scope, write=True).values_list("pk", "name", "code")]
+    return [
+        (str(pk), f"{name} ({code})")
+        for pk, name, code in cells_in_scope(scope, write=True).values_list("pk", "name", "code")
+    ]
 
 
 def member_list_view(request: HttpRequest) -> HttpResponse:
@@ -38,18 +40,28 @@ def member_list_view(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else request.GET
     cell_code = data.get("cell", "")
     cell = scope.orgs().filter(code=cell_code).first() if cell_code else None
-    f = MemberFilter(q=data.get("q", "")[:100], cell=cell, status=data.get("status", ""),
-                     sex=data.get("sex", ""), age_band=data.get("age_band", ""))
+    f = MemberFilter(
+        q=data.get("q", "")[:100],
+        cell=cell,
+        status=data.get("status", ""),
+        sex=data.get("sex", ""),
+        age_band=data.get("age_band", ""),
+    )
     try:
         page_no = int(data.get("page", "1"))
     except ValueError:
         page_no = 1
     page = member_list(scope, f, page=page_no)
     context = {
-        "nav": "members", "page": page, "f": f, "cell_code": cell_code,
+        "nav": "members",
+        "page": page,
+        "f": f,
+        "cell_code": cell_code,
         "cells": list(cells_in_scope(scope).values_list("code", "name")),
-        "statuses": [(s.value, s.label) for s in Status], "active_statuses": ACTIVE_STATUSES,
-        "sexes": Sex.choices, "age_bands": [b[0] for b in AGE_BANDS],
+        "statuses": [(s.value, s.label) for s in Status],
+        "active_statuses": ACTIVE_STATUSES,
+        "sexes": Sex.choices,
+        "age_bands": [b[0] for b in AGE_BANDS],
         "can_add": scope.can_write_anything,
     }
     template = "web/members/_results.html" if request.htmx else "web/members/list.html"  # type: ignore[attr-defined]
@@ -61,8 +73,12 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     m = member_get(scope, pk)
     person = m.person
     context = {
-        "nav": "members", "m": m, "p": person, "events": member_timeline(m),
-        "others": person_other_memberships(m), "can_write": scope.can_write(m.cell),
+        "nav": "members",
+        "m": m,
+        "p": person,
+        "events": member_timeline(m),
+        "others": person_other_memberships(m),
+        "can_write": scope.can_write(m.cell),
         "ancestors": [a for a in org_ancestors(m.cell) if scope.can_read(a)],
         "province": province_name(person.residence_province) if person.residence_province else "",
         "ward": ward_name(person.residence_ward) if person.residence_ward else "",
@@ -84,16 +100,23 @@ def member_add(request: HttpRequest) -> HttpResponse:
         try:
             cell = Organization.objects.get(pk=int(d["cell"]))
             m = services.member_register(
-                actor=request.user, person=form.person_data(), cell=cell,  # type: ignore[arg-type]
-                admission_date=d["admission_date"], card_number=d["card_number"],
-                ceremony_date=d["ceremony_date"], official_date=d["official_date"], status=d["status"] or None,
+                actor=acting_user(request),
+                person=form.person_data(),
+                cell=cell,
+                admission_date=d["admission_date"],
+                card_number=d["card_number"],
+                ceremony_date=d["ceremony_date"],
+                official_date=d["official_date"],
+                status=d["status"] or None,
             )
         except ServiceError as exc:
             add_service_error(form, exc)
         else:
             messages.success(request, f"Đã thêm đảng viên {m.person.full_name}.")
             return redirect("web:member_detail", pk=m.pk)
-    return render(request, "web/members/form.html", {"nav": "members", "form": form, "title": "Thêm đảng viên"})
+    return render(
+        request, "web/members/form.html", {"nav": "members", "form": form, "title": "Thêm đảng viên"}
+    )
 
 
 def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -102,24 +125,48 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not scope.can_write(m.cell):
         raise Http404
     p = m.person
-    initial = {f: getattr(p, f) for f in ("full_name", "birth_date", "sex", "cccd", "old_id", "ethnicity", "religion",
-                                          "home_town", "residence_province", "residence_ward", "residence_detail",
-                                          "education", "profession", "phone")}
+    initial = {
+        f: getattr(p, f)
+        for f in (
+            "full_name",
+            "birth_date",
+            "sex",
+            "cccd",
+            "old_id",
+            "ethnicity",
+            "religion",
+            "home_town",
+            "residence_province",
+            "residence_ward",
+            "residence_detail",
+            "education",
+            "profession",
+            "phone",
+        )
+    }
     initial.update(card_number=m.card_number, ceremony_date=m.ceremony_date)
     form = MemberForm(request.POST or None, cells=[], editing=True, initial=initial)
     version = request.POST.get("version", m.version)
     if request.method == "POST" and form.is_valid():
         try:
-            services.member_update(actor=request.user, membership=m, expected_version=int(version),  # type: ignore[arg-type]
-                                   person=form.person_data(), card_number=form.cleaned_data["card_number"],
-                                   ceremony_date=form.cleaned_data["ceremony_date"])
+            services.member_update(
+                actor=acting_user(request),
+                membership=m,
+                expected_version=int(version),
+                person=form.person_data(),
+                card_number=form.cleaned_data["card_number"],
+                ceremony_date=form.cleaned_data["ceremony_date"],
+            )
         except ServiceError as exc:
             add_service_error(form, exc)
         else:
             messages.success(request, "Đã lưu.")
             return redirect("web:member_detail", pk=m.pk)
-    return render(request, "web/members/form.html",
-                  {"nav": "members", "form": form, "m": m, "version": version, "title": f"Sửa: {p.full_name}"})
+    return render(
+        request,
+        "web/members/form.html",
+        {"nav": "members", "form": form, "m": m, "version": version, "title": f"Sửa: {p.full_name}"},
+    )
 
 
 def member_event(request: HttpRequest, pk: int) -> HttpResponse:
@@ -133,9 +180,16 @@ def member_event(request: HttpRequest, pk: int) -> HttpResponse:
         d = form.cleaned_data
         to_cell = Organization.objects.filter(pk=int(d["to_cell"])).first() if d["to_cell"] else None
         try:
-            services.member_record_event(actor=request.user, membership=m, kind=d["kind"], on=d["on"],  # type: ignore[arg-type]
-                                         expected_version=d["version"], to_cell=to_cell,
-                                         decision_ref=d["decision_ref"], note=d["note"])
+            services.member_record_event(
+                actor=acting_user(request),
+                membership=m,
+                kind=d["kind"],
+                on=d["on"],
+                expected_version=d["version"],
+                to_cell=to_cell,
+                decision_ref=d["decision_ref"],
+                note=d["note"],
+            )
         except ServiceError as exc:
             add_service_error(form, exc)
         else:
@@ -170,5 +224,8 @@ def wards_options(request: HttpRequest) -> HttpResponse:
 
 
 def duplicates(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/members/duplicates.html",
-                  {"nav": "members", "groups": possible_duplicates(request_scope(request))})
+    return render(
+        request,
+        "web/members/duplicates.html",
+        {"nav": "members", "groups": possible_duplicates(request_scope(request))},
+    )

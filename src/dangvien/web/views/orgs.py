@@ -21,7 +21,7 @@ from dangvien.orgs.selectors import (
     tree_as_of,
 )
 from dangvien.reports.selectors import member_counts
-from dangvien.web.context import request_scope
+from dangvien.web.context import acting_user, request_scope
 from dangvien.web.forms import OrgCreateForm, ReorgForm, add_service_error
 
 
@@ -65,10 +65,16 @@ def org_detail(request: HttpRequest, code: str) -> HttpResponse:
             as_of_error = str(exc)
     past = as_of != timezone.localdate()
     context = {
-        "nav": "orgs", "org": org, "ancestors": _visible_ancestors(request, org),
+        "nav": "orgs",
+        "org": org,
+        "ancestors": _visible_ancestors(request, org),
         "children": org_children(scope, org, include_dissolved=False),
-        "counts": member_counts(scope, org, as_of), "as_of": as_of, "past": past, "as_of_error": as_of_error,
-        "history": org_history(org), "can_write": scope.can_write(org),
+        "counts": member_counts(scope, org, as_of),
+        "as_of": as_of,
+        "past": past,
+        "as_of_error": as_of_error,
+        "history": org_history(org),
+        "can_write": scope.can_write(org),
         "tree_then": tree_as_of(org, as_of) if past else None,
     }
     return render(request, "web/orgs/detail.html", context)
@@ -83,8 +89,15 @@ def org_add_child(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            org = services.org_create(actor=request.user, code=d["code"], name=d["name"],  # type: ignore[arg-type]
-                                      kind=d["kind"], parent=parent, sector=d["sector"], founded_on=d["founded_on"])
+            org = services.org_create(
+                actor=acting_user(request),
+                code=d["code"],
+                name=d["name"],
+                kind=d["kind"],
+                parent=parent,
+                sector=d["sector"],
+                founded_on=d["founded_on"],
+            )
         except ServiceError as exc:
             add_service_error(form, exc)
         else:
@@ -96,27 +109,39 @@ def org_add_child(request: HttpRequest, code: str) -> HttpResponse:
 def _run_reorg(request: HttpRequest, org: Organization, form: ReorgForm) -> services.ReorgSummary:
     scope = request_scope(request)
     d = form.cleaned_data
-    actor = request.user
+    actor = acting_user(request)
     kind = d["kind"]
     common = {"effective_on": d["effective_on"], "decision_ref": d["decision_ref"], "note": d["note"]}
     if d["effective_on"] is None:
         raise ServiceError("Chưa nhập ngày hiệu lực", field="effective_on")
     if kind == "rename":
-        return services.org_rename(actor=actor, org=org, name=d["name"], expected_version=d["version"],  # type: ignore[arg-type]
-                                   **common)
+        return services.org_rename(
+            actor=actor,
+            org=org,
+            name=d["name"],
+            expected_version=d["version"],
+            **common,
+        )
     if kind == "move":
         target = scope.orgs(write=True).filter(code=d["new_parent"].strip()).first()
         if target is None:
-            raise ServiceError(f"Không có tổ chức mã “{d['new_parent']}” trong phạm vi của bạn", field="new_parent")
-        return services.org_move(actor=actor, org=org, new_parent=target, expected_version=d["version"],  # type: ignore[arg-type]
-                                 **common)
+            raise ServiceError(
+                f"Không có tổ chức mã “{d['new_parent']}” trong phạm vi của bạn", field="new_parent"
+            )
+        return services.org_move(
+            actor=actor,
+            org=org,
+            new_parent=target,
+            expected_version=d["version"],
+            **common,
+        )
     if kind == "merge":
         codes = [c.strip() for c in d["sources"].replace(";", ",").split(",") if c.strip()]
         found = {o.code: o for o in scope.orgs(write=True).filter(code__in=codes)}
         missing = [c for c in codes if c not in found]
         if missing:
             raise ServiceError("Không có tổ chức mã " + ", ".join(f"“{c}”" for c in missing), field="sources")
-        return services.org_merge(actor=actor, sources=list(found.values()), target=org, **common)  # type: ignore[arg-type]
+        return services.org_merge(actor=actor, sources=list(found.values()), target=org, **common)
     if kind == "split":
         parts = []
         for line in d["parts"].splitlines():
@@ -126,13 +151,17 @@ def _run_reorg(request: HttpRequest, org: Organization, form: ReorgForm) -> serv
             if len(bits) < 2:
                 raise ServiceError("Mỗi dòng cần: mã; tên; số thẻ đảng viên", field="parts")
             cards = [c.strip() for c in (bits[2] if len(bits) > 2 else "").split(",") if c.strip()]
-            ids = list(org.memberships.filter(is_active=True, card_number__in=cards).values_list("pk", flat=True))
+            ids = list(
+                org.memberships.filter(is_active=True, card_number__in=cards).values_list("pk", flat=True)
+            )
             if len(ids) != len(cards):
-                raise ServiceError("Có số thẻ không thuộc đảng viên đang sinh hoạt ở tổ chức này", field="parts")
+                raise ServiceError(
+                    "Có số thẻ không thuộc đảng viên đang sinh hoạt ở tổ chức này", field="parts"
+                )
             parts.append(services.SplitPart(code=bits[0], name=bits[1], member_ids=ids))
-        return services.org_split(actor=actor, source=org, parts=parts, **common)  # type: ignore[arg-type]
+        return services.org_split(actor=actor, source=org, parts=parts, **common)
     if kind == "dissolve":
-        return services.org_dissolve(actor=actor, org=org, expected_version=d["version"], **common)  # type: ignore[arg-type]
+        return services.org_dissolve(actor=actor, org=org, expected_version=d["version"], **common)
     raise Http404
 
 
@@ -156,6 +185,15 @@ def org_reorganize(request: HttpRequest, code: str) -> HttpResponse:
             summary = preview(lambda: _run_reorg(request, org, form))
         except ServiceError as exc:
             add_service_error(form, exc)
-    return render(request, "web/orgs/reorganize.html",
-                  {"nav": "orgs", "org": org, "form": form, "kind": kind, "summary": summary,
-                   "ancestors": _visible_ancestors(request, org)})
+    return render(
+        request,
+        "web/orgs/reorganize.html",
+        {
+            "nav": "orgs",
+            "org": org,
+            "form": form,
+            "kind": kind,
+            "summary": summary,
+            "ancestors": _visible_ancestors(request, org),
+        },
+    )

@@ -16,5 +16,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         result = audit_verify()
         if not result.ok:
-            raise CommandError(f"Nhật ký bị thay đổi: {result.reason} (đã kiểm {result.checked} mục)", returncode=1)
+            raise CommandError(
+                f"Nhật ký bị thay đổi: {result.reason} (đã kiểm {result.checked} mục)", returncode=1
+            )
         self.stdout.write(f"Nhật ký nguyên vẹn: {result.checked} mục.")

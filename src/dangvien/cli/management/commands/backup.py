@@ -13,7 +13,14 @@ from django.db import connection
 
 def pg_env() -> tuple[list[str], dict[str, str]]:
     db = settings.DATABASES["default"]
-    args = ["-h", str(db.get("HOST") or "127.0.0.1"), "-p", str(db.get("PORT") or 5432), "-U", str(db["USER"])]
+    args = [
+        "-h",
+        str(db.get("HOST") or "127.0.0.1"),
+        "-p",
+        str(db.get("PORT") or 5432),
+        "-U",
+        str(db["USER"]),
+    ]
     env = {"PGPASSWORD": str(db.get("PASSWORD") or "")}
     return [*args, "-d", str(db["NAME"])], env
 
@@ -36,8 +43,8 @@ class Command(BaseCommand):
         elif connection.vendor == "postgresql":
             if shutil.which("pg_dump") is None:
                 raise CommandError("Không có pg_dump: cài gói postgresql-client", returncode=1)
-            args, env = pg_env()
-            subprocess.run(["pg_dump", "-Fc", "-f", str(target), *args], check=True, env=env)
+            conn_args, env = pg_env()
+            subprocess.run(["pg_dump", "-Fc", "-f", str(target), *conn_args], check=True, env=env)
         else:
             raise CommandError(f"Chưa hỗ trợ sao lưu {connection.vendor}", returncode=1)
         target.chmod(0o600)

@@ -20,13 +20,21 @@ class Command(BaseCommand):
         password = os.environ.get("DANGVIEN_ADMIN_PASSWORD", "")
         if not password:
             if not os.isatty(0):
-                raise CommandError("Không có mật khẩu: đặt DANGVIEN_ADMIN_PASSWORD hoặc chạy trong terminal", returncode=2)
+                raise CommandError(
+                    "Không có mật khẩu: đặt DANGVIEN_ADMIN_PASSWORD hoặc chạy trong terminal", returncode=2
+                )
             password = getpass.getpass("Mật khẩu: ")
             if getpass.getpass("Nhập lại mật khẩu: ") != password:
                 raise CommandError("Hai lần nhập mật khẩu không khớp", returncode=1)
         try:
-            user = user_create(actor=None, username=opts["username"], password=password, role="admin",
-                               organization=None, full_name="Quản trị hệ thống")
+            user = user_create(
+                actor=None,
+                username=opts["username"],
+                password=password,
+                role="admin",
+                organization=None,
+                full_name="Quản trị hệ thống",
+            )
         except ServiceError as exc:
             raise CommandError(exc.message, returncode=1) from None
         self.stdout.write(f"Đã tạo tài khoản quản trị “{user.username}”.")

@@ -20,13 +20,17 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         if Organization.objects.exists():
-            raise CommandError("Cơ sở dữ liệu đã có tổ chức: dữ liệu mẫu chỉ nạp vào cơ sở dữ liệu trống.",
-                               returncode=1)
+            raise CommandError(
+                "Cơ sở dữ liệu đã có tổ chức: dữ liệu mẫu chỉ nạp vào cơ sở dữ liệu trống.", returncode=1
+            )
         bar = ProgressBar("Đang tạo dữ liệu mẫu")
         result = generate(opts["scale"], opts["seed"], progress=bar)
         with transaction.atomic():
-            audit_log(actor=None, action="demo.generate",
-                      changes={"scale": opts["scale"], "seed": opts["seed"], "members": result.members})
+            audit_log(
+                actor=None,
+                action="demo.generate",
+                changes={"scale": opts["scale"], "seed": opts["seed"], "members": result.members},
+            )
         self.stdout.write(
             f"Đã tạo {result.provinces} đảng bộ tỉnh, {result.communes} đảng bộ xã/phường, "
             f"{result.cells} chi bộ, {result.members} đảng viên (kể cả đã chuyển đi, từ trần)."

@@ -14,7 +14,9 @@ from dangvien.orgs.models import Organization
 
 
 class Command(BaseCommand):
-    help = "Lần chạy đầu (make run): tạo tài khoản quản trị, nạp dữ liệu mẫu cấp xã và in thông tin đăng nhập."
+    help = (
+        "Lần chạy đầu (make run): tạo tài khoản quản trị, nạp dữ liệu mẫu cấp xã và in thông tin đăng nhập."
+    )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         logins = Path(settings.DATA_DIR) / "logins.txt"
@@ -24,8 +26,14 @@ class Command(BaseCommand):
             return
         password = secrets.token_urlsafe(9)
         lines = [f"Quản trị hệ thống:   admin / {password}"]
-        user_create(actor=None, username="admin", password=password, role=Role.ADMIN, organization=None,
-                    full_name="Quản trị hệ thống")
+        user_create(
+            actor=None,
+            username="admin",
+            password=password,
+            role=Role.ADMIN,
+            organization=None,
+            full_name="Quản trị hệ thống",
+        )
         if not Organization.objects.exists():
             call_command("demo", scale="commune", seed=1, stdout=self.stdout)
             commune = Organization.objects.filter(kind="upper_base").order_by("pk").first()
@@ -37,8 +45,14 @@ class Command(BaseCommand):
                     ("bithu", Role.SECRETARY, cells[0], "Bí thư chi bộ"),
                     ("xem", Role.VIEWER, cells[1], "Người xem"),
                 ):
-                    user_create(actor=None, username=username, password=demo_password, role=role, organization=org,
-                                full_name=name)
+                    user_create(
+                        actor=None,
+                        username=username,
+                        password=demo_password,
+                        role=role,
+                        organization=org,
+                        full_name=name,
+                    )
                 lines += [
                     f"Cán bộ đảng ủy xã:  canbo / {demo_password}  ({commune.name})",
                     f"Bí thư chi bộ:      bithu / {demo_password}  ({cells[0].name})",

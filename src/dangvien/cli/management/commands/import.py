@@ -33,7 +33,10 @@ class Command(BaseCommand):
             if actor is None:
                 raise CommandError(f"Không có tài khoản {opts['user']}", returncode=2)
         result: ImportResult = IMPORTERS[opts["kind"]](
-            path=path, actor=actor, dry_run=opts["dry_run"], progress=ProgressBar("Đang đọc tệp"),
+            path=path,
+            actor=actor,
+            dry_run=opts["dry_run"],
+            progress=ProgressBar("Đang đọc tệp"),
         )
         if result.errors:
             for error in result.errors:

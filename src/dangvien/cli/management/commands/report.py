@@ -41,16 +41,25 @@ class Command(BaseCommand):
         if opts["format"] == "json":
             self.stdout.write(json.dumps(counts.as_dict(), ensure_ascii=False, indent=2))
             return
-        sections = [("Trạng thái", counts.by_status), ("Giới tính", counts.by_sex),
-                    ("Độ tuổi", counts.by_age_band), ("Loại tổ chức", counts.by_cell_kind),
-                    ("Loại hình", counts.by_sector)]
+        sections = [
+            ("Trạng thái", counts.by_status),
+            ("Giới tính", counts.by_sex),
+            ("Độ tuổi", counts.by_age_band),
+            ("Loại tổ chức", counts.by_cell_kind),
+            ("Loại hình", counts.by_sector),
+        ]
         rows = [[title, label, n] for title, data in sections for label, n in data.items()]
         if opts["format"] == "xlsx":
             if not opts["output"]:
                 raise CommandError("Định dạng xlsx cần -o TỆP", returncode=2)
             with opts["output"].open("wb") as out:
-                write_table(out, "xlsx", ["Nhóm", "Chỉ tiêu", "Số đảng viên"], rows,
-                            title=f"{org.code} {as_of:%d-%m-%Y}")
+                write_table(
+                    out,
+                    "xlsx",
+                    ["Nhóm", "Chỉ tiêu", "Số đảng viên"],
+                    rows,
+                    title=f"{org.code} {as_of:%d-%m-%Y}",
+                )
             return
         out = sys.stdout
         out.write(f"{org.name} — đảng viên đến ngày {as_of:%d/%m/%Y}: {counts.total:,}\n".replace(",", "."))

@@ -38,7 +38,10 @@ class Command(BaseCommand):
         elif connection.vendor == "postgresql":
             if shutil.which("pg_restore") is None:
                 raise CommandError("Không có pg_restore: cài gói postgresql-client", returncode=1)
-            args, env = pg_env()
-            subprocess.run(["pg_restore", "--clean", "--if-exists", "--no-owner", *args, str(source_path)],
-                           check=True, env=env)
+            conn_args, env = pg_env()
+            subprocess.run(
+                ["pg_restore", "--clean", "--if-exists", "--no-owner", *conn_args, str(source_path)],
+                check=True,
+                env=env,
+            )
         self.stdout.write(f"Đã khôi phục từ {source_path}")

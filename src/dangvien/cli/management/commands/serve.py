@@ -17,14 +17,22 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         argv = [
-            sys.executable, "-m", "gunicorn", "dangvien.wsgi:application",
-            "--bind", f"{opts['host']}:{opts['port']}",
-            "--workers", str(opts["workers"]),
-            "--timeout", "300",  # a large import runs inside the request
-            "--access-logfile", "-",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "dangvien.wsgi:application",
+            "--bind",
+            f"{opts['host']}:{opts['port']}",
+            "--workers",
+            str(opts["workers"]),
+            "--timeout",
+            "300",  # a large import runs inside the request
+            "--access-logfile",
+            "-",
             # The path only, never the query string: searches carry names and ID numbers.
-            "--access-logformat", '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms',
+            "--access-logformat",
+            '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms',
         ]
         self.stdout.write(f"Đang chạy tại http://{opts['host']}:{opts['port']}/")
         self.stdout.flush()
-        os.execv(sys.executable, argv)
+        os.execv(sys.executable, argv)  # noqa: S606 - replace this process: signals reach gunicorn
