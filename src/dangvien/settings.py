@@ -176,6 +176,9 @@ if env_bool("BEHIND_PROXY", False):
 SECURE_SSL_REDIRECT = env_bool("SSL_REDIRECT", SECURE_COOKIES)
 SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 31_536_000 if SECURE_COOKIES else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = False
+# Deployments are on internal hostnames of a committee's network: other hosts under the
+# same domain are not ours to force onto HTTPS, and the public preload list does not apply.
+SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
