@@ -1,0 +1,98 @@
+"""`make bench`: measure on synthetic province-scale data on SQLite and on PostgreSQL
+(when reachable), then write the figures with the date and machine to docs/benchmarks.md.
+
+Not part of `make test`: it builds 150,000 members per backend and takes minutes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_ADMIN = os.environ.get("DANGVIEN_BENCH_PG", "postgres://postgres@127.0.0.1:5432/postgres")
+SCALE = os.environ.get("DANGVIEN_BENCH_SCALE", "province")
+IMPORT_ROWS = os.environ.get("DANGVIEN_BENCH_IMPORT_ROWS", "20000")
+
+
+def run_one(label: str, database_url: str, data_dir: Path) -> dict[str, object]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DANGVIEN_")}
+    env.update({"DANGVIEN_DATABASE_URL": database_url, "DANGVIEN_DATA_DIR": str(data_dir)})
+    print(f"== {label}: building {SCALE} data and measuring…", flush=True)
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "measure.py"), SCALE, IMPORT_ROWS],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if out.returncode != 0:
+        print(out.stderr[-4000:])
+        raise SystemExit(f"{label} failed")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def pg_available() -> bool:
+    return (
+        shutil.which("psql") is not None
+        and subprocess.run(
+            ["psql", PG_ADMIN, "-qtAc", "select 1"], capture_output=True, check=False
+        ).returncode
+        == 0
+    )
+
+
+def main() -> None:
+    results = []
+    bench_dir = ROOT / "var" / "bench"
+    shutil.rmtree(bench_dir, ignore_errors=True)
+    bench_dir.mkdir(parents=True)
+    results.append(run_one("SQLite", f"sqlite:///{bench_dir / 'bench.sqlite3'}", bench_dir))
+    if pg_available():
+        subprocess.run(["psql", PG_ADMIN, "-qc", "DROP DATABASE IF EXISTS dangvien_bench"], check=True)
+        subprocess.run(["psql", PG_ADMIN, "-qc", "CREATE DATABASE dangvien_bench"], check=True)
+        results.append(run_one("PostgreSQL", PG_ADMIN.rsplit("/", 1)[0] + "/dangvien_bench", bench_dir))
+    write(results)
+
+
+def fmt(t: dict[str, float]) -> str:
+    return f"{t['median_ms']:.1f} / {t['p95_ms']:.1f}"
+
+
+def write(results: list[dict]) -> None:  # type: ignore[type-arg]
+    cpu = platform.processor() or platform.machine()
+    lines = [
+        f"\n## {dt.date.today():%d/%m/%Y} — {SCALE} scale, {platform.system()} {cpu}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}\n",
+        "Times in milliseconds, median / p95. *Raw* is the same SQL the ORM sends, run straight on the "
+        "cursor, so the ratio is what Django, scoping and rendering add.\n",
+        "| backend | members | demo build (s) | search (ORM) | search (raw) | search page | list page | list (raw) "
+        "| import CSV (rows/s) | import XLSX (rows/s) | PostgreSQL COPY (rows/s) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r['vendor']} | {r['members']:,} | {r['demo_seconds']} | {fmt(r['search_orm'])} | "
+            f"{fmt(r['search_raw'])} | {fmt(r['search_page'])} | {fmt(r['list_page'])} | {fmt(r['list_raw'])} | "
+            f"{r['import_csv_rows_per_s']:,} | {r['import_xlsx_rows_per_s']:,} | {r.get('copy_rows_per_s', '—')} |".replace(
+                ",", "."
+            )
+        )
+    for r in results:
+        ratio = r["search_orm"]["p95_ms"] / max(r["search_raw"]["p95_ms"], 0.01)
+        lines.append(f"\n- {r['vendor']}: search p95 is {ratio:.2f}× the raw query's p95.")
+    path = ROOT / "docs" / "benchmarks.md"
+    if not path.exists():
+        path.write_text("# Benchmarks\n\nWritten by `make bench` (bench/run.py); newest run last.\n")
+    with path.open("a") as fh:
+        fh.write("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
