@@ -129,3 +129,14 @@ def test_production_refuses_unsafe_settings(tmp_path):
     out = run_cli(tmp_path, "check", env_extra={"DANGVIEN_PRODUCTION": "1", "DANGVIEN_DEBUG": "1"})
     assert out.returncode != 0
     assert "DANGVIEN_DEBUG is on" in out.stderr and "DANGVIEN_SECRET_KEY is not set" in out.stderr
+
+
+def test_token_create_prints_a_token_that_works_once_stored_hashed(users, client, capsys):
+    from dangvien.accounts.models import ApiToken
+
+    call_command("token", "create", "--user", "an")
+    token = capsys.readouterr().out.strip()
+    assert not ApiToken.objects.filter(key_hash=token).exists()
+    assert client.get("/api/orgs/XA", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
+    with pytest.raises(CommandError):
+        call_command("token", "create", "--user", "nobody-here")
