@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test test-sqlite test-postgres lint bench browser-deps clean
+.PHONY: run test lint bench browser-deps clean messages compile-messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,3 +51,11 @@ bench: $(VENV)/.installed-dev
 
 clean:
 	rm -rf $(VENV) var/test
+
+# After changing UI text: refresh the English catalogue, translate, compile (needs gettext).
+messages: $(VENV)/.installed-dev
+	cd src/dangvien && ../../$(BIN)/django-admin makemessages -l en --settings=dangvien.settings --pythonpath=.. -i "demo/*"
+	@echo "Translate the new entries in src/dangvien/locale/en/LC_MESSAGES/django.po, then: make compile-messages"
+
+compile-messages:
+	msgfmt --check -o src/dangvien/locale/en/LC_MESSAGES/django.mo src/dangvien/locale/en/LC_MESSAGES/django.po

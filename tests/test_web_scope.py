@@ -180,3 +180,12 @@ def test_pages_speak_vietnamese_even_to_an_english_browser(client, users):
 def test_today_is_written_day_first(client, users):
     client.force_login(users.an)
     assert dt.date.today().strftime("%d/%m/%Y") in client.get(reverse("web:home")).content.decode()
+
+
+def test_english_is_available_from_the_language_switch(client, users):
+    client.force_login(users.an)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    body = client.get(reverse("web:home")).content.decode()
+    assert "Overview" in body and 'lang="en"' in body and "active members" in body
+    client.post("/i18n/setlang/", {"language": "vi", "next": "/"})
+    assert "Tổng quan" in client.get(reverse("web:home")).content.decode()

@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext_noop
 
 from dangvien.accounts.scope import Scope
 from dangvien.members.models import ACTIVE_STATUSES, MembershipPeriod, Status
@@ -15,13 +16,14 @@ from dangvien.orgs.models import Organization, OrgKind, OrgVersion, Sector
 from dangvien.orgs.selectors import org_path_on
 from dangvien.people.models import Sex
 
+# Keys as well as labels (the filter posts them back); translated where shown.
 AGE_BANDS: list[tuple[str, int, int]] = [
-    ("Đến 30 tuổi", 0, 30),
-    ("31–40 tuổi", 31, 40),
-    ("41–50 tuổi", 41, 50),
-    ("51–60 tuổi", 51, 60),
-    ("61–70 tuổi", 61, 70),
-    ("Trên 70 tuổi", 71, 200),
+    (gettext_noop("Đến 30 tuổi"), 0, 30),
+    (gettext_noop("31–40 tuổi"), 31, 40),
+    (gettext_noop("41–50 tuổi"), 41, 50),
+    (gettext_noop("51–60 tuổi"), 51, 60),
+    (gettext_noop("61–70 tuổi"), 61, 70),
+    (gettext_noop("Trên 70 tuổi"), 71, 200),
 ]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from dangvien.core.dates import DateError, parse_user_date
 from dangvien.core.errors import ServiceError
@@ -21,7 +22,7 @@ class VnDateField(forms.CharField):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.widget.attrs.update({"placeholder": "ngày/tháng/năm", "inputmode": "numeric", "maxlength": "10"})
+        self.widget.attrs.update({"placeholder": _("ngày/tháng/năm"), "inputmode": "numeric", "maxlength": "10"})
 
     def prepare_value(self, value: Any) -> Any:
         if hasattr(value, "strftime"):
@@ -47,20 +48,20 @@ def add_service_error(form: forms.Form, exc: ServiceError) -> None:
 
 
 class MemberForm(forms.Form):
-    full_name = forms.CharField(label="Họ và tên", max_length=120)
-    birth_date = VnDateField(label="Ngày sinh")
-    sex = forms.ChoiceField(label="Giới tính", choices=Sex.choices, widget=forms.RadioSelect)
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=120)
+    birth_date = VnDateField(label=_("Ngày sinh"))
+    sex = forms.ChoiceField(label=_("Giới tính"), choices=Sex.choices, widget=forms.RadioSelect)
     cccd = forms.CharField(
-        label="Số CCCD", max_length=20, required=False, help_text="12 chữ số; để trống nếu chưa có"
+        label=_("Số CCCD"), max_length=20, required=False, help_text=_("12 chữ số; để trống nếu chưa có")
     )
-    old_id = forms.CharField(label="Số CMND cũ", max_length=12, required=False)
-    card_number = forms.CharField(label="Số thẻ đảng viên", max_length=20, required=False)
-    cell = forms.ChoiceField(label="Chi bộ")
-    admission_date = VnDateField(label="Ngày vào Đảng", help_text="Ngày của quyết định kết nạp")
-    ceremony_date = VnDateField(label="Ngày lễ kết nạp", required=False)
-    official_date = VnDateField(label="Ngày chính thức", required=False, help_text="Để trống nếu còn dự bị")
+    old_id = forms.CharField(label=_("Số CMND cũ"), max_length=12, required=False)
+    card_number = forms.CharField(label=_("Số thẻ đảng viên"), max_length=20, required=False)
+    cell = forms.ChoiceField(label=_("Chi bộ"))
+    admission_date = VnDateField(label=_("Ngày vào Đảng"), help_text=_("Ngày của quyết định kết nạp"))
+    ceremony_date = VnDateField(label=_("Ngày lễ kết nạp"), required=False)
+    official_date = VnDateField(label=_("Ngày chính thức"), required=False, help_text=_("Để trống nếu còn dự bị"))
     status = forms.ChoiceField(
-        label="Sinh hoạt",
+        label=_("Sinh hoạt"),
         required=False,
         choices=[
             ("", "Đang sinh hoạt"),
@@ -68,31 +69,31 @@ class MemberForm(forms.Form):
             (Status.TEMP_EXEMPT, "Tạm miễn sinh hoạt"),
         ],
     )
-    ethnicity = forms.CharField(label="Dân tộc", max_length=50, required=False, initial="Kinh")
-    religion = forms.CharField(label="Tôn giáo", max_length=50, required=False, initial="Không")
-    home_town = forms.CharField(label="Quê quán", max_length=200, required=False)
+    ethnicity = forms.CharField(label=_("Dân tộc"), max_length=50, required=False, initial="Kinh")
+    religion = forms.CharField(label=_("Tôn giáo"), max_length=50, required=False, initial="Không")
+    home_town = forms.CharField(label=_("Quê quán"), max_length=200, required=False)
     residence_province = forms.TypedChoiceField(
-        label="Tỉnh/thành phố cư trú", coerce=int, required=False, empty_value=None
+        label=_("Tỉnh/thành phố cư trú"), coerce=int, required=False, empty_value=None
     )
     residence_ward = forms.TypedChoiceField(
-        label="Xã/phường cư trú", coerce=int, required=False, empty_value=None
+        label=_("Xã/phường cư trú"), coerce=int, required=False, empty_value=None
     )
-    residence_detail = forms.CharField(label="Địa chỉ (thôn, tổ, số nhà)", max_length=255, required=False)
+    residence_detail = forms.CharField(label=_("Địa chỉ (thôn, tổ, số nhà)"), max_length=255, required=False)
     education = forms.CharField(
-        label="Trình độ học vấn", max_length=50, required=False, help_text="Ví dụ 12/12, 9/12"
+        label=_("Trình độ học vấn"), max_length=50, required=False, help_text=_("Ví dụ 12/12, 9/12")
     )
-    profession = forms.CharField(label="Nghề nghiệp", max_length=100, required=False)
-    phone = forms.CharField(label="Số điện thoại", max_length=20, required=False)
+    profession = forms.CharField(label=_("Nghề nghiệp"), max_length=100, required=False)
+    phone = forms.CharField(label=_("Số điện thoại"), max_length=20, required=False)
 
     def __init__(
         self, *args: Any, cells: list[tuple[str, str]], editing: bool = False, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self.fields["cell"], [("", "— Chọn chi bộ —"), *cells])
-        _choices(self.fields["residence_province"], [("", "— Chọn tỉnh/thành phố —"), *provinces()])
+        _choices(self.fields["cell"], [("", _("— Chọn chi bộ —")), *cells])
+        _choices(self.fields["residence_province"], [("", _("— Chọn tỉnh/thành phố —")), *provinces()])
         province = self.data.get("residence_province") or self.initial.get("residence_province")
         wards = wards_of(int(str(province))) if str(province or "").isdigit() else []
-        _choices(self.fields["residence_ward"], [("", "— Chọn xã/phường —"), *wards])
+        _choices(self.fields["residence_ward"], [("", _("— Chọn xã/phường —")), *wards])
         if editing:
             for name in ("cell", "admission_date", "official_date", "status"):
                 del self.fields[name]
@@ -121,12 +122,12 @@ EVENT_CHOICES = [(k.value, k.label) for k in EventKind if k != EventKind.ADMITTE
 
 
 class MemberEventForm(forms.Form):
-    kind = forms.ChoiceField(label="Việc", choices=EVENT_CHOICES)
-    on = VnDateField(label="Ngày")
-    to_cell = forms.ChoiceField(label="Chuyển đến chi bộ", required=False)
-    decision_ref = forms.CharField(label="Số quyết định / nghị quyết", max_length=100, required=False)
+    kind = forms.ChoiceField(label=_("Việc"), choices=EVENT_CHOICES)
+    on = VnDateField(label=_("Ngày"))
+    to_cell = forms.ChoiceField(label=_("Chuyển đến chi bộ"), required=False)
+    decision_ref = forms.CharField(label=_("Số quyết định / nghị quyết"), max_length=100, required=False)
     note = forms.CharField(
-        label="Ghi chú", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Ghi chú"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -136,11 +137,11 @@ class MemberEventForm(forms.Form):
 
 
 class OrgCreateForm(forms.Form):
-    code = forms.CharField(label="Mã tổ chức", max_length=32)
-    name = forms.CharField(label="Tên tổ chức", max_length=200)
-    kind = forms.ChoiceField(label="Loại tổ chức", choices=OrgKind.choices, initial=OrgKind.CELL)
-    sector = forms.ChoiceField(label="Loại hình", choices=[("", "—"), *Sector.choices], required=False)
-    founded_on = VnDateField(label="Ngày thành lập", required=False)
+    code = forms.CharField(label=_("Mã tổ chức"), max_length=32)
+    name = forms.CharField(label=_("Tên tổ chức"), max_length=200)
+    kind = forms.ChoiceField(label=_("Loại tổ chức"), choices=OrgKind.choices, initial=OrgKind.CELL)
+    sector = forms.ChoiceField(label=_("Loại hình"), choices=[("", "—"), *Sector.choices], required=False)
+    founded_on = VnDateField(label=_("Ngày thành lập"), required=False)
 
 
 class ReorgForm(forms.Form):
@@ -154,16 +155,16 @@ class ReorgForm(forms.Form):
         ],
         widget=forms.HiddenInput,
     )
-    effective_on = VnDateField(label="Ngày hiệu lực")
-    decision_ref = forms.CharField(label="Số quyết định", max_length=100, required=False)
-    note = forms.CharField(label="Ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    name = forms.CharField(label="Tên mới", max_length=200, required=False)
-    new_parent = forms.CharField(label="Mã tổ chức cấp trên mới", max_length=32, required=False)
+    effective_on = VnDateField(label=_("Ngày hiệu lực"))
+    decision_ref = forms.CharField(label=_("Số quyết định"), max_length=100, required=False)
+    note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    name = forms.CharField(label=_("Tên mới"), max_length=200, required=False)
+    new_parent = forms.CharField(label=_("Mã tổ chức cấp trên mới"), max_length=32, required=False)
     sources = forms.CharField(
-        label="Mã các tổ chức hợp nhất vào đây (cách nhau bởi dấu phẩy)", required=False
+        label=_("Mã các tổ chức hợp nhất vào đây (cách nhau bởi dấu phẩy)"), required=False
     )
     parts = forms.CharField(
-        label="Các tổ chức mới (mỗi dòng: mã; tên; số thẻ đảng viên chuyển sang, cách nhau bởi dấu phẩy)",
+        label=_("Các tổ chức mới (mỗi dòng: mã; tên; số thẻ đảng viên chuyển sang, cách nhau bởi dấu phẩy)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
@@ -172,6 +173,6 @@ class ReorgForm(forms.Form):
 
 class ImportUploadForm(forms.Form):
     kind = forms.ChoiceField(
-        label="Loại dữ liệu", choices=[("members", "Đảng viên"), ("orgs", "Tổ chức đảng")]
+        label=_("Loại dữ liệu"), choices=[("members", _("Đảng viên")), ("orgs", _("Tổ chức đảng"))]
     )
-    file = forms.FileField(label="Tệp .xlsx hoặc .csv (UTF-8)")
+    file = forms.FileField(label=_("Tệp .xlsx hoặc .csv (UTF-8)"))
