@@ -184,7 +184,7 @@ def _parse(
         profession=cell_text(v.get("profession"))[:100],
         residence_detail=cell_text(v.get("residence_detail"))[:255],
     )
-    for key, message in validate_person(person).items():
+    for key, message in validate_person(person, today=today).items():
         if key == "cccd" and (birth is None or sex is None):
             continue  # judged again once the date and sex are right
         if key in h:

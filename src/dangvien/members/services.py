@@ -15,7 +15,9 @@ from django.utils import timezone
 from dangvien.accounts.audit import audit_log
 from dangvien.accounts.models import User
 from dangvien.accounts.scope import require_write, scope_for
+from dangvien.core.bulk import allocate_ids, bulk_insert
 from dangvien.core.errors import ServiceError, StaleError
+from dangvien.core.text import clean_name, fold, vietnamese_sort_key
 from dangvien.members.lifecycle import (
     TRANSITIONS,
     PlannedEvent,
@@ -123,7 +125,7 @@ def member_register(
     p = person_apply(actor=actor, data=person, audit=False)
     if p.memberships.filter(is_active=True).exists():
         raise ServiceError(f"{p.full_name} đang là đảng viên (cùng số CCCD)", field="cccd")
-    (m,) = members_bulk_register(
+    (membership_id,) = members_bulk_register(
         actor=actor,
         note="",
         items=[
@@ -138,6 +140,7 @@ def member_register(
             )
         ],
     )
+    m = Membership.objects.select_related("cell", "person").get(pk=membership_id)
     if ceremony_date is not None:
         m.ceremony_date = ceremony_date
         m.save(update_fields=["ceremony_date"])
@@ -326,25 +329,55 @@ class NewMember:
     ended: tuple[str, dt.date] | None = None  # (event kind, date) for members who already left
 
 
-def members_bulk_register(*, actor: User | None, items: list[NewMember], note: str) -> list[Membership]:
-    """Register many already-validated members in a few bulk statements (import, demo).
+def members_bulk_register(*, actor: User | None, items: list[NewMember], note: str) -> list[int]:
+    """Register many already-validated members (import, demo) and return their ids.
 
-    Writes the same rows member_register does, event by event; the caller validates and
-    audits (one entry for the whole file)."""
-    recorded_by = actor if actor is not None and actor.pk else None
-    fresh = [
-        Person(**{**it.person.__dict__, "cccd": it.person.cccd or None})
-        for it in items
-        if isinstance(it.person, PersonData)
-    ]
-    for p in fresh:
-        p.refresh_derived()
-    Person.objects.bulk_create(fresh, batch_size=1000)
-    fresh_iter = iter(fresh)
-    persons = [next(fresh_iter) if isinstance(it.person, PersonData) else it.person for it in items]
+    Writes exactly the rows member_register writes — the person, the membership, one
+    event per step and the periods between them — in four bulk inserts. The caller
+    validates and audits (one entry for the whole file)."""
+    recorded_by = actor.pk if actor is not None and actor.pk else None
+    now = timezone.now()
     today = timezone.localdate()
-    plans = []
+    new_people = [it.person for it in items if isinstance(it.person, PersonData)]
+    person_ids = iter(allocate_ids(Person, len(new_people)))
+    person_rows = []
+    ids_for_items = []
     for it in items:
+        if isinstance(it.person, PersonData):
+            d = it.person
+            pk = next(person_ids)
+            name = clean_name(d.full_name)
+            person_rows.append(
+                (
+                    pk,
+                    name,
+                    fold(name),
+                    vietnamese_sort_key(name),
+                    d.birth_date,
+                    d.sex,
+                    d.cccd or None,
+                    d.old_id,
+                    d.ethnicity,
+                    d.religion,
+                    d.home_town,
+                    d.residence_province,
+                    d.residence_ward,
+                    d.residence_detail,
+                    d.education,
+                    d.profession,
+                    d.phone,
+                    now,
+                    now,
+                    1,
+                )
+            )
+            ids_for_items.append(pk)
+        else:
+            ids_for_items.append(it.person.pk)
+    bulk_insert(Person, PERSON_COLUMNS, person_rows)
+    membership_ids = allocate_ids(Membership, len(items))
+    membership_rows, event_rows, period_rows = [], [], []
+    for it, person_id, mid in zip(items, ids_for_items, membership_ids, strict=True):
         plan = initial_events(
             admission_date=it.admission_date,
             official_date=it.official_date,
@@ -354,44 +387,79 @@ def members_bulk_register(*, actor: User | None, items: list[NewMember], note: s
         if it.ended is not None:
             kind, on = it.ended
             plan.append(PlannedEvent(kind, max(on, plan[-1].on), TRANSITIONS[kind][1] or plan[-1].status))
-        plans.append(plan)
-    memberships = [
-        Membership(
-            person=p,
-            card_number=it.card_number,
-            cell_id=it.cell_id,
-            admission_date=it.admission_date,
-            official_date=it.official_date,
-            status=plan[-1].status,
-            status_since=plan[-1].on,
-            is_active=plan[-1].status in ACTIVE_STATUSES,
+        last = plan[-1]
+        membership_rows.append(
+            (
+                mid,
+                person_id,
+                it.card_number,
+                it.cell_id,
+                it.admission_date,
+                None,
+                it.official_date,
+                last.status,
+                last.on,
+                last.status in ACTIVE_STATUSES,
+                1,
+                now,
+            )
         )
-        for it, p, plan in zip(items, persons, plans, strict=True)
-    ]
-    Membership.objects.bulk_create(memberships, batch_size=1000)
-    events: list[MemberEvent] = []
-    periods: list[MembershipPeriod] = []
-    for m, plan in zip(memberships, plans, strict=True):
         for i, e in enumerate(plan):
-            events.append(
-                MemberEvent(
-                    membership=m,
-                    kind=e.kind,
-                    on=e.on,
-                    status=e.status,
-                    cell_id=m.cell_id,
-                    note=note,
-                    recorded_by=recorded_by,
-                )
-            )
+            event_rows.append((mid, e.kind, e.on, e.status, it.cell_id, "", note, now, recorded_by))
             valid_to = plan[i + 1].on if i + 1 < len(plan) else None
-            if valid_to == e.on:
-                continue  # two events on one day: only the later state held
-            periods.append(
-                MembershipPeriod(
-                    membership=m, cell_id=m.cell_id, status=e.status, valid_from=e.on, valid_to=valid_to
-                )
-            )
-    MemberEvent.objects.bulk_create(events, batch_size=2000)
-    MembershipPeriod.objects.bulk_create(periods, batch_size=2000)
-    return memberships
+            if valid_to != e.on:  # two events on one day: only the later state held
+                period_rows.append((mid, it.cell_id, e.status, e.on, valid_to))
+    bulk_insert(Membership, MEMBERSHIP_COLUMNS, membership_rows)
+    bulk_insert(MemberEvent, EVENT_COLUMNS, event_rows)
+    bulk_insert(MembershipPeriod, PERIOD_COLUMNS, period_rows)
+    return membership_ids
+
+
+PERSON_COLUMNS = (
+    "id",
+    "full_name",
+    "name_search",
+    "sort_key",
+    "birth_date",
+    "sex",
+    "cccd",
+    "old_id",
+    "ethnicity",
+    "religion",
+    "home_town",
+    "residence_province",
+    "residence_ward",
+    "residence_detail",
+    "education",
+    "profession",
+    "phone",
+    "created_at",
+    "updated_at",
+    "version",
+)
+MEMBERSHIP_COLUMNS = (
+    "id",
+    "person_id",
+    "card_number",
+    "cell_id",
+    "admission_date",
+    "ceremony_date",
+    "official_date",
+    "status",
+    "status_since",
+    "is_active",
+    "version",
+    "created_at",
+)
+EVENT_COLUMNS = (
+    "membership_id",
+    "kind",
+    "on",
+    "status",
+    "cell_id",
+    "decision_ref",
+    "note",
+    "recorded_at",
+    "recorded_by_id",
+)
+PERIOD_COLUMNS = ("membership_id", "cell_id", "status", "valid_from", "valid_to")

@@ -22,7 +22,9 @@ class VnDateField(forms.CharField):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.widget.attrs.update({"placeholder": _("ngày/tháng/năm"), "inputmode": "numeric", "maxlength": "10"})
+        self.widget.attrs.update(
+            {"placeholder": _("ngày/tháng/năm"), "inputmode": "numeric", "maxlength": "10"}
+        )
 
     def prepare_value(self, value: Any) -> Any:
         if hasattr(value, "strftime"):
@@ -37,7 +39,7 @@ class VnDateField(forms.CharField):
             raise forms.ValidationError(str(exc)[0].upper() + str(exc)[1:]) from None
 
 
-def _choices(field: forms.Field, choices: list[tuple[object, str]]) -> None:
+def _choices(field: forms.Field, choices: list[tuple[object, object]]) -> None:
     assert isinstance(field, forms.ChoiceField)
     field.choices = choices
 
@@ -59,7 +61,9 @@ class MemberForm(forms.Form):
     cell = forms.ChoiceField(label=_("Chi bộ"))
     admission_date = VnDateField(label=_("Ngày vào Đảng"), help_text=_("Ngày của quyết định kết nạp"))
     ceremony_date = VnDateField(label=_("Ngày lễ kết nạp"), required=False)
-    official_date = VnDateField(label=_("Ngày chính thức"), required=False, help_text=_("Để trống nếu còn dự bị"))
+    official_date = VnDateField(
+        label=_("Ngày chính thức"), required=False, help_text=_("Để trống nếu còn dự bị")
+    )
     status = forms.ChoiceField(
         label=_("Sinh hoạt"),
         required=False,

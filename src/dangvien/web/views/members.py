@@ -33,6 +33,9 @@ def _cell_choices(scope: Scope) -> list[tuple[str, str]]:
     ]
 
 
+CELL_SELECT_LIMIT = 300
+
+
 def member_list_view(request: HttpRequest) -> HttpResponse:
     """Search and filters come by POST: a name or a CCCD must not sit in a URL, where
     browser history and proxies keep it."""
@@ -52,19 +55,25 @@ def member_list_view(request: HttpRequest) -> HttpResponse:
     except ValueError:
         page_no = 1
     page = member_list(scope, f, page=page_no)
+    partial = bool(request.htmx)  # type: ignore[attr-defined]
     context = {
         "nav": "members",
         "page": page,
         "f": f,
         "cell_code": cell_code,
-        "cells": list(cells_in_scope(scope).values_list("code", "name")),
+        # A province has thousands of cells: past a few hundred a select list is useless
+        # (and slow to render); the page then asks for an organization code instead.
+        "cells": []
+        if partial
+        else list(cells_in_scope(scope).values_list("code", "name")[: CELL_SELECT_LIMIT + 1]),
+        "cell_select_limit": CELL_SELECT_LIMIT,
         "statuses": [(s.value, s.label) for s in Status],
         "active_statuses": ACTIVE_STATUSES,
         "sexes": Sex.choices,
         "age_bands": [b[0] for b in AGE_BANDS],
         "can_add": scope.can_write_anything,
     }
-    template = "web/members/_results.html" if request.htmx else "web/members/list.html"  # type: ignore[attr-defined]
+    template = "web/members/_results.html" if partial else "web/members/list.html"
     return render(request, template, context)
 
 
