@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import fields
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,6 +22,7 @@ from dangvien.orgs.models import Organization
 from dangvien.orgs.selectors import cells_in_scope, org_ancestors
 from dangvien.people.cccd import CccdError, validate_cccd
 from dangvien.people.models import Sex
+from dangvien.people.services import PersonData
 from dangvien.people.units import province_name, ward_name, wards_of
 from dangvien.reports.selectors import AGE_BANDS
 from dangvien.web.context import acting_user, request_scope
@@ -134,25 +137,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not scope.can_write(m.cell):
         raise Http404
     p = m.person
-    initial = {
-        f: getattr(p, f)
-        for f in (
-            "full_name",
-            "birth_date",
-            "sex",
-            "cccd",
-            "old_id",
-            "ethnicity",
-            "religion",
-            "home_town",
-            "residence_province",
-            "residence_ward",
-            "residence_detail",
-            "education",
-            "profession",
-            "phone",
-        )
-    }
+    initial = {f.name: getattr(p, f.name) for f in fields(PersonData)}
     initial.update(card_number=m.card_number, ceremony_date=m.ceremony_date)
     form = MemberForm(request.POST or None, cells=[], editing=True, initial=initial)
     version = request.POST.get("version", m.version)
