@@ -56,3 +56,22 @@ def test_removing_the_last_rows_is_found_too(tree):
     last = AuditEntry.objects.order_by("-seq").first()
     AuditEntry.objects.filter(pk=last.pk).delete()
     assert not audit_verify().ok
+
+
+def test_writes_in_the_django_admin_reach_the_audit_chain(client, users, tree):
+    client.force_login(users.admin)
+    response = client.post(
+        "/admin/accounts/user/add/",
+        {
+            "username": "moi",
+            "password1": "mot-mat-khau-rat-dai-2026",
+            "password2": "mot-mat-khau-rat-dai-2026",
+            "usable_password": "true",
+            "assignments-TOTAL_FORMS": "0",
+            "assignments-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    entry = AuditEntry.objects.filter(action="admin.add").get()
+    assert entry.actor_name == "admin" and entry.changes["object"] == "moi"
+    assert audit_verify().ok
