@@ -138,9 +138,12 @@ def test_the_member_list_takes_a_fixed_number_of_queries(login, users, tree, dja
     for i in range(30):
         register(tree.xa_c1 if i % 2 else tree.xa_c2, f"Nguyễn {MIDDLE[i % 5]} {GIVEN[i // 5]}", card=str(i))
     c = login(users.an)
-    with django_assert_max_num_queries(9):
+    # First time: session, user, grants, registry version, COUNT, page, cells, session save (3).
+    with django_assert_max_num_queries(10):
         response = c.post(reverse("web:member_list"), {"q": "nguyen"})
     assert response.status_code == 200
+    with django_assert_max_num_queries(9):  # the same list again: the count is remembered
+        c.post(reverse("web:member_list"), {"q": "nguyen", "page": "2"})
 
 
 def test_home_and_org_pages_take_a_fixed_number_of_queries(login, users, tree, django_assert_max_num_queries):
@@ -228,3 +231,13 @@ def test_the_tree_as_of_a_past_date(login, users, tree):
     assert "Chi bộ Thôn 1" in body
     body = c.get(reverse("web:org_detail", args=["XA"])).content.decode()
     assert "Chi bộ Thôn Một" in body
+
+
+def test_the_list_count_is_remembered_until_the_next_write(login, users, tree, django_assert_max_num_queries):
+    register(tree.xa_c1, "Nguyễn Văn An", card="1")
+    c = login(users.an)
+    assert "1 đảng viên" in c.post(reverse("web:member_list"), {}).content.decode()
+    with django_assert_max_num_queries(9):  # no COUNT the second time
+        c.post(reverse("web:member_list"), {})
+    register(tree.xa_c2, "Lê Văn Bình", card="2")
+    assert "2 đảng viên" in c.post(reverse("web:member_list"), {}).content.decode()

@@ -100,6 +100,13 @@ class Scope:
                 roots.append(org)
         return roots
 
+    @cached_property
+    def cache_key(self) -> str:
+        """Identifies what this scope can see (two users with the same grants share it)."""
+        if self.is_admin:
+            return "admin"
+        return "|".join(sorted(f"{g.path}:{int(g.subtree)}" for g in self.grants)) or "none"
+
     @property
     def can_write_anything(self) -> bool:
         return self.is_admin or any(g.write for g in self.grants)

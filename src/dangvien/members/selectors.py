@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from dangvien.accounts.models import AuditHead
 from dangvien.accounts.scope import Scope
 from dangvien.core.text import fold
 from dangvien.members.models import ACTIVE_STATUSES, MemberEvent, Membership
@@ -69,10 +72,40 @@ def member_queryset(scope: Scope, f: MemberFilter) -> QuerySet[Membership]:
     return _search(qs, f.q)
 
 
+def _registry_version() -> int:
+    """Grows with every write made through a service (each appends to the audit chain)."""
+    return AuditHead.objects.filter(pk=1).values_list("seq", flat=True).first() or 0
+
+
+def _count(scope: Scope, f: MemberFilter, qs: QuerySet[Membership]) -> int:
+    """The exact count, remembered until the next write anywhere.
+
+    Counting a province's 190,000 members is most of the list page's time; paging
+    through the same list asks the same question again. Keying on the audit chain's
+    length makes the cached answer exact: any write changes the key."""
+    key_parts = (
+        scope.cache_key,
+        f.q.strip(),
+        f.cell.pk if f.cell else None,
+        f.status,
+        f.sex,
+        f.age_band,
+        timezone.localdate().isoformat() if f.age_band else "",
+        _registry_version(),
+    )
+    key = "members:count:" + hashlib.sha256(repr(key_parts).encode()).hexdigest()
+    count = cache.get(key)
+    if count is None:
+        count = qs.count()
+        cache.set(key, count, 600)
+    return int(count)
+
+
 def member_list(scope: Scope, f: MemberFilter, *, page: int = 1, per_page: int = PER_PAGE) -> MemberPage:
-    """One page, in the Vietnamese order of names (given name first); two queries."""
+    """One page, in the Vietnamese order of names (given name first): the page query,
+    plus the count when it is not already known for this state of the registry."""
     qs = member_queryset(scope, f)
-    count = qs.count()
+    count = _count(scope, f, qs)
     pages = max(1, -(-count // per_page))
     page = min(max(1, page), pages)
     items = list(
