@@ -55,3 +55,27 @@ def test_a_viewer_cannot_import(login, users, tree, tmp_path):
     path = write_xlsx(tmp_path / "m.xlsx", HEADERS, [member_row(card="1")])
     assert upload(login(users.xem1), path).status_code == 404
     assert Membership.objects.count() == 0
+
+
+def test_export_from_the_web_holds_only_the_scope_and_re_imports_unchanged(login, users, tree, tmp_path):
+    from dangvien.members.importing import import_members
+    from tests.conftest import register
+
+    register(tree.xa_c1, "Nguyễn Văn An", card="1")
+    register(tree.xb_c1, "Trần Văn Cường", card="2")
+    c = login(users.an)
+    response = c.get(reverse("web:member_export"))
+    assert response.status_code == 200 and response["Content-Disposition"].endswith('.xlsx"')
+    path = tmp_path / "export.xlsx"
+    path.write_bytes(b"".join(response.streaming_content))
+    from openpyxl import load_workbook
+
+    names = [row[0] for row in load_workbook(path).active.iter_rows(min_row=2, values_only=True)]
+    assert names == ["Nguyễn Văn An"]
+    result = import_members(path=path, actor=users.an)
+    assert result.ok and result.unchanged == 1
+    assert c.get(reverse("web:member_export"), {"cell": "XB-C1"}).status_code == 404
+    csv_body = b"".join(
+        c.get(reverse("web:member_export"), {"format": "csv", "cell": "XA"}).streaming_content
+    )
+    assert "Nguyễn Văn An".encode() in csv_body

@@ -189,3 +189,13 @@ def test_english_is_available_from_the_language_switch(client, users):
     assert "Overview" in body and 'lang="en"' in body and "active members" in body
     client.post("/i18n/setlang/", {"language": "vi", "next": "/"})
     assert "Tổng quan" in client.get(reverse("web:home")).content.decode()
+
+
+def test_several_assignments_add_up_each_with_its_own_rights(login, users, tree, members):
+    from dangvien.accounts.services import role_assign
+
+    role_assign(actor=None, user=users.an, role="viewer", organization=tree.xb)
+    c = login(users.an)
+    assert c.get(reverse("web:member_detail", args=[members["b1"].pk])).status_code == 200
+    assert c.get(reverse("web:member_edit", args=[members["b1"].pk])).status_code == 404
+    assert c.get(reverse("web:member_edit", args=[members["a1"].pk])).status_code == 200

@@ -16,6 +16,7 @@ urlpatterns = [
     path("dang-vien/", members.member_list_view, name="member_list"),
     path("dang-vien/them/", members.member_add, name="member_add"),
     path("dang-vien/trung-lap/", members.duplicates, name="member_duplicates"),
+    path("dang-vien/xuat/", members.member_export, name="member_export"),
     path("dang-vien/kiem-tra-cccd/", members.check_cccd, name="check_cccd"),
     path("dang-vien/xa-phuong/", members.wards_options, name="wards_options"),
     path("dang-vien/<int:pk>/", members.member_detail, name="member_detail"),

@@ -5,6 +5,7 @@ from dataclasses import fields
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from dangvien.accounts.scope import Scope
 from dangvien.core.errors import ServiceError
@@ -223,3 +224,25 @@ def duplicates(request: HttpRequest) -> HttpResponse:
         "web/members/duplicates.html",
         {"nav": "members", "groups": possible_duplicates(request_scope(request))},
     )
+
+
+def member_export(request: HttpRequest) -> HttpResponse:
+    """The members the user may see, in the import's columns (re-importable), as XLSX or CSV."""
+    import tempfile
+
+    from django.http import FileResponse
+
+    from dangvien.core.spreadsheet import write_table
+    from dangvien.members.exporting import HEADERS, member_rows
+
+    scope = request_scope(request)
+    code = request.GET.get("cell", "")
+    root = scope.orgs().filter(code=code).first() if code else None
+    if code and root is None:
+        raise Http404
+    fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
+    out = tempfile.TemporaryFile()  # noqa: SIM115 - handed to FileResponse, which closes it
+    write_table(out, fmt, HEADERS, member_rows(scope, root), title=root.code if root else "dang-vien")
+    out.seek(0)
+    name = f"dang-vien-{root.code if root else 'tat-ca'}-{timezone.localdate():%Y%m%d}.{fmt}"
+    return FileResponse(out, as_attachment=True, filename=name)
