@@ -4,6 +4,7 @@ from dataclasses import fields
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -226,7 +227,7 @@ def duplicates(request: HttpRequest) -> HttpResponse:
     )
 
 
-def member_export(request: HttpRequest) -> HttpResponse:
+def member_export(request: HttpRequest) -> HttpResponseBase:
     """The members the user may see, in the import's columns (re-importable), as XLSX or CSV."""
     import tempfile
 
