@@ -80,3 +80,24 @@ def test_full_months_counts_the_day_before_and_the_day_of():
     birth = dt.date(2008, 3, 15)
     assert full_months_between(birth, dt.date(2026, 3, 14)) == 18 * 12 - 1
     assert full_months_between(birth, dt.date(2026, 3, 15)) == 18 * 12
+
+
+def test_organization_names_sort_with_numbers_by_value_and_vietnamese_letters():
+    from dangvien.core.text import natural_sort_key
+
+    names = [
+        "Chi bộ Thôn 10",
+        "Chi bộ Cơ quan",
+        "Chi bộ Thôn 2",
+        "Chi bộ Công an",
+        "Chi bộ Thôn 1",
+        "Chi bộ Đồng Tâm",
+    ]
+    assert sorted(names, key=natural_sort_key) == [
+        "Chi bộ Công an",
+        "Chi bộ Cơ quan",
+        "Chi bộ Đồng Tâm",
+        "Chi bộ Thôn 1",
+        "Chi bộ Thôn 2",
+        "Chi bộ Thôn 10",
+    ]

@@ -241,3 +241,14 @@ def test_the_list_count_is_remembered_until_the_next_write(login, users, tree, d
         c.post(reverse("web:member_list"), {})
     register(tree.xa_c2, "Lê Văn Bình", card="2")
     assert "2 đảng viên" in c.post(reverse("web:member_list"), {}).content.decode()
+
+
+def test_merge_by_ticking_sibling_cells(login, users, tree):
+    register(tree.xa_c2, "Lê Văn Bình", card="2")
+    c = login(users.an)
+    url = reverse("web:org_reorganize", args=["XA-C1"])
+    page = c.get(url, {"loai": "merge"}).content.decode()
+    assert 'value="XA-C2"' in page and "XB-C1" not in page  # only siblings the user may change
+    data = {"kind": "merge", "effective_on": "01/07/2025", "pick": ["XA-C2"], "confirm": "1"}
+    assert c.post(url, data).status_code == 302
+    assert Membership.objects.get(card_number="2").cell.code == "XA-C1"

@@ -118,3 +118,27 @@ def vietnamese_sort_key(full_name: str) -> str:
     given_p, given_t = _primary(words[-1:])
     rest_p, rest_t = _primary(words[:-1])
     return (given_p + "00" + rest_p + "00" + given_t + rest_t)[:250]
+
+
+_NUMBER = re.compile(r"(\d+)")
+
+
+def natural_sort_key(text: str) -> str:
+    """Order for names of organizations: Vietnamese letters, and numbers by value
+    ("Thôn 2" before "Thôn 10"; "Công an" before "Cơ quan")."""
+    parts: list[str] = []
+    tones: list[str] = []
+    for i, piece in enumerate(_NUMBER.split(unicodedata.normalize("NFC", text))):
+        if i % 2:  # a number
+            parts.append("02" + piece.lstrip("0").zfill(12))
+            continue
+        for ch in piece:
+            if ch.isspace():
+                parts.append("01")
+                continue
+            base, tone = _split_letter(ch)
+            code = _LETTER_CODE.get(base)
+            if code is not None:
+                parts.append(code)
+                tones.append(tone)
+    return "".join(parts) + "00" + "".join(tones)

@@ -9,7 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from dangvien.accounts.scope import Scope
-from dangvien.core.text import fold
+from dangvien.core.text import fold, natural_sort_key
 from dangvien.orgs.models import CELL_KINDS, Organization, OrgVersion, Reorganization
 
 
@@ -31,7 +31,7 @@ def org_children(scope: Scope, org: Organization, *, include_dissolved: bool = F
     qs = scope.orgs().filter(parent=org)
     if not include_dissolved:
         qs = qs.filter(dissolved_on__isnull=True)
-    children = list(qs.order_by("name"))
+    children = sorted(qs, key=lambda o: natural_sort_key(o.name))
     counts = subtree_member_counts(children)
     child_counts = dict(
         Organization.objects.filter(parent__in=children, dissolved_on__isnull=True)

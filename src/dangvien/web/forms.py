@@ -164,9 +164,7 @@ class ReorgForm(forms.Form):
     note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     name = forms.CharField(label=_("Tên mới"), max_length=200, required=False)
     new_parent = forms.CharField(label=_("Mã tổ chức cấp trên mới"), max_length=32, required=False)
-    sources = forms.CharField(
-        label=_("Mã các tổ chức hợp nhất vào đây (cách nhau bởi dấu phẩy)"), required=False
-    )
+    sources = forms.CharField(label=_("Hoặc gõ mã các tổ chức khác (cách nhau bởi dấu phẩy)"), required=False)
     parts = forms.CharField(
         label=_("Các tổ chức mới (mỗi dòng: mã; tên; số thẻ đảng viên chuyển sang, cách nhau bởi dấu phẩy)"),
         required=False,

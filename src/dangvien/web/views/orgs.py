@@ -136,7 +136,8 @@ def _run_reorg(request: HttpRequest, org: Organization, form: ReorgForm) -> serv
             **common,
         )
     if kind == "merge":
-        codes = [c.strip() for c in d["sources"].replace(";", ",").split(",") if c.strip()]
+        typed = [c.strip() for c in d["sources"].replace(";", ",").split(",") if c.strip()]
+        codes = list(dict.fromkeys([*request.POST.getlist("pick"), *typed]))
         found = {o.code: o for o in scope.orgs(write=True).filter(code__in=codes)}
         missing = [c for c in codes if c not in found]
         if missing:
@@ -185,6 +186,9 @@ def org_reorganize(request: HttpRequest, code: str) -> HttpResponse:
             summary = preview(lambda: _run_reorg(request, org, form))
         except ServiceError as exc:
             add_service_error(form, exc)
+    siblings = []
+    if kind == "merge" and org.parent is not None:
+        siblings = [c for c in org_children(scope, org.parent) if c.pk != org.pk and scope.can_write(c)]
     return render(
         request,
         "web/orgs/reorganize.html",
@@ -195,5 +199,7 @@ def org_reorganize(request: HttpRequest, code: str) -> HttpResponse:
             "kind": kind,
             "summary": summary,
             "ancestors": _visible_ancestors(request, org),
+            "siblings": siblings,
+            "picked": request.POST.getlist("pick"),
         },
     )
