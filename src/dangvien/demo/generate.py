@@ -25,10 +25,11 @@ from dangvien.people.models import Sex
 from dangvien.people.services import PersonData
 
 SCALES = {
-    # (provinces, communes per province, cells per commune, members per commune)
-    "commune": (1, 1, 30, 1500),
-    "province": (1, 100, 30, 1500),
-    "nation": (34, 98, 30, 1680),
+    # (provinces, communes per province at most, cells per commune, members in all)
+    "commune": (1, 1, 30, 1_500),
+    "province": (1, 100, 30, 150_000),
+    # every province and all its 3,321 communes and wards; 5.6 million members (early 2026)
+    "nation": (34, 10_000, 30, 5_600_000),
 }
 _OLD_CODES = list(PROVINCE_CODES)
 
@@ -143,14 +144,17 @@ def generate(
 ) -> DemoResult:
     if scale not in SCALES:
         raise ValueError(scale)
-    n_prov, n_comm, n_cells, n_members = SCALES[scale]
+    n_prov, n_comm, n_cells, total = SCALES[scale]
     rng = random.Random(seed)
     today = timezone.localdate()
     result = DemoResult()
     provinces = sorted(Province.iter_all(), key=lambda p: int(p.code))
     rng.shuffle(provinces)
+    communes_in_all = sum(
+        min(n_comm, sum(1 for _ in Ward.iter_by_province(p.code))) for p in provinces[:n_prov]
+    )
+    n_members = -(-total // communes_in_all)  # per commune, so that the whole reaches the total
     seq = 0
-    total = n_prov * n_comm * n_members
     founded = dt.date(1976, 1, 1)
     for p_index, prov in enumerate(provinces[:n_prov]):
         prov_code = f"T{int(prov.code):02d}"
