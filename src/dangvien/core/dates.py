@@ -38,10 +38,6 @@ def parse_user_date(value: object) -> dt.date | None:
         raise DateError(f"ngày {text} không tồn tại") from None
 
 
-def format_date(value: dt.date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
-
-
 def add_months(start: dt.date, months: int) -> dt.date:
     """Calendar months; the 31st becomes the month's last day when the month is shorter."""
     month_index = start.month - 1 + months
@@ -60,7 +56,3 @@ def full_months_between(start: dt.date, end: dt.date) -> int:
     if add_months(start, months) > end:
         months -= 1
     return months
-
-
-def age_in_years(birth: dt.date, on: dt.date) -> int:
-    return full_months_between(birth, on) // 12

@@ -40,9 +40,6 @@ class DemoResult:
     communes: int = 0
     cells: int = 0
     members: int = 0
-    first_commune: str = ""
-    first_cell: str = ""
-    second_cell: str = ""
 
 
 def _weighted(rng: random.Random, pairs: list[tuple[str, float]]) -> str:
@@ -156,7 +153,7 @@ def generate(
     n_members = -(-total // communes_in_all)  # per commune, so that the whole reaches the total
     seq = 0
     founded = dt.date(1976, 1, 1)
-    for p_index, prov in enumerate(provinces[:n_prov]):
+    for prov in provinces[:n_prov]:
         prov_code = f"T{int(prov.code):02d}"
         old_code = _old_code_for(prov.name, rng)
         bare = prov.name.replace("Thành phố ", "").replace("Tỉnh ", "")
@@ -214,10 +211,6 @@ def generate(
         result.provinces += 1
         result.communes += len(communes)
         result.cells += len(cells)
-        if not result.first_commune:
-            result.first_commune = communes[0].code
-            result.first_cell = cells[0].code
-            result.second_cell = cells[len(specs) - 1].code
         # Members, commune by commune, in bulk.
         for c_index in range(len(communes)):
             commune_cells = cells[c_index * n_cells : (c_index + 1) * n_cells]
@@ -232,7 +225,6 @@ def generate(
             result.members += len(items)
             if progress:
                 progress(result.members, total)
-        del p_index
     rebuild_paths()
     _versions(founded)
     return result

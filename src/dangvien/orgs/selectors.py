@@ -10,7 +10,7 @@ from django.http import Http404
 
 from dangvien.accounts.scope import Scope
 from dangvien.core.text import fold, natural_sort_key
-from dangvien.orgs.models import CELL_KINDS, Organization, OrgVersion, Reorganization
+from dangvien.orgs.models import CELL_KINDS, Organization, OrgVersion
 
 
 def org_get(scope: Scope, *, code: str | None = None, pk: int | None = None) -> Organization:
@@ -126,11 +126,3 @@ def org_path_on(org: Organization, on: dt.date) -> str | None:
 
 def org_history(org: Organization) -> list[OrgVersion]:
     return list(org.versions.select_related("reorganization", "parent").order_by("-valid_from", "-id"))
-
-
-def org_reorganizations(org: Organization, *, limit: int = 50) -> list[Reorganization]:
-    return list(
-        Reorganization.objects.filter(versions__organization=org)
-        .distinct()
-        .order_by("-effective_on", "-id")[:limit]
-    )

@@ -122,17 +122,3 @@ def member_counts(scope: Scope, org: Organization, as_of: dt.date) -> MemberCoun
     result.by_cell_kind = dict(sorted(kind.items()))
     result.by_sector = dict(sorted(sector.items(), key=lambda kv: -kv[1]))
     return result
-
-
-def cell_member_counts(cell_ids: list[int]) -> dict[int, dict[str, int]]:
-    """Active members per cell and status, today, in one query (for the home page)."""
-    from dangvien.members.models import Membership
-
-    out: dict[int, dict[str, int]] = {}
-    for cell_id, st, n in (
-        Membership.objects.filter(is_active=True, cell_id__in=cell_ids)
-        .values_list("cell_id", "status")
-        .annotate(n=Count("id"))
-    ):
-        out.setdefault(cell_id, {})[st] = n
-    return out
