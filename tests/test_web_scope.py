@@ -199,3 +199,18 @@ def test_several_assignments_add_up_each_with_its_own_rights(login, users, tree,
     assert c.get(reverse("web:member_detail", args=[members["b1"].pk])).status_code == 200
     assert c.get(reverse("web:member_edit", args=[members["b1"].pk])).status_code == 404
     assert c.get(reverse("web:member_edit", args=[members["a1"].pk])).status_code == 200
+
+
+def test_the_tree_page_takes_a_fixed_number_of_queries_whatever_the_roots(
+    login, users, tree, django_assert_max_num_queries
+):
+    from dangvien.accounts.services import role_assign
+
+    c = login(users.an)
+    with django_assert_max_num_queries(10):
+        c.get(reverse("web:org_tree"))
+    for org in (tree.xb, tree.xb_c1, tree.province):
+        role_assign(actor=None, user=users.an, role="viewer", organization=org)
+    with django_assert_max_num_queries(10):
+        body = c.get(reverse("web:org_tree")).content.decode()
+    assert "Đảng bộ tỉnh Thử" in body

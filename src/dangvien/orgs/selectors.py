@@ -31,17 +31,22 @@ def org_children(scope: Scope, org: Organization, *, include_dissolved: bool = F
     qs = scope.orgs().filter(parent=org)
     if not include_dissolved:
         qs = qs.filter(dissolved_on__isnull=True)
-    children = sorted(qs, key=lambda o: natural_sort_key(o.name))
-    counts = subtree_member_counts(children)
+    return with_counts(sorted(qs, key=lambda o: natural_sort_key(o.name)))
+
+
+def with_counts(orgs: list[Organization]) -> list[Organization]:
+    """Annotate each organization with its active members (whole subtree) and its active
+    children, in two queries whatever the number of organizations."""
+    counts = subtree_member_counts(orgs)
     child_counts = dict(
-        Organization.objects.filter(parent__in=children, dissolved_on__isnull=True)
+        Organization.objects.filter(parent__in=orgs, dissolved_on__isnull=True)
         .values_list("parent_id")
         .annotate(n=Count("id"))
     )
-    for child in children:
-        child.member_count = counts.get(child.pk, 0)  # type: ignore[attr-defined]
-        child.child_count = child_counts.get(child.pk, 0)  # type: ignore[attr-defined]
-    return children
+    for org in orgs:
+        org.member_count = counts.get(org.pk, 0)  # type: ignore[attr-defined]
+        org.child_count = child_counts.get(org.pk, 0)  # type: ignore[attr-defined]
+    return orgs
 
 
 def subtree_member_counts(orgs: list[Organization]) -> dict[int, int]:

@@ -17,8 +17,8 @@ from dangvien.orgs.selectors import (
     org_get,
     org_history,
     org_search,
-    subtree_member_counts,
     tree_as_of,
+    with_counts,
 )
 from dangvien.reports.selectors import member_counts
 from dangvien.web.context import acting_user, request_scope
@@ -27,12 +27,7 @@ from dangvien.web.forms import OrgCreateForm, ReorgForm, add_service_error
 
 def org_tree(request: HttpRequest) -> HttpResponse:
     scope = request_scope(request)
-    roots = scope.roots
-    counts = subtree_member_counts(roots)
-    for r in roots:
-        r.member_count = counts.get(r.pk, 0)  # type: ignore[attr-defined]
-        r.child_count = r.children.filter(dissolved_on__isnull=True).count()  # type: ignore[attr-defined]
-    return render(request, "web/orgs/tree.html", {"nav": "orgs", "roots": roots})
+    return render(request, "web/orgs/tree.html", {"nav": "orgs", "roots": with_counts(list(scope.roots))})
 
 
 def org_search_partial(request: HttpRequest) -> HttpResponse:
