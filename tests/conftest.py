@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -37,6 +38,21 @@ class Tree:
     xa_c2: Organization
     xb: Organization
     xb_c1: Organization
+
+
+@pytest.fixture(autouse=True)
+def _tallies_follow_the_rows(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After every database test: the per-cell tallies equal a fresh count of the rows,
+    so any write path that forgets to keep them fails the test that uses it."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or marker.kwargs.get("transaction"):
+        yield
+        return
+    request.getfixturevalue("db")  # torn down after this fixture: the check sees the test's rows
+    yield
+    from dangvien.members.tally import tally_differences
+
+    assert tally_differences() == {}
 
 
 @pytest.fixture

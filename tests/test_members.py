@@ -162,3 +162,53 @@ def test_a_secretary_writes_in_their_cell_only(tree, users):
         member_record_event(
             actor=users.xem1, membership=mine, kind=EventKind.EXEMPTION_ENDED, on=dt.date(2024, 2, 1)
         )
+
+
+def test_cell_tallies_follow_registrations_events_and_moves(tree, users):
+    from dangvien.members.models import CellTally
+    from dangvien.members.selectors import MemberFilter, member_list
+    from dangvien.members.services import memberships_move_cell
+    from dangvien.members.tally import tally_differences, tally_rebuild
+
+    a = register(tree.xa_c1, "Nguyễn Văn An")
+    register(tree.xa_c1, "Trần Thị Bình", sex="female", birth=dt.date(1991, 1, 1))
+    register(tree.xa_c2, "Lê Văn Cường", official=None, admitted=dt.date(2026, 3, 2))
+    register(tree.xb_c1, "Phạm Thị Dung", sex="female")
+    member_record_event(actor=None, membership=a, kind=EventKind.DIED, on=dt.date(2026, 1, 5))
+    memberships_move_cell(
+        actor=None,
+        memberships=Membership.objects.filter(cell=tree.xa_c2),
+        to_cell=tree.xa_c1,
+        on=dt.date(2026, 4, 1),
+        note="",
+    )
+    assert tally_differences() == {}
+
+    def count(user, **f):  # type: ignore[no-untyped-def]
+        return member_list(scope_for(user), MemberFilter(**f)).count
+
+    assert count(users.admin) == 3  # the deceased is not an active member
+    assert count(users.admin, status="all") == 4
+    assert count(users.admin, status=Status.PROBATIONARY) == 1
+    assert count(users.an) == 2  # XA only, all now in XA-C1
+    assert count(users.binh) == 1
+    assert count(users.bithu1, cell=tree.xa_c1) == 2
+    assert count(users.an, cell=tree.xa_c2) == 0
+
+    # A tally that drifted is found, and a rebuild repairs it.
+    CellTally.objects.filter(cell=tree.xb_c1).update(count=7)
+    assert tally_differences() == {(tree.xb_c1.pk, Status.OFFICIAL): (7, 1)}
+    tally_rebuild()
+    assert tally_differences() == {}
+
+
+def test_the_unfiltered_list_counts_from_the_tallies_not_the_rows(tree, users, django_assert_num_queries):
+    from dangvien.members.selectors import MemberFilter, member_list
+
+    for i in range(3):
+        register(tree.xa_c1, f"Nguyễn Văn An {chr(65 + i)}", birth=dt.date(1990, 1, 1 + i))
+    scope = scope_for(users.an)
+    scope.grants  # noqa: B018 - load the assignments before counting queries
+    with django_assert_num_queries(2):  # the tally sum and the page
+        page = member_list(scope, MemberFilter())
+    assert page.count == 3 and len(page.items) == 3

@@ -216,16 +216,16 @@ def _write(
     by_card = {
         m.card_number: m
         for m in Membership.objects.select_related("person").filter(
-            card_number__in=[r.card for r in batch if r.card]
+            card_number__any=[r.card for r in batch if r.card]
         )
     }
     persons_by_cccd = {
-        p.cccd: p for p in Person.objects.filter(cccd__in=[r.person.cccd for r in batch if r.person.cccd])
+        p.cccd: p for p in Person.objects.filter(cccd__any=[r.person.cccd for r in batch if r.person.cccd])
     }
     active_by_person = {
         m.person_id: m
         for m in Membership.objects.filter(
-            is_active=True, person_id__in=[p.pk for p in persons_by_cccd.values()]
+            is_active=True, person_id__any=[p.pk for p in persons_by_cccd.values()]
         )
     }
     new_rows: list[tuple[_Row, Person | None]] = []

@@ -43,7 +43,10 @@ class Membership(models.Model):
 
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="memberships")
     card_number = models.CharField(_("số thẻ đảng viên"), max_length=20, unique=True, null=True, blank=True)
-    cell = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="memberships")
+    # Not indexed alone: the (cell, status) index below leads with the cell.
+    cell = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="memberships", db_index=False
+    )
     admission_date = models.DateField(_("ngày vào Đảng"))
     ceremony_date = models.DateField(_("ngày kết nạp (lễ)"), null=True, blank=True)
     official_date = models.DateField(_("ngày chính thức"), null=True, blank=True)
@@ -71,7 +74,9 @@ class Membership(models.Model):
 class MemberEvent(models.Model):
     """A dated change of a membership, with the state it leads to."""
 
-    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="events")
+    membership = models.ForeignKey(  # indexed by (membership, on) below
+        Membership, on_delete=models.CASCADE, related_name="events", db_index=False
+    )
     kind = models.CharField(max_length=20, choices=EventKind.choices)
     on = models.DateField(_("ngày"))
     status = models.CharField(max_length=16, choices=Status.choices)
@@ -95,7 +100,9 @@ class MembershipPeriod(models.Model):
     """Status and cell of a membership from valid_from up to (not including) valid_to."""
 
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="periods")
-    cell = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+")
+    cell = models.ForeignKey(  # indexed by (cell, valid_from) below
+        "orgs.Organization", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     status = models.CharField(max_length=16, choices=Status.choices)
     valid_from = models.DateField()
     valid_to = models.DateField(null=True, blank=True)
@@ -108,3 +115,21 @@ class MembershipPeriod(models.Model):
 
     def __str__(self) -> str:
         return f"{self.membership_id} {self.status} {self.valid_from}–{self.valid_to or ''}"
+
+
+class CellTally(models.Model):
+    """How many memberships each cell has in each status, today.
+
+    Kept by the same services that write Membership rows (`members.tally`), so that the
+    member list of a province (190,000 members) or of the country does not count rows on
+    every visit. Past dates are counted from MembershipPeriod, never from here."""
+
+    cell = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=16, choices=Status.choices)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["cell", "status"], name="one_tally_per_cell_status")]
+
+    def __str__(self) -> str:
+        return f"{self.cell_id} {self.status} {self.count}"

@@ -14,7 +14,8 @@ from django.utils import timezone
 from dangvien.accounts.models import AuditHead
 from dangvien.accounts.scope import Scope
 from dangvien.core.text import fold
-from dangvien.members.models import ACTIVE_STATUSES, MemberEvent, Membership
+from dangvien.members.models import ACTIVE_STATUSES, MemberEvent, Membership, Status
+from dangvien.members.tally import tally_sum
 from dangvien.orgs.models import Organization
 from dangvien.people.models import Person
 from dangvien.reports.selectors import birth_range_for_band
@@ -78,11 +79,19 @@ def _registry_version() -> int:
 
 
 def _count(scope: Scope, f: MemberFilter, qs: QuerySet[Membership]) -> int:
-    """The exact count, remembered until the next write anywhere.
+    """The exact count: from the per-cell tallies when only cell and status filter,
+    otherwise counted and remembered until the next write anywhere.
 
     Counting a province's 190,000 members is most of the list page's time; paging
     through the same list asks the same question again. Keying on the audit chain's
     length makes the cached answer exact: any write changes the key."""
+    if not (f.q.strip() or f.sex or f.age_band):
+        # Only cell and status: the per-cell tallies answer without counting rows.
+        where = scope.org_filter("cell")
+        if f.cell is not None:
+            where &= Q(cell_id=f.cell.pk) if f.cell.is_cell else Q(cell__path__startswith=f.cell.path)
+        statuses = Status.values if f.status == "all" else [f.status] if f.status else ACTIVE_STATUSES
+        return tally_sum(where, statuses)
     key_parts = (
         scope.cache_key,
         f.q.strip(),

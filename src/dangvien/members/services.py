@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +35,7 @@ from dangvien.members.models import (
     MembershipPeriod,
     Status,
 )
+from dangvien.members.tally import tally_add, tally_move
 from dangvien.orgs.models import Organization
 from dangvien.people.models import Person
 from dangvien.people.services import PersonData, person_apply
@@ -88,6 +90,7 @@ def _apply(
             open_period.valid_to = on
             open_period.save(update_fields=["valid_to"])
         MembershipPeriod.objects.create(membership=m, cell=cell, status=status, valid_from=on)
+    tally_move([(m.cell_id, m.status)], [(cell.pk, status)])
     m.status, m.status_since, m.cell = status, on, cell
     m.is_active = status in ACTIVE_STATUSES
     if kind == EventKind.MADE_OFFICIAL:
@@ -250,10 +253,14 @@ def memberships_move_cell(
     *, actor: User | None, memberships: QuerySet[Membership], to_cell: Organization, on: dt.date, note: str
 ) -> int:
     """Move many members at once (a merge or split), one dated event each, in bulk."""
-    rows = list(memberships.select_for_update().values_list("pk", "status"))
-    if not rows:
+    moving = list(memberships.select_for_update().values_list("pk", "status", "cell_id"))
+    if not moving:
         return 0
+    rows = [(pk, status) for pk, status, _ in moving]
     ids = [pk for pk, _ in rows]
+    tally_move(
+        [(cell, status) for _, status, cell in moving], [(to_cell.pk, status) for _, status, _ in moving]
+    )
     recorded_by = actor if actor is not None and actor.pk else None
     MemberEvent.objects.bulk_create(
         [
@@ -412,6 +419,7 @@ def members_bulk_register(*, actor: User | None, items: list[NewMember], note: s
     bulk_insert(Membership, MEMBERSHIP_COLUMNS, membership_rows)
     bulk_insert(MemberEvent, EVENT_COLUMNS, event_rows)
     bulk_insert(MembershipPeriod, PERIOD_COLUMNS, period_rows)
+    tally_add(Counter((row[3], row[7]) for row in membership_rows))
     return membership_ids
 
 

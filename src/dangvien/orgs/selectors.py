@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
 from dangvien.accounts.scope import Scope
@@ -50,16 +50,18 @@ def with_counts(orgs: list[Organization]) -> list[Organization]:
 
 
 def subtree_member_counts(orgs: list[Organization]) -> dict[int, int]:
-    """Active members under each of the given organizations, in one query."""
-    from dangvien.members.models import Membership
+    """Active members under each of the given organizations, in one query (over the
+    per-cell tallies, not the membership rows)."""
+    from dangvien.members.models import ACTIVE_STATUSES, CellTally
 
     if not orgs:
         return {}
     per_cell = (
-        Membership.objects.filter(is_active=True)
+        CellTally.objects.filter(status__in=ACTIVE_STATUSES)
         .filter(Q.create([("cell__path__startswith", o.path) for o in orgs], connector=Q.OR))
         .values_list("cell__path")
-        .annotate(n=Count("id"))
+        .annotate(n=Sum("count"))
+        .order_by()
     )
     result = {o.pk: 0 for o in orgs}
     for path, n in per_cell:
