@@ -30,7 +30,7 @@ from dangvien.accounts.services import user_create  # noqa: E402
 from dangvien.demo import names  # noqa: E402
 from dangvien.demo.generate import generate  # noqa: E402
 from dangvien.members.importing import HEADERS, import_members  # noqa: E402
-from dangvien.members.selectors import MemberFilter, member_queryset  # noqa: E402
+from dangvien.members.selectors import MemberFilter, member_list, member_queryset  # noqa: E402
 from dangvien.orgs.models import Organization  # noqa: E402
 
 
@@ -47,6 +47,24 @@ def timed(fn, repeat: int) -> dict[str, float]:  # type: ignore[no-untyped-def]
         "p95_ms": round(samples[int(len(samples) * 0.95) - 1], 2),
         "n": repeat,
     }
+
+
+def replay(fn):  # type: ignore[no-untyped-def]
+    """The SQL `fn` sends (beyond the scope's own lookups), to run again without Django."""
+    from django.test.utils import CaptureQueriesContext
+
+    fn()  # once before, so that lookups cached on the scope are not captured
+    with CaptureQueriesContext(connection) as captured:
+        fn()
+    statements = [q["sql"] for q in captured.captured_queries]
+
+    def run() -> None:
+        with connection.cursor() as cur:
+            for sql in statements:
+                cur.execute(sql)  # no parameters: the captured SQL has them inlined
+                cur.fetchall()
+
+    return run
 
 
 def raw(qs, *, count: bool = False):  # type: ignore[no-untyped-def]
@@ -95,6 +113,47 @@ def import_rows(n: int, cells: list[str], seed: int) -> list[list[object]]:
     return rows
 
 
+FLOOR_SQL = [
+    # The rows an import writes for each member — person, membership, two events, two
+    # periods — made by SQL alone, with the same indexes and foreign keys checked at once.
+    "SET CONSTRAINTS ALL IMMEDIATE",
+    "CREATE TEMP TABLE floor_ids AS SELECT g, nextval(pg_get_serial_sequence('people_person', 'id')) pid,"
+    " nextval(pg_get_serial_sequence('members_membership', 'id')) mid,"
+    " (SELECT min(id) FROM orgs_organization WHERE kind = 'cell') + g %% 500 AS cell"
+    " FROM generate_series(1, %(n)s) g",
+    "INSERT INTO people_person (id, full_name, name_search, sort_key, birth_date, sex, cccd, old_id,"
+    " ethnicity, religion, home_town, residence_detail, education, profession, phone, created_at,"
+    " updated_at, version) SELECT pid, 'Nguyễn Thị Hằng ' || g, 'nguyen thi hang ' || g,"
+    " 'hang nguyen thi ' || g, date '1980-01-01' + g % 7000, 'female', NULL, '', 'Kinh', 'Không', '',"
+    " 'Thôn 1', '12/12', 'Nông dân', '', now(), now(), 1 FROM floor_ids",
+    "INSERT INTO members_membership (id, card_number, admission_date, status, status_since, is_active,"
+    " version, created_at, cell_id, person_id) SELECT mid, 'FLOOR' || g, date '2010-01-01' + g % 5000,"
+    " 'official', date '2011-01-01', true, 1, now(), cell, pid FROM floor_ids",
+    'INSERT INTO members_memberevent (kind, "on", status, decision_ref, note, recorded_at, cell_id,'
+    " membership_id) SELECT k, date '2010-01-01', 'official', '', 'Nhập từ tệp', now(), cell, mid"
+    " FROM floor_ids, (VALUES ('admitted'), ('made_official')) v(k)",
+    "INSERT INTO members_membershipperiod (status, valid_from, valid_to, cell_id, membership_id)"
+    " SELECT s, date '2010-01-01', NULL, cell, mid FROM floor_ids,"
+    " (VALUES ('probationary'), ('official')) v(s)",
+]
+
+
+def db_floor(n: int) -> float:
+    """Seconds PostgreSQL itself needs to store what an import of n members stores, with no
+    Python at all: the ceiling for any import on this machine. Rolled back afterwards."""
+    from django.db import transaction
+
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(FLOOR_SQL[0])
+        cur.execute(FLOOR_SQL[1], {"n": n})
+        start = time.perf_counter()
+        for sql in FLOOR_SQL[2:]:
+            cur.execute(sql)
+        seconds = time.perf_counter() - start
+        transaction.set_rollback(True)
+    return seconds
+
+
 def main() -> None:
     scale = sys.argv[1] if len(sys.argv) > 1 else "province"
     import_n = int(sys.argv[2]) if len(sys.argv) > 2 else 20_000
@@ -113,17 +172,11 @@ def main() -> None:
     )
     scope = scope_for(staff)
 
-    # Search by name without diacritics: the ORM selector's page vs the same SQL run raw.
+    # Search by name without diacritics: the selector (count and first page) vs the very
+    # SQL it sends, captured once and replayed straight on the cursor.
     f = MemberFilter(q="nguyen thi hang")
-    page_qs = (
-        member_queryset(scope, f).select_related("person", "cell").order_by("person__sort_key", "pk")[:50]
-    )
-    count_qs = member_queryset(scope, f)
-    # .all() clones, so the page is fetched every time rather than served from the cache
-    out["search_orm"] = timed(lambda: (count_qs.all().count(), list(page_qs.all())), 40)
-    count_sql = raw(count_qs.values("pk"), count=True)
-    page_sql = raw(page_qs)
-    out["search_raw"] = timed(lambda: (count_sql(), page_sql()), 40)
+    out["search_orm"] = timed(lambda: member_list(scope, f), 40)
+    out["search_raw"] = timed(replay(lambda: member_list(scope, f)), 40)
 
     # The member list page, whole (session, scope, count, page, template) vs its two raw queries.
     client = Client(HTTP_HOST="127.0.0.1")
@@ -191,6 +244,8 @@ def main() -> None:
                     while chunk := fh.read(1 << 20):
                         cp.write(chunk)
                 out["copy_rows_per_s"] = round(import_n / (time.perf_counter() - start))
+        if fmt == "csv" and connection.vendor == "postgresql":
+            out["db_floor_rows_per_s"] = round(import_n / db_floor(import_n))
     User.objects.filter(username="bench").delete()
     print(json.dumps(out))
 

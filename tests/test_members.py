@@ -212,3 +212,19 @@ def test_the_unfiltered_list_counts_from_the_tallies_not_the_rows(tree, users, d
     with django_assert_num_queries(2):  # the tally sum and the page
         page = member_list(scope, MemberFilter())
     assert page.count == 3 and len(page.items) == 3
+
+
+@pytest.mark.parametrize("ids_limit", [5000, 2])  # one pass over the matches, and the fallback
+def test_a_search_pages_in_vietnamese_order_either_way(tree, users, monkeypatch, ids_limit):
+    from dangvien.members import selectors
+
+    monkeypatch.setattr(selectors, "SEARCH_IDS_LIMIT", ids_limit)
+    for i, name in enumerate(["Nguyễn Văn Đức", "Nguyễn Văn Dũng", "Trần Văn An", "Nguyễn Văn Ân"]):
+        register(tree.xa_c1, name, birth=dt.date(1990, 1, 1 + i))
+    register(tree.xb_c1, "Nguyễn Văn Anh")  # outside an's scope
+    scope = scope_for(users.an)
+    first = selectors.member_list(scope, selectors.MemberFilter(q="nguyen van"), page=1, per_page=2)
+    second = selectors.member_list(scope, selectors.MemberFilter(q="nguyen van"), page=2, per_page=2)
+    assert first.count == second.count == 3 and first.pages == 2
+    names = [m.person.full_name for m in first.items + second.items]
+    assert names == ["Nguyễn Văn Ân", "Nguyễn Văn Dũng", "Nguyễn Văn Đức"]

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "dangvien.orgs",
     "dangvien.people",
     "dangvien.members",
+    "dangvien.rules",
     "dangvien.reports",
     "dangvien.web",
     "dangvien.api",
