@@ -207,7 +207,7 @@ def _common(
         "admission.min_age_months": Entry(18 * 12, age_source, "H"),
         "admission.max_age_months": Entry(60 * 12, age_source, "H"),
         "admission.over_age_needs_province_agreement": Entry(True, f"{guidance} mục 1.1", over_age_conf),
-        "admission.min_education": Entry("thcs", f"{regulation} mục 1.2", "H"),
+        "admission.min_education": Entry("tốt nghiệp THCS", f"{regulation} mục 1.2", "H"),
         "admission.education_exception": Entry(
             "tiểu học: vùng cao, biên giới, hải đảo, dân tộc thiểu số, vùng đặc biệt khó khăn, "
             "ngư dân trên biển",

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from dangvien.orgs.models import Organization
 from dangvien.rules.models import RuleOverride
-from dangvien.rules.packs import PACKS, PARAMS, Confidence, Pack, Value, pack_for, parse_value
+from dangvien.rules.packs import PACKS, PARAMS, Confidence, Pack, Value, pack_for, parse_value, value_text
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,10 @@ class Resolved:
     confidence: Confidence
     pack: Pack
     override: RuleOverride | None = None
+
+    @property
+    def text(self) -> str:
+        return value_text(self.value)
 
     @property
     def cite(self) -> str:
@@ -88,8 +92,6 @@ class ParamRow:
 def rules_overview(*, today: dt.date) -> list[ParamRow]:
     """Every parameter with its value, source and confidence in each pack, its overrides
     (revoked ones too: the history), and what is in force today for the whole system."""
-    from dangvien.rules.packs import value_text
-
     overrides = list(
         RuleOverride.objects.select_related("province", "created_by", "revoked_by").order_by(
             "key", "effective_from", "pk"

@@ -178,3 +178,30 @@ class ImportUploadForm(forms.Form):
         label=_("Loại dữ liệu"), choices=[("members", _("Đảng viên")), ("orgs", _("Tổ chức đảng"))]
     )
     file = forms.FileField(label=_("Tệp .xlsx hoặc .csv (UTF-8)"))
+
+
+class RuleOverrideForm(forms.Form):
+    key = forms.ChoiceField(label=_("Tham số"))
+    value = forms.CharField(
+        label=_("Giá trị mới"), max_length=500, help_text=_("Số nguyên, tỷ lệ như 2/3, hoặc có/không")
+    )
+    effective_from = VnDateField(label=_("Áp dụng từ ngày"))
+    province = forms.ChoiceField(label=_("Phạm vi"), required=False)
+    reason = forms.CharField(label=_("Lý do, căn cứ (số văn bản)"), max_length=500)
+
+    def __init__(
+        self, *args: Any, params: list[tuple[str, str]], provinces: list[tuple[str, str]], **kwargs: Any
+    ):
+        super().__init__(*args, **kwargs)
+        _choices(self.fields["key"], [(k, label) for k, label in params])
+        _choices(self.fields["province"], [("", _("Toàn hệ thống")), *provinces])
+
+
+class CalendarDayForm(forms.Form):
+    date = VnDateField(label=_("Ngày"))
+    working = forms.TypedChoiceField(
+        label=_("Là"),
+        choices=[("0", _("ngày nghỉ")), ("1", _("ngày làm việc (làm bù)"))],
+        coerce=lambda v: v == "1",
+    )
+    reason = forms.CharField(label=_("Lý do (ví dụ số văn bản)"), max_length=200)

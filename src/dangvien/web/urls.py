@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dangvien.web.views import audit, auth, home, imports, members, orgs
+from dangvien.web.views import audit, auth, home, imports, members, orgs, rules
 
 app_name = "web"
 urlpatterns = [
@@ -25,4 +25,7 @@ urlpatterns = [
     path("nhap-du-lieu/", imports.import_start, name="import_start"),
     path("nhap-du-lieu/xac-nhan/", imports.import_confirm, name="import_confirm"),
     path("nhat-ky/", audit.audit_log_view, name="audit_log"),
+    path("quy-dinh/", rules.rules_view, name="rules"),
+    path("quy-dinh/<int:pk>/huy/", rules.rule_override_revoke, name="rule_override_revoke"),
+    path("lich-lam-viec/", rules.calendar_view, name="calendar"),
 ]
