@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "dangvien.people",
     "dangvien.members",
     "dangvien.rules",
+    "dangvien.candidates",
     "dangvien.reports",
     "dangvien.web",
     "dangvien.api",

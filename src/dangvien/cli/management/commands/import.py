@@ -6,12 +6,13 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from dangvien.accounts.models import User
+from dangvien.candidates.importing import import_candidates
 from dangvien.cli.progress import ProgressBar
 from dangvien.core.spreadsheet import ImportResult
 from dangvien.members.importing import import_members
 from dangvien.orgs.importing import import_orgs
 
-IMPORTERS = {"orgs": import_orgs, "members": import_members}
+IMPORTERS = {"orgs": import_orgs, "members": import_members, "candidates": import_candidates}
 
 
 class Command(BaseCommand):

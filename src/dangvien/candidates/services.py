@@ -1,0 +1,376 @@
+"""Writes to the pool and the classes. Each function: keyword-only, one transaction,
+scope-checked, one audit entry."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from dangvien.accounts.audit import audit_log
+from dangvien.accounts.models import User
+from dangvien.accounts.scope import require_write, scope_for
+from dangvien.candidates.models import (
+    OPEN_STATES,
+    Assessment,
+    Attendance,
+    Candidate,
+    Certificate,
+    ClassKind,
+    Mentorship,
+    Result,
+    Source,
+    State,
+    TrainingClass,
+)
+from dangvien.core.errors import ServiceError, StaleError
+from dangvien.core.text import fold
+from dangvien.members.models import Membership, Status
+from dangvien.orgs.models import Organization
+from dangvien.people.models import Person
+from dangvien.people.services import PersonData, person_apply
+
+
+def _user(actor: User | None) -> User | None:
+    return actor if actor is not None and actor.pk else None
+
+
+def _check_mentor(mentor: Membership, cell: Organization) -> None:
+    if mentor.status != Status.OFFICIAL:
+        raise ServiceError(
+            f"{mentor.person.full_name} không phải đảng viên chính thức: "
+            "người giúp đỡ phải là đảng viên chính thức",
+            field="mentor",
+        )
+    if mentor.cell_id != cell.pk:
+        raise ServiceError(f"{mentor.person.full_name} không sinh hoạt ở {cell.name}", field="mentor")
+
+
+def _not_future(on: dt.date, field: str) -> None:
+    if on > timezone.localdate():
+        raise ServiceError("Ngày không được sau hôm nay", field=field)
+
+
+@transaction.atomic
+def candidate_add(
+    *,
+    actor: User | None,
+    person: PersonData | Person,
+    cell: Organization,
+    source: str,
+    listed_on: dt.date | None,
+    listed_ref: str = "",
+    mentor: Membership | None = None,
+    audit: bool = True,
+) -> Candidate:
+    """Put a person on a cell's sympathizer list (by the cell's resolution)."""
+    require_write(scope_for(actor), cell)
+    if not cell.is_cell:
+        raise ServiceError(
+            f"“{cell.name}” không phải chi bộ: quần chúng được theo dõi ở chi bộ", field="cell"
+        )
+    if source not in Source.values:
+        raise ServiceError("Nguồn không hợp lệ", field="source")
+    if listed_on is not None:
+        _not_future(listed_on, "listed_on")
+    if isinstance(person, PersonData) and not person.cccd:
+        # Without a CCCD the same human is recognized by name and birth date, as in the registry.
+        same = {"person__name_search": fold(person.full_name), "person__birth_date": person.birth_date}
+        if Membership.objects.filter(is_active=True, **same).exists():
+            raise ServiceError(
+                f"{person.full_name} ({person.birth_date:%d/%m/%Y}) đang là đảng viên", field="full_name"
+            )
+        if Candidate.objects.filter(state__in=OPEN_STATES, **same).exists():
+            raise ServiceError(
+                f"{person.full_name} ({person.birth_date:%d/%m/%Y}) đã có trong danh sách quần chúng ưu tú",
+                field="full_name",
+            )
+    p = person if isinstance(person, Person) else person_apply(actor=actor, data=person, audit=False)
+    if p.memberships.filter(is_active=True).exists():
+        raise ServiceError(f"{p.full_name} đang là đảng viên", field="full_name")
+    if Candidate.objects.filter(person=p, state__in=OPEN_STATES).exists():
+        raise ServiceError(f"{p.full_name} đã có trong danh sách quần chúng ưu tú", field="full_name")
+    if mentor is not None:
+        _check_mentor(mentor, cell)
+    today = timezone.localdate()
+    try:
+        with transaction.atomic():
+            c = Candidate.objects.create(
+                person=p,
+                cell=cell,
+                source=source,
+                listed_on=listed_on,
+                listed_ref=listed_ref.strip()[:100],
+                state=State.READY if _has_valid_certificate(p, cell, today) else State.SOURCING,
+                state_since=listed_on or today,
+            )
+    except IntegrityError:  # two clicks at once: the partial unique index lets one through
+        raise ServiceError(
+            f"{p.full_name} đã có trong danh sách quần chúng ưu tú", field="full_name"
+        ) from None
+    if mentor is not None:
+        Mentorship.objects.create(candidate=c, mentor=mentor, valid_from=listed_on or today)
+    if audit:  # an import writes one entry for its file instead
+        audit_log(
+            actor=actor,
+            action="candidates.add",
+            obj=c,
+            changes={
+                "person": p.pk,
+                "cell": cell.code,
+                "source": source,
+                "listed_on": listed_on,
+                "cccd": p.cccd,
+            },
+        )
+    return c
+
+
+def _has_valid_certificate(person: Person, org: Organization, on: dt.date) -> bool:
+    from dangvien.candidates.selectors import certificate_status
+
+    return certificate_status(person, on=on, org=org).valid
+
+
+def _locked(candidate: Candidate, expected_version: int | None) -> Candidate:
+    c = Candidate.objects.select_for_update().select_related("cell", "person").get(pk=candidate.pk)
+    if expected_version is not None and c.version != expected_version:
+        raise StaleError
+    return c
+
+
+@transaction.atomic
+def candidate_assign_mentor(
+    *,
+    actor: User | None,
+    candidate: Candidate,
+    mentor: Membership,
+    on: dt.date,
+    expected_version: int | None = None,
+) -> Mentorship:
+    """A new mentor from `on`; the previous one's period ends that day (history kept)."""
+    c = _locked(candidate, expected_version)
+    require_write(scope_for(actor), c.cell)
+    _not_future(on, "on")
+    if c.state not in OPEN_STATES:
+        raise ServiceError("Quần chúng này không còn trong danh sách", field="mentor")
+    _check_mentor(mentor, c.cell)
+    current = c.mentorships.filter(valid_to__isnull=True).first()
+    if current is not None:
+        if current.mentor_id == mentor.pk:
+            raise ServiceError(f"{mentor.person.full_name} đang là người giúp đỡ", field="mentor")
+        if on < current.valid_from:
+            raise ServiceError(
+                f"Ngày phân công phải từ {current.valid_from:%d/%m/%Y} (ngày phân công người trước)",
+                field="on",
+            )
+        current.valid_to = on
+        current.save(update_fields=["valid_to"])
+    ms = Mentorship.objects.create(candidate=c, mentor=mentor, valid_from=on)
+    c.version += 1
+    c.save(update_fields=["version"])
+    audit_log(
+        actor=actor,
+        action="candidates.mentor",
+        obj=c,
+        changes={"mentor": mentor.pk, "on": on, "previous": current.mentor_id if current else None},
+    )
+    return ms
+
+
+@transaction.atomic
+def candidate_assess(
+    *,
+    actor: User | None,
+    candidate: Candidate,
+    on: dt.date,
+    conclusion: str,
+    strengths: str = "",
+    weaknesses: str = "",
+) -> Assessment:
+    c = _locked(candidate, None)
+    require_write(scope_for(actor), c.cell)
+    _not_future(on, "on")
+    if c.state not in OPEN_STATES:
+        raise ServiceError("Quần chúng này không còn trong danh sách", field="on")
+    if not conclusion.strip():
+        raise ServiceError("Ghi kết luận của chi bộ", field="conclusion")
+    a = Assessment.objects.create(
+        candidate=c,
+        on=on,
+        strengths=strengths.strip(),
+        weaknesses=weaknesses.strip(),
+        conclusion=conclusion.strip(),
+        recorded_by=_user(actor),
+    )
+    audit_log(actor=actor, action="candidates.assess", obj=c, changes={"on": on})
+    return a
+
+
+@transaction.atomic
+def candidate_withdraw(
+    *, actor: User | None, candidate: Candidate, on: dt.date, reason: str, expected_version: int | None = None
+) -> Candidate:
+    c = _locked(candidate, expected_version)
+    require_write(scope_for(actor), c.cell)
+    _not_future(on, "on")
+    if c.state not in OPEN_STATES:
+        raise ServiceError("Quần chúng này đã ra khỏi danh sách hoặc đã được kết nạp")
+    if c.state == State.IN_ADMISSION:
+        raise ServiceError("Đang có hồ sơ kết nạp: dừng hồ sơ trước, rồi đưa ra khỏi danh sách")
+    if not reason.strip():
+        raise ServiceError("Ghi lý do đưa ra khỏi danh sách", field="reason")
+    old = c.state
+    c.state, c.state_since, c.withdrawn_reason = State.WITHDRAWN, on, reason.strip()[:500]
+    c.version += 1
+    c.save(update_fields=["state", "state_since", "withdrawn_reason", "version"])
+    c.mentorships.filter(valid_to__isnull=True).update(valid_to=on)
+    audit_log(
+        actor=actor, action="candidates.withdraw", obj=c, changes={"state": [old, c.state], "reason": reason}
+    )
+    return c
+
+
+@transaction.atomic
+def certificate_record(
+    *, actor: User | None, person: Person, kind: str, issued_on: dt.date, number: str = "", audit: bool = True
+) -> Certificate:
+    """A certificate known from paper (no class recorded here)."""
+    _not_future(issued_on, "issued_on")
+    existing = Certificate.objects.filter(person=person, kind=kind, issued_on=issued_on).first()
+    if existing is not None:
+        return existing
+    cert = Certificate.objects.create(
+        person=person, kind=kind, issued_on=issued_on, number=number.strip()[:50]
+    )
+    if audit:
+        audit_log(
+            actor=actor,
+            action="candidates.certificate",
+            obj=cert,
+            changes={"person": person.pk, "issued_on": issued_on},
+        )
+    return cert
+
+
+@transaction.atomic
+def class_create(
+    *,
+    actor: User | None,
+    kind: str,
+    name: str,
+    organizer: Organization,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    place: str = "",
+    organizer_name: str = "",
+) -> TrainingClass:
+    require_write(scope_for(actor), organizer)
+    if kind not in ClassKind.values:
+        raise ServiceError("Loại lớp không hợp lệ", field="kind")
+    if not name.strip():
+        raise ServiceError("Ghi tên lớp", field="name")
+    if ends_on < starts_on:
+        raise ServiceError("Ngày bế giảng phải từ ngày khai giảng trở đi", field="ends_on")
+    tc = TrainingClass.objects.create(
+        kind=kind,
+        name=name.strip()[:200],
+        organizer=organizer,
+        organizer_name=organizer_name.strip()[:200],
+        starts_on=starts_on,
+        ends_on=ends_on,
+        place=place.strip()[:200],
+    )
+    audit_log(
+        actor=actor, action="classes.create", obj=tc, changes={"kind": kind, "organizer": organizer.code}
+    )
+    return tc
+
+
+@transaction.atomic
+def class_enroll(*, actor: User | None, training_class: TrainingClass, people: Sequence[Person]) -> int:
+    """Enrol people (candidates for an awareness class, probationary members for a
+    new-member class). People already enrolled are skipped. Returns how many were added."""
+    scope = scope_for(actor)
+    require_write(scope, training_class.organizer)
+    added = 0
+    for p in people:
+        if training_class.kind == ClassKind.AWARENESS:
+            c = Candidate.objects.filter(person=p, state__in=OPEN_STATES).select_related("cell").first()
+            if c is None:
+                raise ServiceError(f"{p.full_name} không có trong danh sách quần chúng ưu tú", field="people")
+            require_write(scope, c.cell)
+            if c.state == State.SOURCING:
+                Candidate.objects.filter(pk=c.pk).update(
+                    state=State.IN_CLASS, state_since=training_class.starts_on
+                )
+        else:
+            m = Membership.objects.filter(person=p, status=Status.PROBATIONARY).select_related("cell").first()
+            if m is None:
+                raise ServiceError(f"{p.full_name} không phải đảng viên dự bị", field="people")
+            require_write(scope, m.cell)
+        _, created = Attendance.objects.get_or_create(training_class=training_class, person=p)
+        added += created
+    audit_log(actor=actor, action="classes.enroll", obj=training_class, changes={"added": added})
+    return added
+
+
+@transaction.atomic
+def class_record_result(
+    *,
+    actor: User | None,
+    attendance: Attendance,
+    result: str,
+    certificate_number: str = "",
+    certificate_date: dt.date | None = None,
+) -> Attendance:
+    """Passed → a certificate (number and date); an awareness-class candidate becomes ready."""
+    a = (
+        Attendance.objects.select_for_update()
+        .select_related("training_class", "person")
+        .get(pk=attendance.pk)
+    )
+    tc = a.training_class
+    require_write(scope_for(actor), tc.organizer)
+    if result not in (Result.PASSED, Result.FAILED):
+        raise ServiceError("Kết quả phải là Đạt hoặc Không đạt", field="result")
+    if result == Result.PASSED:
+        if certificate_date is None:
+            raise ServiceError("Ghi ngày cấp giấy chứng nhận", field="certificate_date")
+        if certificate_date < tc.ends_on:
+            raise ServiceError(
+                f"Ngày cấp giấy chứng nhận không thể trước ngày bế giảng ({tc.ends_on:%d/%m/%Y})",
+                field="certificate_date",
+            )
+        _not_future(certificate_date, "certificate_date")
+    old = a.result
+    a.result = result
+    a.save(update_fields=["result"])
+    Certificate.objects.filter(attendance=a).delete()
+    if result == Result.PASSED:
+        assert certificate_date is not None
+        Certificate.objects.create(
+            person=a.person,
+            kind=tc.kind,
+            number=certificate_number.strip()[:50],
+            issued_on=certificate_date,
+            attendance=a,
+        )
+    if tc.kind == ClassKind.AWARENESS:
+        new_state = State.READY if result == Result.PASSED else State.SOURCING
+        Candidate.objects.filter(
+            person=a.person, state__in=[State.SOURCING, State.IN_CLASS, State.READY]
+        ).update(state=new_state, state_since=certificate_date or tc.ends_on)
+    audit_log(
+        actor=actor,
+        action="classes.result",
+        obj=a,
+        changes={
+            "result": [old, result],
+            "certificate_number": certificate_number,
+            "certificate_date": certificate_date,
+        },
+    )
+    return a
