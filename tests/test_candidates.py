@@ -271,3 +271,82 @@ def test_import_candidates_all_or_nothing_and_again_changes_nothing(tree, users,
 
     outside = import_candidates(path=path, actor=users.binh)  # XA's cells are not binh's
     assert not outside.ok and all("không có chi bộ mã" in e.message for e in outside.errors)
+
+
+def test_an_imported_valid_certificate_makes_the_candidate_ready(tree, users, tmp_path):
+    from dangvien.candidates.importing import HEADERS, import_candidates
+
+    from .files import write_csv
+
+    row = ["Vi Văn Nam", "01/02/1999", "Nam", "", "XA-C2", "", "", "", ""]
+    assert import_candidates(path=write_csv(tmp_path / "a.csv", HEADERS, [row]), actor=users.an).created == 1
+    nam = Candidate.objects.get()
+    assert nam.state == State.SOURCING
+    row[-1] = "01/06/2025"  # a paper certificate arrives later: the same file again, with its date
+    again = import_candidates(path=write_csv(tmp_path / "b.csv", HEADERS, [row]), actor=users.an)
+    assert again.ok and again.updated == 1 and again.created == 0
+    nam.refresh_from_db()
+    assert nam.state == State.READY
+    third = import_candidates(path=write_csv(tmp_path / "b.csv", HEADERS, [row]), actor=users.an)
+    assert third.unchanged == 1 and Certificate.objects.count() == 1
+
+
+def test_failing_a_class_does_not_undo_an_earlier_valid_certificate(tree, users):
+    c = candidate_add(
+        actor=users.an,
+        person=someone(),
+        cell=tree.xa_c1,
+        source=Source.OTHER,
+        listed_on=None,
+        certificate_date=D(2025, 6, 1),
+    )
+    assert c.state == State.READY
+    tc = class_create(
+        actor=users.an,
+        kind=ClassKind.AWARENESS,
+        name="Lớp nhận thức về Đảng khóa 2/2026",
+        organizer=tree.xa,
+        starts_on=D(2026, 9, 7),
+        ends_on=D(2026, 9, 11),
+    )
+    class_enroll(actor=users.an, training_class=tc, people=[c.person])
+    class_record_result(actor=users.an, attendance=tc.attendances.get(), result=Result.FAILED)
+    c.refresh_from_db()
+    assert c.state == State.READY
+
+
+def test_the_pool_survey_costs_four_queries(tree, users, django_assert_num_queries):
+    for i in range(3):
+        candidate_add(
+            actor=users.an,
+            person=someone(f"Lò Thị Mai {chr(65 + i)}"),
+            cell=tree.xa_c1,
+            source=Source.OTHER,
+            listed_on=D(2026, 1, 5),
+        )
+    scope = scope_for(users.an)
+    scope.grants  # noqa: B018 - load the assignments before counting
+    with django_assert_num_queries(4):
+        survey = pool_survey(scope, org=tree.xa, today=D(2026, 11, 23))
+    assert survey.total == 3 and len(survey.not_assessed) == 3
+
+
+def test_cli_import_candidates_exits_1_on_a_bad_file(tree, tmp_path):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from dangvien.candidates.importing import HEADERS
+
+    from .files import write_csv
+
+    bad = write_csv(
+        tmp_path / "bad.csv", HEADERS, [["Lò Thị Mai", "31/02/2002", "Nữ", "", "XA-C1", "", "", "", ""]]
+    )
+    with pytest.raises(CommandError) as exc:
+        call_command("import", "candidates", str(bad))
+    assert exc.value.returncode == 1 and not Candidate.objects.exists()
+    good = write_csv(
+        tmp_path / "good.csv", HEADERS, [["Lò Thị Mai", "09/04/2002", "Nữ", "", "XA-C1", "", "", "", ""]]
+    )
+    call_command("import", "candidates", str(good))
+    assert Candidate.objects.count() == 1

@@ -105,3 +105,35 @@ def test_the_calendar_page_lists_tet_and_takes_declared_days(tree, users, login)
 def test_years_are_written_without_a_thousands_separator(tree, users, login):
     html = login(users.admin).get(reverse("web:calendar") + "?nam=2026").content.decode()
     assert "2.026" not in html and "Lịch ngày làm việc 2026" in html
+
+
+@pytest.mark.parametrize("who", ["an", "bithu1", "xem1"])
+def test_only_administrators_revoke_overrides_or_remove_declared_days(tree, users, login, who):
+    from dangvien.rules.services import calendar_day_set, rule_override
+
+    o = rule_override(
+        actor=users.admin, key="probation.months", value="12", effective_from=dt.date(2026, 1, 1), reason="x"
+    )
+    calendar_day_set(actor=users.admin, date=dt.date(2026, 3, 3), working=False, reason="Ngày của tỉnh")
+    client = login(getattr(users, who))
+    assert client.post(reverse("web:rule_override_revoke", args=[o.pk]), {"reason": "x"}).status_code == 404
+    assert client.post(reverse("web:calendar"), {"remove": "2026-03-03"}).status_code == 404
+    o.refresh_from_db()
+    assert o.revoked_at is None and CalendarDay.objects.count() == 1
+
+
+def test_a_second_click_on_revoke_changes_nothing_and_says_so(tree, users, login):
+    from dangvien.rules.services import rule_override
+
+    o = rule_override(
+        actor=users.admin, key="probation.months", value="12", effective_from=dt.date(2026, 1, 1), reason="x"
+    )
+    client = login(users.admin)
+    client.post(reverse("web:rule_override_revoke", args=[o.pk]), {"reason": "lần một"})
+    response = client.post(
+        reverse("web:rule_override_revoke", args=[o.pk]), {"reason": "lần hai"}, follow=True
+    )
+    assert "đã được hủy trước đó" in response.content.decode()
+    o.refresh_from_db()
+    assert o.revoke_reason == "lần một"
+    assert AuditEntry.objects.filter(action="rules.override.revoke").count() == 1

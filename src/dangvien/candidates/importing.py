@@ -3,24 +3,22 @@ same service as the web form; all-or-nothing through run_import."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
-from typing import Any
 
 from django.utils import timezone
 
 from dangvien.accounts.models import User
 from dangvien.accounts.scope import scope_for
 from dangvien.candidates import services
-from dangvien.candidates.models import OPEN_STATES, Candidate, ClassKind, Source
-from dangvien.core.dates import DateError, parse_user_date
+from dangvien.candidates.models import OPEN_STATES, Candidate, Certificate, ClassKind, Source
 from dangvien.core.errors import ServiceError
 from dangvien.core.importing import run_import
-from dangvien.core.spreadsheet import Column, ImportResult, Progress, RowError, Sheet, cell_text
+from dangvien.core.spreadsheet import Column, ImportResult, Progress, RowError, Sheet, cell_text, date_cell
 from dangvien.core.text import fold
 from dangvien.members.importing import SEX_WORDS
 from dangvien.members.models import Membership
-from dangvien.orgs.models import CELL_KINDS
+from dangvien.orgs.importing import cell_from_code, writable_cells
+from dangvien.orgs.models import Organization
 from dangvien.people.models import Person
 from dangvien.people.services import PersonData, validate_person
 
@@ -44,27 +42,22 @@ def import_candidates(
     *, path: Path, actor: User | None, dry_run: bool = False, progress: Progress | None = None
 ) -> ImportResult:
     scope = scope_for(actor)
-    cells = {
-        code: (pk, kind)
-        for code, pk, kind in scope.orgs(write=True)
-        .filter(dissolved_on__isnull=True)
-        .values_list("code", "pk", "kind")
-    }
+    cells = writable_cells(scope)
     today = timezone.localdate()
 
     def body(result: ImportResult, progress: Progress | None) -> None:
-        from dangvien.orgs.models import Organization
-
         sheet = Sheet(path, COLUMNS, progress)
         h = sheet.header_of
         seen: dict[str, int] = {}
+        orgs: dict[int, Organization] = {}  # loaded once per cell, not once per row
+        mentors: dict[str, Membership | None] = {}
         for line, v in sheet:
             result.rows += 1
             errors: list[RowError] = []
 
-            birth = _date(v, "birth_date", h, line, errors, required=True)
-            listed_on = _date(v, "listed_on", h, line, errors)
-            cert_date = _date(v, "certificate_date", h, line, errors)
+            birth = date_cell(v, "birth_date", h, line, errors, required=True)
+            listed_on = date_cell(v, "listed_on", h, line, errors)
+            cert_date = date_cell(v, "certificate_date", h, line, errors)
             sex_text = cell_text(v.get("sex"))
             sex = SEX_WORDS.get(fold(sex_text))
             if sex is None:
@@ -81,13 +74,7 @@ def import_candidates(
                     )
                 )
             code = cell_text(v.get("cell"))
-            cell = cells.get(code)
-            if not code:
-                errors.append(RowError(line, h["cell"], "chưa có mã chi bộ"))
-            elif cell is None:
-                errors.append(RowError(line, h["cell"], f"không có chi bộ mã “{code}”"))
-            elif cell[1] not in CELL_KINDS:
-                errors.append(RowError(line, h["cell"], f"“{code}” không phải chi bộ"))
+            cell_id = cell_from_code(code, cells, h["cell"], line, errors)
             person = PersonData(
                 full_name=cell_text(v.get("full_name")),
                 birth_date=birth or today,
@@ -101,13 +88,15 @@ def import_candidates(
                     errors.append(RowError(line, h[key], message))
             mentor = None
             card = cell_text(v.get("mentor"))
-            if card and cell is not None:
-                mentor = (
-                    Membership.objects.filter(card_number=card, is_active=True)
-                    .select_related("person")
-                    .first()
-                )
-                if mentor is None or mentor.cell_id != cell[0]:
+            if card and cell_id is not None:
+                if card not in mentors:
+                    mentors[card] = (
+                        Membership.objects.filter(card_number=card, is_active=True)
+                        .select_related("person")
+                        .first()
+                    )
+                mentor = mentors[card]
+                if mentor is None or mentor.cell_id != cell_id:
                     errors.append(
                         RowError(line, h["mentor"], f"không có đảng viên số thẻ {card} ở chi bộ {code}")
                     )
@@ -118,15 +107,19 @@ def import_candidates(
             if errors:
                 result.errors.extend(errors)
                 continue
-            assert cell is not None and source is not None
+            assert cell_id is not None and source is not None
             existing = _existing(person)
             if existing is not None:
-                if existing.cell_id != cell[0]:
+                if existing.cell_id != cell_id:
                     result.errors.append(
                         RowError(line, h["cell"], f"đã có trong danh sách của {existing.cell.name}")
                     )
-                    continue
-                if cert_date is not None:
+                elif (
+                    cert_date is not None
+                    and not Certificate.objects.filter(
+                        person=existing.person, kind=ClassKind.AWARENESS, issued_on=cert_date
+                    ).exists()
+                ):
                     services.certificate_record(
                         actor=actor,
                         person=existing.person,
@@ -134,26 +127,23 @@ def import_candidates(
                         issued_on=cert_date,
                         audit=False,
                     )
-                result.unchanged += 1
+                    result.updated += 1
+                else:
+                    result.unchanged += 1
                 continue
+            if cell_id not in orgs:
+                orgs[cell_id] = Organization.objects.get(pk=cell_id)
             try:
                 c = services.candidate_add(
                     actor=actor,
                     person=person,
-                    cell=Organization.objects.get(pk=cell[0]),
+                    cell=orgs[cell_id],
                     source=source,
                     listed_on=listed_on,
                     mentor=mentor,
+                    certificate_date=cert_date,
                     audit=False,
                 )
-                if cert_date is not None:
-                    services.certificate_record(
-                        actor=actor,
-                        person=c.person,
-                        kind=ClassKind.AWARENESS,
-                        issued_on=cert_date,
-                        audit=False,
-                    )
             except ServiceError as exc:
                 column = {"listed_on": h.get("listed_on"), "issued_on": h.get("certificate_date")}.get(
                     exc.field or "", h.get(exc.field or "", h["full_name"])
@@ -167,25 +157,6 @@ def import_candidates(
     return run_import(
         kind="candidates", path=path, actor=actor, dry_run=dry_run, progress=progress, body=body
     )
-
-
-def _date(
-    v: dict[str, Any],
-    key: str,
-    h: dict[str, str],
-    line: int,
-    errors: list[RowError],
-    *,
-    required: bool = False,
-) -> dt.date | None:
-    try:
-        value = parse_user_date(v.get(key))
-    except DateError as exc:
-        errors.append(RowError(line, h[key], str(exc)))
-        return None
-    if value is None and required:
-        errors.append(RowError(line, h[key], "chưa có ngày"))
-    return value
 
 
 def _existing(person: PersonData) -> Candidate | None:

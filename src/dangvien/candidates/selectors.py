@@ -6,7 +6,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
-from django.http import Http404
 
 from dangvien.accounts.scope import Scope
 from dangvien.candidates.models import OPEN_STATES, Candidate, Certificate, ClassKind, Source, State
@@ -65,13 +64,6 @@ def candidate_queryset(
     return qs
 
 
-def candidate_get(scope: Scope, pk: int) -> Candidate:
-    try:
-        return Candidate.objects.filter(scope.org_filter("cell")).select_related("person", "cell").get(pk=pk)
-    except Candidate.DoesNotExist:
-        raise Http404 from None
-
-
 def _with_flags(qs: QuerySet[Candidate], today: dt.date, validity_months: int) -> QuerySet[Candidate]:
     """Annotate the last assessment and whether an awareness certificate is valid today."""
     earliest_valid = add_months(today, -validity_months) + dt.timedelta(days=1)
@@ -88,12 +80,6 @@ def _with_flags(qs: QuerySet[Candidate], today: dt.date, validity_months: int) -
     )
 
 
-def candidate_list(scope: Scope, *, org: Organization | None, today: dt.date) -> list[Candidate]:
-    validity = int(RuleBook.load().value("certificate.validity_months", on=today, org=org))
-    qs = _with_flags(candidate_queryset(scope, org=org), today, validity)
-    return list(qs.select_related("person", "cell").order_by("person__sort_key", "pk"))
-
-
 @dataclass
 class PoolSurvey:
     total: int
@@ -105,7 +91,8 @@ class PoolSurvey:
 
 
 def pool_survey(scope: Scope, *, org: Organization | None, today: dt.date) -> PoolSurvey:
-    """The pool of an organization's subtree today, in three queries whatever its size."""
+    """The pool of an organization's subtree today, in four queries whatever its size
+    (the rules, the count by source, the other counts, the not-assessed list)."""
     validity = int(RuleBook.load().value("certificate.validity_months", on=today, org=org))
     since = add_months(today, -ASSESSMENT_MONTHS)
     base = candidate_queryset(scope, org=org)

@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from dangvien.accounts.audit import audit_log
@@ -25,6 +26,7 @@ from dangvien.candidates.models import (
     State,
     TrainingClass,
 )
+from dangvien.candidates.selectors import certificate_status
 from dangvien.core.errors import ServiceError, StaleError
 from dangvien.core.text import fold
 from dangvien.members.models import Membership, Status
@@ -63,9 +65,11 @@ def candidate_add(
     listed_on: dt.date | None,
     listed_ref: str = "",
     mentor: Membership | None = None,
+    certificate_date: dt.date | None = None,
     audit: bool = True,
 ) -> Candidate:
-    """Put a person on a cell's sympathizer list (by the cell's resolution)."""
+    """Put a person on a cell's sympathizer list (by the cell's resolution). A paper
+    awareness certificate may come with them: with a valid one they are ready at once."""
     require_write(scope_for(actor), cell)
     if not cell.is_cell:
         raise ServiceError(
@@ -95,6 +99,10 @@ def candidate_add(
     if mentor is not None:
         _check_mentor(mentor, cell)
     today = timezone.localdate()
+    if certificate_date is not None:
+        certificate_record(
+            actor=actor, person=p, kind=ClassKind.AWARENESS, issued_on=certificate_date, audit=False
+        )
     try:
         with transaction.atomic():
             c = Candidate.objects.create(
@@ -103,7 +111,7 @@ def candidate_add(
                 source=source,
                 listed_on=listed_on,
                 listed_ref=listed_ref.strip()[:100],
-                state=State.READY if _has_valid_certificate(p, cell, today) else State.SOURCING,
+                state=State.READY if certificate_status(p, on=today, org=cell).valid else State.SOURCING,
                 state_since=listed_on or today,
             )
     except IntegrityError:  # two clicks at once: the partial unique index lets one through
@@ -128,10 +136,25 @@ def candidate_add(
     return c
 
 
-def _has_valid_certificate(person: Person, org: Organization, on: dt.date) -> bool:
-    from dangvien.candidates.selectors import certificate_status
-
-    return certificate_status(person, on=on, org=org).valid
+def _sync_readiness(person: Person, *, on: dt.date, left_class: bool = False) -> None:
+    """An open candidacy not yet in admission is ready exactly when the person holds a
+    valid awareness certificate; without one it goes back to sourcing once out of class
+    (a failed class does not undo an earlier certificate that is still valid)."""
+    c = (
+        Candidate.objects.filter(person=person, state__in=[State.SOURCING, State.IN_CLASS, State.READY])
+        .select_related("cell")
+        .first()
+    )
+    if c is None:
+        return
+    if certificate_status(person, on=on, org=c.cell).valid:
+        state = State.READY
+    elif left_class or c.state == State.READY:
+        state = State.SOURCING
+    else:
+        return
+    if state != c.state:
+        Candidate.objects.filter(pk=c.pk).update(state=state, state_since=on, version=F("version") + 1)
 
 
 def _locked(candidate: Candidate, expected_version: int | None) -> Candidate:
@@ -245,6 +268,8 @@ def certificate_record(
     cert = Certificate.objects.create(
         person=person, kind=kind, issued_on=issued_on, number=number.strip()[:50]
     )
+    if kind == ClassKind.AWARENESS:
+        _sync_readiness(person, on=timezone.localdate())
     if audit:
         audit_log(
             actor=actor,
@@ -359,10 +384,7 @@ def class_record_result(
             attendance=a,
         )
     if tc.kind == ClassKind.AWARENESS:
-        new_state = State.READY if result == Result.PASSED else State.SOURCING
-        Candidate.objects.filter(
-            person=a.person, state__in=[State.SOURCING, State.IN_CLASS, State.READY]
-        ).update(state=new_state, state_since=certificate_date or tc.ends_on)
+        _sync_readiness(a.person, on=certificate_date or tc.ends_on, left_class=True)
     audit_log(
         actor=actor,
         action="classes.result",

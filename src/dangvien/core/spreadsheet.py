@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from dangvien.core.dates import DateError, parse_user_date
 from dangvien.core.text import header_key
 
 Progress = Callable[[int, int], None]  # (bytes read, total bytes)
@@ -233,3 +234,23 @@ def write_table(
 
 def safe_upload_name(suffix: str) -> str:
     return os.urandom(12).hex() + suffix
+
+
+def date_cell(
+    values: dict[str, Any],
+    key: str,
+    headers: dict[str, str],
+    line: int,
+    errors: list[RowError],
+    *,
+    required: bool = False,
+) -> dt.date | None:
+    """A date cell (dd/mm/yyyy or a real Excel date); a problem is added to `errors`."""
+    try:
+        value = parse_user_date(values.get(key))
+    except DateError as exc:
+        errors.append(RowError(line, headers[key], str(exc)))
+        return None
+    if value is None and required:
+        errors.append(RowError(line, headers[key], "chưa có ngày"))
+    return value

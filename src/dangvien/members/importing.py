@@ -12,15 +12,14 @@ from django.utils import timezone
 
 from dangvien.accounts.models import User
 from dangvien.accounts.scope import scope_for
-from dangvien.core.dates import DateError, parse_user_date
 from dangvien.core.errors import ServiceError
 from dangvien.core.importing import run_import
-from dangvien.core.spreadsheet import Column, ImportResult, Progress, RowError, Sheet, cell_text
+from dangvien.core.spreadsheet import Column, ImportResult, Progress, RowError, Sheet, cell_text, date_cell
 from dangvien.core.text import fold
 from dangvien.members import services
 from dangvien.members.lifecycle import STATUS_FROM_IMPORT, check_dates
 from dangvien.members.models import EventKind, Membership, Status
-from dangvien.orgs.models import CELL_KINDS
+from dangvien.orgs.importing import cell_from_code, writable_cells
 from dangvien.people.models import Person, Sex
 from dangvien.people.services import PersonData, validate_person
 
@@ -74,12 +73,7 @@ def import_members(
     *, path: Path, actor: User | None, dry_run: bool = False, progress: Progress | None = None
 ) -> ImportResult:
     scope = scope_for(actor)
-    cells = {
-        code: (pk, kind)
-        for code, pk, kind in scope.orgs(write=True)
-        .filter(dissolved_on__isnull=True)
-        .values_list("code", "pk", "kind")
-    }
+    cells = writable_cells(scope)
     today = timezone.localdate()
 
     def body(result: ImportResult, progress: Progress | None) -> None:
@@ -132,32 +126,14 @@ def _parse(
     result: ImportResult,
 ) -> _Row | None:
     errors: list[RowError] = []
-
-    def date_of(key: str, required: bool) -> dt.date | None:
-        try:
-            value = parse_user_date(v.get(key))
-        except DateError as exc:
-            errors.append(RowError(line, h[key], str(exc)))
-            return None
-        if value is None and required:
-            errors.append(RowError(line, h[key], "chưa có ngày"))
-        return value
-
-    birth = date_of("birth_date", True)
-    admission = date_of("admission_date", True)
-    official = date_of("official_date", False)
+    birth = date_cell(v, "birth_date", h, line, errors, required=True)
+    admission = date_cell(v, "admission_date", h, line, errors, required=True)
+    official = date_cell(v, "official_date", h, line, errors)
     sex_text = cell_text(v.get("sex"))
     sex = SEX_WORDS.get(fold(sex_text))
     if sex is None:
         errors.append(RowError(line, h["sex"], f"“{sex_text}” không hợp lệ: ghi Nam hoặc Nữ"))
-    cell_code = cell_text(v.get("cell"))
-    cell = cells.get(cell_code)
-    if not cell_code:
-        errors.append(RowError(line, h["cell"], "chưa có mã chi bộ"))
-    elif cell is None:
-        errors.append(RowError(line, h["cell"], f"không có chi bộ mã “{cell_code}”"))
-    elif cell[1] not in CELL_KINDS:
-        errors.append(RowError(line, h["cell"], f"“{cell_code}” không phải chi bộ"))
+    cell_id = cell_from_code(cell_text(v.get("cell")), cells, h["cell"], line, errors)
     status_text = cell_text(v.get("status"))
     status_key = fold(status_text)
     if status_key not in STATUS_FROM_IMPORT:
@@ -206,8 +182,8 @@ def _parse(
     if errors:
         result.errors.extend(errors)
         return None
-    assert cell is not None and admission is not None
-    return _Row(line, person, card, cell[0], admission, official, status)
+    assert cell_id is not None and admission is not None
+    return _Row(line, person, card, cell_id, admission, official, status)
 
 
 def _write(

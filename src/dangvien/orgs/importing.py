@@ -9,7 +9,7 @@ from pathlib import Path
 from django.utils import timezone
 
 from dangvien.accounts.models import User
-from dangvien.accounts.scope import scope_for
+from dangvien.accounts.scope import Scope, scope_for
 from dangvien.core.dates import DateError, parse_user_date
 from dangvien.core.errors import ServiceError
 from dangvien.core.importing import run_import
@@ -196,3 +196,29 @@ def _apply(rows: dict[str, _Row], actor: User | None, result: ImportResult, h: d
                 RowError(r.line, h["code"], f"không có tổ chức mã “{r.code}” trong phạm vi của bạn")
             )
     result.errors.sort(key=lambda e: e.row)
+
+
+def writable_cells(scope: Scope) -> dict[str, tuple[int, str]]:
+    """Code → (id, kind) of the active organizations an import may write to."""
+    return {
+        code: (pk, kind)
+        for code, pk, kind in scope.orgs(write=True)
+        .filter(dissolved_on__isnull=True)
+        .values_list("code", "pk", "kind")
+    }
+
+
+def cell_from_code(
+    code: str, cells: dict[str, tuple[int, str]], header: str, line: int, errors: list[RowError]
+) -> int | None:
+    """The id of the cell a "Mã chi bộ" cell names, or None with the reason in `errors`."""
+    cell = cells.get(code)
+    if not code:
+        errors.append(RowError(line, header, "chưa có mã chi bộ"))
+    elif cell is None:
+        errors.append(RowError(line, header, f"không có chi bộ mã “{code}”"))
+    elif cell[1] not in CELL_KINDS:
+        errors.append(RowError(line, header, f"“{code}” không phải chi bộ"))
+    else:
+        return cell[0]
+    return None
