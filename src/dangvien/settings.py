@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "dangvien.members",
     "dangvien.rules",
     "dangvien.candidates",
+    "dangvien.cases",
     "dangvien.reports",
     "dangvien.web",
     "dangvien.api",

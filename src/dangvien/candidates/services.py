@@ -136,7 +136,7 @@ def candidate_add(
     return c
 
 
-def _sync_readiness(person: Person, *, on: dt.date, left_class: bool = False) -> None:
+def sync_readiness(person: Person, *, on: dt.date, left_class: bool = False) -> None:
     """An open candidacy not yet in admission is ready exactly when the person holds a
     valid awareness certificate; without one it goes back to sourcing once out of class
     (a failed class does not undo an earlier certificate that is still valid)."""
@@ -269,7 +269,7 @@ def certificate_record(
         person=person, kind=kind, issued_on=issued_on, number=number.strip()[:50]
     )
     if kind == ClassKind.AWARENESS:
-        _sync_readiness(person, on=timezone.localdate())
+        sync_readiness(person, on=timezone.localdate())
     if audit:
         audit_log(
             actor=actor,
@@ -384,7 +384,7 @@ def class_record_result(
             attendance=a,
         )
     if tc.kind == ClassKind.AWARENESS:
-        _sync_readiness(a.person, on=certificate_date or tc.ends_on, left_class=True)
+        sync_readiness(a.person, on=certificate_date or tc.ends_on, left_class=True)
     audit_log(
         actor=actor,
         action="classes.result",

@@ -1,0 +1,322 @@
+"""Eligibility checks of an admission dossier, each judged by the rule pack in force on
+the date of the act it checks (the cell meeting; an introduction's date) and each citing
+its source, so a refusal tells the secretary what rule and what to do."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from dangvien.candidates.selectors import certificate_status
+from dangvien.cases.models import Case, Introduction, IntroKind, Route, VerificationResult
+from dangvien.cases.procedure import BY_CODE, DATED_PAPERS, INTRODUCTIONS
+from dangvien.core.dates import add_months
+from dangvien.core.text import fold
+from dangvien.members.models import Membership, Status
+from dangvien.rules.calendar import age_in_full_months
+from dangvien.rules.selectors import RuleBook
+
+
+@dataclass(frozen=True)
+class Check:
+    code: str
+    label: str
+    ok: bool
+    message: str
+    cite: str = ""
+
+
+def _years(months: int) -> str:
+    y, m = divmod(months, 12)
+    return f"{y} tuổi {m} tháng" if m else f"đủ {y} tuổi"
+
+
+def check_age(case: Case, on: dt.date, book: RuleBook) -> Check:
+    person, org = case.person, case.cell
+    months = age_in_full_months(person.birth_date, on)
+    low = book.get("admission.min_age_months", on=on, org=org)
+    high = book.get("admission.max_age_months", on=on, org=org)
+    lo, hi = int(low.value), int(high.value)
+    at = f"Ngày {on:%d/%m/%Y} {person.full_name} {_years(months)} ({months} tháng)"
+    if months < lo:
+        return Check(
+            "age",
+            "Tuổi",
+            False,
+            f"{at}: chưa đủ {lo // 12} tuổi ({lo} tháng). Chi bộ chỉ xét khi đã đủ tuổi.",
+            low.cite,
+        )
+    if months > hi:
+        if case.over_age_agreement:
+            return Check(
+                "age",
+                "Tuổi",
+                True,
+                f"{at}: trên {hi // 12} tuổi, có văn bản đồng ý: {case.over_age_agreement}",
+                high.cite,
+            )
+        return Check(
+            "age",
+            "Tuổi",
+            False,
+            f"{at}: quá {hi // 12} tuổi ({hi} tháng). Cần văn bản đồng ý của Ban Thường vụ tỉnh ủy, "
+            "ghi số văn bản vào hồ sơ.",
+            high.cite,
+        )
+    return Check("age", "Tuổi", True, f"{at}: trong độ tuổi được kết nạp.", low.cite)
+
+
+_GRADE = re.compile(r"^\s*(\d{1,2})\s*/\s*(10|12)\s*$")
+_WORDS = (
+    ("tien si", 12),
+    ("thac si", 12),
+    ("dai hoc", 12),
+    ("cao dang", 12),
+    ("trung cap", 12),
+    ("thpt", 12),
+    ("trung hoc pho thong", 12),
+    ("thcs", 9),
+    ("trung hoc co so", 9),
+    ("tieu hoc", 5),
+)
+
+
+def school_years(education: str) -> int | None:
+    """Years of general schooling in the twelve-year system: "9/12" → 9; the old ten-year
+    system "7/10" → 9 (its seventh grade ended lower secondary); words such as "Đại học"."""
+    m = _GRADE.match(education)
+    if m:
+        grade, system = int(m.group(1)), int(m.group(2))
+        return grade + 2 if system == 10 and grade >= 5 else grade
+    text = fold(education)
+    for word, years in _WORDS:
+        if word in text:
+            return years
+    return None
+
+
+def check_education(case: Case, on: dt.date, book: RuleBook) -> Check:
+    rule = book.get("admission.min_education", on=on, org=case.cell)
+    education = case.person.education.strip()
+    years = school_years(education)
+    if years is not None and years >= 9:
+        return Check("education", "Học vấn", True, f"Trình độ {education}: đạt {rule.text}.", rule.cite)
+    if case.education_exception:
+        exception = book.get("admission.education_exception", on=on, org=case.cell)
+        return Check(
+            "education",
+            "Học vấn",
+            True,
+            f"Trình độ {education or 'chưa ghi'}; áp dụng ngoại lệ: {case.education_exception}",
+            exception.cite,
+        )
+    found = f"Trình độ “{education}”" if education else "Chưa ghi trình độ học vấn"
+    return Check(
+        "education",
+        "Học vấn",
+        False,
+        f"{found}: chưa đạt {rule.text}. Sửa trình độ trong lý lịch hoặc ghi ngoại lệ được áp dụng.",
+        rule.cite,
+    )
+
+
+def check_certificate(case: Case, on: dt.date, book: RuleBook) -> Check:
+    status = certificate_status(case.person, on=on, org=case.cell, book=book)
+    cite = book.get("certificate.validity_months", on=on, org=case.cell).cite
+    if status.valid:
+        assert status.certificate is not None and status.valid_until is not None
+        number = f"số {status.certificate.number} " if status.certificate.number else ""
+        return Check(
+            "certificate",
+            "Giấy chứng nhận",
+            True,
+            f"Giấy chứng nhận {number}cấp ngày {status.certificate.issued_on:%d/%m/%Y}, "
+            f"còn giá trị đến {status.valid_until:%d/%m/%Y}.",
+            cite,
+        )
+    return Check("certificate", "Giấy chứng nhận", False, status.message, cite)
+
+
+def introduction_problem(intro: Introduction, case: Case, book: RuleBook) -> str:
+    """Why one introduction does not count (empty when it does), by the rules of its date."""
+    on, org = intro.given_on, case.cell
+    if intro.kind == IntroKind.MEMBER:
+        m = intro.introducer
+        assert m is not None
+        name = m.person.full_name
+        if m.official_date is None or m.official_date > on:
+            return f"{name} chưa là đảng viên chính thức ngày {on:%d/%m/%Y}"
+        if intro.is_relative and not book.value("introducer.relatives_allowed", on=on, org=org):
+            return (
+                f"{name} là người thân của người vào Đảng: "
+                + book.get("introducer.relatives_allowed", on=on, org=org).cite
+            )
+        months = book.get("introducer.months_together", on=on, org=org)
+        exempt = intro.replacement and book.value("introducer.replacement_exempt", on=on, org=org)
+        if not exempt and (intro.months_together or 0) < int(months.value):
+            return (
+                f"{name} mới cùng công tác/sinh hoạt {intro.months_together or 0} tháng, "
+                f"cần ít nhất {months.value} tháng ({months.cite})"
+            )
+        return ""
+    limit = book.get("youth_union.max_age_years", on=on, org=org)
+    if intro.kind == IntroKind.YOUTH_UNION and age_in_full_months(case.person.birth_date, on) > 12 * int(
+        limit.value
+    ):
+        return (
+            f"Ngày {on:%d/%m/%Y} {case.person.full_name} đã quá {limit.value} tuổi, không còn là đoàn viên "
+            f"({limit.cite}): cần hai đảng viên chính thức giới thiệu"
+        )
+    return ""
+
+
+def check_introductions(case: Case, on: dt.date, book: RuleBook, intros: list[Introduction]) -> Check:
+    count = book.get("introducer.count", on=on, org=case.cell)
+    active = [i for i in intros if i.ended_on is None or i.ended_on > on]
+    problems = [p for p in (introduction_problem(i, case, book) for i in active) if p]
+    good = [i for i in active if not introduction_problem(i, case, book)]
+    members = sum(1 for i in good if i.kind == IntroKind.MEMBER)
+    if case.route == Route.MEMBERS:
+        need, have = int(count.value), members
+        what = f"{need} đảng viên chính thức giới thiệu"
+        ok = members >= need
+    else:
+        union = IntroKind.YOUTH_UNION if case.route == Route.YOUTH_UNION else IntroKind.TRADE_UNION
+        has_resolution = any(i.kind == union for i in good)
+        need, have = 1, members
+        what = f"nghị quyết giới thiệu của {IntroKind(union).label} và 1 đảng viên chính thức"
+        ok = has_resolution and members >= 1
+    if ok:
+        extra = (" Không tính: " + "; ".join(problems) + ".") if problems else ""
+        return Check("introductions", "Người giới thiệu", True, f"Đủ {what}.{extra}", count.cite)
+    lines = [f"Cần {what}; hiện có {have} đảng viên giới thiệu hợp lệ", *problems]
+    return Check("introductions", "Người giới thiệu", False, ". ".join(lines) + ".", count.cite)
+
+
+def check_verification(case: Case) -> Check:
+    rows = list(case.verifications.all())
+    if not any(v.relation == "self" for v in rows):
+        return Check(
+            "verification",
+            "Thẩm tra lý lịch",
+            False,
+            "Chưa ghi việc thẩm tra lý lịch của bản thân người vào Đảng.",
+        )
+    pending = [v.full_name for v in rows if not v.exempt and v.result == VerificationResult.PENDING]
+    if pending:
+        return Check(
+            "verification",
+            "Thẩm tra lý lịch",
+            False,
+            "Chưa có kết quả thẩm tra: " + ", ".join(pending) + ". Chi ủy chỉ nhận xét khi đã có kết quả.",
+        )
+    concerns = [v.full_name for v in rows if v.result == VerificationResult.CONCERN]
+    if concerns:
+        return Check(
+            "verification",
+            "Thẩm tra lý lịch",
+            False,
+            "Kết quả thẩm tra có vấn đề cần xem xét: " + ", ".join(concerns) + ".",
+        )
+    return Check("verification", "Thẩm tra lý lịch", True, f"Đã có kết quả thẩm tra của {len(rows)} người.")
+
+
+def check_papers(case: Case, on: dt.date, book: RuleBook, done: dict[str, dt.date]) -> Check:
+    rule = book.get("papers.validity_months", on=on, org=case.cell)
+    months = int(rule.value)
+    stale = []
+    for code in DATED_PAPERS:
+        since = done.get(code)
+        if since is not None and add_months(since, months) <= on:
+            stale.append(f"{BY_CODE[code].label} ({since:%d/%m/%Y})")
+    if stale:
+        return Check(
+            "papers",
+            "Thời hạn giấy tờ",
+            False,
+            f"Quá {months} tháng tính đến ngày {on:%d/%m/%Y}: "
+            + "; ".join(stale)
+            + ". Cần làm lại các giấy tờ này.",
+            rule.cite,
+        )
+    return Check(
+        "papers", "Thời hạn giấy tờ", True, f"Các giấy tờ còn trong thời hạn {months} tháng.", rule.cite
+    )
+
+
+LEAVING = (Status.REMOVED, Status.EXPELLED, Status.LEFT)
+
+
+def check_readmission(case: Case, on: dt.date, book: RuleBook, past: list[Membership]) -> Check | None:
+    """Only for a person who was a member before; None otherwise."""
+    ended = [m for m in past if m.status in LEAVING]
+    if not ended:
+        return None
+    org = case.cell
+    times = book.get("readmission.max_times", on=on, org=org)
+    if len(ended) > int(times.value):
+        return Check(
+            "readmission",
+            "Kết nạp lại",
+            False,
+            f"Đã được kết nạp lại {len(ended) - 1} lần: không được kết nạp lại nữa.",
+            times.cite,
+        )
+    last = max(ended, key=lambda m: m.status_since)
+    if last.status == Status.LEFT and not case.readmission_agreement:
+        return Check(
+            "readmission",
+            "Kết nạp lại",
+            False,
+            f"Đã xin ra khỏi Đảng ngày {last.status_since:%d/%m/%Y}: không được kết nạp lại, trừ trường hợp "
+            "hoàn cảnh gia đình đặc biệt khó khăn có văn bản đồng ý của Ban Thường vụ tỉnh ủy.",
+            times.cite,
+        )
+    wait = book.get("readmission.wait_months", on=on, org=org)
+    if add_months(last.status_since, int(wait.value)) > on:
+        return Check(
+            "readmission",
+            "Kết nạp lại",
+            False,
+            f"Ra khỏi Đảng ngày {last.status_since:%d/%m/%Y} ({last.get_status_display()}): "
+            f"phải sau ít nhất {wait.value} tháng mới được xét kết nạp lại.",
+            wait.cite,
+        )
+    if not case.readmission_agreement:
+        return Check(
+            "readmission",
+            "Kết nạp lại",
+            False,
+            "Kết nạp lại cần văn bản đồng ý của Ban Thường vụ tỉnh ủy: ghi số văn bản vào hồ sơ.",
+            wait.cite,
+        )
+    return Check(
+        "readmission",
+        "Kết nạp lại",
+        True,
+        f"Đủ thời gian chờ; văn bản đồng ý: {case.readmission_agreement}.",
+        wait.cite,
+    )
+
+
+def admission_checks(case: Case, *, on: dt.date, book: RuleBook | None = None) -> list[Check]:
+    """Every eligibility check of the case as of `on` (the cell meeting, or today before it)."""
+    book = book or RuleBook.load()
+    intros = list(case.introductions.select_related("introducer__person"))
+    done = dict(case.records.values_list("step", "done_on"))
+    for i in intros:  # an introduction's own date counts for its paper's age
+        done[INTRODUCTIONS] = min(done.get(INTRODUCTIONS, i.given_on), i.given_on)
+    past = list(Membership.objects.filter(person_id=case.person_id, is_active=False))
+    checks = [
+        check_age(case, on, book),
+        check_education(case, on, book),
+        check_certificate(case, on, book),
+        check_verification(case),
+        check_introductions(case, on, book, intros),
+        check_papers(case, on, book, done),
+    ]
+    re_check = check_readmission(case, on, book, past)
+    if re_check is not None:
+        checks.append(re_check)
+    return checks
