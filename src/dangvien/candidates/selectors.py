@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
 
 from dangvien.accounts.scope import Scope
 from dangvien.candidates.models import OPEN_STATES, Candidate, Certificate, ClassKind, Source, State
@@ -119,4 +119,20 @@ def pool_survey(scope: Scope, *, org: Organization | None, today: dt.date) -> Po
         assessed_recently=agg["assessed"],
         ready=agg["ready"],
         not_assessed=stale,
+    )
+
+
+def candidate_list(
+    scope: Scope, *, org: Organization | None, today: dt.date, state: str = ""
+) -> QuerySet[Candidate]:
+    """Open candidates with their last assessment and whether their certificate is valid
+    today, most urgent first (never assessed, then the longest unassessed)."""
+    validity = int(RuleBook.load().value("certificate.validity_months", on=today, org=org))
+    qs = candidate_queryset(scope, org=org)
+    if state:
+        qs = qs.filter(state=state)
+    return (
+        _with_flags(qs, today, validity)
+        .select_related("person", "cell")
+        .order_by(F("last_assessed").asc(nulls_first=True), "person__sort_key", "pk")
     )

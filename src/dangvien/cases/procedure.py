@@ -141,3 +141,11 @@ def steps_for(cell: Organization, parent_kind: str | None) -> list[StepDef]:
 def next_step(codes: list[str], current: str) -> str | None:
     i = codes.index(current)
     return codes[i + 1] if i + 1 < len(codes) else None
+
+
+def required_papers(step: str, route: str) -> tuple[Paper, ...]:
+    """The papers a step's checklist asks for: the union resolution only on that route."""
+    papers = BY_CODE[step].papers
+    if step == INTRODUCTIONS and route == "members":
+        return tuple(p for p in papers if p.code != "union_resolution")
+    return papers

@@ -11,10 +11,13 @@ from django.db.models.functions import RowNumber
 
 from dangvien.accounts.scope import Scope
 from dangvien.cases import procedure as P
-from dangvien.cases.models import Case, CaseState
+from dangvien.cases.checks import Check, admission_checks
+from dangvien.cases.models import Case, CaseState, Introduction, StepRecord, Suspension, Verification, Vote
+from dangvien.core.dates import add_months
 from dangvien.members.models import MembershipPeriod, Status
 from dangvien.orgs.models import Organization
 from dangvien.rules.calendar import Calendar, calendar_from_db
+from dangvien.rules.packs import PARAMS
 from dangvien.rules.selectors import RuleBook
 
 
@@ -210,3 +213,80 @@ def due_soon_items(
     until = due_soon_limit(today, org=org, book=book or RuleBook.load(), cal=cal)
     qs = case_queryset(scope, org=org).filter(state=CaseState.OPEN, due_on__gte=today, due_on__lte=until)
     return _due_items(qs, today, cal)
+
+
+@dataclass
+class StepLine:
+    code: str
+    label: str
+    record: StepRecord | None
+    papers: list[tuple[P.Paper, bool]]  # (paper, handed in)
+    current: bool
+
+    @property
+    def missing(self) -> list[P.Paper]:
+        return [p for p, given in self.papers if not given]
+
+
+@dataclass
+class CaseView:
+    case: Case
+    steps: list[StepLine]
+    checks: list[Check]
+    checks_on: dt.date
+    votes: list[Vote]
+    verifications: list[Verification]
+    introductions: list[Introduction]
+    suspensions: list[Suspension]
+    due_rule_text: str
+    probation_end: dt.date | None
+    days_late: int  # working days past due_on (0 when not late)
+
+
+def case_get(scope: Scope, pk: int) -> Case:
+    """The case if the user may read it; Case.DoesNotExist (a 404) otherwise."""
+    return case_queryset(scope).select_related("cell", "person", "candidate", "membership").get(pk=pk)
+
+
+def case_view(scope: Scope, pk: int, *, today: dt.date) -> CaseView:
+    c = case_get(scope, pk)
+    book = RuleBook.load()
+    records = {r.step: r for r in c.records.select_related("recorded_by")}
+    steps = []
+    for code in c.steps:
+        rec = records.get(code)
+        given = set(rec.papers) if rec else set()
+        steps.append(
+            StepLine(
+                code=code,
+                label=str(P.BY_CODE[code].label),
+                record=rec,
+                papers=[(p, p.code in given) for p in P.required_papers(code, c.route)],
+                current=c.is_open and code == c.step,
+            )
+        )
+    checks_on = c.cell_resolution_on or (c.closed_on if not c.is_open else None) or today
+    due_rule_text = ""
+    if c.due_rule:
+        r = book.get(c.due_rule, on=c.step_since, org=c.cell)
+        due_rule_text = f"{PARAMS[c.due_rule].label}: {r.text} — {r.cite}"
+    probation_end = None
+    if c.ceremony_on:
+        months = int(book.value("probation.months", on=c.ceremony_on, org=c.cell))
+        probation_end = add_months(c.ceremony_on, months)
+    days_late = 0
+    if c.state == CaseState.OPEN and c.due_on is not None and c.due_on < today:
+        days_late = calendar_from_db().working_days_between(c.due_on, today)
+    return CaseView(
+        case=c,
+        steps=steps,
+        checks=admission_checks(c, on=checks_on, book=book),
+        checks_on=checks_on,
+        votes=list(c.votes.all()),
+        verifications=list(c.verifications.all()),
+        introductions=list(c.introductions.select_related("introducer__person")),
+        suspensions=list(c.suspensions.all()),
+        due_rule_text=due_rule_text,
+        probation_end=probation_end,
+        days_late=days_late,
+    )

@@ -14,6 +14,7 @@ from dangvien.accounts.audit import audit_log
 from dangvien.accounts.models import User
 from dangvien.accounts.scope import require_write, scope_for
 from dangvien.candidates.models import OPEN_STATES, Candidate, State
+from dangvien.candidates.selectors import certificate_status
 from dangvien.candidates.services import sync_readiness
 from dangvien.cases import procedure as P
 from dangvien.cases.checks import (
@@ -236,8 +237,6 @@ def admission_open(
             note="Theo danh sách quần chúng ưu tú",
         )
         _advance(c, done_on=cand.listed_on, book=book, cal=cal)
-        from dangvien.candidates.selectors import certificate_status
-
         status = certificate_status(cand.person, on=opened_on, org=cand.cell, book=book)
         if status.valid and status.certificate is not None:
             issued = max(status.certificate.issued_on, cand.listed_on)
@@ -293,8 +292,6 @@ def admission_record_step(
         if not _current_mentor_exists(c.candidate):
             raise ServiceError("Chưa phân công đảng viên chính thức giúp đỡ", field="done_on")
     elif step == P.CERTIFICATE:
-        from dangvien.candidates.selectors import certificate_status
-
         status = certificate_status(c.person, on=done_on, org=c.cell, book=book)
         if not status.valid:
             raise ServiceError(status.message, field="done_on")

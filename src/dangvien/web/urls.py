@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dangvien.web.views import audit, auth, home, imports, members, orgs, rules
+from dangvien.web.views import audit, auth, cases, home, imports, members, orgs, rules
 
 app_name = "web"
 urlpatterns = [
@@ -22,6 +22,14 @@ urlpatterns = [
     path("dang-vien/<int:pk>/", members.member_detail, name="member_detail"),
     path("dang-vien/<int:pk>/sua/", members.member_edit, name="member_edit"),
     path("dang-vien/<int:pk>/su-kien/", members.member_event, name="member_event"),
+    path("ket-nap/", cases.board, name="board"),
+    path("ket-nap/qua-han/", cases.overdue, name="overdue"),
+    path("ket-nap/<int:pk>/", cases.case_detail, name="case_detail"),
+    path("ket-nap/<int:pk>/<slug:action>/", cases.case_action, name="case_action"),
+    path("quan-chung/", cases.candidates, name="candidates"),
+    path("quan-chung/<int:pk>/", cases.candidate_detail, name="candidate_detail"),
+    path("quan-chung/<int:pk>/mo-ho-so/", cases.case_open, name="case_open"),
+    path("lop-hoc/<int:pk>/", cases.class_detail, name="class_detail"),
     path("nhap-du-lieu/", imports.import_start, name="import_start"),
     path("nhap-du-lieu/xac-nhan/", imports.import_confirm, name="import_confirm"),
     path("nhat-ky/", audit.audit_log_view, name="audit_log"),

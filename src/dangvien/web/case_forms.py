@@ -1,0 +1,191 @@
+"""Forms of the admission dossier, one per action on the case page. They parse and show;
+the rules are in dangvien.cases.services, whose messages come back on the named field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dangvien.cases import procedure as P
+from dangvien.cases.models import CaseState, Exclusion, IntroKind, Relation, Route, VerificationResult
+from dangvien.web.forms import VnDateField, _choices
+
+
+def _count(label: Any, *, required: bool = True, initial: int | None = None) -> forms.IntegerField:
+    return forms.IntegerField(label=label, required=required, initial=initial, min_value=0, max_value=100000)
+
+
+def _papers_field(step: str, route: str) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label=_("Giấy tờ đã nộp"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[
+            (p.code, f"{p.form} — {p.label}" if p.form else str(p.label))
+            for p in P.required_papers(step, route)
+        ],
+    )
+
+
+class _CaseForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    step_code = ""  # the step whose papers the form lists, if any
+
+    def __init__(self, *args: Any, route: str = Route.MEMBERS, step: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "papers" in self.fields:
+            self.fields["papers"] = _papers_field(step or self.step_code, route)
+
+
+class OpenForm(forms.Form):
+    opened_on = VnDateField(label=_("Ngày mở hồ sơ"))
+    route = forms.ChoiceField(label=_("Hình thức giới thiệu"), choices=Route.choices)
+    education_exception = forms.CharField(
+        label=_("Ngoại lệ về học vấn (nếu áp dụng)"), max_length=300, required=False
+    )
+    over_age_agreement = forms.CharField(
+        label=_("Văn bản đồng ý của Ban Thường vụ tỉnh ủy (nếu trên 60 tuổi)"), max_length=300, required=False
+    )
+    readmission_agreement = forms.CharField(
+        label=_("Văn bản đồng ý kết nạp lại (nếu có)"), max_length=300, required=False
+    )
+
+
+class StepForm(_CaseForm):
+    done_on = VnDateField(label=_("Ngày"))
+    doc_ref = forms.CharField(label=_("Số văn bản"), max_length=100, required=False)
+    papers = forms.MultipleChoiceField(required=False)
+    note = forms.CharField(
+        label=_("Ghi chú"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class VerificationAddForm(_CaseForm):
+    relation = forms.ChoiceField(
+        label=_("Quan hệ"), choices=[c for c in Relation.choices if c[0] != Relation.SELF]
+    )
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=120)
+    exempt = forms.BooleanField(label=_("Là đảng viên, đã khai đầy đủ (không phải thẩm tra)"), required=False)
+
+
+class VerificationResultForm(_CaseForm):
+    verification = forms.IntegerField(widget=forms.HiddenInput)
+    result = forms.ChoiceField(
+        label=_("Kết quả"),
+        choices=[c for c in VerificationResult.choices if c[0] != VerificationResult.PENDING],
+    )
+    result_on = VnDateField(label=_("Ngày có kết quả"))
+    result_ref = forms.CharField(label=_("Số văn bản trả lời"), max_length=100, required=False)
+
+
+class IntroductionForm(_CaseForm):
+    kind = forms.ChoiceField(label=_("Giới thiệu bởi"), choices=IntroKind.choices)
+    introducer = forms.ChoiceField(label=_("Đảng viên giới thiệu"), required=False)
+    months_together = forms.IntegerField(
+        label=_("Số tháng cùng công tác, học tập hoặc sinh hoạt"), required=False, min_value=0, max_value=1200
+    )
+    is_relative = forms.BooleanField(label=_("Là người thân của người vào Đảng"), required=False)
+    replacement = forms.BooleanField(label=_("Giới thiệu thay người đã thôi"), required=False)
+    given_on = VnDateField(label=_("Ngày giới thiệu"))
+    doc_ref = forms.CharField(label=_("Số nghị quyết (Đoàn / Công đoàn)"), max_length=100, required=False)
+
+    def __init__(self, *args: Any, members: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self.fields["introducer"], [("", "—"), *(members or [])])
+
+
+class IntroductionEndForm(_CaseForm):
+    introduction = forms.IntegerField(widget=forms.HiddenInput)
+    on = VnDateField(label=_("Ngày thôi giới thiệu"))
+    reason = forms.CharField(label=_("Lý do"), max_length=300)
+
+
+class CellVoteForm(_CaseForm):
+    step_code = P.CELL_VOTE
+    held_on = VnDateField(label=_("Ngày họp chi bộ"))
+    summoned = _count(_("Số đảng viên chính thức được triệu tập"))
+    present = _count(_("Số có mặt"), required=False)
+    exempt_present = _count(_("Đảng viên miễn/tạm miễn sinh hoạt có mặt và biểu quyết"), initial=0)
+    denominator = _count(_("Tổng số đảng viên được tính để biểu quyết"))
+    denominator_note = forms.CharField(
+        label=_("Lý do điều chỉnh tổng số (nếu khác số hệ thống đề xuất)"), max_length=500, required=False
+    )
+    yes = _count(_("Tán thành"))
+    no = _count(_("Không tán thành"), initial=0)
+    doc_ref = forms.CharField(label=_("Số nghị quyết chi bộ"), max_length=100, required=False)
+    papers = forms.MultipleChoiceField(required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for code, label in Exclusion.choices:
+            self.fields[f"excluded_{code}"] = _count(label, required=False, initial=0)
+
+    def exclusion_fields(self) -> list[forms.BoundField]:
+        return [self[f"excluded_{code}"] for code in Exclusion.values]
+
+    def excluded(self) -> dict[str, int]:
+        return {code: self.cleaned_data.get(f"excluded_{code}") or 0 for code in Exclusion.values}
+
+
+class CommitteeVoteForm(_CaseForm):
+    step_code = P.BASE_RESOLUTION
+    held_on = VnDateField(label=_("Ngày họp đảng ủy"))
+    members = forms.IntegerField(label=_("Tổng số cấp ủy viên"), min_value=1, max_value=1000)
+    present = forms.IntegerField(label=_("Số có mặt"), required=False, min_value=0, max_value=1000)
+    yes = _count(_("Tán thành"))
+    no = _count(_("Không tán thành"), initial=0)
+    doc_ref = forms.CharField(label=_("Số nghị quyết"), max_length=100, required=False)
+    papers = forms.MultipleChoiceField(required=False)
+
+
+class DecisionForm(_CaseForm):
+    step_code = P.DECISION
+    decided_on = VnDateField(label=_("Ngày quyết định"))
+    decision_ref = forms.CharField(label=_("Số quyết định"), max_length=100)
+    decided_by = forms.CharField(label=_("Cấp ủy ra quyết định"), max_length=200, required=False)
+    received_on = VnDateField(label=_("Ngày chi bộ nhận quyết định"))
+    papers = forms.MultipleChoiceField(required=False)
+
+
+class ExtendForm(_CaseForm):
+    days = forms.IntegerField(label=_("Số ngày làm việc gia hạn"), min_value=1, max_value=30)
+    reason = forms.CharField(label=_("Lý do gia hạn"), max_length=500)
+
+
+class CeremonyForm(_CaseForm):
+    step_code = P.CEREMONY
+    held_on = VnDateField(label=_("Ngày tổ chức lễ kết nạp"))
+    late_agreement = forms.CharField(
+        label=_("Văn bản đồng ý của cấp ủy cấp trên (nếu tổ chức muộn)"), max_length=300, required=False
+    )
+    papers = forms.MultipleChoiceField(required=False)
+
+
+class SuspendForm(_CaseForm):
+    on = VnDateField(label=_("Ngày tạm dừng"))
+    reason = forms.CharField(label=_("Lý do tạm dừng"), max_length=500)
+
+
+class ResumeForm(_CaseForm):
+    on = VnDateField(label=_("Ngày tiếp tục"))
+    note = forms.CharField(label=_("Ghi chú"), max_length=500, required=False)
+
+
+class CloseForm(_CaseForm):
+    on = VnDateField(label=_("Ngày"))
+    outcome = forms.ChoiceField(
+        label=_("Kết quả"),
+        choices=[(CaseState.REJECTED, _("Không kết nạp")), (CaseState.WITHDRAWN, _("Rút hồ sơ"))],
+    )
+    reason = forms.CharField(label=_("Lý do"), max_length=500)
+    keep_in_pool = forms.TypedChoiceField(
+        label=_("Sau đó"),
+        coerce=lambda v: v == "1",
+        choices=[
+            ("1", _("Vẫn theo dõi trong danh sách quần chúng ưu tú")),
+            ("0", _("Đưa ra khỏi danh sách")),
+        ],
+        initial="1",
+    )

@@ -1,0 +1,539 @@
+"""The admission pipeline in the browser: the board, the overdue list, the case page with
+one form per action, the candidate and class pages. Thin: selectors read, services write."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from dangvien.accounts.scope import Scope
+from dangvien.candidates.models import Candidate, State, TrainingClass
+from dangvien.candidates.selectors import candidate_list, candidate_queryset, certificate_status
+from dangvien.cases import procedure as P
+from dangvien.cases import services
+from dangvien.cases.models import Case, Exclusion, IntroKind
+from dangvien.cases.selectors import (
+    CaseView,
+    case_get,
+    case_view,
+    cell_voters,
+    due_soon_items,
+    overdue_items,
+    pipeline_board,
+)
+from dangvien.core.errors import ServiceError, StaleError
+from dangvien.members.models import Membership, Status
+from dangvien.orgs.models import Organization
+from dangvien.orgs.selectors import cells_in_scope
+from dangvien.rules.arithmetic import votes_needed
+from dangvien.rules.selectors import RuleBook
+from dangvien.web import case_forms as F
+from dangvien.web.context import acting_user, request_scope
+from dangvien.web.forms import add_service_error
+
+CELL_SELECT_LIMIT = 300
+
+
+def _org_from_request(request: HttpRequest, scope: Scope) -> Organization:
+    """The organization asked for (?to-chuc=CODE), if readable; else the user's first root."""
+    code = request.GET.get("to-chuc", "")
+    if code:
+        org = scope.orgs().filter(code=code).first()
+        if org is None:
+            raise Http404
+        return org
+    if not scope.roots:
+        raise Http404
+    return scope.roots[0]
+
+
+def _cell_filter(
+    request: HttpRequest, scope: Scope, org: Organization
+) -> tuple[Organization | None, list[Any]]:
+    cells = cells_in_scope(scope).filter(path__startswith=org.path)
+    options = list(cells.values_list("code", "name")[: CELL_SELECT_LIMIT + 1])
+    code = request.GET.get("chi-bo", "")
+    cell = cells.filter(code=code).first() if code else None
+    return cell, options if len(options) <= CELL_SELECT_LIMIT else []
+
+
+def board(request: HttpRequest) -> HttpResponse:
+    scope = request_scope(request)
+    org = _org_from_request(request, scope)
+    cell, cell_options = _cell_filter(request, scope, org)
+    today = timezone.localdate()
+    data = pipeline_board(scope, org=org, cell=cell, today=today)
+    return render(
+        request,
+        "web/cases/board.html",
+        {
+            "nav": "cases",
+            "org": org,
+            "cell": cell,
+            "cell_options": cell_options,
+            "board": data,
+            "today": today,
+            "roots": scope.roots,
+        },
+    )
+
+
+def overdue(request: HttpRequest) -> HttpResponse:
+    scope = request_scope(request)
+    org = _org_from_request(request, scope)
+    today = timezone.localdate()
+    return render(
+        request,
+        "web/cases/overdue.html",
+        {
+            "nav": "cases",
+            "org": org,
+            "today": today,
+            "late": overdue_items(scope, org=org, as_of=today),
+            "soon": due_soon_items(scope, org=org, today=today),
+        },
+    )
+
+
+# --- The case page ---------------------------------------------------------------------
+
+
+def _get_case(scope: Scope, pk: int) -> Case:
+    try:
+        return case_get(scope, pk)
+    except Case.DoesNotExist:
+        raise Http404 from None
+
+
+def _introducer_choices(case: Case) -> list[tuple[str, str]]:
+    rows = (
+        Membership.objects.filter(cell_id=case.cell_id, status=Status.OFFICIAL)
+        .exclude(person_id=case.person_id)
+        .select_related("person")
+        .order_by("person__sort_key")[:500]
+    )
+    return [(str(m.pk), f"{m.person.full_name} ({m.person.birth_date:%Y})") for m in rows]
+
+
+def _forms(case: Case, data: Any = None, action: str = "") -> dict[str, forms.Form]:
+    """Every action form of the case; the one posted (action) gets the data."""
+    initial = {"version": case.version}
+    route = case.route
+
+    def make(name: str, cls: type[forms.Form], **kw: Any) -> forms.Form:
+        bound = data if name == action else None
+        return cls(bound, initial=initial | kw.pop("initial", {}), **kw)
+
+    return {
+        "step": make("step", F.StepForm, route=route, step=case.step),
+        "verification_add": make("verification_add", F.VerificationAddForm),
+        "verification_result": make("verification_result", F.VerificationResultForm),
+        "introduction": make("introduction", F.IntroductionForm, members=_introducer_choices(case)),
+        "introduction_end": make("introduction_end", F.IntroductionEndForm),
+        "cell_vote": make("cell_vote", F.CellVoteForm, route=route),
+        "committee_vote": make("committee_vote", F.CommitteeVoteForm, route=route),
+        "decision": make("decision", F.DecisionForm, route=route),
+        "extend": make("extend", F.ExtendForm),
+        "ceremony": make("ceremony", F.CeremonyForm, route=route),
+        "suspend": make("suspend", F.SuspendForm),
+        "resume": make("resume", F.ResumeForm),
+        "close": make("close", F.CloseForm),
+    }
+
+
+def _render_case(
+    request: HttpRequest, view: CaseView, forms_: dict[str, forms.Form], action: str = ""
+) -> HttpResponse:
+    scope = request_scope(request)
+    c = view.case
+    today = timezone.localdate()
+    official, exempt = cell_voters(c.cell, today)
+    book = RuleBook.load()
+    threshold = book.get("vote.cell_threshold", on=today, org=c.cell)
+    return render(
+        request,
+        "web/cases/case.html",
+        {
+            "nav": "cases",
+            "v": view,
+            "c": c,
+            "f": forms_,
+            "action": action,
+            "can_write": scope.can_write(c.cell),
+            "step_def": P.BY_CODE[c.step],
+            "simple_step": c.step not in (P.CELL_VOTE, P.BASE_RESOLUTION, P.DECISION, P.CEREMONY),
+            "registry": {
+                "official": official,
+                "exempt": exempt,
+                "needed": votes_needed(denominator=official, threshold=threshold.value),  # type: ignore[arg-type]
+                "threshold": threshold,
+            },
+            "decision_phase": c.step in P.DECISION_PHASE and c.cell_resolution_on is not None,
+            "today": today,
+            "exclusions": Exclusion,
+            "IntroKind": IntroKind,
+        },
+        status=400 if action else 200,
+    )
+
+
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = request_scope(request)
+    _get_case(scope, pk)
+    view = case_view(scope, pk, today=timezone.localdate())
+    return _render_case(request, view, _forms(view.case))
+
+
+def _membership(case: Case, value: str) -> Membership | None:
+    if not value:
+        return None
+    return Membership.objects.filter(pk=int(value), cell_id=case.cell_id).select_related("person").first()
+
+
+ACTIONS: dict[str, Callable[..., Any]] = {}
+
+
+def _action(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def deco(fn: Callable[..., Any]) -> Callable[..., Any]:
+        ACTIONS[name] = fn
+        return fn
+
+    return deco
+
+
+@_action("step")
+def _step(actor: Any, c: Case, d: dict[str, Any], form: forms.Form) -> str:
+    services.admission_record_step(
+        actor=actor,
+        case=c,
+        expected_version=d["version"],
+        step=c.step,
+        done_on=d["done_on"],
+        doc_ref=d["doc_ref"],
+        papers=d["papers"],
+        note=d["note"],
+    )
+    return f"Đã ghi bước “{P.BY_CODE[c.step].label}”."
+
+
+@_action("verification_add")
+def _verification_add(actor: Any, c: Case, d: dict[str, Any], form: forms.Form) -> str:
+    services.admission_add_verification(
+        actor=actor,
+        case=c,
+        expected_version=d["version"],
+        relation=d["relation"],
+        full_name=d["full_name"],
+        exempt=d["exempt"],
+    )
+    return "Đã thêm người cần thẩm tra."
+
+
+@_action("verification_result")
+def _verification_result(actor: Any, c: Case, d: dict[str, Any], form: forms.Form) -> str:
+    v = c.verifications.filter(pk=d["verification"]).first()
+    if v is None:
+        raise ServiceError("Không có người thẩm tra này trong hồ sơ")
+    services.admission_record_verification(
+        actor=actor,
+        case=c,
+        expected_version=d["version"],
+        verification=v,
+        result=d["result"],
+        result_on=d["result_on"],
+        result_ref=d["result_ref"],
+    )
+    return f"Đã ghi kết quả thẩm tra của {v.full_name}."
+
+
+@_action("introduction")
+def _introduction(actor: Any, c: Case, d: dict[str, Any], form: forms.Form) -> str:
+    services.admission_add_introduction(
+        actor=actor,
+        case=c,
+        expected_version=d["version"],
+        kind=d["kind"],
+        given_on=d["given_on"],
+        introducer=_membership(c, d["introducer"]),
+        months_together=d["months_together"],
+        is_relative=d["is_relative"],
+        replacement=d["replacement"],
+        doc_ref=d["doc_ref"],
+    )
+    return "Đã ghi giới thiệu."
+
+
+@_action("introduction_end")
+def _introduction_end(actor: Any, c: Case, d: dict[str, Any], form: forms.Form) -> str:
+    intro = c.introductions.filter(pk=d["introduction"]).first()
+    if intro is None:
+        raise ServiceError("Không có người giới thiệu này trong hồ sơ")
+    services.admission_end_introduction(
+        actor=actor, case=c, expected_version=d["version"], introduction=intro, on=d["on"], reason=d["reason"]
+    )
+    return "Đã ghi người giới thiệu thôi giới thiệu. Hãy cử người giới thiệu thay thế."
+
+
+@_action("cell_vote")
+def _cell_vote(actor: Any, c: Case, d: dict[str, Any], form: forms.Form) -> str:
+    assert isinstance(form, F.CellVoteForm)
+    vote = services.admission_record_cell_vote(
+        actor=actor,
+        case=c,
+        expected_version=d["version"],
+        held_on=d["held_on"],
+        summoned=d["summoned"],
+        present=d["present"],
+        exempt_present=d["exempt_present"],
+        excluded=form.excluded(),
+        denominator=d["denominator"],
+        denominator_note=d["denominator_note"],
+        yes=d["yes"],
+        no=d["no"],
+        doc_ref=d["doc_ref"],
+        papers=d["papers"],
+    )
+    if vote.passed:
+        return f"Chi bộ biểu quyết đạt: {vote.yes}/{vote.denominator} tán thành."
+    return (
+        f"Biểu quyết KHÔNG đạt: {vote.yes}/{vote.denominator} tán thành. "
+        "Kết quả đã được ghi để báo cáo cấp trên; chi bộ có thể xét lại hoặc đóng hồ sơ."
+    )
+
+
+@_action("committee_vote")
+def _committee_vote(actor: Any, c: Case, d: dict[str, Any], form: forms.Form) -> str:
+    vote = services.admission_record_committee_vote(
+        actor=actor,
+        case=c,
+        expected_version=d["version"],
+        held_on=d["held_on"],
+        members=d["members"],
+        present=d["present"],
+        yes=d["yes"],
+        no=d["no"],
+        doc_ref=d["doc_ref"],
+        papers=d["papers"],
+    )
+    return "Đảng ủy biểu quyết đạt." if vote.passed else "Đảng ủy biểu quyết KHÔNG đạt: kết quả đã được ghi."
+
+
+@_action("decision")
+def _decision(actor: Any, c: Case, d: dict[str, Any], form: forms.Form) -> str:
+    services.admission_record_decision(
+        actor=actor,
+        case=c,
+        expected_version=d["version"],
+        decided_on=d["decided_on"],
+        decision_ref=d["decision_ref"],
+        received_on=d["received_on"],
+        decided_by=d["decided_by"],
+        papers=d["papers"],
+    )
+    return "Đã ghi quyết định kết nạp. Lễ kết nạp phải tổ chức trong thời hạn ghi ở trên."
+
+
+@_action("extend")
+def _extend(actor: Any, c: Case, d: dict[str, Any], form: forms.Form) -> str:
+    services.admission_extend(
+        actor=actor, case=c, expected_version=d["version"], days=d["days"], reason=d["reason"]
+    )
+    return "Đã gia hạn."
+
+
+@_action("ceremony")
+def _ceremony(actor: Any, c: Case, d: dict[str, Any], form: forms.Form) -> str:
+    services.admission_record_ceremony(
+        actor=actor,
+        case=c,
+        expected_version=d["version"],
+        held_on=d["held_on"],
+        late_agreement=d["late_agreement"],
+        papers=d["papers"],
+    )
+    return f"Đã ghi lễ kết nạp: {c.person.full_name} là đảng viên dự bị."
+
+
+@_action("suspend")
+def _suspend(actor: Any, c: Case, d: dict[str, Any], form: forms.Form) -> str:
+    services.admission_suspend(
+        actor=actor, case=c, expected_version=d["version"], on=d["on"], reason=d["reason"]
+    )
+    return "Đã tạm dừng hồ sơ."
+
+
+@_action("resume")
+def _resume(actor: Any, c: Case, d: dict[str, Any], form: forms.Form) -> str:
+    services.admission_resume(actor=actor, case=c, expected_version=d["version"], on=d["on"], note=d["note"])
+    return "Hồ sơ tiếp tục; hạn đã được lùi theo số ngày làm việc tạm dừng."
+
+
+@_action("close")
+def _close(actor: Any, c: Case, d: dict[str, Any], form: forms.Form) -> str:
+    services.admission_close(
+        actor=actor,
+        case=c,
+        expected_version=d["version"],
+        on=d["on"],
+        outcome=d["outcome"],
+        reason=d["reason"],
+        keep_in_pool=d["keep_in_pool"],
+    )
+    return "Đã đóng hồ sơ."
+
+
+@require_POST
+def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponseBase:
+    scope = request_scope(request)
+    c = _get_case(scope, pk)
+    if action not in ACTIONS:
+        raise Http404
+    if not scope.can_write(c.cell):
+        raise Http404
+    forms_ = _forms(c, request.POST, action)
+    form = forms_[action]
+    if request.POST.get("version") != str(c.version):
+        # A second tab or a double click: say so before any field complaint, change nothing.
+        form.is_valid()
+        form.errors.clear()
+        form.add_error(None, StaleError().message)
+    elif form.is_valid():
+        try:
+            message = ACTIONS[action](acting_user(request), c, form.cleaned_data, form)
+        except ServiceError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, message)
+            return redirect("web:case_detail", pk=c.pk)
+    view = case_view(scope, pk, today=timezone.localdate())
+    return _render_case(request, view, forms_, action)
+
+
+# --- Candidates and classes ------------------------------------------------------------
+
+
+def candidates(request: HttpRequest) -> HttpResponse:
+    scope = request_scope(request)
+    org = _org_from_request(request, scope)
+    state = request.GET.get("tinh-trang", "")
+    if state not in State.values:
+        state = ""
+    today = timezone.localdate()
+    page = Paginator(candidate_list(scope, org=org, today=today, state=state), 50).get_page(
+        request.GET.get("trang")
+    )
+    return render(
+        request,
+        "web/cases/candidates.html",
+        {
+            "nav": "candidates",
+            "org": org,
+            "page": page,
+            "state": state,
+            "states": State.choices,
+            "today": today,
+        },
+    )
+
+
+def _get_candidate(scope: Scope, pk: int) -> Candidate:
+    c = candidate_queryset(scope, open_only=False).select_related("person", "cell").filter(pk=pk).first()
+    if c is None:
+        raise Http404
+    return c
+
+
+def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = request_scope(request)
+    cand = _get_candidate(scope, pk)
+    today = timezone.localdate()
+    form = F.OpenForm(initial={"opened_on": today})
+    return _render_candidate(request, cand, form, today)
+
+
+def _render_candidate(
+    request: HttpRequest, cand: Candidate, form: forms.Form, today: Any, status: int = 200
+) -> HttpResponse:
+    scope = request_scope(request)
+    return render(
+        request,
+        "web/cases/candidate.html",
+        {
+            "nav": "candidates",
+            "cand": cand,
+            "form": form,
+            "can_write": scope.can_write(cand.cell),
+            "certificate": certificate_status(cand.person, on=today, org=cand.cell),
+            "mentors": cand.mentorships.select_related("mentor__person"),
+            "assessments": cand.assessments.all(),
+            "attendances": cand.person.attendances.select_related("training_class").order_by(
+                "-training_class__starts_on"
+            ),
+            "cases": Case.objects.filter(person=cand.person).order_by("-opened_on"),
+            "can_open": cand.state in (State.SOURCING, State.IN_CLASS, State.READY),
+        },
+        status=status,
+    )
+
+
+@require_POST
+def case_open(request: HttpRequest, pk: int) -> HttpResponseBase:
+    scope = request_scope(request)
+    cand = _get_candidate(scope, pk)
+    if not scope.can_write(cand.cell):
+        raise Http404
+    form = F.OpenForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            case = services.admission_open(
+                actor=acting_user(request),
+                candidate=cand,
+                opened_on=d["opened_on"],
+                route=d["route"],
+                education_exception=d["education_exception"],
+                over_age_agreement=d["over_age_agreement"],
+                readmission_agreement=d["readmission_agreement"],
+            )
+        except ServiceError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, "Đã mở hồ sơ kết nạp.")
+            return redirect("web:case_detail", pk=case.pk)
+    return _render_candidate(request, cand, form, timezone.localdate(), status=400)
+
+
+def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A class and its attendees. Attendees are shown only where the user may see them
+    (a candidacy or membership in scope); the others are counted, not named."""
+    scope = request_scope(request)
+    tc = TrainingClass.objects.select_related("organizer").filter(pk=pk).first()
+    if tc is None:
+        raise Http404
+    visible_people = set(
+        candidate_queryset(scope, open_only=False)
+        .filter(person__attendances__training_class=tc)
+        .values_list("person_id", flat=True)
+    ) | set(
+        Membership.objects.filter(
+            scope.org_filter("cell"), person__attendances__training_class=tc
+        ).values_list("person_id", flat=True)
+    )
+    if not visible_people and not scope.can_read(tc.organizer):
+        raise Http404
+    rows = tc.attendances.select_related("person", "certificate").order_by("person__sort_key")
+    shown = [a for a in rows if a.person_id in visible_people or scope.can_read(tc.organizer)]
+    return render(
+        request,
+        "web/cases/class.html",
+        {"nav": "candidates", "tc": tc, "rows": shown, "hidden": len(rows) - len(shown)},
+    )

@@ -1,0 +1,208 @@
+"""The admission pages: board, overdue list, case page and its forms, candidate and class
+pages — every page from both sides of the scope boundary."""
+
+import datetime as dt
+
+import pytest
+
+from dangvien.candidates.services import class_create, class_enroll
+from dangvien.cases import procedure as P
+from dangvien.cases.models import Case, StepRecord
+from dangvien.members.models import Membership, Status
+
+from .cases_helpers import candidate, fresh, officials, open_case, prepare, vote
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+
+
+@pytest.fixture
+def case(tree):
+    officials(tree.xa_c1, 12)
+    return open_case(candidate(tree.xa_c1))
+
+
+def test_the_board_shows_columns_counts_and_only_the_scope(
+    tree, users, login, case, django_assert_max_num_queries
+):
+    officials(tree.xb_c1, 2)
+    open_case(candidate(tree.xb_c1, name="Người phường"))
+    client = login(users.an)
+    with django_assert_max_num_queries(12):
+        page = client.get("/ket-nap/").content.decode()
+    assert "Nguyễn Thị Hằng" in page and "Người phường" not in page
+    assert 'data-step="application"' in page
+    assert client.get("/ket-nap/?to-chuc=XB").status_code == 404
+    assert "Người phường" in login(users.binh).get("/ket-nap/").content.decode()
+
+
+def test_the_case_page_is_404_outside_the_scope_and_read_only_for_a_viewer(users, login, case):
+    assert login(users.binh).get(f"/ket-nap/{case.pk}/").status_code == 404
+    viewer = login(users.xem1)
+    page = viewer.get(f"/ket-nap/{case.pk}/")
+    assert page.status_code == 200 and "Việc tiếp theo" not in page.content.decode()
+    post = viewer.post(f"/ket-nap/{case.pk}/step/", {"version": case.version, "done_on": "05/11/2025"})
+    assert post.status_code == 404 and not StepRecord.objects.filter(step=P.APPLICATION).exists()
+
+
+def test_a_secretary_records_a_step_and_a_second_submit_is_told_to_reload(users, login, case):
+    client = login(users.bithu1)
+    page = client.get(f"/ket-nap/{case.pk}/").content.decode()
+    assert "Việc tiếp theo" in page and "1-KNĐ" in page and "Kiểm tra điều kiện" in page
+    data = {
+        "version": case.version,
+        "done_on": "05/11/2025",
+        "doc_ref": "",
+        "papers": ["application"],
+        "note": "",
+    }
+    assert client.post(f"/ket-nap/{case.pk}/step/", data).status_code == 302
+    again = client.post(f"/ket-nap/{case.pk}/step/", data)
+    assert again.status_code == 400 and "tải lại trang" in again.content.decode()
+    assert StepRecord.objects.filter(case=case, step=P.APPLICATION).count() == 1
+
+
+def test_bad_dates_get_a_clear_message_and_change_nothing(users, login, case):
+    client = login(users.bithu1)
+    reply = client.post(f"/ket-nap/{case.pk}/step/", {"version": case.version, "done_on": "31/02/2026"})
+    assert reply.status_code == 400 and "Ngày 31/02/2026 không tồn tại" in reply.content.decode()
+    assert fresh(case).version == case.version
+
+
+def test_an_unknown_action_is_404(users, login, case):
+    assert login(users.an).post(f"/ket-nap/{case.pk}/xoa-het/", {}).status_code == 404
+
+
+def test_a_failed_check_is_shown_with_its_source_and_blocks_the_vote(tree, users, login):
+    officials(tree.xa_c1, 12)
+    c = prepare(
+        open_case(candidate(tree.xa_c1, education="6/12")), introducers=officials(tree.xa_c1, 2, prefix="GT")
+    )
+    client = login(users.bithu1)
+    page = client.get(f"/ket-nap/{c.pk}/").content.decode()
+    assert "✗" in page and "THCS" in page
+    reply = client.post(
+        f"/ket-nap/{c.pk}/cell_vote/",
+        {
+            "version": c.version,
+            "held_on": "10/12/2025",
+            "summoned": 15,
+            "exempt_present": 0,
+            "denominator": 15,
+            "yes": 15,
+            "no": 0,
+        },
+    )
+    assert reply.status_code == 400 and "chưa đủ điều kiện" in reply.content.decode()
+    assert not fresh(c).votes.exists()
+
+
+def test_the_web_vote_form_records_a_failed_vote(tree, users, login):
+    officials(tree.xa_c1, 12)
+    c = prepare(open_case(candidate(tree.xa_c1)), introducers=officials(tree.xa_c1, 2, prefix="GT"))
+    client = login(users.bithu1)
+    reply = client.post(
+        f"/ket-nap/{c.pk}/cell_vote/",
+        {
+            "version": c.version,
+            "held_on": "10/12/2025",
+            "summoned": 15,
+            "exempt_present": 0,
+            "denominator": 15,
+            "yes": 9,
+            "no": 6,
+            "excluded_excused": 0,
+        },
+        follow=True,
+    )
+    assert "KHÔNG đạt: 9/15" in reply.content.decode()
+    assert fresh(c).step == P.CELL_VOTE and fresh(c).votes.get().passed is False
+
+
+def test_the_overdue_page_lists_late_cases_in_red(tree, users, login):
+    officials(tree.xa_c1, 12)
+    c = prepare(open_case(candidate(tree.xa_c1)), introducers=officials(tree.xa_c1, 2, prefix="GT"))
+    vote(c, held_on=D(2026, 1, 8), yes=15)
+    page = login(users.an).get("/ket-nap/qua-han/").content.decode()
+    assert 'class="late"' in page and "09/04/2026" in page
+    assert "Nguyễn Thị Hằng" not in login(users.binh).get("/ket-nap/qua-han/").content.decode()
+
+
+def test_opening_a_case_from_the_candidate_page(tree, users, login):
+    officials(tree.xa_c1, 3)
+    cand = candidate(tree.xa_c1)
+    client = login(users.bithu1)
+    page = client.get(f"/quan-chung/{cand.pk}/").content.decode()
+    assert "Mở hồ sơ kết nạp" in page and "còn giá trị đến" in page
+    reply = client.post(f"/quan-chung/{cand.pk}/mo-ho-so/", {"opened_on": "03/11/2025", "route": "members"})
+    case = Case.objects.get(person=cand.person)
+    assert reply.status_code == 302 and reply["Location"] == f"/ket-nap/{case.pk}/"
+    assert login(users.binh).get(f"/quan-chung/{cand.pk}/").status_code == 404
+    assert (
+        login(users.binh).post(f"/quan-chung/{cand.pk}/mo-ho-so/", {"opened_on": "03/11/2025"}).status_code
+        == 404
+    )
+
+
+def test_the_candidate_list_is_scoped(tree, users, login):
+    officials(tree.xa_c1, 1)
+    officials(tree.xb_c1, 1)
+    candidate(tree.xa_c1, name="Ở xã")
+    candidate(tree.xb_c1, name="Ở phường")
+    page = login(users.an).get("/quan-chung/").content.decode()
+    assert "Ở xã" in page and "Ở phường" not in page
+
+
+def test_the_class_page_names_only_attendees_in_scope(tree, users, login):
+    officials(tree.xa_c1, 1)
+    officials(tree.xb_c1, 1)
+    a = candidate(tree.xa_c1, name="Học viên xã", certificate=None)
+    b = candidate(tree.xb_c1, name="Học viên phường", certificate=None)
+    tc = class_create(
+        actor=None,
+        kind="awareness",
+        name="Lớp nhận thức khóa 3",
+        organizer=tree.province,
+        starts_on=D(2025, 10, 1),
+        ends_on=D(2025, 10, 5),
+    )
+    class_enroll(actor=None, training_class=tc, people=[a.person, b.person])
+    page = login(users.an).get(f"/lop-hoc/{tc.pk}/").content.decode()
+    assert "Học viên xã" in page and "Học viên phường" not in page and "1 học viên thuộc đơn vị khác" in page
+    assert login(users.nobody).get(f"/lop-hoc/{tc.pk}/").status_code == 404
+
+
+def test_the_ceremony_through_the_web_makes_a_probationary_member(tree, users, login):
+    officials(tree.xa_c1, 12)
+    c = prepare(open_case(candidate(tree.xa_c1)), introducers=officials(tree.xa_c1, 2, prefix="GT"))
+    vote(c, held_on=D(2026, 1, 8), yes=15)
+    staff = login(users.an)
+    c = fresh(c)
+    assert (
+        staff.post(
+            f"/ket-nap/{c.pk}/committee_vote/",
+            {"version": c.version, "held_on": "20/01/2026", "members": 9, "present": 9, "yes": 9, "no": 0},
+        ).status_code
+        == 302
+    )
+    c = fresh(c)
+    assert (
+        staff.post(
+            f"/ket-nap/{c.pk}/decision/",
+            {
+                "version": c.version,
+                "decided_on": "10/02/2026",
+                "decision_ref": "QĐ 15",
+                "received_on": "12/02/2026",
+                "papers": ["decision"],
+            },
+        ).status_code
+        == 302
+    )
+    c = fresh(c)
+    reply = staff.post(
+        f"/ket-nap/{c.pk}/ceremony/", {"version": c.version, "held_on": "03/03/2026"}, follow=True
+    )
+    assert "đảng viên dự bị" in reply.content.decode()
+    m = Membership.objects.get(person=c.person)
+    assert m.status == Status.PROBATIONARY and m.ceremony_date == D(2026, 3, 3)
