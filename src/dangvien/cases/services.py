@@ -43,6 +43,7 @@ from dangvien.core.dates import add_months
 from dangvien.core.errors import ServiceError, StaleError
 from dangvien.members.models import EventKind, MemberEvent, Membership, Status
 from dangvien.members.services import NewMember, members_bulk_register
+from dangvien.orgs.models import Organization
 from dangvien.rules.arithmetic import vote_passes, votes_needed
 from dangvien.rules.calendar import Calendar, calendar_from_db
 from dangvien.rules.selectors import RuleBook
@@ -122,27 +123,53 @@ def _paused(c: Case, since: dt.date) -> int:
     return sum(s.working_days or 0 for s in c.suspensions.all() if s.since >= since)
 
 
-def compute_due(c: Case, *, book: RuleBook, cal: Calendar) -> tuple[dt.date | None, str]:
-    """The deadline of the case's open step and the rule behind it.
+def due_date(
+    *,
+    step: str,
+    org: Organization,
+    cell_resolution_on: dt.date | None,
+    decision_received_on: dt.date | None,
+    applied_on: dt.date | None,
+    extension_days: int,
+    paused_working_days: int,
+    book: RuleBook,
+    cal: Calendar,
+) -> tuple[dt.date | None, str]:
+    """The deadline of a step and the rule behind it.
 
     Before the cell's vote, the dossier's papers must not pass their validity (12 months
     from the application); after it, the competent committee's 60 working days (plus an
     extension); after the decision, the ceremony's 30 working days from its receipt.
     Suspensions within the running period push it by their working days."""
-    if c.step in P.DECISION_PHASE and c.cell_resolution_on is not None:
+    if step in P.DECISION_PHASE and cell_resolution_on is not None:
         key = "deadline.admission_decision_working_days"
-        n = int(book.value(key, on=c.cell_resolution_on, org=c.cell)) + c.extension_days
-        return cal.add_working_days(c.cell_resolution_on, n + _paused(c, c.cell_resolution_on)), key
-    if c.step == P.CEREMONY and c.decision_received_on is not None:
+        n = int(book.value(key, on=cell_resolution_on, org=org)) + extension_days
+        return cal.add_working_days(cell_resolution_on, n + paused_working_days), key
+    if step == P.CEREMONY and decision_received_on is not None:
         key = "deadline.ceremony_working_days"
-        n = int(book.value(key, on=c.decision_received_on, org=c.cell))
-        return cal.add_working_days(c.decision_received_on, n + _paused(c, c.decision_received_on)), key
-    applied = c.records.filter(step=P.APPLICATION).values_list("done_on", flat=True).first()
-    if applied is not None:
+        n = int(book.value(key, on=decision_received_on, org=org))
+        return cal.add_working_days(decision_received_on, n + paused_working_days), key
+    if applied_on is not None:
         key = "papers.validity_months"
-        months = int(book.value(key, on=applied, org=c.cell))
-        return add_months(applied, months) - dt.timedelta(days=1), key
+        months = int(book.value(key, on=applied_on, org=org))
+        return add_months(applied_on, months) - dt.timedelta(days=1), key
     return None, ""
+
+
+def compute_due(c: Case, *, book: RuleBook, cal: Calendar) -> tuple[dt.date | None, str]:
+    """due_date() for a saved case, from its history rows."""
+    since = c.decision_received_on if c.step == P.CEREMONY else c.cell_resolution_on
+    return due_date(
+        step=c.step,
+        org=c.cell,
+        cell_resolution_on=c.cell_resolution_on,
+        decision_received_on=c.decision_received_on,
+        applied_on=c.records.filter(step=P.APPLICATION).values_list("done_on", flat=True).first(),
+        extension_days=c.extension_days,
+        paused_working_days=_paused(c, since) if since is not None else 0,
+        book=book,
+        cal=cal,
+    )
 
 
 def _advance(c: Case, *, done_on: dt.date, book: RuleBook, cal: Calendar) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +16,7 @@ from vietnam_provinces import Province, Ward
 from dangvien.core.dates import add_months
 from dangvien.core.text import fold
 from dangvien.demo import names
+from dangvien.demo.pipeline import PipelineStats, fill_commune
 from dangvien.members.models import EventKind, Status
 from dangvien.members.services import NewMember, members_bulk_register
 from dangvien.orgs.models import Organization, OrgKind, OrgVersion, Sector
@@ -23,6 +24,8 @@ from dangvien.orgs.services import rebuild_paths
 from dangvien.people.cccd import PROVINCE_CODES, sex_century_digit
 from dangvien.people.models import Sex
 from dangvien.people.services import PersonData
+from dangvien.rules.calendar import calendar_from_db
+from dangvien.rules.selectors import RuleBook
 
 SCALES = {
     # (provinces, communes per province at most, cells per commune, members in all)
@@ -40,6 +43,7 @@ class DemoResult:
     communes: int = 0
     cells: int = 0
     members: int = 0
+    pipeline: PipelineStats = field(default_factory=PipelineStats)
 
 
 def _weighted(rng: random.Random, pairs: list[tuple[str, float]]) -> str:
@@ -153,6 +157,7 @@ def generate(
     n_members = -(-total // communes_in_all)  # per commune, so that the whole reaches the total
     seq = 0
     founded = dt.date(1976, 1, 1)
+    book, cal = RuleBook.load(), calendar_from_db()
     for prov in provinces[:n_prov]:
         prov_code = f"T{int(prov.code):02d}"
         old_code = _old_code_for(prov.name, rng)
@@ -211,7 +216,8 @@ def generate(
         result.provinces += 1
         result.communes += len(communes)
         result.cells += len(cells)
-        # Members, commune by commune, in bulk.
+        make_person = _PeopleMaker(rng, old_code)
+        # Members, then the pool and the pipeline, commune by commune, in bulk.
         for c_index in range(len(communes)):
             commune_cells = cells[c_index * n_cells : (c_index + 1) * n_cells]
             weights = sizes[c_index * n_cells : (c_index + 1) * n_cells]
@@ -220,14 +226,43 @@ def generate(
                 seq += 1
                 cell = rng.choices(commune_cells, weights=weights)[0]
                 items.append(_member(rng, seq, cell.pk, today, old_code))
+            make_person.used.update(it.person.cccd for it in items if isinstance(it.person, PersonData))
             with transaction.atomic():
                 members_bulk_register(actor=None, items=items, note="Dữ liệu mẫu")
+                fill_commune(
+                    rng,
+                    commune=communes[c_index],
+                    cells=commune_cells,
+                    weights=weights,
+                    n_members=n_members,
+                    make_person=make_person,
+                    book=book,
+                    cal=cal,
+                    stats=result.pipeline,
+                )
             result.members += len(items)
             if progress:
                 progress(result.members, total)
     rebuild_paths()
     _versions(founded)
     return result
+
+
+class _PeopleMaker:
+    """Candidates of one province: CCCDs numbered apart from its members' and never
+    repeated (a collision leaves the CCCD empty, as for people who have none)."""
+
+    def __init__(self, rng: random.Random, old_code: str) -> None:
+        self.rng, self.old_code, self.seq = rng, old_code, 500_000
+        self.used: set[str] = set()
+
+    def __call__(self, birth: dt.date) -> PersonData:
+        self.seq += 1
+        d = _person(self.rng, self.seq, birth, self.old_code)
+        if d.cccd in self.used:
+            d = replace(d, cccd="")
+        self.used.add(d.cccd)
+        return d
 
 
 def _old_code_for(province_name: str, rng: random.Random) -> str:

@@ -33,5 +33,8 @@ class Command(BaseCommand):
             )
         self.stdout.write(
             f"Đã tạo {result.provinces} đảng bộ tỉnh, {result.communes} đảng bộ xã/phường, "
-            f"{result.cells} chi bộ, {result.members} đảng viên (kể cả đã chuyển đi, từ trần)."
+            f"{result.cells} chi bộ, {result.members} đảng viên (kể cả đã chuyển đi, từ trần); "
+            f"{result.pipeline.candidates} quần chúng ưu tú, {result.pipeline.classes} lớp bồi dưỡng, "
+            f"{result.pipeline.open_cases} hồ sơ kết nạp đang làm, "
+            f"{result.pipeline.admitted_cases} hồ sơ đã kết nạp."
         )

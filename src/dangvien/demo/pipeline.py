@@ -1,0 +1,611 @@
+"""Synthetic pool and pipeline for one commune, written in bulk: candidates from every
+source with mentors and assessments, awareness classes with attendees and certificates,
+admission cases open at every step (a few overdue, a few suspended, some failed votes),
+and closed cases for the commune's recent probationary members (recent ceremonies).
+
+The rows are the ones the services would write for the same story; the dates are drawn
+so that every step follows the one before and every deadline is computed by the same
+function the services use (cases.services.due_date)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from django.utils import timezone
+
+from dangvien.candidates.models import (
+    Assessment,
+    Attendance,
+    Candidate,
+    Certificate,
+    ClassKind,
+    Mentorship,
+    Result,
+    Source,
+    State,
+    TrainingClass,
+)
+from dangvien.cases import procedure as P
+from dangvien.cases.models import (
+    Body,
+    Case,
+    CaseState,
+    Introduction,
+    IntroKind,
+    Relation,
+    Route,
+    StepRecord,
+    Suspension,
+    Verification,
+    VerificationResult,
+    Vote,
+)
+from dangvien.cases.services import due_date
+from dangvien.core.text import clean_name, fold, vietnamese_sort_key
+from dangvien.members.models import Membership, Status
+from dangvien.orgs.models import Organization, OrgKind
+from dangvien.people.models import Person
+from dangvien.people.services import PersonData
+from dangvien.rules.arithmetic import votes_needed
+from dangvien.rules.calendar import Calendar
+from dangvien.rules.selectors import RuleBook
+
+_TWO_THIRDS = Fraction(2, 3)  # the threshold of every pack so far; demo votes pass or fail clearly
+CANDIDATES_PER_MEMBER = 0.27  # a province of 150.000 members keeps about 40.000 in its pool
+SOURCES = [
+    (Source.YOUTH_UNION, 0.45),
+    (Source.WOMEN, 0.17),
+    (Source.TRADE_UNION, 0.14),
+    (Source.FARMERS, 0.1),
+    (Source.VETERANS, 0.06),
+    (Source.OTHER, 0.08),
+]
+STATES = [
+    (State.SOURCING, 0.34),
+    (State.IN_CLASS, 0.08),
+    (State.READY, 0.2),
+    (State.IN_ADMISSION, 0.2),
+    (State.WITHDRAWN, 0.04),
+    ("expired", 0.04),  # sourcing again: the certificate ran out
+]
+# Where the open cases stand (the first two steps come from the pool).
+OPEN_AT = [
+    (P.APPLICATION, 0.12),
+    (P.HISTORY, 0.18),
+    (P.INTRODUCTIONS, 0.12),
+    (P.OPINIONS, 0.1),
+    (P.CELL_VOTE, 0.14),
+    (P.BASE_RESOLUTION, 0.12),
+    (P.DECISION, 0.14),
+    (P.CEREMONY, 0.08),
+]
+# Calendar days from one step to the next (low, high).
+GAPS = {
+    P.APPLICATION: (5, 30),
+    P.HISTORY: (20, 70),
+    P.INTRODUCTIONS: (10, 40),
+    P.OPINIONS: (7, 25),
+    P.CELL_VOTE: (7, 30),
+    P.BASE_RESOLUTION: (10, 35),
+    P.DECISION: (15, 60),
+    P.CEREMONY: (10, 35),
+}
+STRENGTHS = [
+    "Gương mẫu, nhiệt tình trong công tác Đoàn",
+    "Chấp hành tốt chủ trương, chính sách",
+    "Có tinh thần trách nhiệm, đoàn kết với đồng nghiệp",
+    "Tích cực tham gia hoạt động ở khu dân cư",
+]
+WEAKNESSES = ["Đôi khi chưa mạnh dạn phát biểu ý kiến", "Cần tìm hiểu thêm về Điều lệ Đảng", "Chưa có"]
+
+
+def _pick(rng: random.Random, pairs: Sequence[tuple[str, float]]) -> str:
+    return rng.choices([p for p, _ in pairs], weights=[w for _, w in pairs])[0]
+
+
+@dataclass
+class PipelineStats:
+    candidates: int = 0
+    classes: int = 0
+    open_cases: int = 0
+    admitted_cases: int = 0
+    by_step: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class _Plan:
+    """One open case being drawn: its steps, done dates and current state."""
+
+    candidate: Candidate
+    cell: Organization
+    steps: list[str]
+    done: dict[str, dt.date]
+    step: str
+    step_since: dt.date
+    route: str
+    opened_on: dt.date
+    failed_vote: bool = False
+    suspended_since: dt.date | None = None
+    decision_received_on: dt.date | None = None
+
+
+def fill_commune(
+    rng: random.Random,
+    *,
+    commune: Organization,
+    cells: Sequence[Organization],
+    weights: Sequence[int],
+    n_members: int,
+    make_person: Callable[[dt.date], PersonData],
+    book: RuleBook,
+    cal: Calendar,
+    stats: PipelineStats,
+) -> None:
+    today = timezone.localdate()
+    cell_ids = [c.pk for c in cells]
+    by_id = {c.pk: c for c in cells}
+    officials: dict[int, list[int]] = {pk: [] for pk in cell_ids}
+    for mid, cell_id in Membership.objects.filter(cell_id__in=cell_ids, status=Status.OFFICIAL).values_list(
+        "pk", "cell_id"
+    ):
+        officials[cell_id].append(mid)
+    n = max(1, round(n_members * CANDIDATES_PER_MEMBER))
+
+    # People and candidacies.
+    people: list[Person] = []
+    plans: list[tuple[str, Organization, str]] = []  # (state, cell, source)
+    for _ in range(n):
+        birth = today - dt.timedelta(days=rng.randint(18 * 365 + 200, 45 * 365))
+        d: PersonData = make_person(birth)
+        name = clean_name(d.full_name)
+        people.append(
+            Person(
+                full_name=name,
+                name_search=fold(name),
+                sort_key=vietnamese_sort_key(name),
+                birth_date=d.birth_date,
+                sex=d.sex,
+                cccd=d.cccd or None,
+                ethnicity=d.ethnicity,
+                religion=d.religion,
+                education=rng.choice(["12/12", "12/12", "12/12", "Đại học", "Cao đẳng", "9/12"]),
+                profession=d.profession,
+                phone=d.phone,
+            )
+        )
+        cell = rng.choices(cells, weights=weights)[0]
+        source = _pick(rng, SOURCES)
+        if age_years(birth, today) > 30 and source == Source.YOUTH_UNION:
+            source = Source.OTHER
+        plans.append((_pick(rng, STATES), cell, source))
+    Person.objects.bulk_create(people, batch_size=2000)
+
+    candidates: list[Candidate] = []
+    for person, (state, cell, source) in zip(people, plans, strict=True):
+        # Those with a dossier were listed long enough ago for every step to follow.
+        days = rng.randint(500, 1100) if state == State.IN_ADMISSION else rng.randint(60, 3 * 365)
+        listed = today - dt.timedelta(days=days)
+        real_state = State.SOURCING if state == "expired" else state
+        candidates.append(
+            Candidate(
+                person=person,
+                cell=cell,
+                source=source,
+                listed_on=listed,
+                listed_ref=f"NQ {rng.randint(1, 40)}-NQ/CB",
+                state=real_state,
+                state_since=listed,
+                withdrawn_reason="Chuyển đi nơi khác" if real_state == State.WITHDRAWN else "",
+            )
+        )
+    Candidate.objects.bulk_create(candidates, batch_size=2000)
+    stats.candidates += len(candidates)
+
+    # Mentors and assessments.
+    mentorships, assessments = [], []
+    for cand in candidates:
+        pool = officials.get(cand.cell_id, [])
+        if not pool or cand.listed_on is None:
+            continue
+        ended = cand.state == State.WITHDRAWN
+        mentorships.append(
+            Mentorship(
+                candidate=cand,
+                mentor_id=rng.choice(pool),
+                valid_from=cand.listed_on,
+                valid_to=today if ended else None,
+            )
+        )
+        # Most are heard at least once a quarter; about one in six is not.
+        last = today - dt.timedelta(days=rng.randint(100, 200) if rng.random() < 0.17 else rng.randint(5, 85))
+        on = last
+        while on > cand.listed_on:
+            assessments.append(
+                Assessment(
+                    candidate=cand,
+                    on=on,
+                    strengths=rng.choice(STRENGTHS),
+                    weaknesses=rng.choice(WEAKNESSES),
+                    conclusion="Chi bộ thống nhất tiếp tục bồi dưỡng",
+                )
+            )
+            on -= dt.timedelta(days=rng.randint(80, 100))
+            if rng.random() < 0.5:
+                break
+    Mentorship.objects.bulk_create(mentorships, batch_size=2000)
+    Assessment.objects.bulk_create(assessments, batch_size=2000)
+
+    # Classes: one awareness class a semester for three years, and the one running now.
+    centre = f"Trung tâm Chính trị — {commune.name.replace('Đảng bộ ', '')}"
+    classes = []
+    for k in range(6, -1, -1):
+        start = today - dt.timedelta(days=182 * k + 10)
+        classes.append(
+            TrainingClass(
+                kind=ClassKind.AWARENESS,
+                name=f"Lớp bồi dưỡng nhận thức về Đảng khóa {start:%m/%Y}",
+                organizer=commune,
+                organizer_name=centre,
+                starts_on=start,
+                ends_on=start + dt.timedelta(days=4 if k else 20),
+                place="Hội trường Đảng ủy",
+            )
+        )
+    TrainingClass.objects.bulk_create(classes)
+    stats.classes += len(classes)
+    finished, running = classes[:-1], classes[-1]
+    attendances: list[Attendance] = []
+    certificates: list[tuple[int, Candidate, TrainingClass]] = []
+    for cand, (state, _, _) in zip(candidates, plans, strict=True):
+        assert cand.listed_on is not None
+        if state == State.IN_CLASS:
+            attendances.append(
+                Attendance(training_class=running, person_id=cand.person_id, result=Result.PENDING)
+            )
+        elif state in (State.READY, State.IN_ADMISSION) or (state == State.WITHDRAWN and rng.random() < 0.5):
+            usable = [c for c in finished if c.ends_on >= cand.listed_on] or finished[-1:]
+            tc = rng.choice(usable)
+            certificates.append((len(attendances), cand, tc))
+            attendances.append(Attendance(training_class=tc, person_id=cand.person_id, result=Result.PASSED))
+        elif state == "expired":
+            tc = TrainingClass(
+                kind=ClassKind.AWARENESS,
+                name="Lớp bồi dưỡng nhận thức về Đảng (cũ)",
+                organizer=commune,
+                organizer_name=centre,
+                starts_on=today - dt.timedelta(days=61 * 31),
+                ends_on=today - dt.timedelta(days=61 * 31 - 4),
+            )
+            certificates.append((-1, cand, tc))
+    old_classes = [tc for idx, _, tc in certificates if idx < 0]
+    TrainingClass.objects.bulk_create(old_classes)
+    Attendance.objects.bulk_create(attendances, batch_size=2000)
+    cert_rows = []
+    for idx, cand, tc in certificates:
+        cert_rows.append(
+            Certificate(
+                person_id=cand.person_id,
+                kind=ClassKind.AWARENESS,
+                number=f"{rng.randint(100, 9999)}/CN",
+                issued_on=tc.ends_on,
+                attendance=attendances[idx] if idx >= 0 else None,
+            )
+        )
+    by_candidate = {cand.pk: cert for (_, cand, _), cert in zip(certificates, cert_rows, strict=True)}
+    _open_cases(rng, candidates, by_candidate, by_id, officials, today, book, cal, stats)
+    Certificate.objects.bulk_create(cert_rows, batch_size=2000)
+    _admitted_cases(rng, cell_ids, by_id, today, stats)
+
+
+def age_years(birth: dt.date, on: dt.date) -> int:
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+def _papers(rng: random.Random, step: str, route: str) -> list[str]:
+    codes = [p.code for p in P.required_papers(step, route)]
+    if len(codes) > 1 and rng.random() < 0.05:
+        codes.pop()  # now and then a paper is missing, as in real dossiers
+    return codes
+
+
+def _open_cases(
+    rng: random.Random,
+    candidates: list[Candidate],
+    certificates: dict[int, Certificate],
+    cells: dict[int, Organization],
+    officials: dict[int, list[int]],
+    today: dt.date,
+    book: RuleBook,
+    cal: Calendar,
+    stats: PipelineStats,
+) -> None:
+    plans: list[_Plan] = []
+    for cand in candidates:
+        if cand.state != State.IN_ADMISSION:
+            continue
+        assert cand.listed_on is not None
+        cell = cells[cand.cell_id]
+        steps = [s.code for s in P.steps_for(cell, OrgKind.UPPER_BASE)]
+        target = _pick(rng, OPEN_AT)
+        if target not in steps:
+            target = P.DECISION
+        route = Route.MEMBERS if len(officials[cell.pk]) >= 2 else Route.YOUTH_UNION
+        # How long it has been at its current step: a few are far past their time.
+        late = rng.random() < 0.06
+        waiting = rng.randint(70, 140) if late else rng.randint(0, 40)
+        first, current = steps.index(P.APPLICATION), steps.index(target)
+        gaps = [rng.randint(*GAPS[s]) for s in steps[first + 1 : current + 1]]  # into each later step
+        step_since = today - dt.timedelta(days=waiting)
+        start = step_since - dt.timedelta(days=sum(gaps))  # the application (or, at it, the wait)
+        opened = start - dt.timedelta(days=rng.randint(0, 10))
+        cert = certificates[cand.pk]
+        if cert.issued_on >= opened:  # the certificate came before the dossier: a paper one
+            cert.issued_on, cert.attendance = opened - dt.timedelta(days=rng.randint(10, 90)), None
+        done = {P.SYMPATHIZER: cand.listed_on, P.CERTIFICATE: max(cert.issued_on, cand.listed_on)}
+        on = start
+        for s, gap in zip(steps[first:current], gaps, strict=True):
+            done[s] = on
+            on += dt.timedelta(days=gap)
+        plan = _Plan(cand, cell, steps, done, target, step_since, route, opened)
+        if target == P.CEREMONY:
+            plan.decision_received_on = step_since
+            done[P.DECISION] = step_since - dt.timedelta(days=rng.randint(1, 6))
+        plan.failed_vote = target == P.CELL_VOTE and rng.random() < 0.12
+        if target in (P.HISTORY, P.INTRODUCTIONS, P.OPINIONS) and rng.random() < 0.05:
+            plan.suspended_since = min(today, step_since + dt.timedelta(days=3))
+        plans.append(plan)
+
+    cases = []
+    for p in plans:
+        resolution = p.done.get(P.CELL_VOTE)
+        due, rule = due_date(
+            step=p.step,
+            org=p.cell,
+            cell_resolution_on=resolution,
+            decision_received_on=p.decision_received_on,
+            applied_on=p.done.get(P.APPLICATION),
+            extension_days=0,
+            paused_working_days=0,
+            book=book,
+            cal=cal,
+        )
+        decision_on = p.done.get(P.DECISION)
+        cases.append(
+            Case(
+                person_id=p.candidate.person_id,
+                candidate=p.candidate,
+                cell=p.cell,
+                state=CaseState.SUSPENDED if p.suspended_since else CaseState.OPEN,
+                steps=p.steps,
+                step=p.step,
+                step_since=p.step_since,
+                due_on=due,
+                due_rule=rule,
+                route=p.route,
+                opened_on=p.opened_on,
+                cell_resolution_on=resolution,
+                decision_on=decision_on,
+                decision_ref=f"{rng.randint(100, 999)}-QĐ/ĐU" if decision_on else "",
+                decided_by="Ban Thường vụ Đảng ủy" if decision_on else "",
+                decision_received_on=p.decision_received_on,
+            )
+        )
+        stats.by_step[p.step] = stats.by_step.get(p.step, 0) + 1
+    Case.objects.bulk_create(cases, batch_size=2000)
+    stats.open_cases += len(cases)
+    _history(rng, list(zip(cases, plans, strict=True)), officials)
+
+
+def _history(rng: random.Random, pairs: list[tuple[Case, _Plan]], officials: dict[int, list[int]]) -> None:
+    records, verifications, intros, votes, suspensions = [], [], [], [], []
+    for case, p in pairs:
+        person_name = p.candidate.person.full_name
+        for step, on in p.done.items():
+            records.append(
+                StepRecord(
+                    case=case,
+                    step=step,
+                    done_on=on,
+                    doc_ref=f"{rng.randint(1, 99)}" if step != P.DECISION else case.decision_ref,
+                    papers=_papers(rng, step, p.route),
+                )
+            )
+        history_done = P.HISTORY in p.done
+        verifications.append(
+            Verification(
+                case=case,
+                relation=Relation.SELF,
+                full_name=person_name,
+                result=VerificationResult.CLEAR
+                if history_done or rng.random() < 0.5
+                else VerificationResult.PENDING,
+                result_on=(p.done.get(P.HISTORY) or p.step_since) if history_done else None,
+            )
+        )
+        family = person_name.split(" ")[0]
+        for relation, name in ((Relation.FATHER, f"{family} Văn Hùng"), (Relation.MOTHER, "Lê Thị Lan")):
+            verifications.append(
+                Verification(
+                    case=case,
+                    relation=relation,
+                    full_name=name,
+                    result=VerificationResult.CLEAR if history_done else VerificationResult.PENDING,
+                    result_on=p.done.get(P.HISTORY),
+                )
+            )
+        if P.INTRODUCTIONS in p.done:
+            given = p.done[P.INTRODUCTIONS] - dt.timedelta(days=rng.randint(1, 7))
+            pool = officials[p.cell.pk]
+            members = rng.sample(pool, 2) if p.route == Route.MEMBERS else rng.sample(pool, min(1, len(pool)))
+            for mid in members:
+                intros.append(
+                    Introduction(
+                        case=case,
+                        kind=IntroKind.MEMBER,
+                        introducer_id=mid,
+                        months_together=rng.randint(12, 120),
+                        given_on=given,
+                    )
+                )
+            if p.route != Route.MEMBERS:
+                intros.append(
+                    Introduction(
+                        case=case, kind=IntroKind.YOUTH_UNION, given_on=given, doc_ref="NQ 03-NQ/ĐTN"
+                    )
+                )
+        n_official = len(officials[p.cell.pk]) or 3
+        needed = votes_needed(denominator=n_official, threshold=_TWO_THIRDS)
+        if p.failed_vote:
+            held = p.step_since + dt.timedelta(
+                days=min(20, max(0, (timezone.localdate() - p.step_since).days))
+            )
+            yes = max(0, needed - rng.randint(1, 3))
+            votes.append(
+                Vote(
+                    case=case,
+                    body=Body.CELL,
+                    held_on=min(held, timezone.localdate()),
+                    registry_official=n_official,
+                    registry_exempt=0,
+                    summoned=n_official,
+                    denominator=n_official,
+                    yes=yes,
+                    no=n_official - yes,
+                    passed=False,
+                )
+            )
+        if P.CELL_VOTE in p.done:
+            yes = rng.randint(needed, n_official)
+            votes.append(
+                Vote(
+                    case=case,
+                    body=Body.CELL,
+                    held_on=p.done[P.CELL_VOTE],
+                    registry_official=n_official,
+                    registry_exempt=0,
+                    summoned=n_official,
+                    denominator=n_official,
+                    yes=yes,
+                    no=n_official - yes,
+                    passed=True,
+                    doc_ref=f"NQ {rng.randint(1, 30)}-NQ/CB",
+                )
+            )
+        if P.BASE_RESOLUTION in p.done:
+            committee = rng.randint(9, 15)
+            yes = rng.randint(votes_needed(denominator=committee, threshold=_TWO_THIRDS), committee)
+            votes.append(
+                Vote(
+                    case=case,
+                    body=Body.BASE_COMMITTEE,
+                    held_on=p.done[P.BASE_RESOLUTION],
+                    summoned=committee,
+                    denominator=committee,
+                    yes=yes,
+                    no=committee - yes,
+                    passed=True,
+                )
+            )
+        if p.suspended_since is not None:
+            suspensions.append(
+                Suspension(case=case, since=p.suspended_since, reason="Chờ kết quả thẩm tra bổ sung")
+            )
+    StepRecord.objects.bulk_create(records, batch_size=2000)
+    Verification.objects.bulk_create(verifications, batch_size=2000)
+    Introduction.objects.bulk_create(intros, batch_size=2000)
+    Vote.objects.bulk_create(votes, batch_size=2000)
+    Suspension.objects.bulk_create(suspensions, batch_size=2000)
+
+
+def _admitted_cases(
+    rng: random.Random,
+    cell_ids: list[int],
+    cells: dict[int, Organization],
+    today: dt.date,
+    stats: PipelineStats,
+) -> None:
+    """Closed cases for the probationary members admitted in the last six months: the
+    ceremony follows the decision, and the member's ceremony date is set to it."""
+    recent = list(
+        Membership.objects.filter(
+            cell_id__in=cell_ids,
+            status=Status.PROBATIONARY,
+            admission_date__gte=today - dt.timedelta(days=180),
+        ).values_list("pk", "person_id", "cell_id", "admission_date")
+    )
+    if not recent:
+        return
+    candidates, cases, ceremonies = [], [], []
+    for mid, person_id, cell_id, decided in recent:
+        ceremony = min(today, decided + dt.timedelta(days=rng.randint(5, 35)))
+        received = min(ceremony, decided + dt.timedelta(days=rng.randint(1, 4)))
+        resolution = decided - dt.timedelta(days=rng.randint(20, 60))
+        opened = resolution - dt.timedelta(days=rng.randint(90, 200))
+        listed = opened - dt.timedelta(days=rng.randint(120, 500))
+        cell = cells[cell_id]
+        candidates.append(
+            Candidate(
+                person_id=person_id,
+                cell=cell,
+                source=Source.YOUTH_UNION,
+                listed_on=listed,
+                state=State.ADMITTED,
+                state_since=ceremony,
+            )
+        )
+        steps = [s.code for s in P.steps_for(cell, OrgKind.UPPER_BASE)]
+        cases.append(
+            (
+                Case(
+                    person_id=person_id,
+                    cell=cell,
+                    state=CaseState.ADMITTED,
+                    steps=steps,
+                    step=P.CEREMONY,
+                    step_since=received,
+                    route=Route.MEMBERS,
+                    opened_on=opened,
+                    cell_resolution_on=resolution,
+                    decision_on=decided,
+                    decision_ref=f"{rng.randint(100, 999)}-QĐ/ĐU",
+                    decided_by="Ban Thường vụ Đảng ủy",
+                    decision_received_on=received,
+                    ceremony_on=ceremony,
+                    membership_id=mid,
+                    closed_on=ceremony,
+                ),
+                {
+                    P.SYMPATHIZER: listed,
+                    P.CERTIFICATE: listed + dt.timedelta(days=30),
+                    P.APPLICATION: opened,
+                    P.HISTORY: opened + (resolution - opened) / 3,
+                    P.INTRODUCTIONS: opened + (resolution - opened) / 2,
+                    P.OPINIONS: opened + (resolution - opened) * 2 / 3,
+                    P.CELL_VOTE: resolution,
+                    P.BASE_RESOLUTION: resolution + (decided - resolution) / 2,
+                    P.DECISION: decided,
+                    P.CEREMONY: ceremony,
+                },
+            )
+        )
+        ceremonies.append(Membership(pk=mid, ceremony_date=ceremony))
+    Candidate.objects.bulk_create(candidates, batch_size=2000)
+    for cand, (case, _) in zip(candidates, cases, strict=True):
+        case.candidate = cand
+    Case.objects.bulk_create([c for c, _ in cases], batch_size=2000)
+    StepRecord.objects.bulk_create(
+        [
+            StepRecord(
+                case=case, step=step, done_on=on, papers=[p.code for p in P.required_papers(step, case.route)]
+            )
+            for case, done in cases
+            for step, on in done.items()
+        ],
+        batch_size=2000,
+    )
+    Membership.objects.bulk_update(ceremonies, ["ceremony_date"], batch_size=2000)
+    stats.admitted_cases += len(cases)

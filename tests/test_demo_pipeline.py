@@ -1,0 +1,60 @@
+"""The demo's pool and pipeline are believable: every source, every open step, a few
+overdue, a few suspended, failed votes, recent ceremonies; and consistent: steps in order,
+due dates as the services compute them, a valid certificate at the cell meeting."""
+
+import pytest
+from django.utils import timezone
+
+from dangvien.candidates.models import Candidate, Certificate, Source, State, TrainingClass
+from dangvien.cases import procedure as P
+from dangvien.cases.checks import admission_checks
+from dangvien.cases.models import Case, CaseState, Vote
+from dangvien.cases.services import compute_due
+from dangvien.demo.generate import generate
+from dangvien.members.models import Status
+from dangvien.rules.calendar import calendar_from_db
+from dangvien.rules.selectors import RuleBook
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_commune_demo_fills_the_pool_and_every_step_of_the_pipeline():
+    result = generate("commune", seed=1)
+    today = timezone.localdate()
+    stats = result.pipeline
+    assert stats.candidates + stats.admitted_cases == Candidate.objects.count() and stats.candidates > 300
+    assert set(Candidate.objects.values_list("source", flat=True)) == set(Source.values)
+    assert {State.SOURCING, State.IN_CLASS, State.READY, State.IN_ADMISSION, State.ADMITTED} <= set(
+        Candidate.objects.values_list("state", flat=True)
+    )
+    assert TrainingClass.objects.filter(ends_on__lt=today).exists() and Certificate.objects.exists()
+    open_cases = Case.objects.filter(state__in=[CaseState.OPEN, CaseState.SUSPENDED])
+    steps = set(open_cases.values_list("step", flat=True))
+    assert {P.APPLICATION, P.HISTORY, P.CELL_VOTE, P.BASE_RESOLUTION, P.DECISION, P.CEREMONY} <= steps
+    assert open_cases.filter(state=CaseState.OPEN, due_on__lt=today).exists()  # a few overdue
+    assert open_cases.filter(state=CaseState.SUSPENDED).exists()
+    assert Vote.objects.filter(passed=False).exists()
+    admitted = Case.objects.filter(state=CaseState.ADMITTED).select_related("membership")
+    assert admitted.exists()
+    assert all(
+        c.membership.status == Status.PROBATIONARY and c.membership.ceremony_date == c.ceremony_on
+        for c in admitted
+    )
+
+
+def test_the_demo_cases_are_consistent_with_the_services():
+    generate("commune", seed=2)
+    book, cal = RuleBook.load(), calendar_from_db()
+    today = timezone.localdate()
+    for c in Case.objects.filter(state=CaseState.OPEN).select_related("cell", "person"):
+        assert compute_due(c, book=book, cal=cal) == (c.due_on, c.due_rule)
+        records = dict(c.records.values_list("step", "done_on"))
+        order = [records[s] for s in c.steps if s in records]
+        assert order == sorted(order), c.pk
+        assert all(d <= today for d in order) and c.step not in records
+        assert set(records) == set(c.steps[: c.steps.index(c.step)])
+        if P.CELL_VOTE in records:
+            certificate = next(
+                x for x in admission_checks(c, on=records[P.CELL_VOTE]) if x.code == "certificate"
+            )
+            assert certificate.ok, certificate.message
