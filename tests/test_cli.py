@@ -68,10 +68,9 @@ def test_demo_is_deterministic(db):
 
     generate("commune", seed=3)
     first = list(Membership.objects.order_by("pk").values_list("person__full_name", "admission_date")[:50])
-    from dangvien.people.models import Person
-
     from dangvien.candidates.models import Candidate, Certificate, TrainingClass
     from dangvien.cases.models import Case
+    from dangvien.people.models import Person
 
     Case.objects.all().delete()  # the pipeline first: it points at people and members
     Candidate.objects.all().delete()
