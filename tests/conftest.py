@@ -167,6 +167,38 @@ def register(
     )
 
 
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--headless",
+                "--disable-background-networking",
+                "--disable-gpu",
+                "--no-first-run",
+            ],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, live_server):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    pg = context.new_page()
+    pg.set_default_timeout(10_000)
+    pg.base = live_server.url  # type: ignore[attr-defined]
+    yield pg
+    context.close()
+
+
 @pytest.fixture
 def login(client: Client):  # type: ignore[no-untyped-def]
     def do(user: User) -> Client:

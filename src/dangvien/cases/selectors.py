@@ -269,7 +269,8 @@ def case_view(scope: Scope, pk: int, *, today: dt.date) -> CaseView:
     due_rule_text = ""
     if c.due_rule:
         r = book.get(c.due_rule, on=c.step_since, org=c.cell)
-        due_rule_text = f"{PARAMS[c.due_rule].label}: {r.text} — {r.cite}"
+        param = PARAMS[c.due_rule]
+        due_rule_text = f"{param.label}: {r.text} {param.unit} — {r.cite}"
     probation_end = None
     if c.ceremony_on:
         months = int(book.value("probation.months", on=c.ceremony_on, org=c.cell))

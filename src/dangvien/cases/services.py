@@ -347,6 +347,38 @@ def admission_record_step(
     return c
 
 
+@transaction.atomic
+def admission_record_exceptions(
+    *,
+    actor: User | None,
+    case: Case,
+    expected_version: int,
+    education_exception: str,
+    over_age_agreement: str,
+    readmission_agreement: str,
+) -> Case:
+    """Record the exceptions and agreements the checks accept (they often arrive after
+    the dossier is opened): the education exception applied, the province's agreement
+    for a person over 60 or for a re-admission. Each is the reference of a paper."""
+    c = _lock(actor, case, expected_version)
+    _require_open(c)
+    if c.cell_resolution_on is not None:
+        raise ServiceError("Chi bộ đã biểu quyết: không sửa điều kiện của hồ sơ được nữa")
+    new = {
+        "education_exception": education_exception.strip()[:300],
+        "over_age_agreement": over_age_agreement.strip()[:300],
+        "readmission_agreement": readmission_agreement.strip()[:300],
+    }
+    changes = {k: [getattr(c, k), v] for k, v in new.items() if getattr(c, k) != v}
+    if not changes:
+        return c
+    for k, v in new.items():
+        setattr(c, k, v)
+    _save(c, *new)
+    audit_log(actor=actor, action="cases.exceptions", obj=c, changes=changes)
+    return c
+
+
 # --- Background verification and introductions -----------------------------------------
 
 
@@ -578,8 +610,7 @@ def admission_record_cell_vote(
     if failed:
         raise ServiceError(
             "Hồ sơ chưa đủ điều kiện để chi bộ xét: "
-            + " ".join(f"{ch.label}: {ch.message}" + (f" ({ch.cite})" if ch.cite else "") for ch in failed),
-            field="held_on",
+            + " ".join(f"{ch.label}: {ch.message}" + (f" ({ch.cite})" if ch.cite else "") for ch in failed)
         )
     official, exempt = cell_voters(c.cell, held_on)
     if exempt_present < 0 or exempt_present > exempt:

@@ -53,6 +53,21 @@ class OpenForm(forms.Form):
     )
 
 
+class ExceptionsForm(_CaseForm):
+    education_exception = forms.CharField(
+        label=_("Ngoại lệ về học vấn được áp dụng"),
+        max_length=300,
+        required=False,
+        help_text=_("Ví dụ: xã đặc biệt khó khăn theo QĐ ... (ghi căn cứ)"),
+    )
+    over_age_agreement = forms.CharField(
+        label=_("Văn bản đồng ý của Ban Thường vụ tỉnh ủy (trên 60 tuổi)"), max_length=300, required=False
+    )
+    readmission_agreement = forms.CharField(
+        label=_("Văn bản đồng ý kết nạp lại"), max_length=300, required=False
+    )
+
+
 class StepForm(_CaseForm):
     done_on = VnDateField(label=_("Ngày"))
     doc_ref = forms.CharField(label=_("Số văn bản"), max_length=100, required=False)

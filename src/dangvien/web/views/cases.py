@@ -124,6 +124,14 @@ def _introducer_choices(case: Case) -> list[tuple[str, str]]:
     return [(str(m.pk), f"{m.person.full_name} ({m.person.birth_date:%Y})") for m in rows]
 
 
+def _vote_initial(case: Case) -> dict[str, Any]:
+    """The registry's proposal for a meeting today, for the secretary to confirm or correct."""
+    if case.step != P.CELL_VOTE:
+        return {}
+    official, _ = cell_voters(case.cell, timezone.localdate())
+    return {"summoned": official, "denominator": official}
+
+
 def _forms(case: Case, data: Any = None, action: str = "") -> dict[str, forms.Form]:
     """Every action form of the case; the one posted (action) gets the data."""
     initial = {"version": case.version}
@@ -131,15 +139,25 @@ def _forms(case: Case, data: Any = None, action: str = "") -> dict[str, forms.Fo
 
     def make(name: str, cls: type[forms.Form], **kw: Any) -> forms.Form:
         bound = data if name == action else None
-        return cls(bound, initial=initial | kw.pop("initial", {}), **kw)
+        # Several forms share field names on one page: ids carry the form's name.
+        return cls(bound, initial=initial | kw.pop("initial", {}), auto_id=f"{name}_%s", **kw)
 
     return {
         "step": make("step", F.StepForm, route=route, step=case.step),
+        "exceptions": make(
+            "exceptions",
+            F.ExceptionsForm,
+            initial={
+                "education_exception": case.education_exception,
+                "over_age_agreement": case.over_age_agreement,
+                "readmission_agreement": case.readmission_agreement,
+            },
+        ),
         "verification_add": make("verification_add", F.VerificationAddForm),
         "verification_result": make("verification_result", F.VerificationResultForm),
         "introduction": make("introduction", F.IntroductionForm, members=_introducer_choices(case)),
         "introduction_end": make("introduction_end", F.IntroductionEndForm),
-        "cell_vote": make("cell_vote", F.CellVoteForm, route=route),
+        "cell_vote": make("cell_vote", F.CellVoteForm, route=route, initial=_vote_initial(case)),
         "committee_vote": make("committee_vote", F.CommitteeVoteForm, route=route),
         "decision": make("decision", F.DecisionForm, route=route),
         "extend": make("extend", F.ExtendForm),
@@ -223,6 +241,19 @@ def _step(actor: Any, c: Case, d: dict[str, Any], form: forms.Form) -> str:
         note=d["note"],
     )
     return f"Đã ghi bước “{P.BY_CODE[c.step].label}”."
+
+
+@_action("exceptions")
+def _exceptions(actor: Any, c: Case, d: dict[str, Any], form: forms.Form) -> str:
+    services.admission_record_exceptions(
+        actor=actor,
+        case=c,
+        expected_version=d["version"],
+        education_exception=d["education_exception"],
+        over_age_agreement=d["over_age_agreement"],
+        readmission_agreement=d["readmission_agreement"],
+    )
+    return "Đã ghi ngoại lệ và văn bản đồng ý; các điều kiện đã được kiểm tra lại."
 
 
 @_action("verification_add")
