@@ -27,6 +27,9 @@ from openpyxl import Workbook  # noqa: E402
 from dangvien.accounts.models import Role, User  # noqa: E402
 from dangvien.accounts.scope import scope_for  # noqa: E402
 from dangvien.accounts.services import user_create  # noqa: E402
+from dangvien.candidates.models import Candidate  # noqa: E402
+from dangvien.cases.models import Case, CaseState  # noqa: E402
+from dangvien.cases.selectors import overdue_items, pipeline_board  # noqa: E402
 from dangvien.demo import names  # noqa: E402
 from dangvien.demo.generate import generate  # noqa: E402
 from dangvien.members.importing import HEADERS, import_members  # noqa: E402
@@ -206,6 +209,28 @@ def main() -> None:
     list_page_qs = all_qs.select_related("person", "cell").order_by("person__sort_key", "pk")[:50]
     c_sql, p_sql = raw(all_qs.values("pk"), count=True), raw(list_page_qs)
     out["list_raw"] = timed(lambda: (c_sql(), p_sql()), 40)
+
+    # The admission pipeline: the board (counts per step and the most urgent cards) and the
+    # overdue list of the whole province, beside the same SQL replayed on the cursor.
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    out["open_cases"] = Case.objects.filter(state__in=[CaseState.OPEN, CaseState.SUSPENDED]).count()
+    out["candidates"] = Candidate.objects.count()
+    out["overdue_count"] = len(overdue_items(scope, org=province, as_of=today))
+    out["board_orm"] = timed(lambda: pipeline_board(scope, org=province, today=today), 40)
+    out["board_raw"] = timed(replay(lambda: pipeline_board(scope, org=province, today=today)), 40)
+    out["overdue_orm"] = timed(lambda: overdue_items(scope, org=province, as_of=today), 40)
+    out["overdue_raw"] = timed(replay(lambda: overdue_items(scope, org=province, as_of=today)), 40)
+
+    def get_board() -> None:
+        assert client.get("/ket-nap/").status_code == 200
+
+    def get_overdue() -> None:
+        assert client.get("/ket-nap/qua-han/").status_code == 200
+
+    out["board_page"] = timed(get_board, 40)
+    out["overdue_page"] = timed(get_overdue, 40)
 
     # Import throughput from CSV and XLSX into this database (new members each time).
     cells = list(Organization.objects.filter(kind="cell").values_list("code", flat=True)[:500])

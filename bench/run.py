@@ -93,6 +93,24 @@ def write(results: list[dict]) -> None:  # type: ignore[type-arg]
     for r in results:
         ratio = r["search_orm"]["p95_ms"] / max(r["search_raw"]["p95_ms"], 0.01)
         lines.append(f"\n- {r['vendor']}: search p95 is {ratio:.2f}× the raw query's p95.")
+    lines += [
+        "\nAdmission pipeline (issue 3): the board of the whole province (counts per step, the 30 most "
+        "urgent cards of each step) and its overdue list, as a staff user of the province; *raw* is the "
+        "same SQL replayed on the cursor; *page* is the whole page through Django.\n",
+        "| backend | candidates | open cases | overdue | board | board (raw) | board page "
+        "| overdue list | overdue (raw) | overdue page |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r['vendor']} | {r['candidates']:,} | {r['open_cases']:,} | {r['overdue_count']:,} | "
+            f"{fmt(r['board_orm'])} | {fmt(r['board_raw'])} | {fmt(r['board_page'])} | "
+            f"{fmt(r['overdue_orm'])} | {fmt(r['overdue_raw'])} | {fmt(r['overdue_page'])} |".replace(",", ".")
+        )
+    for r in results:
+        b = r["board_orm"]["p95_ms"] / max(r["board_raw"]["p95_ms"], 0.01)
+        o = r["overdue_orm"]["p95_ms"] / max(r["overdue_raw"]["p95_ms"], 0.01)
+        lines.append(f"\n- {r['vendor']}: board p95 {b:.2f}× raw; overdue list p95 {o:.2f}× raw.")
     path = ROOT / "docs" / "benchmarks.md"
     if not path.exists():
         path.write_text("# Benchmarks\n\nWritten by `make bench` (bench/run.py); newest run last.\n")

@@ -206,3 +206,77 @@ def test_the_ceremony_through_the_web_makes_a_probationary_member(tree, users, l
     assert "đảng viên dự bị" in reply.content.decode()
     m = Membership.objects.get(person=c.person)
     assert m.status == Status.PROBATIONARY and m.ceremony_date == D(2026, 3, 3)
+
+
+def _classes(tree):
+    from dangvien.candidates.models import Attendance
+    from dangvien.candidates.services import class_record_result
+
+    officials(tree.xa_c1, 1)
+    officials(tree.xa_c2, 1)
+    officials(tree.xb_c1, 1)
+    a = candidate(tree.xa_c1, name="Học viên Một", certificate=None)
+    b = candidate(tree.xa_c2, name="Học viên Hai", certificate=None)
+    c = candidate(tree.xb_c1, name="Học viên Ba", certificate=None)
+    commune = class_create(
+        actor=None,
+        kind="awareness",
+        name="Lớp xã khóa 1",
+        organizer=tree.xa,
+        organizer_name="Trung tâm Chính trị xã",
+        starts_on=D(2025, 4, 1),
+        ends_on=D(2025, 4, 5),
+    )
+    province = class_create(
+        actor=None,
+        kind="awareness",
+        name="Lớp tỉnh khóa 1",
+        organizer=tree.province,
+        starts_on=D(2025, 6, 1),
+        ends_on=D(2025, 6, 5),
+    )
+    class_enroll(actor=None, training_class=commune, people=[a.person, b.person])
+    class_enroll(actor=None, training_class=province, people=[c.person])
+    class_record_result(
+        actor=None,
+        attendance=Attendance.objects.get(person=a.person),
+        result="passed",
+        certificate_number="12",
+        certificate_date=D(2025, 4, 5),
+    )
+    return commune, province
+
+
+def test_the_class_report_counts_per_organizer_and_per_organization(
+    tree, users, django_assert_max_num_queries
+):
+    from dangvien.accounts.scope import scope_for
+    from dangvien.candidates.selectors import class_report
+
+    _classes(tree)
+    whole = class_report(scope_for(users.admin), org=tree.province, start=D(2025, 1, 1), end=D(2025, 12, 31))
+    assert [(t.label, t.classes, t.attendees, t.passed) for t in whole.by_organizer] == [
+        ("Trung tâm Chính trị xã", 1, 2, 1),
+        ("Đảng bộ tỉnh Thử", 1, 1, 0),
+    ]
+    assert [(t.label, t.attendees, t.passed) for t in whole.by_org] == [
+        ("Đảng bộ xã An Phú", 2, 1),
+        ("Đảng bộ phường Bình Minh", 1, 0),
+    ]
+    scope = scope_for(users.an)
+    scope.grants  # noqa: B018 (the user's assignments: loaded once per request)
+    with django_assert_max_num_queries(4):
+        xa = class_report(scope, org=tree.xa, start=D(2025, 1, 1), end=D(2025, 12, 31))
+    assert [tc.name for tc in xa.classes] == ["Lớp xã khóa 1"]
+    assert [(t.label, t.attendees) for t in xa.by_org] == [("Chi bộ Thôn 1", 1), ("Chi bộ Thôn 2", 1)]
+    assert class_report(scope, org=tree.xa, start=D(2025, 5, 1), end=D(2025, 12, 31)).attendees == 0
+
+
+def test_the_classes_page_shows_the_report_and_refuses_a_bad_date(tree, users, login):
+    _classes(tree)
+    client = login(users.an)
+    page = client.get("/lop-hoc/?tu=01/01/2025&den=31/12/2025").content.decode()
+    assert "Trung tâm Chính trị xã" in page and "Chi bộ Thôn 2" in page and "Lớp tỉnh khóa 1" not in page
+    bad = client.get("/lop-hoc/?tu=31/02/2025")
+    assert bad.status_code == 400 and "31/02/2025 không tồn tại" in bad.content.decode()
+    assert client.get("/lop-hoc/?to-chuc=XB").status_code == 404

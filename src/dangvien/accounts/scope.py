@@ -81,6 +81,12 @@ class Scope:
             org.path.startswith(g.path) if g.subtree else org.pk == g.org_id for g in self.grants
         )
 
+    def can_read_path(self, path: str) -> bool:
+        """can_read() for an organization known only by its materialized path."""
+        return self.is_admin or any(
+            path.startswith(g.path) if g.subtree else path == g.path for g in self.grants
+        )
+
     def can_write(self, org: Organization) -> bool:
         return self.is_admin or any(
             g.write and (org.path.startswith(g.path) if g.subtree else org.pk == g.org_id)

@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from dangvien.accounts.scope import Scope
-from dangvien.candidates.models import OPEN_STATES, Candidate, Certificate, ClassKind, Source, State
+from dangvien.candidates.models import (
+    OPEN_STATES,
+    Attendance,
+    Candidate,
+    Certificate,
+    ClassKind,
+    Result,
+    Source,
+    State,
+    TrainingClass,
+)
+from dangvien.members.models import Membership
 from dangvien.orgs.models import Organization
 from dangvien.people.models import Person
 from dangvien.rules.calendar import add_months
@@ -135,4 +147,88 @@ def candidate_list(
         _with_flags(qs, today, validity)
         .select_related("person", "cell")
         .order_by(F("last_assessed").asc(nulls_first=True), "person__sort_key", "pk")
+    )
+
+
+@dataclass
+class ClassTally:
+    label: str
+    classes: int = 0
+    attendees: int = 0
+    passed: int = 0
+
+
+@dataclass
+class ClassReport:
+    """Classes held and attendees over a period: per organizer (classes organized in the
+    subtree) and per organization (attendees from each child organization, wherever
+    they studied)."""
+
+    start: dt.date
+    end: dt.date
+    classes: list[TrainingClass]
+    by_organizer: list[ClassTally] = field(default_factory=list)
+    by_org: list[ClassTally] = field(default_factory=list)
+    attendees: int = 0
+    passed: int = 0
+
+
+def class_report(scope: Scope, *, org: Organization, start: dt.date, end: dt.date) -> ClassReport:
+    """Four queries whatever the size: the classes organized in the subtree, their
+    attendance counts, the attendances of the subtree's people, the child organizations."""
+    organized = (
+        TrainingClass.objects.filter(scope.org_filter("organizer"), organizer__path__startswith=org.path)
+        .filter(starts_on__gte=start, starts_on__lte=end)
+        .select_related("organizer")
+        .annotate(
+            n=Count("attendances"),
+            n_passed=Count("attendances", filter=Q(attendances__result=Result.PASSED)),
+        )
+        .order_by("starts_on", "pk")
+    )
+    classes = list(organized)
+    by_organizer: dict[str, ClassTally] = {}
+    for tc in classes:
+        label = tc.organizer_name or tc.organizer.name
+        t = by_organizer.setdefault(label, ClassTally(label))
+        t.classes += 1
+        t.attendees += tc.n  # type: ignore[attr-defined]
+        t.passed += tc.n_passed  # type: ignore[attr-defined]
+    # Where each attendee belongs: their membership's cell, else their latest candidacy's.
+    member_path = Membership.objects.filter(person_id=OuterRef("person_id"), is_active=True).values(
+        "cell__path"
+    )[:1]
+    candidate_path = (
+        Candidate.objects.filter(person_id=OuterRef("person_id")).order_by("-pk").values("cell__path")[:1]
+    )
+    rows = (
+        Attendance.objects.filter(training_class__starts_on__gte=start, training_class__starts_on__lte=end)
+        .annotate(path=Coalesce(Subquery(member_path), Subquery(candidate_path)))
+        .filter(path__startswith=org.path)
+        .values_list("path", "result")
+    )
+    children = {
+        o.path: o.name for o in Organization.objects.filter(parent=org).only("path", "name").order_by("path")
+    }
+    depth = len(org.path) + 9  # one "%08d." segment more than the organization's own path
+    by_org = {path: ClassTally(name) for path, name in children.items()}
+    attendees = passed = 0
+    for path, result in rows:
+        if not scope.can_read_path(path):
+            continue
+        key = path[:depth] if path[:depth] in by_org else org.path
+        t = by_org.setdefault(key, ClassTally(org.name))
+        t.attendees += 1
+        attendees += 1
+        if result == Result.PASSED:
+            t.passed += 1
+            passed += 1
+    return ClassReport(
+        start=start,
+        end=end,
+        classes=classes,
+        by_organizer=sorted(by_organizer.values(), key=lambda t: t.label),
+        by_org=[t for t in by_org.values() if t.attendees],
+        attendees=attendees,
+        passed=passed,
     )

@@ -184,11 +184,16 @@ def _due_items(qs: QuerySet[Case], as_of: dt.date, cal: Calendar) -> list[DueIte
     rows = qs.order_by("due_on", "pk").values_list(
         "pk", "person__full_name", "cell__code", "cell__name", "step", "due_on", "due_rule"
     )
+    labels = {s.code: str(s.label) for s in P.STEPS}  # translated once, not once per row
+    late_by_due: dict[dt.date, int] = {}  # many steps share a due date
     items = []
     for pk, person, code, cell, step, due, rule in rows:
         assert due is not None  # the callers filter on due_on
-        late = cal.working_days_between(due, as_of) if due < as_of else -cal.working_days_between(as_of, due)
-        items.append(DueItem(pk, person, code, cell, step, str(P.BY_CODE[step].label), due, rule, late))
+        late = late_by_due.get(due)
+        if late is None:
+            late = cal.working_days_between(due, as_of) if due < as_of else -cal.working_days_between(as_of, due)
+            late_by_due[due] = late
+        items.append(DueItem(pk, person, code, cell, step, labels[step], due, rule, late))
     return items
 
 

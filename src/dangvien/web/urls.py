@@ -29,6 +29,7 @@ urlpatterns = [
     path("quan-chung/", cases.candidates, name="candidates"),
     path("quan-chung/<int:pk>/", cases.candidate_detail, name="candidate_detail"),
     path("quan-chung/<int:pk>/mo-ho-so/", cases.case_open, name="case_open"),
+    path("lop-hoc/", cases.classes, name="classes"),
     path("lop-hoc/<int:pk>/", cases.class_detail, name="class_detail"),
     path("nhap-du-lieu/", imports.import_start, name="import_start"),
     path("nhap-du-lieu/xac-nhan/", imports.import_confirm, name="import_confirm"),

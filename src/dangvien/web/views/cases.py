@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from dangvien.accounts.scope import Scope
 from dangvien.candidates.models import Candidate, State, TrainingClass
-from dangvien.candidates.selectors import candidate_list, candidate_queryset, certificate_status
+from dangvien.candidates.selectors import candidate_list, candidate_queryset, certificate_status, class_report
 from dangvien.cases import procedure as P
 from dangvien.cases import services
 from dangvien.cases.models import Case, Exclusion, IntroKind
@@ -541,6 +541,32 @@ def case_open(request: HttpRequest, pk: int) -> HttpResponseBase:
             messages.success(request, "Đã mở hồ sơ kết nạp.")
             return redirect("web:case_detail", pk=case.pk)
     return _render_candidate(request, cand, form, timezone.localdate(), status=400)
+
+
+def classes(request: HttpRequest) -> HttpResponse:
+    """Classes held and attendees over a period, per organizer and per organization."""
+    from dangvien.core.dates import DateError, parse_user_date
+
+    scope = request_scope(request)
+    org = _org_from_request(request, scope)
+    today = timezone.localdate()
+    error = ""
+    try:
+        start = parse_user_date(request.GET.get("tu") or f"01/01/{today.year}")
+        end = parse_user_date(request.GET.get("den") or f"{today:%d/%m/%Y}")
+    except DateError as exc:
+        error = f"Ngày không hợp lệ: {exc}. Viết theo dạng 01/01/2026."
+        start, end = today.replace(month=1, day=1), today
+    if start > end:
+        error = "“Từ ngày” phải trước “đến ngày”."
+        start, end = end, start
+    report = class_report(scope, org=org, start=start, end=end)
+    return render(
+        request,
+        "web/cases/classes.html",
+        {"nav": "candidates", "org": org, "r": report, "error": error},
+        status=400 if error else 200,
+    )
 
 
 def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
