@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
@@ -166,7 +167,7 @@ class ClassReport:
 
     start: dt.date
     end: dt.date
-    classes: list[TrainingClass]
+    classes: Sequence[TrainingClass]
     by_organizer: list[ClassTally] = field(default_factory=list)
     by_org: list[ClassTally] = field(default_factory=list)
     attendees: int = 0
@@ -192,8 +193,8 @@ def class_report(scope: Scope, *, org: Organization, start: dt.date, end: dt.dat
         label = tc.organizer_name or tc.organizer.name
         t = by_organizer.setdefault(label, ClassTally(label))
         t.classes += 1
-        t.attendees += tc.n  # type: ignore[attr-defined]
-        t.passed += tc.n_passed  # type: ignore[attr-defined]
+        t.attendees += tc.n
+        t.passed += tc.n_passed
     # Where each attendee belongs: their membership's cell, else their latest candidacy's.
     member_path = Membership.objects.filter(person_id=OuterRef("person_id"), is_active=True).values(
         "cell__path"

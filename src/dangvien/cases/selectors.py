@@ -191,7 +191,10 @@ def _due_items(qs: QuerySet[Case], as_of: dt.date, cal: Calendar) -> list[DueIte
         assert due is not None  # the callers filter on due_on
         late = late_by_due.get(due)
         if late is None:
-            late = cal.working_days_between(due, as_of) if due < as_of else -cal.working_days_between(as_of, due)
+            if due < as_of:
+                late = cal.working_days_between(due, as_of)
+            else:
+                late = -cal.working_days_between(as_of, due)
             late_by_due[due] = late
         items.append(DueItem(pk, person, code, cell, step, labels[step], due, rule, late))
     return items

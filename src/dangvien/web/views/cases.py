@@ -552,8 +552,8 @@ def classes(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     error = ""
     try:
-        start = parse_user_date(request.GET.get("tu") or f"01/01/{today.year}")
-        end = parse_user_date(request.GET.get("den") or f"{today:%d/%m/%Y}")
+        start = parse_user_date(request.GET.get("tu")) or today.replace(month=1, day=1)
+        end = parse_user_date(request.GET.get("den")) or today
     except DateError as exc:
         error = f"Ngày không hợp lệ: {exc}. Viết theo dạng 01/01/2026."
         start, end = today.replace(month=1, day=1), today
