@@ -1,7 +1,8 @@
-"""A whole admission in Chromium: the cell secretary carries the dossier from the pool to
-the cell's resolution (meeting a failed check and a failed vote on the way), then the
-committee staff record the committee's resolution, the decision and the ceremony, and
-the person is a probationary member."""
+"""A whole admission in Chromium, from "noticed by the Youth Union" to "probationary member
+after the ceremony": the cell secretary lists the person with a mentor and an assessment,
+the commune's staff run the awareness class, the secretary carries the dossier to the
+cell's resolution (meeting a failed check and a failed vote on the way), then the staff
+record the committee's resolution, the decision and the ceremony."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from dangvien.candidates.models import Candidate, State
 from dangvien.cases.models import Case, CaseState
 from dangvien.members.models import Membership, Status
 
-from .cases_helpers import candidate, officials
+from .cases_helpers import officials
 from .test_browser import pytestmark as browser_marks
 from .test_browser import shot, sign_in
 
@@ -28,23 +29,66 @@ def submit(page, form: str, fields: dict[str, str], *, papers: tuple[str, ...] =
     page.wait_for_load_state()
 
 
+def sign_out(page) -> None:  # type: ignore[no-untyped-def]
+    page.click("header form button:has-text('Đăng xuất')")
+    page.wait_for_url("**/dang-nhap/**")
+
+
 def test_a_full_admission_by_the_secretary_and_the_committee_staff(page, transactional_db, tree, users):
     officials(tree.xa_c1, 12)
     mentor = officials(tree.xa_c1, 1, prefix="Người giúp đỡ")[0]
-    cand = candidate(
-        tree.xa_c1,
-        name="Nguyễn Thị Hằng",
-        education="7/12",
-        listed=D(2026, 1, 10),
-        certificate=D(2026, 3, 2),
-        mentor=mentor,
-    )
     introducers = officials(tree.xa_c1, 2, prefix="Giới thiệu")
 
-    # The secretary opens the dossier from the candidate's page.
+    # The Youth Union noticed her: the secretary puts her on the cell's list, with a mentor.
+    sign_in(page, "bithu1")
+    page.click("header nav a:has-text('Quần chúng')")
+    page.click("text=Thêm quần chúng")
+    page.fill("#form-candidate [name=full_name]", "Nguyễn Thị Hằng")
+    page.fill("#form-candidate [name=birth_date]", "15/03/1998")
+    page.check("#form-candidate input[name=sex][value=female]")
+    page.fill("#form-candidate [name=education]", "7/12")
+    page.select_option("#form-candidate [name=cell]", str(tree.xa_c1.pk))
+    page.select_option("#form-candidate [name=source]", "youth_union")
+    page.fill("#form-candidate [name=listed_on]", "10/01/2026")
+    page.click("#form-candidate button[type=submit]")
+    page.wait_for_selector("h1:has-text('Nguyễn Thị Hằng')")
+    page.click("summary:has-text('Phân công người giúp đỡ')")
+    page.select_option("#form-mentor [name=mentor]", str(mentor.pk))
+    page.fill("#form-mentor [name=on]", "10/01/2026")
+    page.click("#form-mentor button[type=submit]")
+    page.wait_for_selector("#mentors li:has-text('Người giúp đỡ XA-C1 0')")
+    page.click("summary:has-text('Ghi nhận xét')")
+    page.fill("#form-assess [name=on]", "05/02/2026")
+    page.fill("#form-assess [name=conclusion]", "Chi bộ thống nhất cử đi học lớp nhận thức")
+    page.click("#form-assess button[type=submit]")
+    page.wait_for_selector("td:has-text('Chi bộ thống nhất cử đi học lớp nhận thức')")
+    sign_out(page)
+
+    # The commune's staff run the awareness class; she passes.
+    sign_in(page, "an")
+    page.goto(page.base + "/lop-hoc/them/")
+    page.fill("#form-class [name=name]", "Lớp bồi dưỡng nhận thức về Đảng khóa 1/2026")
+    page.select_option("#form-class [name=organizer]", str(tree.xa.pk))
+    page.fill("#form-class [name=starts_on]", "02/03/2026")
+    page.fill("#form-class [name=ends_on]", "06/03/2026")
+    page.click("#form-class button[type=submit]")
+    page.wait_for_selector("h1:has-text('khóa 1/2026')")
+    page.click("summary:has-text('Ghi danh học viên')")
+    page.check("#form-enroll input[name=people]")
+    page.click("#form-enroll button[type=submit]")
+    page.wait_for_selector("#attendees td:has-text('Nguyễn Thị Hằng')")
+    page.fill("#attendees [name=certificate_number]", "125/CN")
+    page.click("#attendees button:has-text('Ghi kết quả')")
+    page.wait_for_selector("#attendees td:has-text('125/CN')")
+    sign_out(page)
+    cand = Candidate.objects.get(person__full_name="Nguyễn Thị Hằng")
+    assert cand.state == State.READY
+
+    # The secretary opens the dossier from her page.
     sign_in(page, "bithu1")
     page.click("header nav a:has-text('Quần chúng')")
     page.click("text=Nguyễn Thị Hằng")
+    assert "còn giá trị đến 05/03/2031" in page.inner_text("#certificate")
     page.fill("#form-open [name=opened_on]", "02/10/2026")
     page.click("#form-open button[type=submit]")
     page.wait_for_selector("h1:has-text('Hồ sơ kết nạp: Nguyễn Thị Hằng')")
@@ -85,7 +129,7 @@ def test_a_full_admission_by_the_secretary_and_the_committee_staff(page, transac
     submit(page, "cell_vote", {"held_on": "12/11/2026", "yes": "12", "no": "3"}, papers=("cell_resolution",))
     assert "biểu quyết đạt: 12/15" in page.inner_text(".messages")
     shot(page, "admission-cell-resolution")
-    page.click("header form button:has-text('Đăng xuất')")
+    sign_out(page)
 
     # The committee staff take it from the board.
     sign_in(page, "an")

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 
+from dangvien.candidates.models import Candidate, State, TrainingClass
 from dangvien.candidates.services import class_create, class_enroll
 from dangvien.cases import procedure as P
 from dangvien.cases.models import Case, StepRecord
@@ -280,3 +281,142 @@ def test_the_classes_page_shows_the_report_and_refuses_a_bad_date(tree, users, l
     bad = client.get("/lop-hoc/?tu=31/02/2025")
     assert bad.status_code == 400 and "31/02/2025 không tồn tại" in bad.content.decode()
     assert client.get("/lop-hoc/?to-chuc=XB").status_code == 404
+
+
+def test_a_secretary_lists_a_candidate_assigns_a_mentor_and_records_an_assessment(tree, users, login):
+    mentor = officials(tree.xa_c1, 1, prefix="Giúp đỡ")[0]
+    client = login(users.bithu1)
+    form = client.get("/quan-chung/them/").content.decode()
+    assert "Chi bộ Thôn 1 (XA-C1)" in form and "XA-C2" not in form
+    bad = client.post(
+        "/quan-chung/them/",
+        {
+            "full_name": "Lò Thị Mai",
+            "birth_date": "09/04/2002",
+            "sex": "female",
+            "cccd": "0123",
+            "cell": tree.xa_c1.pk,
+            "source": "youth_union",
+            "listed_on": "10/01/2026",
+        },
+    )
+    assert bad.status_code == 200 and "12 chữ số" in bad.content.decode()
+    assert not Candidate.objects.exists()
+    reply = client.post(
+        "/quan-chung/them/",
+        {
+            "full_name": "Lò Thị Mai",
+            "birth_date": "09/04/2002",
+            "sex": "female",
+            "cell": tree.xa_c1.pk,
+            "source": "youth_union",
+            "listed_on": "10/01/2026",
+            "listed_ref": "NQ 02",
+        },
+    )
+    cand = Candidate.objects.get()
+    assert reply.status_code == 302 and reply["Location"] == f"/quan-chung/{cand.pk}/"
+    assert (
+        client.post(
+            f"/quan-chung/{cand.pk}/mentor/",
+            {"mentor": mentor.pk, "on": "10/01/2026", "version": cand.version},
+        ).status_code
+        == 302
+    )
+    assert (
+        client.post(
+            f"/quan-chung/{cand.pk}/assess/",
+            {
+                "on": "05/02/2026",
+                "strengths": "Nhiệt tình",
+                "weaknesses": "",
+                "conclusion": "Tiếp tục bồi dưỡng",
+            },
+        ).status_code
+        == 302
+    )
+    page = client.get(f"/quan-chung/{cand.pk}/").content.decode()
+    assert "Giúp đỡ XA-C1 0" in page and "Tiếp tục bồi dưỡng" in page
+    # Outside the scope: 404, nothing written.
+    other = login(users.binh)
+    assert (
+        other.post(f"/quan-chung/{cand.pk}/assess/", {"on": "05/02/2026", "conclusion": "x"}).status_code
+        == 404
+    )
+    assert cand.assessments.count() == 1
+    viewer = login(users.xem1)
+    assert (
+        viewer.post(f"/quan-chung/{cand.pk}/assess/", {"on": "05/02/2026", "conclusion": "x"}).status_code
+        == 404
+    )
+
+
+def test_a_mentor_from_another_cell_is_refused_and_a_withdrawal_needs_a_reason(tree, users, login):
+    officials(tree.xa_c1, 1)
+    stranger = officials(tree.xa_c2, 1, prefix="Xa")[0]
+    cand = candidate(tree.xa_c1, certificate=None)
+    client = login(users.an)
+    reply = client.post(
+        f"/quan-chung/{cand.pk}/mentor/", {"mentor": stranger.pk, "on": "10/01/2026", "version": cand.version}
+    )
+    assert reply.status_code == 400 and cand.mentorships.count() == 1
+    reply = client.post(
+        f"/quan-chung/{cand.pk}/withdraw/", {"on": "10/01/2026", "reason": "", "version": cand.version}
+    )
+    assert reply.status_code == 400
+    reply = client.post(
+        f"/quan-chung/{cand.pk}/withdraw/",
+        {"on": "10/01/2026", "reason": "Chuyển đi", "version": cand.version},
+    )
+    assert reply.status_code == 302 and Candidate.objects.get(pk=cand.pk).state == State.WITHDRAWN
+
+
+def test_staff_open_a_class_enroll_and_record_results(tree, users, login):
+    officials(tree.xa_c1, 1)
+    cand = candidate(tree.xa_c1, certificate=None)
+    client = login(users.an)
+    reply = client.post(
+        "/lop-hoc/them/",
+        {
+            "kind": "awareness",
+            "name": "Lớp nhận thức khóa 1/2026",
+            "organizer": tree.xa.pk,
+            "starts_on": "02/03/2026",
+            "ends_on": "06/03/2026",
+            "place": "Hội trường",
+        },
+    )
+    tc = TrainingClass.objects.get()
+    assert reply.status_code == 302 and reply["Location"] == f"/lop-hoc/{tc.pk}/"
+    page = client.get(f"/lop-hoc/{tc.pk}/").content.decode()
+    assert "Nguyễn Thị Hằng — Chi bộ Thôn 1" in page
+    assert client.post(f"/lop-hoc/{tc.pk}/enroll/", {"people": [cand.person_id]}).status_code == 302
+    assert Candidate.objects.get(pk=cand.pk).state == State.IN_CLASS
+    attendance = tc.attendances.get()
+    early = client.post(
+        f"/lop-hoc/{tc.pk}/result/",
+        {
+            "attendance": attendance.pk,
+            "result": "passed",
+            "certificate_number": "15",
+            "certificate_date": "01/03/2026",
+        },
+    )
+    assert early.status_code == 400 and "trước ngày bế giảng" in early.content.decode()
+    assert (
+        client.post(
+            f"/lop-hoc/{tc.pk}/result/",
+            {
+                "attendance": attendance.pk,
+                "result": "passed",
+                "certificate_number": "15",
+                "certificate_date": "06/03/2026",
+            },
+        ).status_code
+        == 302
+    )
+    assert Candidate.objects.get(pk=cand.pk).state == State.READY
+    assert (
+        login(users.binh).post(f"/lop-hoc/{tc.pk}/enroll/", {"people": [cand.person_id]}).status_code == 404
+    )
+    assert login(users.bithu1).get("/lop-hoc/them/").status_code == 404  # a cell does not run classes

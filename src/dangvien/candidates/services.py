@@ -260,8 +260,19 @@ def candidate_withdraw(
 def certificate_record(
     *, actor: User | None, person: Person, kind: str, issued_on: dt.date, number: str = "", audit: bool = True
 ) -> Certificate:
-    """A certificate known from paper (no class recorded here)."""
+    """A certificate known from paper (no class recorded here). Recorded by someone who
+    may write where the person is followed (their open candidacy's or membership's cell)."""
     _not_future(issued_on, "issued_on")
+    if kind not in ClassKind.values:
+        raise ServiceError("Loại giấy chứng nhận không hợp lệ", field="kind")
+    holder = (
+        Candidate.objects.filter(person=person, state__in=OPEN_STATES)
+        .values_list("cell_id", flat=True)
+        .first()
+        or Membership.objects.filter(person=person, is_active=True).values_list("cell_id", flat=True).first()
+    )
+    if holder is not None:
+        require_write(scope_for(actor), Organization.objects.get(pk=holder))
     existing = Certificate.objects.filter(person=person, kind=kind, issued_on=issued_on).first()
     if existing is not None:
         return existing

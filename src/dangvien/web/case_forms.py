@@ -1,5 +1,6 @@
-"""Forms of the admission dossier, one per action on the case page. They parse and show;
-the rules are in dangvien.cases.services, whose messages come back on the named field."""
+"""Forms of the pool, the classes and the admission dossier (one per action on the case
+page). They parse and show; the rules are in the services, whose messages come back on
+the field they name."""
 
 from __future__ import annotations
 
@@ -8,8 +9,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dangvien.candidates.models import ClassKind, Result, Source
 from dangvien.cases import procedure as P
 from dangvien.cases.models import CaseState, Exclusion, IntroKind, Relation, Route, VerificationResult
+from dangvien.people.models import Sex
+from dangvien.people.services import PersonData
 from dangvien.web.forms import VnDateField, _choices
 
 
@@ -204,3 +208,106 @@ class CloseForm(_CaseForm):
         ],
         initial="1",
     )
+
+
+# --- The pool and the classes -----------------------------------------------------------
+
+
+class CandidateForm(forms.Form):
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=120)
+    birth_date = VnDateField(label=_("Ngày sinh"))
+    sex = forms.ChoiceField(label=_("Giới tính"), choices=Sex.choices, widget=forms.RadioSelect)
+    cccd = forms.CharField(
+        label=_("Số CCCD"), max_length=20, required=False, help_text=_("12 chữ số; để trống nếu chưa có")
+    )
+    ethnicity = forms.CharField(label=_("Dân tộc"), max_length=50, required=False, initial="Kinh")
+    religion = forms.CharField(label=_("Tôn giáo"), max_length=50, required=False, initial="Không")
+    education = forms.CharField(
+        label=_("Trình độ học vấn"), max_length=50, required=False, help_text=_("Ví dụ 12/12, 9/12, Đại học")
+    )
+    profession = forms.CharField(label=_("Nghề nghiệp"), max_length=100, required=False)
+    cell = forms.ChoiceField(label=_("Chi bộ"))
+    source = forms.ChoiceField(label=_("Nguồn"), choices=Source.choices)
+    listed_on = VnDateField(label=_("Ngày chi bộ đưa vào danh sách cảm tình Đảng"), required=False)
+    listed_ref = forms.CharField(label=_("Số nghị quyết chi bộ"), max_length=100, required=False)
+    certificate_date = VnDateField(
+        label=_("Ngày cấp giấy chứng nhận lớp nhận thức (nếu đã học)"), required=False
+    )
+
+    def __init__(self, *args: Any, cells: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self.fields["cell"], [("", _("— Chọn chi bộ —")), *cells])
+
+    def person_data(self) -> PersonData:
+        d = self.cleaned_data
+        return PersonData(
+            full_name=d["full_name"],
+            birth_date=d["birth_date"],
+            sex=d["sex"],
+            cccd=d.get("cccd") or "",
+            ethnicity=d.get("ethnicity") or "",
+            religion=d.get("religion") or "",
+            education=d.get("education") or "",
+            profession=d.get("profession") or "",
+        )
+
+
+class MentorForm(forms.Form):
+    mentor = forms.ChoiceField(label=_("Đảng viên chính thức giúp đỡ"))
+    on = VnDateField(label=_("Từ ngày"))
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, members: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self.fields["mentor"], [("", "—"), *members])
+
+
+class AssessmentForm(forms.Form):
+    on = VnDateField(label=_("Ngày chi bộ họp"))
+    strengths = forms.CharField(label=_("Ưu điểm"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    weaknesses = forms.CharField(
+        label=_("Khuyết điểm"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    conclusion = forms.CharField(label=_("Kết luận của chi bộ"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CertificateForm(forms.Form):
+    issued_on = VnDateField(label=_("Ngày cấp"))
+    number = forms.CharField(label=_("Số giấy chứng nhận"), max_length=50, required=False)
+
+
+class WithdrawForm(forms.Form):
+    on = VnDateField(label=_("Ngày"))
+    reason = forms.CharField(label=_("Lý do đưa ra khỏi danh sách"), max_length=500)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ClassForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Loại lớp"), choices=ClassKind.choices)
+    name = forms.CharField(label=_("Tên lớp"), max_length=200)
+    organizer = forms.ChoiceField(label=_("Cấp ủy mở lớp"))
+    organizer_name = forms.CharField(label=_("Trung tâm chính trị"), max_length=200, required=False)
+    starts_on = VnDateField(label=_("Ngày khai giảng"))
+    ends_on = VnDateField(label=_("Ngày bế giảng"))
+    place = forms.CharField(label=_("Địa điểm"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, orgs: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self.fields["organizer"], orgs)
+
+
+class EnrollForm(forms.Form):
+    people = forms.MultipleChoiceField(label=_("Học viên"), widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: Any, people: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self.fields["people"], people)
+
+
+class ResultForm(forms.Form):
+    attendance = forms.IntegerField(widget=forms.HiddenInput)
+    result = forms.ChoiceField(
+        label=_("Kết quả"), choices=[(Result.PASSED, _("Đạt")), (Result.FAILED, _("Không đạt"))]
+    )
+    certificate_number = forms.CharField(label=_("Số giấy chứng nhận"), max_length=50, required=False)
+    certificate_date = VnDateField(label=_("Ngày cấp"), required=False)

@@ -3,6 +3,7 @@ the field they name."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -39,9 +40,9 @@ class VnDateField(forms.CharField):
             raise forms.ValidationError(str(exc)[0].upper() + str(exc)[1:]) from None
 
 
-def _choices(field: forms.Field, choices: list[tuple[object, object]]) -> None:
+def _choices(field: forms.Field, choices: Sequence[tuple[object, object]]) -> None:
     assert isinstance(field, forms.ChoiceField)
-    field.choices = choices
+    field.choices = list(choices)
 
 
 def add_service_error(form: forms.Form, exc: ServiceError) -> None:

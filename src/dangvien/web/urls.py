@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dangvien.web.views import audit, auth, cases, home, imports, members, orgs, rules
+from dangvien.web.views import audit, auth, cases, home, imports, members, orgs, pool, rules
 
 app_name = "web"
 urlpatterns = [
@@ -26,11 +26,15 @@ urlpatterns = [
     path("ket-nap/qua-han/", cases.overdue, name="overdue"),
     path("ket-nap/<int:pk>/", cases.case_detail, name="case_detail"),
     path("ket-nap/<int:pk>/<slug:action>/", cases.case_action, name="case_action"),
-    path("quan-chung/", cases.candidates, name="candidates"),
-    path("quan-chung/<int:pk>/", cases.candidate_detail, name="candidate_detail"),
-    path("quan-chung/<int:pk>/mo-ho-so/", cases.case_open, name="case_open"),
-    path("lop-hoc/", cases.classes, name="classes"),
-    path("lop-hoc/<int:pk>/", cases.class_detail, name="class_detail"),
+    path("quan-chung/", pool.candidates, name="candidates"),
+    path("quan-chung/them/", pool.candidate_add, name="candidate_add"),
+    path("quan-chung/<int:pk>/", pool.candidate_detail, name="candidate_detail"),
+    path("quan-chung/<int:pk>/mo-ho-so/", pool.case_open, name="case_open"),
+    path("quan-chung/<int:pk>/<slug:action>/", pool.candidate_action, name="candidate_action"),
+    path("lop-hoc/", pool.classes, name="classes"),
+    path("lop-hoc/them/", pool.class_add, name="class_add"),
+    path("lop-hoc/<int:pk>/", pool.class_detail, name="class_detail"),
+    path("lop-hoc/<int:pk>/<slug:action>/", pool.class_action, name="class_action"),
     path("nhap-du-lieu/", imports.import_start, name="import_start"),
     path("nhap-du-lieu/xac-nhan/", imports.import_confirm, name="import_confirm"),
     path("nhat-ky/", audit.audit_log_view, name="audit_log"),

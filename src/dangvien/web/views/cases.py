@@ -8,7 +8,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -16,8 +15,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dangvien.accounts.scope import Scope
-from dangvien.candidates.models import Candidate, State, TrainingClass
-from dangvien.candidates.selectors import candidate_list, candidate_queryset, certificate_status, class_report
 from dangvien.cases import procedure as P
 from dangvien.cases import services
 from dangvien.cases.models import Case, Exclusion, IntroKind
@@ -447,150 +444,3 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponseBase:
             return redirect("web:case_detail", pk=c.pk)
     view = case_view(scope, pk, today=timezone.localdate())
     return _render_case(request, view, forms_, action)
-
-
-# --- Candidates and classes ------------------------------------------------------------
-
-
-def candidates(request: HttpRequest) -> HttpResponse:
-    scope = request_scope(request)
-    org = _org_from_request(request, scope)
-    state = request.GET.get("tinh-trang", "")
-    if state not in State.values:
-        state = ""
-    today = timezone.localdate()
-    page = Paginator(candidate_list(scope, org=org, today=today, state=state), 50).get_page(
-        request.GET.get("trang")
-    )
-    return render(
-        request,
-        "web/cases/candidates.html",
-        {
-            "nav": "candidates",
-            "org": org,
-            "page": page,
-            "state": state,
-            "states": State.choices,
-            "today": today,
-        },
-    )
-
-
-def _get_candidate(scope: Scope, pk: int) -> Candidate:
-    c = candidate_queryset(scope, open_only=False).select_related("person", "cell").filter(pk=pk).first()
-    if c is None:
-        raise Http404
-    return c
-
-
-def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = request_scope(request)
-    cand = _get_candidate(scope, pk)
-    today = timezone.localdate()
-    form = F.OpenForm(initial={"opened_on": today})
-    return _render_candidate(request, cand, form, today)
-
-
-def _render_candidate(
-    request: HttpRequest, cand: Candidate, form: forms.Form, today: Any, status: int = 200
-) -> HttpResponse:
-    scope = request_scope(request)
-    return render(
-        request,
-        "web/cases/candidate.html",
-        {
-            "nav": "candidates",
-            "cand": cand,
-            "form": form,
-            "can_write": scope.can_write(cand.cell),
-            "certificate": certificate_status(cand.person, on=today, org=cand.cell),
-            "mentors": cand.mentorships.select_related("mentor__person"),
-            "assessments": cand.assessments.all(),
-            "attendances": cand.person.attendances.select_related("training_class").order_by(
-                "-training_class__starts_on"
-            ),
-            "cases": Case.objects.filter(person=cand.person).order_by("-opened_on"),
-            "can_open": cand.state in (State.SOURCING, State.IN_CLASS, State.READY),
-        },
-        status=status,
-    )
-
-
-@require_POST
-def case_open(request: HttpRequest, pk: int) -> HttpResponseBase:
-    scope = request_scope(request)
-    cand = _get_candidate(scope, pk)
-    if not scope.can_write(cand.cell):
-        raise Http404
-    form = F.OpenForm(request.POST)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            case = services.admission_open(
-                actor=acting_user(request),
-                candidate=cand,
-                opened_on=d["opened_on"],
-                route=d["route"],
-                education_exception=d["education_exception"],
-                over_age_agreement=d["over_age_agreement"],
-                readmission_agreement=d["readmission_agreement"],
-            )
-        except ServiceError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, "Đã mở hồ sơ kết nạp.")
-            return redirect("web:case_detail", pk=case.pk)
-    return _render_candidate(request, cand, form, timezone.localdate(), status=400)
-
-
-def classes(request: HttpRequest) -> HttpResponse:
-    """Classes held and attendees over a period, per organizer and per organization."""
-    from dangvien.core.dates import DateError, parse_user_date
-
-    scope = request_scope(request)
-    org = _org_from_request(request, scope)
-    today = timezone.localdate()
-    error = ""
-    try:
-        start = parse_user_date(request.GET.get("tu")) or today.replace(month=1, day=1)
-        end = parse_user_date(request.GET.get("den")) or today
-    except DateError as exc:
-        error = f"Ngày không hợp lệ: {exc}. Viết theo dạng 01/01/2026."
-        start, end = today.replace(month=1, day=1), today
-    if start > end:
-        error = "“Từ ngày” phải trước “đến ngày”."
-        start, end = end, start
-    report = class_report(scope, org=org, start=start, end=end)
-    return render(
-        request,
-        "web/cases/classes.html",
-        {"nav": "candidates", "org": org, "r": report, "error": error},
-        status=400 if error else 200,
-    )
-
-
-def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A class and its attendees. Attendees are shown only where the user may see them
-    (a candidacy or membership in scope); the others are counted, not named."""
-    scope = request_scope(request)
-    tc = TrainingClass.objects.select_related("organizer").filter(pk=pk).first()
-    if tc is None:
-        raise Http404
-    visible_people = set(
-        candidate_queryset(scope, open_only=False)
-        .filter(person__attendances__training_class=tc)
-        .values_list("person_id", flat=True)
-    ) | set(
-        Membership.objects.filter(
-            scope.org_filter("cell"), person__attendances__training_class=tc
-        ).values_list("person_id", flat=True)
-    )
-    if not visible_people and not scope.can_read(tc.organizer):
-        raise Http404
-    rows = tc.attendances.select_related("person", "certificate").order_by("person__sort_key")
-    shown = [a for a in rows if a.person_id in visible_people or scope.can_read(tc.organizer)]
-    return render(
-        request,
-        "web/cases/class.html",
-        {"nav": "candidates", "tc": tc, "rows": shown, "hidden": len(rows) - len(shown)},
-    )

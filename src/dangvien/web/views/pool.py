@@ -1,0 +1,417 @@
+"""The pool and the classes in the browser: the list of outstanding people, a person's page
+with their mentors, assessments, certificate and dossiers, and the classes. Thin: the
+candidates services write, the selectors read, out of scope is 404."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from dangvien.accounts.scope import Scope
+from dangvien.candidates import services as pool
+from dangvien.candidates.models import OPEN_STATES, Attendance, Candidate, ClassKind, State, TrainingClass
+from dangvien.candidates.selectors import candidate_list, candidate_queryset, certificate_status, class_report
+from dangvien.cases import services
+from dangvien.cases.models import Case
+from dangvien.core.errors import ServiceError
+from dangvien.members.models import Membership, Status
+from dangvien.orgs.models import Organization
+from dangvien.orgs.selectors import cells_in_scope
+from dangvien.web import case_forms as F
+from dangvien.web.context import acting_user, request_scope
+from dangvien.web.forms import add_service_error
+from dangvien.web.views.cases import _org_from_request
+
+
+def candidates(request: HttpRequest) -> HttpResponse:
+    scope = request_scope(request)
+    org = _org_from_request(request, scope)
+    state = request.GET.get("tinh-trang", "")
+    if state not in State.values:
+        state = ""
+    today = timezone.localdate()
+    page = Paginator(candidate_list(scope, org=org, today=today, state=state), 50).get_page(
+        request.GET.get("trang")
+    )
+    return render(
+        request,
+        "web/cases/candidates.html",
+        {
+            "nav": "candidates",
+            "org": org,
+            "page": page,
+            "state": state,
+            "states": State.choices,
+            "today": today,
+        },
+    )
+
+
+def _get_candidate(scope: Scope, pk: int) -> Candidate:
+    c = candidate_queryset(scope, open_only=False).select_related("person", "cell").filter(pk=pk).first()
+    if c is None:
+        raise Http404
+    return c
+
+
+def _cell_members(cell_id: int) -> list[tuple[str, str]]:
+    rows = (
+        Membership.objects.filter(cell_id=cell_id, status=Status.OFFICIAL)
+        .select_related("person")
+        .order_by("person__sort_key")[:500]
+    )
+    return [(str(m.pk), f"{m.person.full_name} ({m.person.birth_date:%Y})") for m in rows]
+
+
+def _candidate_forms(cand: Candidate, data: Any = None, action: str = "") -> dict[str, forms.Form]:
+    def bound(name: str) -> Any:
+        return data if name == action else None
+
+    today = timezone.localdate()
+    return {
+        "open": F.OpenForm(bound("open"), initial={"opened_on": today}, auto_id="open_%s"),
+        "mentor": F.MentorForm(
+            bound("mentor"),
+            members=_cell_members(cand.cell_id),
+            initial={"on": today, "version": cand.version},
+            auto_id="mentor_%s",
+        ),
+        "assess": F.AssessmentForm(bound("assess"), initial={"on": today}, auto_id="assess_%s"),
+        "certificate": F.CertificateForm(bound("certificate"), auto_id="certificate_%s"),
+        "withdraw": F.WithdrawForm(
+            bound("withdraw"), initial={"on": today, "version": cand.version}, auto_id="withdraw_%s"
+        ),
+    }
+
+
+def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = request_scope(request)
+    cand = _get_candidate(scope, pk)
+    return _render_candidate(request, cand, _candidate_forms(cand))
+
+
+def _render_candidate(
+    request: HttpRequest, cand: Candidate, forms_: dict[str, forms.Form], action: str = ""
+) -> HttpResponse:
+    scope = request_scope(request)
+    today = timezone.localdate()
+    return render(
+        request,
+        "web/cases/candidate.html",
+        {
+            "nav": "candidates",
+            "cand": cand,
+            "f": forms_,
+            "form": forms_["open"],
+            "action": action,
+            "can_write": scope.can_write(cand.cell),
+            "is_open": cand.state in OPEN_STATES,
+            "certificate": certificate_status(cand.person, on=today, org=cand.cell),
+            "mentors": cand.mentorships.select_related("mentor__person"),
+            "assessments": cand.assessments.all(),
+            "attendances": cand.person.attendances.select_related("training_class").order_by(
+                "-training_class__starts_on"
+            ),
+            "cases": Case.objects.filter(person=cand.person).order_by("-opened_on"),
+            "can_open": cand.state in (State.SOURCING, State.IN_CLASS, State.READY),
+        },
+        status=400 if action else 200,
+    )
+
+
+def candidate_add(request: HttpRequest) -> HttpResponse:
+    scope = request_scope(request)
+    cells = [
+        (str(pk), f"{name} ({code})")
+        for pk, name, code in cells_in_scope(scope, write=True).values_list("pk", "name", "code")[:2000]
+    ]
+    if not cells:
+        raise Http404
+    form = F.CandidateForm(request.POST or None, cells=cells, initial={"listed_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            cand = pool.candidate_add(
+                actor=acting_user(request),
+                person=form.person_data(),
+                cell=Organization.objects.get(pk=int(d["cell"])),
+                source=d["source"],
+                listed_on=d["listed_on"],
+                listed_ref=d["listed_ref"],
+                certificate_date=d["certificate_date"],
+            )
+        except ServiceError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(
+                request, f"Đã đưa {cand.person.full_name} vào danh sách. Hãy phân công người giúp đỡ."
+            )
+            return redirect("web:candidate_detail", pk=cand.pk)
+    return render(request, "web/cases/candidate_add.html", {"nav": "candidates", "form": form})
+
+
+@require_POST
+def candidate_action(request: HttpRequest, pk: int, action: str) -> HttpResponseBase:
+    scope = request_scope(request)
+    cand = _get_candidate(scope, pk)
+    forms_ = _candidate_forms(cand, request.POST, action)
+    if action not in ("mentor", "assess", "certificate", "withdraw") or not scope.can_write(cand.cell):
+        raise Http404
+    form = forms_[action]
+    if form.is_valid():
+        d = form.cleaned_data
+        actor = acting_user(request)
+        try:
+            if action == "mentor":
+                mentor = Membership.objects.filter(pk=int(d["mentor"]), cell_id=cand.cell_id).first()
+                if mentor is None:
+                    raise ServiceError("Chọn một đảng viên chính thức của chi bộ", field="mentor")
+                pool.candidate_assign_mentor(
+                    actor=actor, candidate=cand, mentor=mentor, on=d["on"], expected_version=d["version"]
+                )
+                message = f"Đã phân công {mentor.person.full_name} giúp đỡ."
+            elif action == "assess":
+                pool.candidate_assess(
+                    actor=actor,
+                    candidate=cand,
+                    on=d["on"],
+                    conclusion=d["conclusion"],
+                    strengths=d["strengths"],
+                    weaknesses=d["weaknesses"],
+                )
+                message = "Đã ghi nhận xét."
+            elif action == "certificate":
+                pool.certificate_record(
+                    actor=actor,
+                    person=cand.person,
+                    kind=ClassKind.AWARENESS,
+                    issued_on=d["issued_on"],
+                    number=d["number"],
+                )
+                message = "Đã ghi giấy chứng nhận."
+            else:
+                pool.candidate_withdraw(
+                    actor=actor, candidate=cand, on=d["on"], reason=d["reason"], expected_version=d["version"]
+                )
+                message = "Đã đưa ra khỏi danh sách."
+        except ServiceError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, message)
+            return redirect("web:candidate_detail", pk=cand.pk)
+    return _render_candidate(request, cand, forms_, action)
+
+
+@require_POST
+def case_open(request: HttpRequest, pk: int) -> HttpResponseBase:
+    scope = request_scope(request)
+    cand = _get_candidate(scope, pk)
+    if not scope.can_write(cand.cell):
+        raise Http404
+    forms_ = _candidate_forms(cand, request.POST, "open")
+    form = forms_["open"]
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            case = services.admission_open(
+                actor=acting_user(request),
+                candidate=cand,
+                opened_on=d["opened_on"],
+                route=d["route"],
+                education_exception=d["education_exception"],
+                over_age_agreement=d["over_age_agreement"],
+                readmission_agreement=d["readmission_agreement"],
+            )
+        except ServiceError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, "Đã mở hồ sơ kết nạp.")
+            return redirect("web:case_detail", pk=case.pk)
+    return _render_candidate(request, cand, forms_, "open")
+
+
+def classes(request: HttpRequest) -> HttpResponse:
+    """Classes held and attendees over a period, per organizer and per organization."""
+    from dangvien.core.dates import DateError, parse_user_date
+
+    scope = request_scope(request)
+    org = _org_from_request(request, scope)
+    today = timezone.localdate()
+    error = ""
+    try:
+        start = parse_user_date(request.GET.get("tu")) or today.replace(month=1, day=1)
+        end = parse_user_date(request.GET.get("den")) or today
+    except DateError as exc:
+        error = f"Ngày không hợp lệ: {exc}. Viết theo dạng 01/01/2026."
+        start, end = today.replace(month=1, day=1), today
+    if start > end:
+        error = "“Từ ngày” phải trước “đến ngày”."
+        start, end = end, start
+    report = class_report(scope, org=org, start=start, end=end)
+    return render(
+        request,
+        "web/cases/classes.html",
+        {"nav": "candidates", "org": org, "r": report, "error": error},
+        status=400 if error else 200,
+    )
+
+
+def class_add(request: HttpRequest) -> HttpResponse:
+    scope = request_scope(request)
+    orgs = [
+        (str(pk), f"{name} ({code})")
+        for pk, name, code in scope.orgs(write=True)
+        .exclude(kind__in=["cell", "base_cell"])
+        .filter(dissolved_on__isnull=True)
+        .order_by("path")
+        .values_list("pk", "name", "code")[:1000]
+    ]
+    if not orgs:
+        raise Http404
+    form = F.ClassForm(request.POST or None, orgs=orgs)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            tc = pool.class_create(
+                actor=acting_user(request),
+                kind=d["kind"],
+                name=d["name"],
+                organizer=Organization.objects.get(pk=int(d["organizer"])),
+                starts_on=d["starts_on"],
+                ends_on=d["ends_on"],
+                place=d["place"],
+                organizer_name=d["organizer_name"],
+            )
+        except ServiceError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, "Đã mở lớp. Hãy ghi danh học viên.")
+            return redirect("web:class_detail", pk=tc.pk)
+    return render(request, "web/cases/class_add.html", {"nav": "candidates", "form": form})
+
+
+def _enrollable(scope: Scope, tc: TrainingClass) -> list[tuple[str, str]]:
+    """Who may be enrolled: open candidates (awareness class) or probationary members
+    (new-member class) under the organizer, in the user's write scope, not yet enrolled."""
+    enrolled = tc.attendances.values("person_id")
+    rows: list[tuple[int, str, str]]
+    if tc.kind == ClassKind.AWARENESS:
+        rows = list(
+            candidate_queryset(scope, org=tc.organizer)
+            .filter(scope.org_filter("cell", write=True), state__in=[State.SOURCING, State.READY])
+            .exclude(person_id__in=enrolled)
+            .values_list("person_id", "person__full_name", "cell__name")
+            .order_by("person__sort_key")[:300]
+        )
+    else:
+        rows = list(
+            Membership.objects.filter(
+                scope.org_filter("cell", write=True),
+                cell__path__startswith=tc.organizer.path,
+                status=Status.PROBATIONARY,
+            )
+            .exclude(person_id__in=enrolled)
+            .values_list("person_id", "person__full_name", "cell__name")
+            .order_by("person__sort_key")[:300]
+        )
+    return [(str(pid), f"{name} — {cell}") for pid, name, cell in rows]
+
+
+def _class_forms(
+    scope: Scope, tc: TrainingClass, data: Any = None, action: str = ""
+) -> dict[str, forms.Form]:
+    return {
+        "enroll": F.EnrollForm(data if action == "enroll" else None, people=_enrollable(scope, tc)),
+        "result": F.ResultForm(
+            data if action == "result" else None, initial={"certificate_date": tc.ends_on}
+        ),
+    }
+
+
+def class_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_class(request, pk)
+
+
+@require_POST
+def class_action(request: HttpRequest, pk: int, action: str) -> HttpResponseBase:
+    scope = request_scope(request)
+    tc = TrainingClass.objects.select_related("organizer").filter(pk=pk).first()
+    if tc is None or action not in ("enroll", "result") or not scope.can_write(tc.organizer):
+        raise Http404
+    forms_ = _class_forms(scope, tc, request.POST, action)
+    form = forms_[action]
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            if action == "enroll":
+                from dangvien.people.models import Person
+
+                people = list(Person.objects.filter(pk__in=[int(x) for x in d["people"]]))
+                n = pool.class_enroll(actor=acting_user(request), training_class=tc, people=people)
+                message = f"Đã ghi danh {n} học viên."
+            else:
+                attendance = Attendance.objects.filter(pk=d["attendance"], training_class=tc).first()
+                if attendance is None:
+                    raise ServiceError("Không có học viên này trong lớp")
+                pool.class_record_result(
+                    actor=acting_user(request),
+                    attendance=attendance,
+                    result=d["result"],
+                    certificate_number=d["certificate_number"],
+                    certificate_date=d["certificate_date"],
+                )
+                message = "Đã ghi kết quả."
+        except ServiceError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, message)
+            return redirect("web:class_detail", pk=tc.pk)
+    return _render_class(request, pk, forms_, action)
+
+
+def _render_class(
+    request: HttpRequest, pk: int, forms_: dict[str, forms.Form] | None = None, action: str = ""
+) -> HttpResponse:
+    """A class and its attendees. Attendees are shown only where the user may see them
+    (a candidacy or membership in scope); the others are counted, not named."""
+    scope = request_scope(request)
+    tc = TrainingClass.objects.select_related("organizer").filter(pk=pk).first()
+    if tc is None:
+        raise Http404
+    visible_people = set(
+        candidate_queryset(scope, open_only=False)
+        .filter(person__attendances__training_class=tc)
+        .values_list("person_id", flat=True)
+    ) | set(
+        Membership.objects.filter(
+            scope.org_filter("cell"), person__attendances__training_class=tc
+        ).values_list("person_id", flat=True)
+    )
+    organizer_readable = scope.can_read(tc.organizer)
+    if not visible_people and not organizer_readable:
+        raise Http404
+    rows = list(tc.attendances.select_related("person", "certificate").order_by("person__sort_key"))
+    shown = [a for a in rows if a.person_id in visible_people or organizer_readable]
+    can_write = scope.can_write(tc.organizer)
+    return render(
+        request,
+        "web/cases/class.html",
+        {
+            "nav": "candidates",
+            "tc": tc,
+            "rows": shown,
+            "hidden": len(rows) - len(shown),
+            "can_write": can_write,
+            "f": forms_ or (_class_forms(scope, tc) if can_write else {}),
+            "action": action,
+        },
+        status=400 if action else 200,
+    )
