@@ -579,6 +579,34 @@ def _check_counts(*, yes: int, no: int, present: int | None, denominator: int) -
         )
 
 
+def _after_vote(
+    c: Case,
+    *,
+    actor: User | None,
+    vote: Vote,
+    step: str,
+    papers: Iterable[str],
+    book: RuleBook,
+    also: tuple[str, ...] = (),
+) -> None:
+    """A passed vote completes its step; a failed one only bumps the version (the vote row
+    is kept and the case waits at the same step for a new vote or a closing)."""
+    if not vote.passed:
+        _save(c)
+        return
+    _record(
+        c,
+        actor=actor,
+        step=step,
+        done_on=vote.held_on,
+        doc_ref=vote.doc_ref,
+        papers=_clean_papers(step, papers),
+        note=f"{vote.yes}/{vote.denominator} tán thành",
+    )
+    _advance(c, done_on=vote.held_on, book=book, cal=calendar_from_db())
+    _save(c, "step", "step_since", "due_on", "due_rule", *also)
+
+
 @transaction.atomic
 def admission_record_cell_vote(
     *,
@@ -655,20 +683,10 @@ def admission_record_cell_vote(
         recorded_by=_user(actor),
     )
     if passed:
-        _record(
-            c,
-            actor=actor,
-            step=P.CELL_VOTE,
-            done_on=held_on,
-            doc_ref=doc_ref,
-            papers=_clean_papers(P.CELL_VOTE, papers),
-            note=f"{yes}/{denominator} tán thành",
-        )
-        c.cell_resolution_on = held_on
-        _advance(c, done_on=held_on, book=book, cal=calendar_from_db())
-        _save(c, "step", "step_since", "due_on", "due_rule", "cell_resolution_on")
-    else:
-        _save(c)
+        c.cell_resolution_on = held_on  # the committee's 60 working days run from here
+    _after_vote(
+        c, actor=actor, vote=vote, step=P.CELL_VOTE, papers=papers, book=book, also=("cell_resolution_on",)
+    )
     audit_log(
         actor=actor,
         action="cases.cell_vote",
@@ -722,20 +740,7 @@ def admission_record_committee_vote(
         doc_ref=doc_ref.strip()[:100],
         recorded_by=_user(actor),
     )
-    if passed:
-        _record(
-            c,
-            actor=actor,
-            step=P.BASE_RESOLUTION,
-            done_on=held_on,
-            doc_ref=doc_ref,
-            papers=_clean_papers(P.BASE_RESOLUTION, papers),
-            note=f"{yes}/{members} cấp ủy viên tán thành",
-        )
-        _advance(c, done_on=held_on, book=book, cal=calendar_from_db())
-        _save(c, "step", "step_since", "due_on", "due_rule")
-    else:
-        _save(c)
+    _after_vote(c, actor=actor, vote=vote, step=P.BASE_RESOLUTION, papers=papers, book=book)
     audit_log(
         actor=actor,
         action="cases.committee_vote",

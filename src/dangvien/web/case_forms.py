@@ -14,7 +14,7 @@ from dangvien.cases import procedure as P
 from dangvien.cases.models import CaseState, Exclusion, IntroKind, Relation, Route, VerificationResult
 from dangvien.people.models import Sex
 from dangvien.people.services import PersonData
-from dangvien.web.forms import VnDateField, _choices
+from dangvien.web.forms import VnDateField, _choices, person_data
 
 
 def _count(label: Any, *, required: bool = True, initial: int | None = None) -> forms.IntegerField:
@@ -239,17 +239,7 @@ class CandidateForm(forms.Form):
         _choices(self.fields["cell"], [("", _("— Chọn chi bộ —")), *cells])
 
     def person_data(self) -> PersonData:
-        d = self.cleaned_data
-        return PersonData(
-            full_name=d["full_name"],
-            birth_date=d["birth_date"],
-            sex=d["sex"],
-            cccd=d.get("cccd") or "",
-            ethnicity=d.get("ethnicity") or "",
-            religion=d.get("religion") or "",
-            education=d.get("education") or "",
-            profession=d.get("profession") or "",
-        )
+        return person_data(self.cleaned_data)
 
 
 class MentorForm(forms.Form):

@@ -18,6 +18,26 @@ from dangvien.people.services import PersonData
 from dangvien.people.units import provinces, wards_of
 
 
+def person_data(d: dict[str, Any]) -> PersonData:
+    """A person's identity from a form's cleaned data; fields the form lacks are empty."""
+    return PersonData(
+        full_name=d["full_name"],
+        birth_date=d["birth_date"],
+        sex=d["sex"],
+        cccd=d.get("cccd") or "",
+        old_id=d.get("old_id") or "",
+        ethnicity=d.get("ethnicity") or "",
+        religion=d.get("religion") or "",
+        home_town=d.get("home_town") or "",
+        residence_province=d.get("residence_province"),
+        residence_ward=d.get("residence_ward"),
+        residence_detail=d.get("residence_detail") or "",
+        education=d.get("education") or "",
+        profession=d.get("profession") or "",
+        phone=d.get("phone") or "",
+    )
+
+
 class VnDateField(forms.CharField):
     """dd/mm/yyyy, with a message that says what is wrong (31/02 does not exist)."""
 
@@ -104,23 +124,7 @@ class MemberForm(forms.Form):
                 del self.fields[name]
 
     def person_data(self) -> PersonData:
-        d = self.cleaned_data
-        return PersonData(
-            full_name=d["full_name"],
-            birth_date=d["birth_date"],
-            sex=d["sex"],
-            cccd=d.get("cccd") or "",
-            old_id=d.get("old_id") or "",
-            ethnicity=d.get("ethnicity") or "",
-            religion=d.get("religion") or "",
-            home_town=d.get("home_town") or "",
-            residence_province=d.get("residence_province"),
-            residence_ward=d.get("residence_ward"),
-            residence_detail=d.get("residence_detail") or "",
-            education=d.get("education") or "",
-            profession=d.get("profession") or "",
-            phone=d.get("phone") or "",
-        )
+        return person_data(self.cleaned_data)
 
 
 EVENT_CHOICES = [(k.value, k.label) for k in EventKind if k != EventKind.ADMITTED]
