@@ -420,3 +420,30 @@ def test_staff_open_a_class_enroll_and_record_results(tree, users, login):
         login(users.binh).post(f"/lop-hoc/{tc.pk}/enroll/", {"people": [cand.person_id]}).status_code == 404
     )
     assert login(users.bithu1).get("/lop-hoc/them/").status_code == 404  # a cell does not run classes
+
+
+def test_the_lists_cost_the_same_queries_for_few_or_many_rows(tree, users, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dangvien.cases.selectors import cell_voters
+
+    officials(tree.xa_c1, 14)
+
+    def cost(url: str) -> int:
+        client = login(users.an)
+        client.get(url)  # the session and the scope's first lookups
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    names = ["Người An", "Người Bình", "Người Cúc", "Người Dung", "Người Em", "Người Giang"]
+    for n, name in enumerate(names):
+        c = prepare(
+            open_case(candidate(tree.xa_c1, name=name)), introducers=officials(tree.xa_c1, 2, prefix="GT")
+        )
+        vote(c, held_on=D(2026, 1, 8), yes=cell_voters(tree.xa_c1, D(2026, 1, 8))[0])
+        if n == 0:
+            few = {url: cost(url) for url in ("/quan-chung/", "/ket-nap/", "/ket-nap/qua-han/")}
+    many = {url: cost(url) for url in few}
+    assert many == few
