@@ -205,7 +205,7 @@ def test_the_pool_survey_counts_and_flags_the_unassessed(tree, users):
     assert survey.total == 2  # XB's candidate is outside an's scope
     assert survey.by_source[Source.YOUTH_UNION] == 1 and survey.by_source[Source.FARMERS] == 1
     assert survey.with_valid_certificate == 1 and survey.assessed_recently == 1
-    assert [c.pk for c in survey.not_assessed] == [old.pk]
+    assert [c.pk for c in survey.not_assessed] == [old.pk] and survey.not_assessed_count == 1
     assert pool_survey(scope_for(users.binh), org=None, today=today).total == 1
 
 
@@ -328,7 +328,7 @@ def test_the_pool_survey_costs_four_queries(tree, users, django_assert_num_queri
     scope.grants  # noqa: B018 - load the assignments before counting
     with django_assert_num_queries(4):
         survey = pool_survey(scope, org=tree.xa, today=D(2026, 11, 23))
-    assert survey.total == 3 and len(survey.not_assessed) == 3
+    assert survey.total == 3 and len(survey.not_assessed) == 3 == survey.not_assessed_count
 
 
 def test_cli_import_candidates_exits_1_on_a_bad_file(tree, tmp_path):

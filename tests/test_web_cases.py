@@ -29,7 +29,7 @@ def test_the_board_shows_columns_counts_and_only_the_scope(
     officials(tree.xb_c1, 2)
     open_case(candidate(tree.xb_c1, name="Người phường"))
     client = login(users.an)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):  # the board's queries and the recent failed votes
         page = client.get("/ket-nap/").content.decode()
     assert "Nguyễn Thị Hằng" in page and "Người phường" not in page
     assert 'data-step="application"' in page
@@ -447,3 +447,25 @@ def test_the_lists_cost_the_same_queries_for_few_or_many_rows(tree, users, login
             few = {url: cost(url) for url in ("/quan-chung/", "/ket-nap/", "/ket-nap/qua-han/")}
     many = {url: cost(url) for url in few}
     assert many == few
+
+
+def test_the_pool_page_shows_the_survey_and_the_board_the_failed_votes(tree, users, login):
+    officials(tree.xa_c1, 12)
+    today = dt.date.today()
+    c = prepare(
+        open_case(candidate(tree.xa_c1), on=today - dt.timedelta(days=70)),
+        introducers=officials(tree.xa_c1, 2, prefix="GT"),
+        start=today - dt.timedelta(days=60),
+    )
+    candidate(tree.xa_c1, name="Chưa Nhận Xét", listed=D(2025, 1, 5), certificate=None)
+    vote(c, held_on=today - dt.timedelta(days=3), yes=9, no=6)
+    client = login(users.an)
+    survey = client.get("/quan-chung/").content.decode()
+    assert (
+        'id="survey"' in survey
+        and "quá 3 tháng chưa được nhận xét" in survey
+        and "Đoàn Thanh niên 2" in survey
+    )
+    board = client.get("/ket-nap/").content.decode()
+    assert 'id="failed-votes"' in board and "Nguyễn Thị Hằng" in board
+    assert 'id="failed-votes"' not in login(users.binh).get("/ket-nap/").content.decode()

@@ -100,7 +100,8 @@ class PoolSurvey:
     with_valid_certificate: int
     assessed_recently: int
     ready: int
-    not_assessed: list[Candidate]  # open candidates with no assessment in the last 3 months
+    not_assessed: list[Candidate]  # open candidates with no assessment in the last 3 months (first 200)
+    not_assessed_count: int = 0
 
 
 def pool_survey(scope: Scope, *, org: Organization | None, today: dt.date) -> PoolSurvey:
@@ -113,15 +114,19 @@ def pool_survey(scope: Scope, *, org: Organization | None, today: dt.date) -> Po
     for row in base.values("source").annotate(n=Count("id")).order_by():
         by_source[row["source"]] = row["n"]
     flagged = _with_flags(base, today, validity)
+    # Not heard for 3 months, and on the list for longer than that.
+    unheard = (Q(last_assessed__lt=since) | Q(last_assessed__isnull=True)) & (
+        Q(listed_on__lt=since) | Q(listed_on__isnull=True)
+    )
     agg = flagged.aggregate(
         total=Count("id"),
         certified=Count("id", filter=Q(has_certificate=True)),
         assessed=Count("id", filter=Q(last_assessed__gte=since)),
         ready=Count("id", filter=Q(state=State.READY)),
+        unheard=Count("id", filter=unheard),
     )
     stale = list(
-        flagged.filter(Q(last_assessed__lt=since) | Q(last_assessed__isnull=True))
-        .filter(Q(listed_on__lt=since) | Q(listed_on__isnull=True))
+        flagged.filter(unheard)
         .select_related("person", "cell")
         .order_by("last_assessed", "person__sort_key")[:200]
     )
@@ -132,6 +137,7 @@ def pool_survey(scope: Scope, *, org: Organization | None, today: dt.date) -> Po
         assessed_recently=agg["assessed"],
         ready=agg["ready"],
         not_assessed=stale,
+        not_assessed_count=agg["unheard"],
     )
 
 

@@ -299,3 +299,13 @@ def case_view(scope: Scope, pk: int, *, today: dt.date) -> CaseView:
         probation_end=probation_end,
         days_late=days_late,
     )
+
+
+def failed_votes(scope: Scope, *, org: Organization, since: dt.date) -> list[Vote]:
+    """Votes that did not reach 2/3 since a date, newest first: what the committee above
+    is told ("a failed vote is still reported upward with its full result")."""
+    return list(
+        Vote.objects.filter(passed=False, held_on__gte=since, case__in=case_queryset(scope, org=org))
+        .select_related("case__person", "case__cell")
+        .order_by("-held_on", "-pk")[:50]
+    )

@@ -3,6 +3,7 @@ one form per action, the candidate and class pages. Thin: selectors read, servic
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -24,6 +25,7 @@ from dangvien.cases.selectors import (
     case_view,
     cell_voters,
     due_soon_items,
+    failed_votes,
     overdue_items,
     pipeline_board,
 )
@@ -38,6 +40,7 @@ from dangvien.web.context import acting_user, request_scope
 from dangvien.web.forms import add_service_error
 
 CELL_SELECT_LIMIT = 300
+FAILED_VOTES_DAYS = 180  # failed votes stay on the board for half a year
 
 
 def _org_from_request(request: HttpRequest, scope: Scope) -> Organization:
@@ -69,6 +72,7 @@ def board(request: HttpRequest) -> HttpResponse:
     cell, cell_options = _cell_filter(request, scope, org)
     today = timezone.localdate()
     data = pipeline_board(scope, org=org, cell=cell, today=today)
+    failed = failed_votes(scope, org=cell or org, since=today - dt.timedelta(days=FAILED_VOTES_DAYS))
     return render(
         request,
         "web/cases/board.html",
@@ -78,6 +82,8 @@ def board(request: HttpRequest) -> HttpResponse:
             "cell": cell,
             "cell_options": cell_options,
             "board": data,
+            "failed": failed,
+            "failed_days": FAILED_VOTES_DAYS,
             "today": today,
             "roots": scope.roots,
         },

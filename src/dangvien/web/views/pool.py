@@ -17,10 +17,26 @@ from django.views.decorators.http import require_POST
 
 from dangvien.accounts.scope import Scope
 from dangvien.candidates import services as pool
-from dangvien.candidates.models import OPEN_STATES, Attendance, Candidate, ClassKind, State, TrainingClass
-from dangvien.candidates.selectors import candidate_list, candidate_queryset, certificate_status, class_report
+from dangvien.candidates.models import (
+    OPEN_STATES,
+    Attendance,
+    Candidate,
+    ClassKind,
+    Source,
+    State,
+    TrainingClass,
+)
+from dangvien.candidates.selectors import (
+    ASSESSMENT_MONTHS,
+    candidate_list,
+    candidate_queryset,
+    certificate_status,
+    class_report,
+    pool_survey,
+)
 from dangvien.cases import services
 from dangvien.cases.models import Case
+from dangvien.core.dates import add_months
 from dangvien.core.errors import ServiceError
 from dangvien.members.models import Membership, Status
 from dangvien.orgs.models import Organization
@@ -41,6 +57,7 @@ def candidates(request: HttpRequest) -> HttpResponse:
     page = Paginator(candidate_list(scope, org=org, today=today, state=state), 50).get_page(
         request.GET.get("trang")
     )
+    survey = pool_survey(scope, org=org, today=today)
     return render(
         request,
         "web/cases/candidates.html",
@@ -51,6 +68,9 @@ def candidates(request: HttpRequest) -> HttpResponse:
             "state": state,
             "states": State.choices,
             "today": today,
+            "survey": survey,
+            "sources": [(label, survey.by_source.get(value, 0)) for value, label in Source.choices],
+            "assessed_since": add_months(today, -ASSESSMENT_MONTHS),
         },
     )
 
