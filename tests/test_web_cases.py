@@ -469,3 +469,21 @@ def test_the_pool_page_shows_the_survey_and_the_board_the_failed_votes(tree, use
     board = client.get("/ket-nap/").content.decode()
     assert 'id="failed-votes"' in board and "Nguyễn Thị Hằng" in board
     assert 'id="failed-votes"' not in login(users.binh).get("/ket-nap/").content.decode()
+
+
+def test_ids_in_forms_are_not_written_with_thousands_separators(tree, users, login):
+    from dangvien.candidates.models import Attendance
+
+    officials(tree.xa_c1, 1)
+    cand = candidate(tree.xa_c1, certificate=None)
+    tc = class_create(
+        actor=None,
+        kind="awareness",
+        name="Lớp lớn",
+        organizer=tree.xa,
+        starts_on=D(2025, 4, 1),
+        ends_on=D(2025, 4, 5),
+    )
+    Attendance.objects.create(pk=123456, training_class=tc, person=cand.person)  # a province's ids are large
+    page = login(users.an).get(f"/lop-hoc/{tc.pk}/").content.decode()
+    assert 'name="attendance" value="123456"' in page
