@@ -78,8 +78,8 @@ def candidate(
     )
 
 
-def open_case(cand: Candidate, *, on: dt.date = OPENED, route: str = Route.MEMBERS, **kw: str) -> Case:
-    return admission_open(actor=None, candidate=cand, opened_on=on, route=route, **kw)
+def open_case(cand: Candidate, *, on: dt.date = OPENED, route: str = Route.MEMBERS, **kw: object) -> Case:
+    return admission_open(actor=None, candidate=cand, opened_on=on, route=route, **kw)  # type: ignore[arg-type]
 
 
 def fresh(case: Case) -> Case:

@@ -350,25 +350,54 @@ def test_history_waits_for_every_verification_result(cell):
 
 
 @pytest.mark.parametrize(
-    ("ended", "status", "agreement", "ok", "message"),
+    ("ended", "status", "grounds", "agreement", "ok", "message"),
     [
-        (D(2022, 12, 1), EventKind.REMOVED, "CV 1", False, "ít nhất 36 tháng"),
-        (D(2022, 11, 1), EventKind.REMOVED, "", False, "cần văn bản đồng ý"),
-        (D(2022, 11, 1), EventKind.REMOVED, "CV 1", True, ""),
-        (D(2015, 1, 1), EventKind.LEFT, "", False, "không được kết nạp lại"),
+        # 36 months after being removed from the rolls, with the province's agreement.
+        (D(2022, 11, 6), EventKind.REMOVED, {}, "CV 1", False, "ít nhất 36 tháng"),
+        (D(2022, 11, 5), EventKind.REMOVED, {}, "", False, "cần văn bản đồng ý"),
+        (D(2022, 11, 5), EventKind.REMOVED, {}, "CV 1", True, ""),
+        # Applied to leave: never, unless for serious family hardship.
+        (D(2015, 1, 1), EventKind.LEFT, {}, "CV 1", False, "không được kết nạp lại"),
+        (D(2015, 1, 1), EventKind.LEFT, {"prior_exit": "hardship"}, "CV 1", True, ""),
+        # Never: left activities on their own, disunity, corruption or a serious crime.
+        (D(2015, 1, 1), EventKind.REMOVED, {"prior_exit": "self_left"}, "CV 1", False, "Tự bỏ sinh hoạt"),
+        (D(2015, 1, 1), EventKind.EXPELLED, {"prior_exit": "serious_crime"}, "CV 1", False, "tham nhũng"),
+        # 60 months after a cleared conviction for a less serious crime: the day before and the day of.
+        (
+            D(2015, 1, 1),
+            EventKind.EXPELLED,
+            {"prior_exit": "conviction_cleared", "conviction_cleared_on": D(2020, 11, 6)},
+            "CV 1",
+            False,
+            "ít nhất 60 tháng",
+        ),
+        (
+            D(2015, 1, 1),
+            EventKind.EXPELLED,
+            {"prior_exit": "conviction_cleared", "conviction_cleared_on": D(2020, 11, 5)},
+            "CV 1",
+            True,
+            "",
+        ),
     ],
 )
-def test_readmission_waits_36_months_needs_the_province_and_never_after_applying_to_leave(
-    cell, ended, status, agreement, ok, message
+def test_readmission_waits_needs_the_province_and_never_for_the_excluded_grounds(
+    cell, ended, status, grounds, agreement, ok, message
 ):
     cand = candidate(cell)
     old = officials(cell, 1, prefix="Cũ")[0]
     # The old membership belongs to the candidate's person.
     Membership.objects.filter(pk=old.pk).update(person=cand.person)
     member_record_event(actor=None, membership=Membership.objects.get(pk=old.pk), kind=status, on=ended)
-    case = open_case(Candidate.objects.get(pk=cand.pk), readmission_agreement=agreement)
+    case = open_case(Candidate.objects.get(pk=cand.pk), readmission_agreement=agreement, **grounds)
     result = check(case, "readmission", D(2025, 11, 5))
-    assert result.ok is ok and message in result.message
+    assert result.ok is ok and message in result.message, result.message
+
+
+def test_a_cleared_conviction_needs_its_date(cell):
+    with pytest.raises(ServiceError, match="xóa án tích"):
+        open_case(candidate(cell), prior_exit="conviction_cleared")
+    assert not Case.objects.exists()
 
 
 # --- Votes ------------------------------------------------------------------------------

@@ -9,7 +9,15 @@ import re
 from dataclasses import dataclass
 
 from dangvien.candidates.selectors import certificate_status
-from dangvien.cases.models import Case, Introduction, IntroKind, Route, VerificationResult
+from dangvien.cases.models import (
+    NEVER_READMITTED,
+    Case,
+    Introduction,
+    IntroKind,
+    PriorExit,
+    Route,
+    VerificationResult,
+)
 from dangvien.cases.procedure import BY_CODE, DATED_PAPERS, INTRODUCTIONS
 from dangvien.core.dates import add_months
 from dangvien.core.text import fold
@@ -249,47 +257,52 @@ LEAVING = (Status.REMOVED, Status.EXPELLED, Status.LEFT)
 
 
 def check_readmission(case: Case, on: dt.date, book: RuleBook, past: list[Membership]) -> Check | None:
-    """Only for a person who was a member before; None otherwise."""
+    """Only for a person who was a member before (the registry has an ended membership);
+    None otherwise. QĐ 294 3.5: never after leaving on one's own, applying to leave
+    (unless for serious family hardship), serious disunity, corruption or a serious crime;
+    otherwise 36 months after leaving (60 after a cleared conviction), once, with the
+    province standing committee's written agreement."""
     ended = [m for m in past if m.status in LEAVING]
     if not ended:
         return None
     org = case.cell
     times = book.get("readmission.max_times", on=on, org=org)
-    if len(ended) > int(times.value):
-        return Check(
-            "readmission",
-            "Kết nạp lại",
-            False,
-            f"Đã được kết nạp lại {len(ended) - 1} lần: không được kết nạp lại nữa.",
-            times.cite,
-        )
-    last = max(ended, key=lambda m: m.status_since)
-    if last.status == Status.LEFT and not case.readmission_agreement:
-        return Check(
-            "readmission",
-            "Kết nạp lại",
-            False,
-            f"Đã xin ra khỏi Đảng ngày {last.status_since:%d/%m/%Y}: không được kết nạp lại, trừ trường hợp "
-            "hoàn cảnh gia đình đặc biệt khó khăn có văn bản đồng ý của Ban Thường vụ tỉnh ủy.",
-            times.cite,
-        )
     wait = book.get("readmission.wait_months", on=on, org=org)
+
+    def refuse(message: str, cite: str) -> Check:
+        return Check("readmission", "Kết nạp lại", False, message, cite)
+
+    if len(ended) > int(times.value):
+        return refuse(f"Đã được kết nạp lại {len(ended) - 1} lần: không được kết nạp lại nữa.", times.cite)
+    last = max(ended, key=lambda m: m.status_since)
+    if case.prior_exit in NEVER_READMITTED:
+        return refuse(f"{PriorExit(case.prior_exit).label}: không được kết nạp lại.", times.cite)
+    if last.status == Status.LEFT and case.prior_exit != PriorExit.HARDSHIP:
+        return refuse(
+            f"Đã xin ra khỏi Đảng ngày {last.status_since:%d/%m/%Y}: không được kết nạp lại, trừ trường hợp "
+            "vì hoàn cảnh gia đình đặc biệt khó khăn (ghi lý do đó vào hồ sơ).",
+            times.cite,
+        )
     if add_months(last.status_since, int(wait.value)) > on:
-        return Check(
-            "readmission",
-            "Kết nạp lại",
-            False,
+        return refuse(
             f"Ra khỏi Đảng ngày {last.status_since:%d/%m/%Y} ({last.get_status_display()}): "
             f"phải sau ít nhất {wait.value} tháng mới được xét kết nạp lại.",
             wait.cite,
         )
+    if case.prior_exit == PriorExit.CONVICTION_CLEARED:
+        after = book.get("readmission.after_conviction_months", on=on, org=org)
+        cleared = case.conviction_cleared_on
+        if cleared is None:
+            return refuse("Ghi ngày được xóa án tích.", after.cite)
+        if add_months(cleared, int(after.value)) > on:
+            return refuse(
+                f"Được xóa án tích ngày {cleared:%d/%m/%Y}: phải sau ít nhất {after.value} tháng "
+                "mới được xét kết nạp lại.",
+                after.cite,
+            )
     if not case.readmission_agreement:
-        return Check(
-            "readmission",
-            "Kết nạp lại",
-            False,
-            "Kết nạp lại cần văn bản đồng ý của Ban Thường vụ tỉnh ủy: ghi số văn bản vào hồ sơ.",
-            wait.cite,
+        return refuse(
+            "Kết nạp lại cần văn bản đồng ý của Ban Thường vụ tỉnh ủy: ghi số văn bản vào hồ sơ.", wait.cite
         )
     return Check(
         "readmission",

@@ -32,6 +32,20 @@ class Route(models.TextChoices):
     TRADE_UNION = "trade_union", _("Nghị quyết Công đoàn và một đảng viên chính thức")
 
 
+class PriorExit(models.TextChoices):
+    """Why a person being re-admitted left the Party before (QĐ 294 3.5), when the
+    registry's status alone does not say it."""
+
+    HARDSHIP = "hardship", _("Xin ra khỏi Đảng vì hoàn cảnh gia đình đặc biệt khó khăn")
+    CONVICTION_CLEARED = "conviction_cleared", _("Bị kết án tội ít nghiêm trọng, đã được xóa án tích")
+    SELF_LEFT = "self_left", _("Tự bỏ sinh hoạt đảng")
+    DISUNITY = "disunity", _("Gây mất đoàn kết nội bộ nghiêm trọng")
+    SERIOUS_CRIME = "serious_crime", _("Bị kết án về tội tham nhũng, hoặc tội nghiêm trọng trở lên")
+
+
+NEVER_READMITTED = (PriorExit.SELF_LEFT, PriorExit.DISUNITY, PriorExit.SERIOUS_CRIME)
+
+
 class Case(models.Model):
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="cases")
     candidate = models.ForeignKey(
@@ -59,6 +73,10 @@ class Case(models.Model):
         _("văn bản đồng ý của BTV tỉnh ủy (trên 60 tuổi)"), max_length=300, blank=True
     )
     readmission_agreement = models.CharField(_("văn bản đồng ý kết nạp lại"), max_length=300, blank=True)
+    prior_exit = models.CharField(
+        _("lý do ra khỏi Đảng lần trước"), max_length=20, choices=PriorExit.choices, blank=True
+    )
+    conviction_cleared_on = models.DateField(_("ngày được xóa án tích"), null=True, blank=True)
     cell_resolution_on = models.DateField(_("ngày chi bộ ra nghị quyết"), null=True, blank=True)
     extension_days = models.PositiveSmallIntegerField(_("số ngày làm việc gia hạn"), default=0)
     extension_reason = models.CharField(_("lý do gia hạn"), max_length=500, blank=True)

@@ -30,6 +30,7 @@ from dangvien.cases.models import (
     Exclusion,
     Introduction,
     IntroKind,
+    PriorExit,
     Relation,
     Route,
     StepRecord,
@@ -199,6 +200,15 @@ def _record(
     )
 
 
+def _check_prior_exit(prior_exit: str, cleared: dt.date | None) -> None:
+    if prior_exit and prior_exit not in PriorExit.values:
+        raise ServiceError("Lý do ra khỏi Đảng không hợp lệ", field="prior_exit")
+    if cleared is not None:
+        _not_future(cleared, "conviction_cleared_on")
+    if prior_exit == PriorExit.CONVICTION_CLEARED and cleared is None:
+        raise ServiceError("Ghi ngày được xóa án tích", field="conviction_cleared_on")
+
+
 def _current_mentor_exists(candidate: Candidate) -> bool:
     return candidate.mentorships.filter(valid_to__isnull=True).exists()
 
@@ -213,6 +223,8 @@ def admission_open(
     education_exception: str = "",
     over_age_agreement: str = "",
     readmission_agreement: str = "",
+    prior_exit: str = "",
+    conviction_cleared_on: dt.date | None = None,
 ) -> Case:
     """The cell opens a dossier for a candidate on its list. The first two steps (the
     sympathizer list with a mentor, the certificate) are taken from the pool when the
@@ -229,6 +241,7 @@ def admission_open(
         raise ServiceError(f"{cand.person.full_name} đang có hồ sơ kết nạp")
     if route not in Route.values:
         raise ServiceError("Hình thức giới thiệu không hợp lệ", field="route")
+    _check_prior_exit(prior_exit, conviction_cleared_on)
     if cand.person.memberships.filter(is_active=True).exists():
         raise ServiceError(f"{cand.person.full_name} đang là đảng viên")
     parent_kind = cand.cell.parent.kind if cand.cell.parent_id else None  # type: ignore[union-attr]
@@ -248,6 +261,8 @@ def admission_open(
                 education_exception=education_exception.strip()[:300],
                 over_age_agreement=over_age_agreement.strip()[:300],
                 readmission_agreement=readmission_agreement.strip()[:300],
+                prior_exit=prior_exit,
+                conviction_cleared_on=conviction_cleared_on,
             )
     except IntegrityError:  # a second click at the same moment
         raise ServiceError(f"{cand.person.full_name} đang có hồ sơ kết nạp") from None
@@ -356,6 +371,8 @@ def admission_record_exceptions(
     education_exception: str,
     over_age_agreement: str,
     readmission_agreement: str,
+    prior_exit: str = "",
+    conviction_cleared_on: dt.date | None = None,
 ) -> Case:
     """Record the exceptions and agreements the checks accept (they often arrive after
     the dossier is opened): the education exception applied, the province's agreement
@@ -364,10 +381,13 @@ def admission_record_exceptions(
     _require_open(c)
     if c.cell_resolution_on is not None:
         raise ServiceError("Chi bộ đã biểu quyết: không sửa điều kiện của hồ sơ được nữa")
+    _check_prior_exit(prior_exit, conviction_cleared_on)
     new = {
         "education_exception": education_exception.strip()[:300],
         "over_age_agreement": over_age_agreement.strip()[:300],
         "readmission_agreement": readmission_agreement.strip()[:300],
+        "prior_exit": prior_exit,
+        "conviction_cleared_on": conviction_cleared_on,
     }
     changes = {k: [getattr(c, k), v] for k, v in new.items() if getattr(c, k) != v}
     if not changes:

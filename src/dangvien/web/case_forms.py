@@ -11,7 +11,15 @@ from django.utils.translation import gettext_lazy as _
 
 from dangvien.candidates.models import ClassKind, Result, Source
 from dangvien.cases import procedure as P
-from dangvien.cases.models import CaseState, Exclusion, IntroKind, Relation, Route, VerificationResult
+from dangvien.cases.models import (
+    CaseState,
+    Exclusion,
+    IntroKind,
+    PriorExit,
+    Relation,
+    Route,
+    VerificationResult,
+)
 from dangvien.people.models import Sex
 from dangvien.people.services import PersonData
 from dangvien.web.forms import VnDateField, _choices, person_data
@@ -55,6 +63,12 @@ class OpenForm(forms.Form):
     readmission_agreement = forms.CharField(
         label=_("Văn bản đồng ý kết nạp lại (nếu có)"), max_length=300, required=False
     )
+    prior_exit = forms.ChoiceField(
+        label=_("Kết nạp lại: lý do ra khỏi Đảng lần trước"),
+        choices=[("", _("— Không phải kết nạp lại, hoặc theo danh sách đảng viên —")), *PriorExit.choices],
+        required=False,
+    )
+    conviction_cleared_on = VnDateField(label=_("Ngày được xóa án tích (nếu có)"), required=False)
 
 
 class ExceptionsForm(_CaseForm):
@@ -70,6 +84,12 @@ class ExceptionsForm(_CaseForm):
     readmission_agreement = forms.CharField(
         label=_("Văn bản đồng ý kết nạp lại"), max_length=300, required=False
     )
+    prior_exit = forms.ChoiceField(
+        label=_("Kết nạp lại: lý do ra khỏi Đảng lần trước"),
+        choices=[("", _("— Không phải kết nạp lại, hoặc theo danh sách đảng viên —")), *PriorExit.choices],
+        required=False,
+    )
+    conviction_cleared_on = VnDateField(label=_("Ngày được xóa án tích (nếu có)"), required=False)
 
 
 class StepForm(_CaseForm):

@@ -154,6 +154,8 @@ def _forms(case: Case, data: Any = None, action: str = "") -> dict[str, forms.Fo
                 "education_exception": case.education_exception,
                 "over_age_agreement": case.over_age_agreement,
                 "readmission_agreement": case.readmission_agreement,
+                "prior_exit": case.prior_exit,
+                "conviction_cleared_on": case.conviction_cleared_on,
             },
         ),
         "verification_add": make("verification_add", F.VerificationAddForm),
@@ -255,6 +257,8 @@ def _exceptions(actor: Any, c: Case, d: dict[str, Any], form: forms.Form) -> str
         education_exception=d["education_exception"],
         over_age_agreement=d["over_age_agreement"],
         readmission_agreement=d["readmission_agreement"],
+        prior_exit=d["prior_exit"],
+        conviction_cleared_on=d["conviction_cleared_on"],
     )
     return "Đã ghi ngoại lệ và văn bản đồng ý; các điều kiện đã được kiểm tra lại."
 

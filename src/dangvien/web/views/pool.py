@@ -249,6 +249,8 @@ def case_open(request: HttpRequest, pk: int) -> HttpResponseBase:
                 education_exception=d["education_exception"],
                 over_age_agreement=d["over_age_agreement"],
                 readmission_agreement=d["readmission_agreement"],
+                prior_exit=d["prior_exit"],
+                conviction_cleared_on=d["conviction_cleared_on"],
             )
         except ServiceError as exc:
             add_service_error(form, exc)
