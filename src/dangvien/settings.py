@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "dangvien.rules",
     "dangvien.candidates",
     "dangvien.cases",
+    "dangvien.watch",
     "dangvien.reports",
     "dangvien.web",
     "dangvien.api",
@@ -211,6 +212,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_UPLOAD_MB = env_int("IMPORT_MAX_UPLOAD_MB", 200)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("EMAIL_FROM", "dangvien@localhost")
 
 LOGGING = {
     "version": 1,

@@ -16,7 +16,14 @@ def request_scope(request: HttpRequest) -> Scope:
 
 
 def scope(request: HttpRequest) -> dict[str, object]:
-    return {"scope": request_scope(request)}
+    return {"scope": request_scope(request), "bell": _bell(request)}
+
+
+def _bell(request: HttpRequest) -> int:
+    from dangvien.watch.selectors import unread_count
+
+    user = getattr(request, "user", None)
+    return unread_count(user) if isinstance(user, User) and user.is_authenticated else 0
 
 
 def acting_user(request: HttpRequest) -> User:

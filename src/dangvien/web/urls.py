@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dangvien.web.views import audit, auth, cases, home, imports, members, orgs, pool, rules
+from dangvien.web.views import audit, auth, cases, home, imports, members, orgs, pool, rules, watch
 
 app_name = "web"
 urlpatterns = [
@@ -38,6 +38,8 @@ urlpatterns = [
     path("nhap-du-lieu/", imports.import_start, name="import_start"),
     path("nhap-du-lieu/xac-nhan/", imports.import_confirm, name="import_confirm"),
     path("nhat-ky/", audit.audit_log_view, name="audit_log"),
+    path("thong-bao/", watch.notification_list, name="notifications"),
+    path("thong-bao/da-xem/", watch.notifications_read, name="notifications_read"),
     path("quy-dinh/", rules.rules_view, name="rules"),
     path("quy-dinh/<int:pk>/huy/", rules.rule_override_revoke, name="rule_override_revoke"),
     path("lich-lam-viec/", rules.calendar_view, name="calendar"),

@@ -1,0 +1,305 @@
+"""The daily watch: `tick(as_of)` scans everything with a due date and notifies the users
+responsible for it — the staff of every committee above the cell and the cell's secretary.
+
+Idempotent by construction: every notification has a key naming its occasion (the item,
+the step, the due date, the kind), and (user, key) is unique in the database, so a second
+tick on the same day — or a second tick running at the same moment — adds nothing. The
+e-mail digest claims its rows with one conditional UPDATE, so no row is mailed twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.mail import get_connection, send_mass_mail
+from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+
+from dangvien.accounts.models import Role, RoleAssignment, User
+from dangvien.candidates.models import OPEN_STATES, Candidate, ClassKind
+from dangvien.cases import procedure as P
+from dangvien.cases.models import Case, CaseState
+from dangvien.core.dates import add_months
+from dangvien.members.models import Membership, Status
+from dangvien.orgs.models import CELL_KINDS, Organization
+from dangvien.rules.calendar import Calendar, calendar_from_db
+from dangvien.rules.selectors import RuleBook
+from dangvien.watch.models import Kind, Notification
+
+log = logging.getLogger(__name__)
+
+CERTIFICATE_WARNING_DAYS = 60  # issue 4: certificates expiring within 60 days
+UNASSESSED_MONTHS = 3
+NO_ADMISSION_MONTHS = 24
+PROBATION_WARNING_DAYS = 30  # tell the cell a month before the probation ends
+SEGMENT = 9  # one "%08d." step of a materialized path
+
+
+@dataclass(frozen=True)
+class Item:
+    kind: str
+    key: str
+    text: str
+    url: str
+    due_on: dt.date | None
+    cell_path: str
+
+
+@dataclass
+class TickResult:
+    as_of: dt.date
+    items: int = 0
+    created: int = 0
+    emails: int = 0
+    by_kind: dict[str, int] = field(default_factory=dict)
+
+
+def _cases(as_of: dt.date, book: RuleBook, cal: Calendar) -> Iterator[Item]:
+    soon_until = cal.add_working_days(as_of, int(book.value("watch.due_soon_working_days", on=as_of)))
+    labels = {s.code: str(s.label) for s in P.STEPS}
+    rows = (
+        Case.objects.filter(state=CaseState.OPEN, due_on__lte=soon_until)
+        .values_list("pk", "person__full_name", "cell__path", "step", "due_on")
+        .iterator(chunk_size=2000)
+    )
+    for pk, name, path, step, due in rows:
+        assert due is not None  # filtered on due_on
+        url = reverse("web:case_detail", args=[pk])
+        if due < as_of:
+            late = cal.working_days_between(due, as_of)
+            yield Item(
+                Kind.OVERDUE,
+                f"case:{pk}:{step}:{due}:overdue",
+                f"{name} — {labels[step]}: quá hạn {late} ngày làm việc (hạn {due:%d/%m/%Y})",
+                url,
+                due,
+                path,
+            )
+        else:
+            yield Item(
+                Kind.DUE_SOON,
+                f"case:{pk}:{step}:{due}:soon",
+                f"{name} — {labels[step]}: hạn {due:%d/%m/%Y}",
+                url,
+                due,
+                path,
+            )
+
+
+def _probation(as_of: dt.date, book: RuleBook, cal: Calendar) -> Iterator[Item]:
+    """Probationary members whose 12 months end within a month, or ended and are not yet
+    recognized: the cell reviews within 30 working days after the end."""
+    months = int(book.value("probation.months", on=as_of))
+    review = int(book.value("deadline.recognition_cell_working_days", on=as_of))
+    earliest = add_months(as_of - dt.timedelta(days=120), -months)
+    latest = add_months(as_of + dt.timedelta(days=PROBATION_WARNING_DAYS), -months)
+    rows = (
+        # Members entered from paper may lack the ceremony date: their admission date stands in.
+        Membership.objects.filter(status=Status.PROBATIONARY)
+        .annotate(start=Coalesce("ceremony_date", "admission_date"))
+        .filter(start__gte=earliest, start__lte=latest)
+        .values_list("pk", "person__full_name", "cell__path", "start")
+        .iterator(chunk_size=2000)
+    )
+    for pk, name, path, ceremony in rows:
+        end = add_months(ceremony, months)
+        review_by = cal.add_working_days(end, review)
+        yield Item(
+            Kind.PROBATION,
+            f"probation:{pk}:{end}",
+            f"{name}: hết thời gian dự bị ngày {end:%d/%m/%Y}; chi bộ xét công nhận chính thức "
+            f"chậm nhất ngày {review_by:%d/%m/%Y}",
+            reverse("web:member_detail", args=[pk]),
+            review_by,
+            path,
+        )
+
+
+def _certificates(as_of: dt.date, book: RuleBook) -> Iterator[Item]:
+    """Open candidates whose latest awareness certificate runs out within 60 days."""
+    validity = int(book.value("certificate.validity_months", on=as_of))
+    # valid_until = issued + validity − 1 day, in [as_of, as_of + 60 days]
+    first = add_months(as_of, -validity) + dt.timedelta(days=1)
+    last = add_months(as_of + dt.timedelta(days=CERTIFICATE_WARNING_DAYS), -validity) + dt.timedelta(days=1)
+    rows = (
+        Candidate.objects.filter(state__in=OPEN_STATES)
+        .annotate(
+            issued=Max(
+                "person__certificates__issued_on", filter=Q(person__certificates__kind=ClassKind.AWARENESS)
+            )
+        )
+        .filter(issued__gte=first, issued__lte=last)
+        .values_list("pk", "person__full_name", "cell__path", "issued")
+        .iterator(chunk_size=2000)
+    )
+    for pk, name, path, issued in rows:
+        until = add_months(issued, validity) - dt.timedelta(days=1)
+        yield Item(
+            Kind.CERTIFICATE,
+            f"certificate:{pk}:{until}",
+            f"{name}: giấy chứng nhận lớp nhận thức hết hạn ngày {until:%d/%m/%Y}",
+            reverse("web:candidate_detail", args=[pk]),
+            until,
+            path,
+        )
+
+
+def _unassessed(as_of: dt.date) -> Iterator[Item]:
+    """Open candidates not heard at a cell meeting for 3 months: a reminder each month."""
+    since = add_months(as_of, -UNASSESSED_MONTHS)
+    rows = (
+        Candidate.objects.filter(state__in=OPEN_STATES)
+        .filter(Q(listed_on__lt=since) | Q(listed_on__isnull=True))
+        .annotate(last=Max("assessments__on"))
+        .filter(Q(last__lt=since) | Q(last__isnull=True))
+        .values_list("pk", "person__full_name", "cell__path", "last")
+        .iterator(chunk_size=2000)
+    )
+    for pk, name, path, last in rows:
+        when = f"lần cuối ngày {last:%d/%m/%Y}" if last else "chưa lần nào"
+        yield Item(
+            Kind.UNASSESSED,
+            f"unassessed:{pk}:{as_of:%Y-%m}",
+            f"{name}: quá 3 tháng chưa được nhận xét tại cuộc họp chi bộ ({when})",
+            reverse("web:candidate_detail", args=[pk]),
+            None,
+            path,
+        )
+
+
+def _no_admission(as_of: dt.date) -> Iterator[Item]:
+    """Active cells (founded more than 2 years ago) with no member admitted in 2 years:
+    a reminder each quarter."""
+    since = add_months(as_of, -NO_ADMISSION_MONTHS)
+    recent = Membership.objects.filter(cell_id=OuterRef("pk"), admission_date__gte=since)
+    rows = (
+        Organization.objects.filter(kind__in=CELL_KINDS, dissolved_on__isnull=True)
+        .filter(Q(founded_on__lt=since) | Q(founded_on__isnull=True))
+        .filter(~Exists(recent))
+        .values_list("pk", "name", "code", "path")
+        .iterator(chunk_size=2000)
+    )
+    quarter = f"{as_of.year}-Q{(as_of.month - 1) // 3 + 1}"
+    for pk, name, code, path in rows:
+        yield Item(
+            Kind.NO_ADMISSION,
+            f"no_admission:{pk}:{quarter}",
+            f"{name}: không kết nạp đảng viên nào trong 2 năm qua",
+            reverse("web:org_detail", args=[code]),
+            None,
+            path,
+        )
+
+
+class Recipients:
+    """Who answers for an organization: staff assigned anywhere above it (or on it), and
+    the secretary of that very cell. Viewers read, they are not notified."""
+
+    def __init__(self) -> None:
+        self.staff: dict[str, list[int]] = defaultdict(list)
+        self.secretaries: dict[str, list[int]] = defaultdict(list)
+        rows = RoleAssignment.objects.filter(
+            role__in=[Role.STAFF, Role.SECRETARY], user__is_active=True, organization__isnull=False
+        ).values_list("user_id", "role", "organization__path")
+        for user_id, role, path in rows:
+            (self.staff if role == Role.STAFF else self.secretaries)[path].append(user_id)
+
+    def for_path(self, path: str) -> set[int]:
+        users = set(self.secretaries.get(path, ()))
+        for end in range(SEGMENT, len(path) + 1, SEGMENT):
+            users.update(self.staff.get(path[:end], ()))
+        return users
+
+
+def tick(*, as_of: dt.date | None = None, send_mail: bool = True) -> TickResult:
+    as_of = as_of or timezone.localdate()
+    book, cal = RuleBook.load(), calendar_from_db()
+    recipients = Recipients()
+    result = TickResult(as_of=as_of)
+    before = Notification.objects.count()
+    batch: list[Notification] = []
+
+    def flush() -> None:
+        if batch:
+            # ignore_conflicts: an occasion already notified (this morning, or by a tick
+            # running at the same moment) is skipped by the unique constraint.
+            Notification.objects.bulk_create(batch, ignore_conflicts=True, batch_size=2000)
+            batch.clear()
+
+    sources = [
+        _cases(as_of, book, cal),
+        _probation(as_of, book, cal),
+        _certificates(as_of, book),
+        _unassessed(as_of),
+        _no_admission(as_of),
+    ]
+    for source in sources:
+        for item in source:
+            result.items += 1
+            result.by_kind[item.kind] = result.by_kind.get(item.kind, 0) + 1
+            for user_id in recipients.for_path(item.cell_path):
+                batch.append(
+                    Notification(
+                        user_id=user_id,
+                        kind=item.kind,
+                        key=item.key,
+                        text=item.text[:500],
+                        url=item.url,
+                        due_on=item.due_on,
+                        created_on=as_of,
+                    )
+                )
+            if len(batch) >= 5000:
+                flush()
+    flush()
+    result.created = Notification.objects.count() - before  # what the database kept: the new ones
+    if send_mail:
+        result.emails = send_digests(as_of=as_of)
+    return result
+
+
+def send_digests(*, as_of: dt.date) -> int:
+    """One e-mail per user with the notifications not mailed yet. The rows are claimed by
+    one UPDATE … WHERE emailed_at IS NULL, so a row is mailed by exactly one tick."""
+    token = uuid.uuid4().hex
+    Notification.objects.filter(emailed_at__isnull=True, user__email__gt="").update(
+        emailed_at=timezone.now(), email_claim=token
+    )
+    by_user: dict[int, list[Notification]] = defaultdict(list)
+    for n in Notification.objects.filter(email_claim=token).order_by("user_id", "due_on", "pk"):
+        by_user[n.user_id].append(n)
+    if not by_user:
+        return 0
+    emails = dict(User.objects.filter(pk__in=by_user).values_list("pk", "email"))
+    messages = []
+    for user_id, rows in by_user.items():
+        lines = [f"- {n.text}" for n in rows]
+        body = (
+            f"Các việc cần theo dõi ngày {as_of:%d/%m/%Y} ({len(rows)}):\n\n"
+            + "\n".join(lines)
+            + "\n\nXem chi tiết trong dangvien, mục Thông báo."
+        )
+        subject = f"[dangvien] {len(rows)} việc cần theo dõi ngày {as_of:%d/%m/%Y}"
+        messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [emails[user_id]]))
+    send_mass_mail(messages, fail_silently=False, connection=get_connection())
+    log.info("tick: %d digests sent", len(messages))  # counts only: no names in logs
+    return len(messages)
+
+
+def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
+    """Mark the user's own notifications read (all unread ones when ids is None)."""
+    from dangvien.watch.selectors import forget_count
+
+    qs = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    n = qs.update(read_at=timezone.now())
+    forget_count(user)
+    return n
