@@ -232,6 +232,27 @@ def main() -> None:
     out["board_page"] = timed(get_board, 40)
     out["overdue_page"] = timed(get_overdue, 40)
 
+    # The daily watch over the whole province: notifications for a staff user of the
+    # province and for the commune staff the demo does not create (so: one recipient).
+    import tracemalloc
+
+    from dangvien.watch.models import Notification
+    from dangvien.watch.services import tick
+
+    tracemalloc.start()
+    start = time.perf_counter()
+    first = tick(as_of=today, send_mail=False)
+    out["tick_seconds"] = round(time.perf_counter() - start, 2)
+    out["tick_peak_mb"] = round(tracemalloc.get_traced_memory()[1] / 1e6, 1)
+    tracemalloc.stop()
+    out["tick_items"] = first.items
+    out["tick_created"] = first.created
+    start = time.perf_counter()
+    again = tick(as_of=today, send_mail=False)
+    out["tick_again_seconds"] = round(time.perf_counter() - start, 2)
+    assert again.created == 0
+    Notification.objects.all().delete()
+
     # Import throughput from CSV and XLSX into this database (new members each time).
     cells = list(Organization.objects.filter(kind="cell").values_list("code", flat=True)[:500])
     tmp = Path(tempfile.mkdtemp())

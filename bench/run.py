@@ -105,7 +105,21 @@ def write(results: list[dict]) -> None:  # type: ignore[type-arg]
         lines.append(
             f"| {r['vendor']} | {r['candidates']:,} | {r['open_cases']:,} | {r['overdue_count']:,} | "
             f"{fmt(r['board_orm'])} | {fmt(r['board_raw'])} | {fmt(r['board_page'])} | "
-            f"{fmt(r['overdue_orm'])} | {fmt(r['overdue_raw'])} | {fmt(r['overdue_page'])} |".replace(",", ".")
+            f"{fmt(r['overdue_orm'])} | {fmt(r['overdue_raw'])} | {fmt(r['overdue_page'])} |".replace(
+                ",", "."
+            )
+        )
+    lines += [
+        "\nThe daily watch (`tick`, issue 4) over the whole province, one staff user of the province "
+        "as recipient; *peak* is the Python heap's peak during the run (tracemalloc); *again* is a "
+        "second run the same day (it adds nothing).\n",
+        "| backend | items found | notifications | tick (s) | peak (MB) | again (s) |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r['vendor']} | {r['tick_items']:,} | {r['tick_created']:,} | {r['tick_seconds']} | "
+            f"{r['tick_peak_mb']} | {r['tick_again_seconds']} |".replace(",", ".")
         )
     for r in results:
         b = r["board_orm"]["p95_ms"] / max(r["board_raw"]["p95_ms"], 0.01)
