@@ -161,3 +161,12 @@ def test_two_ticks_at_once_notify_and_mail_once(tree, users):
     assert Notification.objects.count() == once
     assert len(mail.outbox) == 2  # one digest for each of the two users, not four
     assert Notification.objects.filter(emailed_at__isnull=True, user__email__gt="").count() == 0
+
+
+@pytest.mark.django_db
+def test_the_notifications_page_puts_what_is_late_first(tree, users, login):
+    overdue_case(tree)
+    candidate(tree.xa_c1, name="Lâu Chưa Nhận Xét", listed=D(2025, 1, 5))
+    tick(as_of=D(2026, 4, 14), send_mail=False)
+    page = login(users.bithu1).get("/thong-bao/").content.decode()
+    assert page.index("quá hạn 3 ngày làm việc") < page.index("Lâu Chưa Nhận Xét")
