@@ -188,3 +188,13 @@ def possible_duplicates(scope: Scope, *, limit: int = 100) -> list[DuplicateGrou
     for p in people:
         groups.setdefault((p.name_search, p.birth_date), []).append(p)
     return [DuplicateGroup("Trùng họ tên và ngày sinh", ps) for ps in groups.values() if len(ps) > 1]
+
+
+def cell_official_choices(cell_id: int, *, exclude_person_id: int | None = None) -> list[tuple[str, str]]:
+    """The cell's official members as choices for a form (a mentor, an introducer), in
+    Vietnamese order; the caller has already checked the cell is in the user's scope."""
+    qs = Membership.objects.filter(cell_id=cell_id, status=Status.OFFICIAL)
+    if exclude_person_id is not None:
+        qs = qs.exclude(person_id=exclude_person_id)
+    rows = qs.select_related("person").order_by("person__sort_key")[:500]
+    return [(str(m.pk), f"{m.person.full_name} ({m.person.birth_date:%Y})") for m in rows]

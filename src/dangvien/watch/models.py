@@ -34,7 +34,13 @@ class Notification(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="one_notification_per_occasion")]
-        indexes = [models.Index(fields=["user", "read_at"]), models.Index(fields=["emailed_at", "user"])]
+        indexes = [
+            models.Index(fields=["user", "read_at"]),
+            models.Index(fields=["emailed_at", "user"]),
+            models.Index(
+                fields=["created_on"]
+            ),  # a tick counts its day's rows; old ones can be purged by day
+        ]
         ordering = ["-created_on", "due_on", "pk"]
 
     def __str__(self) -> str:

@@ -223,7 +223,8 @@ def tick(*, as_of: dt.date | None = None, send_mail: bool = True) -> TickResult:
     book, cal = RuleBook.load(), calendar_from_db()
     recipients = Recipients()
     result = TickResult(as_of=as_of)
-    before = Notification.objects.count()
+    day = Notification.objects.filter(created_on=as_of)
+    before = day.count()
     batch: list[Notification] = []
 
     def flush() -> None:
@@ -259,7 +260,7 @@ def tick(*, as_of: dt.date | None = None, send_mail: bool = True) -> TickResult:
             if len(batch) >= 5000:
                 flush()
     flush()
-    result.created = Notification.objects.count() - before  # what the database kept: the new ones
+    result.created = day.count() - before  # what the database kept: the new ones
     if send_mail:
         result.emails = send_digests(as_of=as_of)
     return result

@@ -1,5 +1,6 @@
 """The admission pipeline in the browser: the board, the overdue list, the case page with
-one form per action, the candidate and class pages. Thin: selectors read, services write."""
+one form per action (the pool and the classes are in views/pool.py). Thin: selectors read,
+services write."""
 
 from __future__ import annotations
 
@@ -30,7 +31,8 @@ from dangvien.cases.selectors import (
     pipeline_board,
 )
 from dangvien.core.errors import ServiceError, StaleError
-from dangvien.members.models import Membership, Status
+from dangvien.members.models import Membership
+from dangvien.members.selectors import cell_official_choices
 from dangvien.orgs.models import Organization
 from dangvien.orgs.selectors import cells_in_scope
 from dangvien.rules.arithmetic import votes_needed
@@ -117,16 +119,6 @@ def _get_case(scope: Scope, pk: int) -> Case:
         raise Http404 from None
 
 
-def _introducer_choices(case: Case) -> list[tuple[str, str]]:
-    rows = (
-        Membership.objects.filter(cell_id=case.cell_id, status=Status.OFFICIAL)
-        .exclude(person_id=case.person_id)
-        .select_related("person")
-        .order_by("person__sort_key")[:500]
-    )
-    return [(str(m.pk), f"{m.person.full_name} ({m.person.birth_date:%Y})") for m in rows]
-
-
 def _vote_initial(case: Case) -> dict[str, Any]:
     """The registry's proposal for a meeting today, for the secretary to confirm or correct."""
     if case.step != P.CELL_VOTE:
@@ -160,7 +152,11 @@ def _forms(case: Case, data: Any = None, action: str = "") -> dict[str, forms.Fo
         ),
         "verification_add": make("verification_add", F.VerificationAddForm),
         "verification_result": make("verification_result", F.VerificationResultForm),
-        "introduction": make("introduction", F.IntroductionForm, members=_introducer_choices(case)),
+        "introduction": make(
+            "introduction",
+            F.IntroductionForm,
+            members=cell_official_choices(case.cell_id, exclude_person_id=case.person_id),
+        ),
         "introduction_end": make("introduction_end", F.IntroductionEndForm),
         "cell_vote": make("cell_vote", F.CellVoteForm, route=route, initial=_vote_initial(case)),
         "committee_vote": make("committee_vote", F.CommitteeVoteForm, route=route),

@@ -39,6 +39,7 @@ from dangvien.cases.models import Case
 from dangvien.core.dates import add_months
 from dangvien.core.errors import ServiceError
 from dangvien.members.models import Membership, Status
+from dangvien.members.selectors import cell_official_choices
 from dangvien.orgs.models import Organization
 from dangvien.orgs.selectors import cells_in_scope
 from dangvien.web import case_forms as F
@@ -82,15 +83,6 @@ def _get_candidate(scope: Scope, pk: int) -> Candidate:
     return c
 
 
-def _cell_members(cell_id: int) -> list[tuple[str, str]]:
-    rows = (
-        Membership.objects.filter(cell_id=cell_id, status=Status.OFFICIAL)
-        .select_related("person")
-        .order_by("person__sort_key")[:500]
-    )
-    return [(str(m.pk), f"{m.person.full_name} ({m.person.birth_date:%Y})") for m in rows]
-
-
 def _candidate_forms(cand: Candidate, data: Any = None, action: str = "") -> dict[str, forms.Form]:
     def bound(name: str) -> Any:
         return data if name == action else None
@@ -100,7 +92,7 @@ def _candidate_forms(cand: Candidate, data: Any = None, action: str = "") -> dic
         "open": F.OpenForm(bound("open"), initial={"opened_on": today}, auto_id="open_%s"),
         "mentor": F.MentorForm(
             bound("mentor"),
-            members=_cell_members(cand.cell_id),
+            members=cell_official_choices(cand.cell_id),
             initial={"on": today, "version": cand.version},
             auto_id="mentor_%s",
         ),
@@ -130,7 +122,6 @@ def _render_candidate(
             "nav": "candidates",
             "cand": cand,
             "f": forms_,
-            "form": forms_["open"],
             "action": action,
             "can_write": scope.can_write(cand.cell),
             "is_open": cand.state in OPEN_STATES,
@@ -182,18 +173,17 @@ def candidate_add(request: HttpRequest) -> HttpResponse:
 def candidate_action(request: HttpRequest, pk: int, action: str) -> HttpResponseBase:
     scope = request_scope(request)
     cand = _get_candidate(scope, pk)
-    forms_ = _candidate_forms(cand, request.POST, action)
     if action not in ("mentor", "assess", "certificate", "withdraw") or not scope.can_write(cand.cell):
         raise Http404
+    forms_ = _candidate_forms(cand, request.POST, action)
     form = forms_[action]
     if form.is_valid():
         d = form.cleaned_data
         actor = acting_user(request)
         try:
             if action == "mentor":
-                mentor = Membership.objects.filter(pk=int(d["mentor"]), cell_id=cand.cell_id).first()
-                if mentor is None:
-                    raise ServiceError("Chọn một đảng viên chính thức của chi bộ", field="mentor")
+                # The form's choices are the cell's official members; the service checks again.
+                mentor = Membership.objects.select_related("person").get(pk=int(d["mentor"]))
                 pool.candidate_assign_mentor(
                     actor=actor, candidate=cand, mentor=mentor, on=d["on"], expected_version=d["version"]
                 )
