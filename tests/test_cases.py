@@ -550,6 +550,8 @@ def test_the_ceremony_makes_the_person_a_probationary_member(cell):
     case = fresh(case)
     assert case.state == CaseState.ADMITTED and case.due_on is None and case.membership == m
     assert Candidate.objects.get(pk=case.candidate_id).state == State.ADMITTED
+    # The probation is followed from the ceremony: 12 months, to 03/03/2027.
+    assert m.recognition.ends_on == D(2027, 3, 3) and m.recognition.step == "cell_vote"
 
 
 def test_a_ceremony_after_its_limit_needs_the_agreement_of_the_committee_above(cell):

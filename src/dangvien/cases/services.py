@@ -926,6 +926,9 @@ def admission_record_ceremony(
     c.state, c.ceremony_on, c.ceremony_agreement = CaseState.ADMITTED, held_on, late_agreement.strip()[:300]
     c.closed_on, c.due_on, c.due_rule, c.membership = held_on, None, "", m
     _save(c, "state", "ceremony_on", "ceremony_agreement", "closed_on", "due_on", "due_rule", "membership")
+    from dangvien.cases.recognition_services import recognition_open
+
+    recognition_open(actor=actor, membership=m)  # the probation is followed from today
     if c.candidate is not None:
         Candidate.objects.filter(pk=c.candidate.pk).update(state=State.ADMITTED, state_since=held_on)
         c.candidate.mentorships.filter(valid_to__isnull=True).update(valid_to=held_on)

@@ -133,3 +133,63 @@ class CellTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cell_id} {self.status} {self.count}"
+
+
+class ExemptionKind(models.TextChoices):
+    EXEMPT = "exempt", _("Miễn công tác và sinh hoạt đảng")
+    TEMP_EXEMPT = "temp_exempt", _("Tạm miễn sinh hoạt đảng")
+
+
+class Exemption(models.Model):
+    """An exemption from its request to its end: the member asks, the cell decides and
+    reports upward (QĐ 24 7.1; HD 01/2021 10.3). The decision and the end are also
+    member events; this row keeps the request and the report that the events do not."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="exemptions")
+    kind = models.CharField(_("loại"), max_length=12, choices=ExemptionKind.choices)
+    requested_on = models.DateField(_("ngày làm đơn"))
+    reason = models.CharField(_("lý do"), max_length=500)
+    decided_on = models.DateField(_("ngày chi bộ quyết định"), null=True, blank=True)
+    decision_ref = models.CharField(_("số quyết định / nghị quyết"), max_length=100, blank=True)
+    refused = models.BooleanField(default=False)
+    reported_on = models.DateField(_("ngày báo cáo cấp ủy cấp trên"), null=True, blank=True)
+    ended_on = models.DateField(_("ngày trở lại sinh hoạt"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["requested_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership"],
+                condition=models.Q(ended_on__isnull=True, refused=False),
+                name="one_running_exemption_per_membership",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership_id} {self.kind} {self.requested_on}"
+
+
+class Residence(models.Model):
+    """A member living elsewhere than their cell, registered with the cell where they live
+    (which sees them, read-only, in its "living here" list)."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="residences")
+    cell = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("chi bộ nơi cư trú")
+    )
+    registered_on = models.DateField(_("ngày đăng ký"))
+    ended_on = models.DateField(_("ngày thôi"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["registered_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership"],
+                condition=models.Q(ended_on__isnull=True),
+                name="one_current_residence_per_membership",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership_id} @ {self.cell_id}"

@@ -208,11 +208,19 @@ def member_record_event(
     to_cell: Organization | None = None,
     decision_ref: str = "",
     note: str = "",
+    by_recognition: bool = False,
+    by_transfer: bool = False,
 ) -> MemberEvent:
+    """Record one dated event of a membership. Recognition (made official) belongs to the
+    recognition dossier and moves between cells to the transfers (cases package): those
+    services call here with by_recognition / by_transfer; the generic form cannot."""
+    from dangvien.cases.models import OPEN_TRANSFER_STATES, Recognition, Transfer
+
     m = Membership.objects.select_for_update().select_related("cell").get(pk=membership.pk)
     if expected_version is not None and m.version != expected_version:
         raise StaleError
-    require_write(scope_for(actor), m.cell)
+    if not by_transfer:  # a transfer is received by the other side, checked by its service
+        require_write(scope_for(actor), m.cell)
     if kind not in EventKind.values or kind == EventKind.ADMITTED:
         raise ServiceError("Loại sự kiện không hợp lệ", field="kind")
     if on > timezone.localdate():
@@ -236,10 +244,39 @@ def member_record_event(
         cell = to_cell
     if kind == EventKind.MADE_OFFICIAL and on <= m.admission_date:
         raise ServiceError("Ngày chính thức phải sau ngày vào Đảng", field="on")
+    if (
+        kind == EventKind.MADE_OFFICIAL
+        and not by_recognition
+        and Recognition.objects.filter(membership_id=m.pk).exists()
+    ):
+        raise ServiceError(
+            "Đảng viên này có hồ sơ công nhận chính thức: ghi quyết định công nhận trong hồ sơ đó",
+            field="kind",
+        )
+    open_transfer = Transfer.objects.filter(membership_id=m.pk, state__in=OPEN_TRANSFER_STATES).first()
+    if (
+        kind in (EventKind.CELL_CHANGED, EventKind.TRANSFERRED_OUT)
+        and not by_transfer
+        and open_transfer is not None
+    ):
+        raise ServiceError(
+            "Đảng viên đang có giấy chuyển sinh hoạt chưa hoàn thành: "
+            "tiếp nhận hoặc hủy việc chuyển đó trước",
+            field="kind",
+        )
     old_status = m.status
     event = _apply(
         m, kind=kind, on=on, status=status, cell=cell, actor=actor, decision_ref=decision_ref, note=note
     )
+    if status not in ACTIVE_STATUSES:
+        # The membership ended (or left the system): nothing of it stays open anywhere.
+        from dangvien.cases.recognition_services import recognition_close_for_departure
+        from dangvien.cases.transfer_services import transfers_close_for_departure
+
+        reason = f"{EventKind(kind).label} ngày {on:%d/%m/%Y}"
+        recognition_close_for_departure(membership_id=m.pk, on=on, reason=reason)
+        if not by_transfer:
+            transfers_close_for_departure(membership_id=m.pk, on=on, reason=reason)
     audit_log(
         actor=actor,
         action=f"members.event.{kind}",

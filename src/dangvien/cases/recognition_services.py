@@ -1,0 +1,472 @@
+"""Every transition of a probation and its official recognition: keyword-only, one
+transaction, scope-checked, version-checked, one audit entry each. The member's status
+changes here only through members.services.member_record_event, so the registry's
+events, periods and tallies stay the single history."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from dangvien.accounts.audit import audit_log
+from dangvien.accounts.models import User
+from dangvien.accounts.scope import require_write, scope_for
+from dangvien.cases import recognition as R
+from dangvien.cases.models import (
+    Body,
+    Outcome,
+    ProbationMentor,
+    Recognition,
+    RecognitionState,
+    RecognitionStep,
+    RecognitionVote,
+)
+from dangvien.core.errors import ServiceError, StaleError
+from dangvien.members.models import EventKind, Membership, Status
+from dangvien.members.services import member_record_event
+from dangvien.rules.arithmetic import vote_passes
+from dangvien.rules.calendar import calendar_from_db
+from dangvien.rules.selectors import RuleBook
+
+
+def _user(actor: User | None) -> User | None:
+    return actor if actor is not None and actor.pk else None
+
+
+def _not_future(on: dt.date, field: str) -> None:
+    if on > timezone.localdate():
+        raise ServiceError("Ngày không được sau hôm nay", field=field)
+
+
+def _lock(actor: User | None, rec: Recognition, expected_version: int) -> Recognition:
+    r = (
+        Recognition.objects.select_for_update(of=("self",))
+        .select_related("membership__cell", "membership__person")
+        .get(pk=rec.pk)
+    )
+    require_write(scope_for(actor), r.membership.cell)
+    if r.version != expected_version:
+        raise StaleError
+    return r
+
+
+def _require_step(r: Recognition, step: str) -> None:
+    if r.state != RecognitionState.OPEN:
+        raise ServiceError(f"Hồ sơ đã kết thúc ({r.get_state_display()}): không ghi thêm được")
+    if r.step == step:
+        return
+    done = r.records.filter(step=step).first()
+    if done is not None:
+        raise ServiceError(
+            f"Bước “{R.BY_CODE[step].label}” đã được ghi ngày {done.done_on:%d/%m/%Y}. Hãy tải lại trang."
+        )
+    if step not in r.steps:
+        raise ServiceError(f"Hồ sơ này không có bước “{R.BY_CODE[step].label}”")
+    raise ServiceError(
+        f"Chưa đến bước “{R.BY_CODE[step].label}”: bước tiếp theo là “{R.BY_CODE[r.step].label}”"
+    )
+
+
+def _save(r: Recognition, *fields: str) -> None:
+    r.version += 1
+    r.save(update_fields=[*fields, "version"])
+
+
+def _record(
+    r: Recognition, *, actor: User | None, step: str, done_on: dt.date, doc_ref: str, note: str
+) -> None:
+    RecognitionStep.objects.create(
+        recognition=r,
+        step=step,
+        done_on=done_on,
+        due_on=r.due_on,
+        doc_ref=doc_ref.strip()[:100],
+        note=note.strip()[:1000],
+        recorded_by=_user(actor),
+    )
+
+
+def _move_to(r: Recognition, step: str, *, since: dt.date) -> None:
+    r.step, r.step_since = step, since
+    r.due_on, r.due_rule = R.recognition_due(
+        step=step,
+        org=r.membership.cell,
+        ends_on=r.ends_on,
+        since=r.escalated_on or r.cell_resolution_on,
+        book=RuleBook.load(),
+        cal=calendar_from_db(),
+    )
+
+
+def _next(r: Recognition) -> str:
+    i = r.steps.index(r.step)
+    return r.steps[i + 1]
+
+
+@transaction.atomic
+def recognition_open(*, actor: User | None, membership: Membership) -> Recognition:
+    """Start following a probationary member: from the ceremony (or, for a member entered
+    from paper without one, the admission date) the probation runs 12 months; the cell's
+    review is due 30 working days after it ends."""
+    m = Membership.objects.select_for_update().select_related("cell__parent", "person").get(pk=membership.pk)
+    require_write(scope_for(actor), m.cell)
+    if m.status != Status.PROBATIONARY:
+        raise ServiceError(f"{m.person.full_name} không phải đảng viên dự bị")
+    existing = Recognition.objects.filter(membership=m).first()
+    if existing is not None:
+        return existing  # a second click: the dossier is already there
+    book = RuleBook.load()
+    start = m.ceremony_date or m.admission_date
+    ends_on = R.probation_end(start, org=m.cell, book=book)
+    parent_kind = m.cell.parent.kind if m.cell.parent_id else None  # type: ignore[union-attr]
+    steps = R.steps_for(m.cell, parent_kind)
+    due, rule = R.recognition_due(
+        step=R.CELL_VOTE, org=m.cell, ends_on=ends_on, since=None, book=book, cal=calendar_from_db()
+    )
+    try:
+        with transaction.atomic():
+            r = Recognition.objects.create(
+                membership=m,
+                steps=steps,
+                step=steps[0],
+                step_since=start,
+                ceremony_on=start,
+                ends_on=ends_on,
+                due_on=due,
+                due_rule=rule,
+            )
+    except IntegrityError:  # the same click twice at the same moment
+        return Recognition.objects.get(membership=m)
+    audit_log(actor=actor, action="recognition.open", obj=r, changes={"membership": m.pk, "ends_on": ends_on})
+    return r
+
+
+@transaction.atomic
+def recognition_assign_mentor(
+    *, actor: User | None, recognition: Recognition, expected_version: int, mentor: Membership, on: dt.date
+) -> ProbationMentor:
+    """Assign (or replace) the official member who helps the probationary member."""
+    r = _lock(actor, recognition, expected_version)
+    if r.state != RecognitionState.OPEN:
+        raise ServiceError("Hồ sơ đã kết thúc: không phân công người giúp đỡ được nữa")
+    _not_future(on, "on")
+    if on < r.ceremony_on:
+        raise ServiceError(
+            f"Ngày phân công không được trước lễ kết nạp ({r.ceremony_on:%d/%m/%Y})", field="on"
+        )
+    if (
+        mentor.pk == r.membership_id
+        or mentor.status != Status.OFFICIAL
+        or mentor.cell_id != r.membership.cell_id
+    ):
+        raise ServiceError("Người giúp đỡ phải là đảng viên chính thức của chi bộ", field="mentor")
+    current = r.mentors.filter(valid_to__isnull=True).first()
+    if current is not None:
+        if current.mentor_id == mentor.pk:
+            raise ServiceError("Đảng viên này đang là người giúp đỡ", field="mentor")
+        if on < current.valid_from:
+            raise ServiceError(
+                f"Ngày phân công phải sau lần phân công trước ({current.valid_from:%d/%m/%Y})", field="on"
+            )
+        current.valid_to = on
+        current.save(update_fields=["valid_to"])
+    pm = ProbationMentor.objects.create(recognition=r, mentor=mentor, valid_from=on)
+    _save(r)
+    audit_log(
+        actor=actor,
+        action="recognition.mentor",
+        obj=r,
+        changes={"mentor": mentor.pk, "on": on, "replaces": current.mentor_id if current else None},
+    )
+    return pm
+
+
+@transaction.atomic
+def recognition_record_papers(
+    *, actor: User | None, recognition: Recognition, expected_version: int, dates: dict[str, dt.date | None]
+) -> Recognition:
+    """The papers of the end of probation: self-review, the mentor's assessment, the
+    opinions of mass organizations and of the residence cell, each by its date."""
+    r = _lock(actor, recognition, expected_version)
+    if r.state != RecognitionState.OPEN:
+        raise ServiceError("Hồ sơ đã kết thúc: không ghi thêm được")
+    changes = {}
+    for name, label in R.END_PAPERS:
+        if name not in dates:
+            continue
+        on = dates[name]
+        if on is not None:
+            _not_future(on, name)
+            if on < r.ceremony_on:
+                raise ServiceError(f"{label}: ngày không được trước lễ kết nạp", field=name)
+        if getattr(r, name) != on:
+            changes[name] = [getattr(r, name), on]
+            setattr(r, name, on)
+    if changes:
+        _save(r, *changes)
+        audit_log(actor=actor, action="recognition.papers", obj=r, changes=changes)
+    return r
+
+
+def _check_counts(*, yes: int, no: int, denominator: int) -> None:
+    if min(yes, no, denominator) < 0:
+        raise ServiceError("Số phiếu không được âm", field="yes")
+    if denominator == 0:
+        raise ServiceError("Tổng số được tính phải lớn hơn 0", field="denominator")
+    if yes + no > denominator:
+        raise ServiceError(
+            f"Số phiếu công nhận + xóa tên ({yes + no}) nhiều hơn tổng số được tính ({denominator})",
+            field="yes",
+        )
+
+
+def _vote(
+    r: Recognition,
+    *,
+    actor: User | None,
+    body: str,
+    held_on: dt.date,
+    denominator: int,
+    yes: int,
+    no: int,
+    doc_ref: str,
+) -> RecognitionVote:
+    """One vote; its outcome moves the case, a third vote without 2/3 escalates it."""
+    _check_counts(yes=yes, no=no, denominator=denominator)
+    book = RuleBook.load()
+    key = "vote.cell_threshold" if body == Body.CELL else "vote.committee_threshold"
+    threshold = book.get(key, on=held_on, org=r.membership.cell).value
+    if vote_passes(yes=yes, denominator=denominator, threshold=threshold):  # type: ignore[arg-type]
+        outcome = Outcome.OFFICIAL
+    elif vote_passes(yes=no, denominator=denominator, threshold=threshold):  # type: ignore[arg-type]
+        outcome = Outcome.REMOVED
+    else:
+        outcome = Outcome.NONE
+    vote = RecognitionVote.objects.create(
+        recognition=r,
+        body=body,
+        held_on=held_on,
+        denominator=denominator,
+        yes=yes,
+        no=no,
+        outcome=outcome,
+        doc_ref=doc_ref.strip()[:100],
+        recorded_by=_user(actor),
+    )
+    step = R.CELL_VOTE if body == Body.CELL else R.BASE_RESOLUTION
+    if outcome:
+        _record(
+            r,
+            actor=actor,
+            step=step,
+            done_on=held_on,
+            doc_ref=doc_ref,
+            note=f"{Outcome(outcome).label}: {yes if outcome == Outcome.OFFICIAL else no}/{denominator}",
+        )
+        if body == Body.CELL:
+            r.cell_resolution_on = held_on
+        r.proposal = outcome
+        _move_to(r, _next(r), since=held_on)
+        _save(r, "cell_resolution_on", "proposal", "step", "step_since", "due_on", "due_rule")
+        return vote
+    failed = r.votes.filter(body=body, outcome="").count()
+    limit = int(book.value("recognition.deadlock_votes", on=held_on, org=r.membership.cell))
+    if failed >= limit:
+        # QĐ 24 4.2.3: report to the committee above and the competent committee, which decide.
+        _record(
+            r,
+            actor=actor,
+            step=step,
+            done_on=held_on,
+            doc_ref=doc_ref,
+            note=f"{failed} lần biểu quyết không đủ 2/3: báo cáo cấp ủy cấp trên "
+            "và cấp ủy có thẩm quyền quyết định",
+        )
+        r.escalated_on, r.escalated_body = held_on, body
+        _move_to(r, R.DECISION, since=held_on)
+        _save(r, "escalated_on", "escalated_body", "step", "step_since", "due_on", "due_rule")
+    else:
+        _save(r)
+    return vote
+
+
+@transaction.atomic
+def recognition_record_cell_vote(
+    *,
+    actor: User | None,
+    recognition: Recognition,
+    expected_version: int,
+    held_on: dt.date,
+    denominator: int,
+    yes: int,
+    no: int,
+    doc_ref: str = "",
+) -> RecognitionVote:
+    """The cell's review: after the 12 months end (the resolution is dated after the end),
+    with the end-of-probation papers in. 2/3 for recognition or 2/3 for removal decides
+    the proposal; neither is kept, and the third such vote escalates."""
+    r = _lock(actor, recognition, expected_version)
+    _require_step(r, R.CELL_VOTE)
+    _not_future(held_on, "held_on")
+    if held_on <= r.ends_on:
+        raise ServiceError(
+            f"Chi bộ chỉ xét sau khi hết thời gian dự bị ({r.ends_on:%d/%m/%Y}): "
+            "nghị quyết phải đề ngày sau ngày đó",
+            field="held_on",
+        )
+    last = r.votes.filter(body=Body.CELL).order_by("-held_on").values_list("held_on", flat=True).first()
+    if last is not None and held_on < last:
+        raise ServiceError(f"Ngày họp trước lần biểu quyết trước ({last:%d/%m/%Y})", field="held_on")
+    missing = [str(label) for name, label in R.END_PAPERS if getattr(r, name) is None]
+    if missing:
+        raise ServiceError(
+            "Chưa đủ hồ sơ để chi bộ xét: thiếu " + "; ".join(missing) + ". Ghi các giấy tờ này trước."
+        )
+    if r.membership.status != Status.PROBATIONARY:
+        raise ServiceError(f"{r.membership.person.full_name} không còn là đảng viên dự bị")
+    vote = _vote(
+        r,
+        actor=actor,
+        body=Body.CELL,
+        held_on=held_on,
+        denominator=denominator,
+        yes=yes,
+        no=no,
+        doc_ref=doc_ref,
+    )
+    audit_log(
+        actor=actor,
+        action="recognition.cell_vote",
+        obj=r,
+        changes={
+            "held_on": held_on,
+            "denominator": denominator,
+            "yes": yes,
+            "no": no,
+            "outcome": vote.outcome,
+        },
+    )
+    return vote
+
+
+@transaction.atomic
+def recognition_record_section_review(
+    *,
+    actor: User | None,
+    recognition: Recognition,
+    expected_version: int,
+    done_on: dt.date,
+    doc_ref: str = "",
+    note: str = "",
+) -> Recognition:
+    r = _lock(actor, recognition, expected_version)
+    _require_step(r, R.SECTION_REVIEW)
+    _not_future(done_on, "done_on")
+    assert r.cell_resolution_on is not None
+    if done_on < r.cell_resolution_on:
+        raise ServiceError("Ngày thẩm định không được trước nghị quyết của chi bộ", field="done_on")
+    _record(r, actor=actor, step=R.SECTION_REVIEW, done_on=done_on, doc_ref=doc_ref, note=note)
+    _move_to(r, _next(r), since=done_on)
+    _save(r, "step", "step_since", "due_on", "due_rule")
+    audit_log(actor=actor, action="recognition.section_review", obj=r, changes={"done_on": done_on})
+    return r
+
+
+@transaction.atomic
+def recognition_record_committee_vote(
+    *,
+    actor: User | None,
+    recognition: Recognition,
+    expected_version: int,
+    held_on: dt.date,
+    members: int,
+    yes: int,
+    no: int,
+    doc_ref: str = "",
+) -> RecognitionVote:
+    """The base committee's resolution: 2/3 of all its members, for recognition or removal."""
+    r = _lock(actor, recognition, expected_version)
+    _require_step(r, R.BASE_RESOLUTION)
+    _not_future(held_on, "held_on")
+    assert r.cell_resolution_on is not None
+    if held_on < r.cell_resolution_on:
+        raise ServiceError("Ngày họp không được trước nghị quyết của chi bộ", field="held_on")
+    vote = _vote(
+        r,
+        actor=actor,
+        body=Body.BASE_COMMITTEE,
+        held_on=held_on,
+        denominator=members,
+        yes=yes,
+        no=no,
+        doc_ref=doc_ref,
+    )
+    audit_log(
+        actor=actor,
+        action="recognition.committee_vote",
+        obj=r,
+        changes={"held_on": held_on, "members": members, "yes": yes, "no": no, "outcome": vote.outcome},
+    )
+    return vote
+
+
+@transaction.atomic
+def recognition_record_decision(
+    *,
+    actor: User | None,
+    recognition: Recognition,
+    expected_version: int,
+    decided_on: dt.date,
+    decision_ref: str,
+    outcome: str,
+    decided_by: str = "",
+) -> Recognition:
+    """The competent committee's decision. Recognized: the member is official from the
+    day the 12 months ended, whatever the date of the decision. Not qualified: removed
+    from the rolls on the decision's date."""
+    r = _lock(actor, recognition, expected_version)
+    _require_step(r, R.DECISION)
+    _not_future(decided_on, "decided_on")
+    if outcome not in (Outcome.OFFICIAL, Outcome.REMOVED):
+        raise ServiceError("Chọn công nhận chính thức hoặc xóa tên", field="outcome")
+    if not decision_ref.strip():
+        raise ServiceError("Ghi số quyết định", field="decision_ref")
+    since = r.escalated_on or r.cell_resolution_on
+    assert since is not None
+    if decided_on < since:
+        raise ServiceError(f"Ngày quyết định không được trước {since:%d/%m/%Y}", field="decided_on")
+    _record(r, actor=actor, step=R.DECISION, done_on=decided_on, doc_ref=decision_ref, note=decided_by)
+    if outcome == Outcome.OFFICIAL:
+        kind, on, state = EventKind.MADE_OFFICIAL, r.ends_on, RecognitionState.OFFICIAL
+    else:
+        kind, on, state = EventKind.REMOVED, decided_on, RecognitionState.REMOVED
+    member_record_event(
+        actor=actor,
+        membership=r.membership,
+        kind=kind,
+        on=on,
+        decision_ref=decision_ref,
+        note=f"Quyết định ngày {decided_on:%d/%m/%Y}"
+        + (f" của {decided_by.strip()}" if decided_by.strip() else ""),
+        by_recognition=True,
+    )
+    r.state, r.decision_on, r.decision_ref = state, decided_on, decision_ref.strip()[:100]
+    r.decided_by, r.closed_on, r.due_on, r.due_rule = decided_by.strip()[:200], decided_on, None, ""
+    _save(r, "state", "decision_on", "decision_ref", "decided_by", "closed_on", "due_on", "due_rule")
+    audit_log(
+        actor=actor,
+        action="recognition.decision",
+        obj=r,
+        changes={"decided_on": decided_on, "decision_ref": decision_ref, "outcome": outcome, "event_on": on},
+    )
+    return r
+
+
+def recognition_close_for_departure(*, membership_id: int, on: dt.date, reason: str) -> None:
+    """The member died, left, was expelled or transferred out of the system during
+    probation: the dossier ends with them (called inside the registry's transaction)."""
+    Recognition.objects.filter(membership_id=membership_id, state=RecognitionState.OPEN).update(
+        state=RecognitionState.CLOSED, closed_on=on, close_reason=reason[:500], due_on=None, due_rule=""
+    )

@@ -1,0 +1,182 @@
+"""Exemption and temporary exemption from party activity, from the member's request to
+its end (QĐ 24 7.1; HD 01/2021 10.3), and the residence registration of members living
+elsewhere than their cell. The status changes are member events, written by
+services.member_record_event like every other."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from dangvien.accounts.audit import audit_log
+from dangvien.accounts.models import User
+from dangvien.accounts.scope import require_write, scope_for
+from dangvien.core.errors import ServiceError, StaleError
+from dangvien.members.models import EventKind, Exemption, ExemptionKind, Membership, Residence, Status
+from dangvien.members.services import member_record_event
+from dangvien.orgs.models import Organization
+
+_EVENT = {ExemptionKind.EXEMPT: EventKind.EXEMPTED, ExemptionKind.TEMP_EXEMPT: EventKind.TEMP_EXEMPTED}
+_FROM = {
+    ExemptionKind.EXEMPT: (Status.OFFICIAL, Status.TEMP_EXEMPT),
+    ExemptionKind.TEMP_EXEMPT: (Status.OFFICIAL, Status.PROBATIONARY),
+}
+
+
+def _not_future(on: dt.date, field: str) -> None:
+    if on > timezone.localdate():
+        raise ServiceError("Ngày không được sau hôm nay", field=field)
+
+
+def _lock(actor: User | None, exemption: Exemption, expected_version: int) -> Exemption:
+    e = (
+        Exemption.objects.select_for_update(of=("self",))
+        .select_related("membership__cell")
+        .get(pk=exemption.pk)
+    )
+    require_write(scope_for(actor), e.membership.cell)
+    if e.version != expected_version:
+        raise StaleError
+    return e
+
+
+def _save(e: Exemption, *fields: str) -> None:
+    e.version += 1
+    e.save(update_fields=[*fields, "version"])
+
+
+@transaction.atomic
+def exemption_request(
+    *, actor: User | None, membership: Membership, kind: str, requested_on: dt.date, reason: str
+) -> Exemption:
+    m = Membership.objects.select_for_update().select_related("cell", "person").get(pk=membership.pk)
+    require_write(scope_for(actor), m.cell)
+    if kind not in ExemptionKind.values:
+        raise ServiceError("Chọn miễn hoặc tạm miễn sinh hoạt", field="kind")
+    _not_future(requested_on, "requested_on")
+    if m.status not in _FROM[ExemptionKind(kind)]:
+        raise ServiceError(
+            f"Không thể đề nghị “{ExemptionKind(kind).label}” cho đảng viên đang ở trạng thái "
+            f"“{m.get_status_display()}”"
+        )
+    if not reason.strip():
+        raise ServiceError("Ghi lý do (tuổi cao, sức khỏe yếu, công việc lưu động...)", field="reason")
+    try:
+        with transaction.atomic():
+            e = Exemption.objects.create(
+                membership=m, kind=kind, requested_on=requested_on, reason=reason.strip()[:500]
+            )
+    except IntegrityError:
+        raise ServiceError(f"{m.person.full_name} đang có một đề nghị miễn sinh hoạt chưa kết thúc") from None
+    audit_log(
+        actor=actor, action="members.exemption.request", obj=e, changes={"kind": kind, "on": requested_on}
+    )
+    return e
+
+
+@transaction.atomic
+def exemption_decide(
+    *,
+    actor: User | None,
+    exemption: Exemption,
+    expected_version: int,
+    decided_on: dt.date,
+    decision_ref: str,
+    approved: bool = True,
+) -> Exemption:
+    """The cell's decision. Approved: the member is (temporarily) exempt from that day."""
+    e = _lock(actor, exemption, expected_version)
+    if e.decided_on is not None or e.refused:
+        raise ServiceError("Chi bộ đã quyết định đề nghị này. Hãy tải lại trang.")
+    _not_future(decided_on, "decided_on")
+    if decided_on < e.requested_on:
+        raise ServiceError("Ngày quyết định không được trước ngày làm đơn", field="decided_on")
+    if not decision_ref.strip():
+        raise ServiceError("Ghi số nghị quyết / quyết định của chi bộ", field="decision_ref")
+    e.decided_on, e.decision_ref, e.refused = decided_on, decision_ref.strip()[:100], not approved
+    if approved:
+        member_record_event(
+            actor=actor,
+            membership=e.membership,
+            kind=_EVENT[ExemptionKind(e.kind)],
+            on=decided_on,
+            decision_ref=e.decision_ref,
+            note=e.reason,
+        )
+    _save(e, "decided_on", "decision_ref", "refused")
+    audit_log(
+        actor=actor,
+        action="members.exemption.decide",
+        obj=e,
+        changes={"decided_on": decided_on, "decision_ref": decision_ref, "approved": approved},
+    )
+    return e
+
+
+@transaction.atomic
+def exemption_report(
+    *, actor: User | None, exemption: Exemption, expected_version: int, reported_on: dt.date
+) -> Exemption:
+    """The cell reports its decision to the committee above."""
+    e = _lock(actor, exemption, expected_version)
+    if e.decided_on is None or e.refused:
+        raise ServiceError("Chỉ báo cáo cấp trên sau khi chi bộ đã quyết định miễn sinh hoạt")
+    if e.reported_on is not None:
+        raise ServiceError(f"Đã báo cáo ngày {e.reported_on:%d/%m/%Y}")
+    _not_future(reported_on, "reported_on")
+    if reported_on < e.decided_on:
+        raise ServiceError("Ngày báo cáo không được trước ngày quyết định", field="reported_on")
+    e.reported_on = reported_on
+    _save(e, "reported_on")
+    audit_log(actor=actor, action="members.exemption.report", obj=e, changes={"reported_on": reported_on})
+    return e
+
+
+@transaction.atomic
+def exemption_end(
+    *, actor: User | None, exemption: Exemption, expected_version: int, on: dt.date, decision_ref: str = ""
+) -> Exemption:
+    """The member returns to activity."""
+    e = _lock(actor, exemption, expected_version)
+    if e.decided_on is None or e.refused or e.ended_on is not None:
+        raise ServiceError("Đảng viên không đang được miễn sinh hoạt theo đề nghị này")
+    _not_future(on, "on")
+    if on < e.decided_on:
+        raise ServiceError("Ngày trở lại sinh hoạt không được trước ngày quyết định miễn", field="on")
+    member_record_event(
+        actor=actor, membership=e.membership, kind=EventKind.EXEMPTION_ENDED, on=on, decision_ref=decision_ref
+    )
+    e.ended_on = on
+    _save(e, "ended_on")
+    audit_log(actor=actor, action="members.exemption.end", obj=e, changes={"on": on})
+    return e
+
+
+@transaction.atomic
+def residence_register(
+    *, actor: User | None, membership: Membership, cell: Organization, registered_on: dt.date
+) -> Residence:
+    """A member living elsewhere registers with the cell where they live. The member's
+    own side records it; the residence cell then sees the member read-only."""
+    m = Membership.objects.select_for_update().select_related("cell", "person").get(pk=membership.pk)
+    require_write(scope_for(actor), m.cell)
+    if not m.is_active:
+        raise ServiceError(f"{m.person.full_name} không còn sinh hoạt đảng")
+    if not cell.is_cell or not cell.is_active:
+        raise ServiceError(f"“{cell.name}” không phải chi bộ đang hoạt động", field="cell")
+    if cell.pk == m.cell_id:
+        raise ServiceError("Chi bộ nơi cư trú trùng chi bộ sinh hoạt: không cần đăng ký", field="cell")
+    _not_future(registered_on, "registered_on")
+    current = Residence.objects.filter(membership=m, ended_on__isnull=True).first()
+    if current is not None:
+        if registered_on < current.registered_on:
+            raise ServiceError("Ngày đăng ký trước lần đăng ký hiện tại", field="registered_on")
+        current.ended_on = registered_on
+        current.save(update_fields=["ended_on"])
+    r = Residence.objects.create(membership=m, cell=cell, registered_on=registered_on)
+    audit_log(
+        actor=actor, action="members.residence", obj=r, changes={"cell": cell.code, "on": registered_on}
+    )
+    return r
