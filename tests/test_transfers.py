@@ -50,9 +50,7 @@ def fresh(t: Transfer) -> Transfer:
     return Transfer.objects.select_related("membership", "from_cell", "to_cell").get(pk=t.pk)
 
 
-def in_transit(
-    actor, m, to_cell, *, moved=MOVED, letter=LETTER, kind=TransferKind.PERMANENT, until=None
-):  # type: ignore[no-untyped-def]
+def in_transit(actor, m, to_cell, *, moved=MOVED, letter=LETTER, kind=TransferKind.PERMANENT, until=None):  # type: ignore[no-untyped-def]
     t = transfer_create(
         actor=actor,
         membership=m,

@@ -1,6 +1,20 @@
 from django.urls import path
 
-from dangvien.web.views import audit, auth, cases, home, imports, members, orgs, pool, rules, watch
+from dangvien.web.views import (
+    audit,
+    auth,
+    cases,
+    home,
+    imports,
+    members,
+    orgs,
+    pool,
+    probation,
+    rules,
+    timeliness,
+    transfers,
+    watch,
+)
 
 app_name = "web"
 urlpatterns = [
@@ -22,6 +36,19 @@ urlpatterns = [
     path("dang-vien/<int:pk>/", members.member_detail, name="member_detail"),
     path("dang-vien/<int:pk>/sua/", members.member_edit, name="member_edit"),
     path("dang-vien/<int:pk>/su-kien/", members.member_event, name="member_event"),
+    path("dang-vien/<int:pk>/theo-doi-du-bi/", probation.recognition_start, name="recognition_start"),
+    path("dang-vien/<int:pk>/chuyen-sinh-hoat/", transfers.transfer_start, name="transfer_start"),
+    path("dang-vien/<int:pk>/mien-sinh-hoat/", transfers.exemption_start, name="exemption_start"),
+    path("dang-vien/<int:pk>/noi-cu-tru/", transfers.residence_start, name="residence_start"),
+    path("mien-sinh-hoat/<int:pk>/<slug:action>/", transfers.exemption_action, name="exemption_action"),
+    path("cu-tru-tai-dia-ban/", probation.living_here_view, name="living_here"),
+    path("du-bi/", probation.probation, name="probation"),
+    path("cong-nhan/<int:pk>/", probation.recognition_detail, name="recognition_detail"),
+    path("cong-nhan/<int:pk>/<slug:action>/", probation.recognition_action, name="recognition_action"),
+    path("chuyen-sinh-hoat/", transfers.transfers, name="transfers"),
+    path("chuyen-sinh-hoat/<int:pk>/", transfers.transfer_detail, name="transfer_detail"),
+    path("chuyen-sinh-hoat/<int:pk>/<slug:action>/", transfers.transfer_action, name="transfer_action"),
+    path("dung-han/", timeliness.timeliness_view, name="timeliness"),
     path("ket-nap/", cases.board, name="board"),
     path("ket-nap/qua-han/", cases.overdue, name="overdue"),
     path("ket-nap/<int:pk>/", cases.case_detail, name="case_detail"),

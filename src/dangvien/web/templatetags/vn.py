@@ -43,3 +43,9 @@ def share(part: object, whole: object) -> int:
 @register.filter
 def status_class(status: str) -> str:
     return status if status in ACTIVE_STATUSES else "ended"
+
+
+@register.filter
+def get_item(mapping: object, key: str) -> object:
+    """{{ row.counts|get_item:kind }}: a dict entry by a variable key."""
+    return mapping.get(key) if isinstance(mapping, dict) else None

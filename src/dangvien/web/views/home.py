@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from dangvien.orgs.selectors import org_children
 from dangvien.reports.selectors import member_counts
+from dangvien.watch.selectors import WatchLine, watch_list
 from dangvien.web.context import request_scope
 
 
@@ -24,4 +25,12 @@ def home(request: HttpRequest) -> HttpResponse:
                 "max_children": max((getattr(c, "member_count", 0) for c in children), default=0),
             }
         )
-    return render(request, "web/home.html", {"nav": "home", "blocks": blocks, "today": today})
+    watch: list[WatchLine] = []
+    watch_total = 0
+    if scope.roots:
+        watch, watch_total = watch_list(scope, org=scope.roots[0], today=today)
+    return render(
+        request,
+        "web/home.html",
+        {"nav": "home", "blocks": blocks, "today": today, "watch": watch, "watch_total": watch_total},
+    )

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from dangvien.accounts.scope import Scope
+from dangvien.cases.models import OPEN_TRANSFER_STATES, Recognition
 from dangvien.core.errors import ServiceError
 from dangvien.members import services
 from dangvien.members.models import ACTIVE_STATUSES, Status
@@ -16,10 +17,10 @@ from dangvien.members.selectors import (
     MemberFilter,
     member_get,
     member_list,
-    member_timeline,
     person_other_memberships,
     possible_duplicates,
 )
+from dangvien.members.timeline import member_history
 from dangvien.orgs.models import Organization
 from dangvien.orgs.selectors import cells_in_scope, org_ancestors
 from dangvien.people.cccd import CccdError, validate_cccd
@@ -90,7 +91,11 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "nav": "members",
         "m": m,
         "p": person,
-        "events": member_timeline(m),
+        "history": member_history(m),
+        "recognition": Recognition.objects.filter(membership=m).first(),
+        "open_transfer": m.transfers.filter(state__in=OPEN_TRANSFER_STATES).first(),
+        "exemptions": list(m.exemptions.all()),
+        "residence": m.residences.filter(ended_on__isnull=True).select_related("cell").first(),
         "others": person_other_memberships(m),
         "can_write": scope.can_write(m.cell),
         "ancestors": [a for a in org_ancestors(m.cell) if scope.can_read(a)],

@@ -1,0 +1,250 @@
+"""The probation, recognition, transfer, exemption and timeliness pages: each side of every
+scope boundary, stale forms, and bounded query counts on the lists and the report."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from dangvien.cases import recognition as R
+from dangvien.cases.models import Recognition, Transfer, TransferState
+from dangvien.cases.recognition_services import recognition_open, recognition_record_papers
+from dangvien.members.models import Exemption, Membership, Status
+from dangvien.members.services import member_register
+from tests.cases_helpers import officials
+from tests.conftest import person, register
+
+D = dt.date
+pytestmark = pytest.mark.django_db
+
+
+def probationary(cell, ceremony, name="Lê Thị Dự Bị"):  # type: ignore[no-untyped-def]
+    return member_register(
+        actor=None,
+        person=person(name, D(1995, 4, 2), "female"),
+        cell=cell,
+        admission_date=ceremony - dt.timedelta(days=7),
+        ceremony_date=ceremony,
+    )
+
+
+def test_the_probation_list_shows_what_is_missing_in_a_fixed_number_of_queries(
+    login, users, tree, django_assert_max_num_queries
+):
+    for i in range(8):
+        recognition_open(
+            actor=None, membership=probationary(tree.xa_c1, D(2025, 3, 1 + i), f"Dự Bị {'ABCDEFGH'[i]}")
+        )
+    probationary(tree.xa_c1, D(2025, 4, 1), "Chưa Mở Hồ Sơ")
+    c = login(users.an)
+    with django_assert_max_num_queries(12):
+        body = c.get(reverse("web:probation")).content.decode()
+    assert "Dự Bị H" in body and "Chưa mở hồ sơ theo dõi" in body and "Người giúp đỡ" in body
+    assert 'class="overdue"' in body  # all ended in March 2026: the cell's 30 working days have passed
+    assert "Dự Bị" not in login(users.binh).get(reverse("web:probation")).content.decode()
+
+
+def test_the_recognition_page_from_both_sides_and_a_stale_form(login, users, tree):
+    officials(tree.xa_c1, 9)
+    m = probationary(tree.xa_c1, D(2025, 3, 14))
+    c = login(users.bithu1)
+    assert c.post(reverse("web:recognition_start", args=[m.pk])).status_code == 302
+    r = Recognition.objects.get(membership=m)
+    assert login(users.binh).get(reverse("web:recognition_detail", args=[r.pk])).status_code == 404
+    assert (
+        login(users.binh)
+        .post(reverse("web:recognition_action", args=[r.pk, "papers"]), {"version": r.version})
+        .status_code
+        == 404
+    )
+    c = login(users.bithu1)
+    page = c.get(reverse("web:recognition_detail", args=[r.pk])).content.decode()
+    assert "14/03/2026" in page and "Thiếu" in page
+    data = {"version": r.version, **{name: "01/03/2026" for name, _ in R.END_PAPERS}}
+    assert c.post(reverse("web:recognition_action", args=[r.pk, "papers"]), data).status_code == 302
+    again = c.post(reverse("web:recognition_action", args=[r.pk, "papers"]), data)
+    assert again.status_code == 400 and "tải lại trang" in again.content.decode()
+    r.refresh_from_db()
+    vote = {"version": r.version, "held_on": "14/03/2026", "denominator": 9, "yes": 9, "no": 0}
+    refused = c.post(reverse("web:recognition_action", args=[r.pk, "cell_vote"]), vote)
+    assert refused.status_code == 400 and "sau khi hết thời gian dự bị" in refused.content.decode()
+    vote["held_on"] = "16/03/2026"
+    assert c.post(reverse("web:recognition_action", args=[r.pk, "cell_vote"]), vote).status_code == 302
+    r.refresh_from_db()
+    assert r.step == R.BASE_RESOLUTION
+    # The member page links the dossier and shows the whole history.
+    body = c.get(reverse("web:member_detail", args=[m.pk])).content.decode()
+    assert (
+        "Hồ sơ công nhận chính thức" in body and "Chi bộ biểu quyết" in body and "Hết thời gian dự bị" in body
+    )
+
+
+def test_a_transfer_through_the_web_each_side_its_own_pages(login, users, tree):
+    m = register(tree.xa_c1, "Phạm Văn Chuyển", card="1")
+    an = login(users.an)
+    bad = an.post(
+        reverse("web:transfer_start", args=[m.pk]),
+        {
+            "kind": "permanent",
+            "to_code": "KHONG-CO",
+            "moved_on": "02/03/2026",
+            "reason": "Chuyển công tác",
+            "version": m.version,
+        },
+    )
+    assert bad.status_code == 400 and "Không có tổ chức đảng mã" in bad.content.decode()
+    assert Transfer.objects.count() == 0
+    resp = an.post(
+        reverse("web:transfer_start", args=[m.pk]),
+        {
+            "kind": "permanent",
+            "to_code": "XB-C1",
+            "moved_on": "02/03/2026",
+            "reason": "Chuyển công tác",
+            "version": m.version,
+        },
+    )
+    t = Transfer.objects.get()
+    assert resp.status_code == 302 and resp["Location"] == reverse("web:transfer_detail", args=[t.pk])
+    assert (
+        an.post(
+            reverse("web:transfer_action", args=[t.pk, "letter"]),
+            {
+                "version": t.version,
+                "letter_ref": "GGT 12",
+                "letter_on": "05/03/2026",
+                "issued_by": "Đảng ủy xã",
+            },
+        ).status_code
+        == 302
+    )
+    t.refresh_from_db()
+    # The sender cannot receive; the receiver sees the incoming side only.
+    assert (
+        an.post(
+            reverse("web:transfer_action", args=[t.pk, "receive"]),
+            {"version": t.version, "received_on": "10/03/2026"},
+        ).status_code
+        == 404
+    )
+    binh = login(users.binh)
+    assert "Phạm Văn Chuyển" in binh.get(reverse("web:transfers") + "?xem=den").content.decode()
+    assert "Phạm Văn Chuyển" not in binh.get(reverse("web:transfers") + "?xem=di").content.decode()
+    assert binh.get(reverse("web:member_detail", args=[m.pk])).status_code == 404
+    detail = binh.get(reverse("web:transfer_detail", args=[t.pk])).content.decode()
+    assert "Tiếp nhận" in detail and reverse("web:member_detail", args=[m.pk]) not in detail
+    assert (
+        login(users.bithu1).get(reverse("web:transfer_detail", args=[t.pk])).status_code == 200
+    )  # her cell's member
+    binh = login(users.binh)  # one test client: log the receiving side back in
+    assert (
+        binh.post(
+            reverse("web:transfer_action", args=[t.pk, "receive"]),
+            {"version": t.version, "received_on": "10/03/2026"},
+        ).status_code
+        == 302
+    )
+    t.refresh_from_db()
+    assert t.state == TransferState.RECEIVED and Membership.objects.get(pk=m.pk).cell_id == tree.xb_c1.pk
+    assert binh.get(reverse("web:member_detail", args=[m.pk])).status_code == 200
+
+
+def test_an_exemption_through_the_web(login, users, tree):
+    m = register(tree.xa_c1, "Cụ Già", card="1", birth=D(1945, 1, 1))
+    c = login(users.bithu1)
+    assert (
+        c.post(
+            reverse("web:exemption_start", args=[m.pk]),
+            {"version": m.version, "kind": "exempt", "requested_on": "02/02/2026", "reason": "Tuổi cao"},
+        ).status_code
+        == 302
+    )
+    e = Exemption.objects.get()
+    bad = c.post(
+        reverse("web:exemption_action", args=[e.pk, "quyet-dinh"]),
+        {"version": e.version, "approved": "1", "decided_on": "31/02/2026", "decision_ref": "NQ 1"},
+    )
+    assert bad.status_code == 400 and "không tồn tại" in bad.content.decode()
+    assert (
+        c.post(
+            reverse("web:exemption_action", args=[e.pk, "quyet-dinh"]),
+            {"version": e.version, "approved": "1", "decided_on": "10/02/2026", "decision_ref": "NQ 1"},
+        ).status_code
+        == 302
+    )
+    assert Membership.objects.get(pk=m.pk).status == Status.EXEMPT
+    assert login(users.binh).get(reverse("web:exemption_action", args=[e.pk, "bao-cao"])).status_code == 404
+
+
+def test_the_generic_event_form_needs_a_decision_for_a_removal(login, users, tree):
+    m = register(tree.xa_c1, card="1")
+    c = login(users.an)
+    resp = c.post(
+        reverse("web:member_event", args=[m.pk]),
+        {"kind": "removed", "on": "01/02/2026", "version": m.version},
+    )
+    assert resp.status_code == 200 and "Ghi số quyết định" in resp.content.decode()
+    assert Membership.objects.get(pk=m.pk).status == Status.OFFICIAL
+    assert b'value="made_official"' not in c.get(reverse("web:member_event", args=[m.pk])).content
+
+
+def test_the_timeliness_report_lists_the_late_ones_in_a_fixed_number_of_queries(
+    login, users, tree, django_assert_max_num_queries
+):
+    from dangvien.cases.models import Outcome
+    from dangvien.cases.recognition_services import (
+        recognition_record_cell_vote,
+        recognition_record_committee_vote,
+        recognition_record_decision,
+    )
+    from dangvien.rules.calendar import DEFAULT as cal
+
+    for i, late in enumerate((False, True)):
+        r = recognition_open(
+            actor=None, membership=probationary(tree.xa_c1, D(2025, 3, 14), f"Người {'AB'[i]}")
+        )
+        r = recognition_record_papers(
+            actor=None,
+            recognition=r,
+            expected_version=r.version,
+            dates={n: D(2026, 3, 1) for n, _ in R.END_PAPERS},
+        )
+        r.refresh_from_db()
+        recognition_record_cell_vote(
+            actor=None,
+            recognition=r,
+            expected_version=r.version,
+            held_on=D(2026, 3, 16),
+            denominator=9,
+            yes=9,
+            no=0,
+        )
+        r.refresh_from_db()
+        recognition_record_committee_vote(
+            actor=None,
+            recognition=r,
+            expected_version=r.version,
+            held_on=D(2026, 3, 18),
+            members=7,
+            yes=7,
+            no=0,
+        )
+        r.refresh_from_db()
+        day = cal.add_working_days(r.due_on, 40) if late else D(2026, 3, 25)
+        recognition_record_decision(
+            actor=None,
+            recognition=r,
+            expected_version=r.version,
+            decided_on=day,
+            decision_ref=f"QĐ {i}",
+            outcome=Outcome.OFFICIAL,
+        )
+    c = login(users.an)
+    with django_assert_max_num_queries(16):
+        body = c.get(reverse("web:timeliness") + "?nam=2026").content.decode()
+    assert "1 việc muộn" in body and "Người B" in body and "50,00%" in body and "40" in body
+    assert "Người" not in login(users.binh).get(reverse("web:timeliness") + "?nam=2026").content.decode()
+    bad = c.get(reverse("web:timeliness") + "?tu=31/02/2026&den=01/03/2026").content.decode()
+    assert "không tồn tại" in bad
