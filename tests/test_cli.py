@@ -69,10 +69,12 @@ def test_demo_is_deterministic(db):
     generate("commune", seed=3)
     first = list(Membership.objects.order_by("pk").values_list("person__full_name", "admission_date")[:50])
     from dangvien.candidates.models import Candidate, Certificate, TrainingClass
-    from dangvien.cases.models import Case
+    from dangvien.cases.models import Case, Recognition, Transfer
     from dangvien.people.models import Person
 
-    Case.objects.all().delete()  # the pipeline first: it points at people and members
+    Transfer.objects.all().delete()  # the dossiers first: they point at people and members
+    Recognition.objects.all().delete()
+    Case.objects.all().delete()
     Candidate.objects.all().delete()
     Certificate.objects.all().delete()
     TrainingClass.objects.all().delete()

@@ -137,7 +137,8 @@ def test_two_ticks_at_once_notify_and_mail_once(tree, users):
     if connection.vendor != "postgresql":
         pytest.skip("two connections at once are tested on PostgreSQL")
     overdue_case(tree)
-    User.objects.filter(username__in=["an", "bithu1"]).update(email="x@example.org")
+    late_transfer(tree, users)
+    User.objects.filter(username__in=["an", "bithu1", "binh"]).update(email="x@example.org")
     barrier = threading.Barrier(2)
     errors: list[Exception] = []
 
@@ -159,7 +160,7 @@ def test_two_ticks_at_once_notify_and_mail_once(tree, users):
     once = Notification.objects.count()
     tick(as_of=D(2026, 4, 14))
     assert Notification.objects.count() == once
-    assert len(mail.outbox) == 2  # one digest for each of the two users, not four
+    assert len(mail.outbox) == 3  # one digest for each of the three users, not six
     assert Notification.objects.filter(emailed_at__isnull=True, user__email__gt="").count() == 0
 
 
@@ -170,3 +171,50 @@ def test_the_notifications_page_puts_what_is_late_first(tree, users, login):
     tick(as_of=D(2026, 4, 14), send_mail=False)
     page = login(users.bithu1).get("/thong-bao/").content.decode()
     assert page.index("quá hạn 3 ngày làm việc") < page.index("Lâu Chưa Nhận Xét")
+
+
+def late_transfer(tree, users):
+    """Thôn 1 → Khu phố 1 (another ward): letter of 05/03/2026, to present by 16/04/2026."""
+    from dangvien.cases.transfer_services import transfer_create, transfer_issue_letter
+
+    m = officials(tree.xa_c1, 1, prefix="Chuyển Đi")[0]
+    t = transfer_create(
+        actor=users.an,
+        membership=m,
+        kind="permanent",
+        moved_on=D(2026, 3, 2),
+        reason="Công tác",
+        to_cell=tree.xb_c1,
+    )
+    return transfer_issue_letter(
+        actor=users.an, transfer=t, expected_version=t.version, letter_ref="G1", letter_on=D(2026, 3, 5)
+    )
+
+
+@pytest.mark.django_db
+def test_a_late_transfer_is_on_both_sides_lists_and_a_recognition_on_its_cells(tree, users):
+    from dangvien.cases.recognition_services import recognition_open
+    from dangvien.members.services import member_register
+    from tests.conftest import person
+
+    t = late_transfer(tree, users)
+    m = member_register(
+        actor=None,
+        person=person("Lê Dự Bị", D(1996, 2, 2)),
+        cell=tree.xa_c1,
+        admission_date=D(2025, 3, 7),
+        ceremony_date=D(2025, 3, 14),
+    )
+    r = recognition_open(actor=None, membership=m)  # the cell's review due 24/04/2026
+    assert t.due_on == D(2026, 4, 16) and r.due_on == D(2026, 4, 24)
+    tick(as_of=D(2026, 4, 16), send_mail=False)
+    soon = f"transfer:{t.pk}:in_transit:2026-04-16:soon"
+    assert soon in keys(users.an) and soon in keys(users.binh) and soon in keys(users.bithu1)
+    tick(as_of=D(2026, 4, 17), send_mail=False)
+    late = f"transfer:{t.pk}:in_transit:2026-04-16:overdue"
+    assert late in keys(users.an) and late in keys(users.binh)
+    assert f"recognition:{r.pk}:cell_vote:2026-04-24:soon" in keys(users.bithu1)
+    assert not any(k.startswith("recognition:") for k in keys(users.binh))
+    # Once the end has passed, the dossier's deadline speaks, not the probation reminder.
+    assert not any(k.startswith(f"probation:{m.pk}:") for k in keys(users.bithu1))
+    assert tick(as_of=D(2026, 4, 17), send_mail=False).created == 0

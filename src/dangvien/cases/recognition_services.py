@@ -110,7 +110,11 @@ def recognition_open(*, actor: User | None, membership: Membership) -> Recogniti
     """Start following a probationary member: from the ceremony (or, for a member entered
     from paper without one, the admission date) the probation runs 12 months; the cell's
     review is due 30 working days after it ends."""
-    m = Membership.objects.select_for_update().select_related("cell__parent", "person").get(pk=membership.pk)
+    m = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("cell__parent", "person")
+        .get(pk=membership.pk)
+    )
     require_write(scope_for(actor), m.cell)
     if m.status != Status.PROBATIONARY:
         raise ServiceError(f"{m.person.full_name} không phải đảng viên dự bị")

@@ -84,7 +84,11 @@ def transfer_create(
 ) -> Transfer:
     """The sending side records the decision (or the move) to transfer: the member must
     complete the transfer within 60 working days of it."""
-    m = Membership.objects.select_for_update().select_related("cell", "person").get(pk=membership.pk)
+    m = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("cell", "person")
+        .get(pk=membership.pk)
+    )
     require_write(scope_for(actor), m.cell)
     if m.status not in ACTIVE_STATUSES:
         raise ServiceError(

@@ -16,6 +16,7 @@ from vietnam_provinces import Province, Ward
 from dangvien.core.dates import add_months
 from dangvien.core.text import fold
 from dangvien.demo import names
+from dangvien.demo.followup import FollowupStats, fill_followup, transfers_across
 from dangvien.demo.pipeline import PipelineStats, fill_commune
 from dangvien.members.models import EventKind, Status
 from dangvien.members.services import NewMember, members_bulk_register
@@ -26,6 +27,7 @@ from dangvien.people.models import Sex
 from dangvien.people.services import PersonData
 from dangvien.rules.calendar import calendar_from_db
 from dangvien.rules.selectors import RuleBook
+from dangvien.watch.services import tick
 
 SCALES = {
     # (provinces, communes per province at most, cells per commune, members in all)
@@ -44,6 +46,8 @@ class DemoResult:
     cells: int = 0
     members: int = 0
     pipeline: PipelineStats = field(default_factory=PipelineStats)
+    followup: FollowupStats = field(default_factory=FollowupStats)
+    notifications: int = 0
 
 
 def _weighted(rng: random.Random, pairs: list[tuple[str, float]]) -> str:
@@ -107,6 +111,8 @@ def _member(rng: random.Random, seq: int, cell_id: int, today: dt.date, old_code
     official = None
     if add_months(admission, 12) < today - dt.timedelta(days=20):
         official = add_months(admission, 12) + dt.timedelta(days=rng.randrange(0, 20))
+        if add_months(admission, 15) > today and rng.random() < 0.3:
+            official = None  # probation ended, the cell has not reviewed it yet: late
     status: str | None = None
     age = (today - birth).days // 365
     if official and age >= 70 and rng.random() < 0.45:
@@ -240,11 +246,23 @@ def generate(
                     cal=cal,
                     stats=result.pipeline,
                 )
+                fill_followup(
+                    rng,
+                    cells=commune_cells,
+                    parent_kind=OrgKind.UPPER_BASE,
+                    today=today,
+                    book=book,
+                    cal=cal,
+                    stats=result.followup,
+                )
             result.members += len(items)
             if progress:
                 progress(result.members, total)
     rebuild_paths()
     _versions(founded)
+    result.followup.transfers += transfers_across(rng, today=today)
+    # The day's notifications, as the daily watch would have made them this morning.
+    result.notifications = tick(as_of=today, send_mail=False).created
     return result
 
 

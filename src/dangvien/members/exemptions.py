@@ -51,7 +51,11 @@ def _save(e: Exemption, *fields: str) -> None:
 def exemption_request(
     *, actor: User | None, membership: Membership, kind: str, requested_on: dt.date, reason: str
 ) -> Exemption:
-    m = Membership.objects.select_for_update().select_related("cell", "person").get(pk=membership.pk)
+    m = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("cell", "person")
+        .get(pk=membership.pk)
+    )
     require_write(scope_for(actor), m.cell)
     if kind not in ExemptionKind.values:
         raise ServiceError("Chọn miễn hoặc tạm miễn sinh hoạt", field="kind")
@@ -160,7 +164,11 @@ def residence_register(
 ) -> Residence:
     """A member living elsewhere registers with the cell where they live. The member's
     own side records it; the residence cell then sees the member read-only."""
-    m = Membership.objects.select_for_update().select_related("cell", "person").get(pk=membership.pk)
+    m = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("cell", "person")
+        .get(pk=membership.pk)
+    )
     require_write(scope_for(actor), m.cell)
     if not m.is_active:
         raise ServiceError(f"{m.person.full_name} không còn sinh hoạt đảng")

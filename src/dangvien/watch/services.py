@@ -25,7 +25,16 @@ from django.utils import timezone
 from dangvien.accounts.models import Role, RoleAssignment, User
 from dangvien.candidates.models import OPEN_STATES, Candidate, ClassKind
 from dangvien.cases import procedure as P
-from dangvien.cases.models import Case, CaseState
+from dangvien.cases import recognition as R
+from dangvien.cases.models import (
+    OPEN_TRANSFER_STATES,
+    Case,
+    CaseState,
+    Recognition,
+    RecognitionState,
+    Transfer,
+    TransferState,
+)
 from dangvien.core.dates import add_months
 from dangvien.members.models import Membership, Status
 from dangvien.orgs.models import CELL_KINDS, Organization
@@ -50,6 +59,7 @@ class Item:
     url: str
     due_on: dt.date | None
     cell_path: str
+    also_path: str = ""  # a transfer concerns both sides
 
 
 @dataclass
@@ -105,6 +115,9 @@ def _probation(as_of: dt.date, book: RuleBook, cal: Calendar) -> Iterator[Item]:
         Membership.objects.filter(status=Status.PROBATIONARY)
         .annotate(start=Coalesce("ceremony_date", "admission_date"))
         .filter(start__gte=earliest, start__lte=latest)
+        # Once the end has passed, a member with a recognition dossier is watched through
+        # the dossier's own deadlines (_recognitions); without one, from here.
+        .filter(Q(recognition__isnull=True) | Q(start__gt=add_months(as_of, -months)))
         .values_list("pk", "person__full_name", "cell__path", "start")
         .iterator(chunk_size=2000)
     )
@@ -119,6 +132,56 @@ def _probation(as_of: dt.date, book: RuleBook, cal: Calendar) -> Iterator[Item]:
             reverse("web:member_detail", args=[pk]),
             review_by,
             path,
+        )
+
+
+def _due(
+    kind_key: str, pk: int, step: str, due: dt.date, as_of: dt.date, cal: Calendar
+) -> tuple[str, str, str]:
+    """(notification kind, key, the deadline's words) of an item due on `due`."""
+    if due < as_of:
+        late = cal.working_days_between(due, as_of)
+        return (
+            Kind.OVERDUE,
+            f"{kind_key}:{pk}:{step}:{due}:overdue",
+            f"quá hạn {late} ngày làm việc (hạn {due:%d/%m/%Y})",
+        )
+    return Kind.DUE_SOON, f"{kind_key}:{pk}:{step}:{due}:soon", f"hạn {due:%d/%m/%Y}"
+
+
+def _recognitions(as_of: dt.date, book: RuleBook, cal: Calendar) -> Iterator[Item]:
+    """Recognition steps overdue or due soon: the cell's review, the committee's decision."""
+    soon_until = cal.add_working_days(as_of, int(book.value("watch.due_soon_working_days", on=as_of)))
+    labels = {s.code: str(s.label) for s in R.STEPS}
+    rows = (
+        Recognition.objects.filter(state=RecognitionState.OPEN, due_on__lte=soon_until)
+        .values_list("pk", "membership__person__full_name", "membership__cell__path", "step", "due_on")
+        .iterator(chunk_size=2000)
+    )
+    for pk, name, path, step, due in rows:
+        assert due is not None
+        kind, key, words = _due("recognition", pk, step, due, as_of, cal)
+        url = reverse("web:recognition_detail", args=[pk])
+        yield Item(kind, key, f"{name} — {labels[step]}: {words}", url, due, path)
+
+
+def _transfers(as_of: dt.date, book: RuleBook, cal: Calendar) -> Iterator[Item]:
+    """Transfers not yet received nor cancelled, overdue or due soon: on both sides' lists."""
+    soon_until = cal.add_working_days(as_of, int(book.value("watch.due_soon_working_days", on=as_of)))
+    rows = (
+        Transfer.objects.filter(state__in=OPEN_TRANSFER_STATES, due_on__lte=soon_until)
+        .values_list(
+            "pk", "membership__person__full_name", "from_cell__path", "to_cell__path", "state", "due_on"
+        )
+        .iterator(chunk_size=2000)
+    )
+    for pk, name, from_path, to_path, state, due in rows:
+        assert due is not None
+        kind, key, words = _due("transfer", pk, state, due, as_of, cal)
+        what = "chưa cấp giấy giới thiệu" if state == TransferState.PREPARING else "chưa đến nơi nhận"
+        url = reverse("web:transfer_detail", args=[pk])
+        yield Item(
+            kind, key, f"{name} — chuyển sinh hoạt {what}: {words}", url, due, from_path, to_path or ""
         )
 
 
@@ -237,6 +300,8 @@ def tick(*, as_of: dt.date | None = None, send_mail: bool = True) -> TickResult:
     sources = [
         _cases(as_of, book, cal),
         _probation(as_of, book, cal),
+        _recognitions(as_of, book, cal),
+        _transfers(as_of, book, cal),
         _certificates(as_of, book),
         _unassessed(as_of),
         _no_admission(as_of),
@@ -245,7 +310,10 @@ def tick(*, as_of: dt.date | None = None, send_mail: bool = True) -> TickResult:
         for item in source:
             result.items += 1
             result.by_kind[item.kind] = result.by_kind.get(item.kind, 0) + 1
-            for user_id in recipients.for_path(item.cell_path):
+            users = recipients.for_path(item.cell_path)
+            if item.also_path:
+                users |= recipients.for_path(item.also_path)
+            for user_id in users:
                 batch.append(
                     Notification(
                         user_id=user_id,

@@ -36,5 +36,9 @@ class Command(BaseCommand):
             f"{result.cells} chi bộ, {result.members} đảng viên (kể cả đã chuyển đi, từ trần); "
             f"{result.pipeline.candidates} quần chúng ưu tú, {result.pipeline.classes} lớp bồi dưỡng, "
             f"{result.pipeline.open_cases} hồ sơ kết nạp đang làm, "
-            f"{result.pipeline.admitted_cases} hồ sơ đã kết nạp."
+            f"{result.pipeline.admitted_cases} hồ sơ đã kết nạp; "
+            f"{result.followup.probations} đảng viên dự bị đang theo dõi, "
+            f"{result.followup.recognitions} hồ sơ công nhận chính thức đã xong "
+            f"({result.followup.late_recognitions} muộn), {result.followup.transfers} lượt chuyển sinh hoạt, "
+            f"{result.followup.exemptions} miễn/tạm miễn sinh hoạt, {result.notifications} thông báo."
         )

@@ -53,6 +53,10 @@ class Command(BaseCommand):
                         organization=org,
                         full_name=name,
                     )
+                # The demo users' bell and list: what this morning's daily watch would show them.
+                from dangvien.watch.services import tick
+
+                tick(send_mail=False)
                 lines += [
                     f"Cán bộ đảng ủy xã:  canbo / {demo_password}  ({commune.name})",
                     f"Bí thư chi bộ:      bithu / {demo_password}  ({cells[0].name})",
