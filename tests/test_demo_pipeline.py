@@ -58,3 +58,40 @@ def test_the_demo_cases_are_consistent_with_the_services():
                 x for x in admission_checks(c, on=records[P.CELL_VOTE]) if x.code == "certificate"
             )
             assert certificate.ok, certificate.message
+
+
+def test_the_demo_follows_probations_recognitions_transfers_and_exemptions():
+    from dangvien.cases import recognition as R
+    from dangvien.cases.models import Recognition, RecognitionState, RecognitionStep, Transfer, TransferState
+    from dangvien.members.models import Exemption, Membership
+    from dangvien.members.services import membership_replay
+
+    result = generate("commune", seed=4)
+    today = timezone.localdate()
+    book, cal = RuleBook.load(), calendar_from_db()
+    probationary = Membership.objects.filter(status=Status.PROBATIONARY)
+    # Every probationary member is followed, at every stage; a few are late.
+    assert Recognition.objects.filter(state=RecognitionState.OPEN).count() == probationary.count() > 20
+    open_recs = Recognition.objects.filter(state=RecognitionState.OPEN).select_related("membership__cell")
+    assert {R.CELL_VOTE, R.BASE_RESOLUTION} <= set(open_recs.values_list("step", flat=True))
+    assert open_recs.filter(ends_on__gt=today).exists() and open_recs.filter(due_on__lt=today).exists()
+    for r in open_recs.filter(step=R.CELL_VOTE):
+        assert (r.due_on, r.due_rule) == R.recognition_due(
+            step=R.CELL_VOTE, org=r.membership.cell, ends_on=r.ends_on, since=None, book=book, cal=cal
+        )
+    # Recognitions decided with their history: the official date is the end of probation.
+    done = Recognition.objects.filter(state=RecognitionState.OFFICIAL).select_related("membership")
+    assert done.exists() and all(r.membership.official_date == r.ends_on for r in done)
+    assert result.followup.late_recognitions > 0
+    late = [s for s in RecognitionStep.objects.all() if s.due_on and s.done_on > s.due_on]
+    assert late
+    # Transfers in transit, some overdue; received temporary ones; sent outside on paper.
+    states = set(Transfer.objects.values_list("state", flat=True))
+    assert {TransferState.IN_TRANSIT, TransferState.RECEIVED, TransferState.SENT_OUTSIDE} <= states
+    assert Transfer.objects.filter(state=TransferState.IN_TRANSIT, due_on__lt=today).exists()
+    assert (
+        Exemption.objects.count()
+        == Membership.objects.filter(status__in=["exempt", "temp_exempt"]).count()
+        > 0
+    )
+    assert all(membership_replay(m) == [] for m in Membership.objects.filter(transfers__isnull=False)[:50])

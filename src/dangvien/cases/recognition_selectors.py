@@ -23,6 +23,10 @@ from dangvien.rules.calendar import calendar_from_db
 from dangvien.rules.packs import PARAMS
 from dangvien.rules.selectors import RuleBook
 
+# The new-member class is held some months into the probation: missing its certificate is
+# worth a flag only after half of the 12 months.
+CLASS_GRACE_DAYS = 183
+
 
 def recognition_queryset(scope: Scope, *, org: Organization | None = None) -> QuerySet[Recognition]:
     qs = Recognition.objects.filter(scope.org_filter("membership__cell"))
@@ -90,7 +94,8 @@ def probation_list(
         else:
             if not r["mentor"]:
                 missing.append("Người giúp đỡ")
-            if not r["cert"]:
+            start = r["ceremony_date"] or r["admission_date"]
+            if not r["cert"] and (today - start).days > CLASS_GRACE_DAYS:
                 missing.append("Chứng nhận lớp đảng viên mới")
             ends = r["recognition__ends_on"]
             if ends is not None and (ends - today).days <= 60:  # the end papers, as the end approaches

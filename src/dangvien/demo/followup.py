@@ -14,6 +14,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from dangvien.candidates.models import Certificate, ClassKind
 from dangvien.cases import recognition as R
 from dangvien.cases.models import (
     Body,
@@ -67,7 +68,14 @@ def fill_followup(
     steps_of = {c.pk: R.steps_for(c, parent_kind) for c in cells}
     members = list(
         Membership.objects.filter(cell_id__in=by_id).values_list(
-            "pk", "cell_id", "status", "status_since", "admission_date", "ceremony_date", "official_date"
+            "pk",
+            "cell_id",
+            "status",
+            "status_since",
+            "admission_date",
+            "ceremony_date",
+            "official_date",
+            "person_id",
         )
     )
     officials: dict[int, list[int]] = {pk: [] for pk in by_id}
@@ -82,7 +90,8 @@ def fill_followup(
     later: list[
         tuple[Recognition, list[tuple[str, dt.date, dt.date]], list[RecognitionVote], int | None]
     ] = []
-    for pk, cell_id, status, since, admitted, ceremony, official in members:
+    certificates = []
+    for pk, cell_id, status, since, admitted, ceremony, official, person_id in members:
         steps = steps_of[cell_id]
         mentor = rng.choice(officials[cell_id]) if officials[cell_id] else None
         if status == Status.PROBATIONARY:
@@ -122,6 +131,13 @@ def fill_followup(
             recs.append(r)
             later.append((r, done, votes, mentor))
             stats.probations += 1
+            issued = start + dt.timedelta(days=rng.randint(45, 150))  # the new-member class
+            if issued <= today and rng.random() < 0.9:
+                certificates.append(
+                    Certificate(
+                        person_id=person_id, kind=ClassKind.NEW_MEMBER, number=f"ĐVM-{pk}", issued_on=issued
+                    )
+                )
         elif (
             official is not None
             and official >= today - dt.timedelta(days=RECENT_DAYS)
@@ -184,6 +200,7 @@ def fill_followup(
             stats.recognitions += 1
             stats.late_recognitions += any(on > due for _, on, due in done)
     Recognition.objects.bulk_create(recs, batch_size=2000)
+    Certificate.objects.bulk_create(certificates, batch_size=2000)
     step_rows, vote_rows, mentor_rows = [], [], []
     for r, done, votes, mentor in later:
         step_rows += [RecognitionStep(recognition=r, step=s, done_on=on, due_on=due) for s, on, due in done]
