@@ -653,6 +653,7 @@ def test_report_overdue_json_from_the_command_line(cell, tree, capsys):
     assert data["org"] == "XA" and data["as_of"] == "2026-04-10"
     assert data["items"] == [
         {
+            "kind": "admission",
             "case": late.pk,
             "person": "Trễ hạn",
             "cell": "XA-C1",

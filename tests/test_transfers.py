@@ -322,3 +322,35 @@ def test_a_residence_registration_lets_the_residence_cell_see_the_member_read_on
     with pytest.raises(Http404):  # the list, not the file
         member_get(scope_for(users.binh), m.pk)
     assert Membership.objects.get(pk=m.pk).cell_id == tree.xa_c1.pk
+
+
+def test_report_overdue_lists_late_recognitions_and_transfers_too(tree, users, capsys):
+    import json
+
+    from django.core.management import call_command
+
+    from dangvien.cases.recognition_services import recognition_open
+    from dangvien.members.services import member_register
+    from tests.conftest import person
+
+    t = in_transit(users.an, register(tree.xa_c1, "Chuyển Chậm", card="1"), tree.xb_c1)  # due 16/04/2026
+    m = member_register(
+        actor=None,
+        person=person("Dự Bị Chậm", D(1996, 1, 1)),
+        cell=tree.xa_c1,
+        admission_date=D(2025, 3, 7),
+        ceremony_date=D(2025, 3, 14),
+    )
+    r = recognition_open(actor=None, membership=m)  # the cell's review due 24/04/2026
+    call_command("report", "overdue", "--org", "XB", "--as-of", "2026-04-28", "--format", "json")
+    items = json.loads(capsys.readouterr().out)["items"]
+    assert [(i["kind"], i["case"]) for i in items] == [("transfer", t.pk)]  # the receiving side's list too
+    call_command("report", "overdue", "--org", "XA", "--as-of", "2026-04-28", "--format", "json")
+    items = json.loads(capsys.readouterr().out)["items"]
+    # 27/04/2026 is the day off for the Hùng Kings (their day fell on a Sunday).
+    assert [(i["kind"], i["case"], i["due_on"], i["working_days_late"]) for i in items] == [
+        ("transfer", t.pk, "2026-04-16", 7),
+        ("recognition", r.pk, "2026-04-24", 1),
+    ]
+    assert items[0]["rule"] == "deadline.transfer_present_working_days"
+    assert items[1]["rule"] == "deadline.recognition_cell_working_days"

@@ -165,9 +165,11 @@ class DueItem:
     due_on: dt.date
     due_rule: str
     working_days_late: int  # negative: working days left
+    kind: str = "admission"  # or "recognition", "transfer": the dossier case_id points to
 
     def as_dict(self) -> dict[str, object]:
         return {
+            "kind": self.kind,
             "case": self.case_id,
             "person": self.person,
             "cell": self.cell_code,

@@ -29,6 +29,7 @@ from dangvien.cases.models import (
     StepRecord,
     Transfer,
 )
+from dangvien.cases.selectors import DueItem
 from dangvien.orgs.models import Organization
 from dangvien.rules.calendar import Calendar, calendar_from_db
 from dangvien.rules.selectors import RuleBook
@@ -266,3 +267,82 @@ def timeliness(
         soon=soon,
         soon_until=soon_until,
     )
+
+
+def overdue_everything(
+    scope: Scope, *, org: Organization, as_of: dt.date, cal: Calendar | None = None
+) -> list[DueItem]:
+    """Every open deadline past due under `org` — admission steps, recognition steps,
+    transfers not received (on either side) — oldest first: `report overdue`."""
+    from dangvien.cases.selectors import overdue_items
+
+    cal = cal or calendar_from_db()
+    items = overdue_items(scope, org=org, as_of=as_of, cal=cal)
+    labels = {s.code: f"Công nhận chính thức — {s.label}" for s in R.STEPS}
+    recs = (
+        Recognition.objects.filter(scope.org_filter("membership__cell"), _under("membership__cell__", org))
+        .filter(state=RecognitionState.OPEN, due_on__lt=as_of)
+        .values_list(
+            "pk",
+            "membership__person__full_name",
+            "membership__cell__code",
+            "membership__cell__name",
+            "step",
+            "due_on",
+            "due_rule",
+        )
+    )
+    for pk, person, code, cell, step, due, rule in recs:
+        assert due is not None
+        items.append(
+            DueItem(
+                pk,
+                person,
+                code,
+                cell,
+                step,
+                labels[step],
+                due,
+                rule,
+                cal.working_days_between(due, as_of),
+                "recognition",
+            )
+        )
+    transfers = Transfer.objects.filter(
+        (scope.org_filter("from_cell") & _under("from_cell__", org))
+        | (scope.org_filter("to_cell") & _under("to_cell__", org)),
+        state__in=OPEN_TRANSFER_STATES,
+        due_on__lt=as_of,
+    ).values_list(
+        "pk",
+        "membership__person__full_name",
+        "from_cell__code",
+        "from_cell__name",
+        "state",
+        "due_on",
+        "present_by",
+        "complete_by",
+    )
+    for pk, person, code, cell, state, due, present_by, complete_by in transfers:
+        assert due is not None
+        present = present_by is not None and present_by <= complete_by
+        rule = (
+            "deadline.transfer_present_working_days" if present else "deadline.transfer_complete_working_days"
+        )
+        what = "chưa được nơi đến tiếp nhận" if state == "in_transit" else "chưa cấp giấy giới thiệu"
+        items.append(
+            DueItem(
+                pk,
+                person,
+                code,
+                cell,
+                state,
+                f"Chuyển sinh hoạt — {what}",
+                due,
+                rule,
+                cal.working_days_between(due, as_of),
+                "transfer",
+            )
+        )
+    items.sort(key=lambda i: (i.due_on, i.kind, i.case_id))
+    return items

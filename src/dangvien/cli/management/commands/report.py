@@ -10,10 +10,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from dangvien.accounts.scope import scope_for
-from dangvien.cases.selectors import overdue_items
 from dangvien.core.spreadsheet import write_table
 from dangvien.orgs.models import Organization
 from dangvien.reports.selectors import member_counts
+from dangvien.reports.timeliness import overdue_everything
 
 
 def iso_date(value: str) -> dt.date:
@@ -26,7 +26,7 @@ def iso_date(value: str) -> dt.date:
 class Command(BaseCommand):
     help = (
         "Báo cáo: members (số đảng viên theo trạng thái, giới tính, độ tuổi, loại chi bộ, loại hình); "
-        "overdue (các bước hồ sơ đã quá hạn)."
+        "overdue (mọi việc đã quá hạn: hồ sơ kết nạp, công nhận chính thức, chuyển sinh hoạt)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -74,7 +74,7 @@ class Command(BaseCommand):
             out.write(f"  {title:<14} {label:<28} {n:>10,}\n".replace(",", "."))
 
     def _overdue(self, org: Organization, as_of: dt.date, opts: dict[str, Any]) -> None:
-        items = overdue_items(scope_for(None), org=org, as_of=as_of)
+        items = overdue_everything(scope_for(None), org=org, as_of=as_of)
         if opts["format"] == "json":
             data = {"org": org.code, "as_of": as_of.isoformat(), "items": [i.as_dict() for i in items]}
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
