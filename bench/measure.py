@@ -232,6 +232,29 @@ def main() -> None:
     out["board_page"] = timed(get_board, 40)
     out["overdue_page"] = timed(get_overdue, 40)
 
+    # The timeliness report of the whole province for this year (issue 4), beside its SQL
+    # replayed on the cursor, and the page.
+    from dangvien.cases.models import Recognition, Transfer
+    from dangvien.reports.timeliness import timeliness
+
+    year_start, year_end = today.replace(month=1, day=1), today.replace(month=12, day=31)
+
+    def report() -> object:
+        return timeliness(scope, org=province, start=year_start, end=year_end, today=today)
+
+    t = report()
+    out["timeliness_done"] = sum(s.total for s in t.shares)  # type: ignore[attr-defined]
+    out["timeliness_late"] = sum(len(s.late) for s in t.shares)  # type: ignore[attr-defined]
+    out["recognitions"] = Recognition.objects.count()
+    out["transfers"] = Transfer.objects.count()
+    out["timeliness_orm"] = timed(report, 20)
+    out["timeliness_raw"] = timed(replay(report), 20)
+
+    def get_timeliness() -> None:
+        assert client.get("/dung-han/").status_code == 200
+
+    out["timeliness_page"] = timed(get_timeliness, 20)
+
     # The daily watch over the whole province: notifications for a staff user of the
     # province and for the commune staff the demo does not create (so: one recipient).
     import tracemalloc

@@ -245,6 +245,8 @@ def test_the_timeliness_report_lists_the_late_ones_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(18):  # 16, and PostgreSQL's savepoint pair around the session
         body = c.get(reverse("web:timeliness") + "?nam=2026").content.decode()
     assert "1 việc muộn" in body and "Người B" in body and "50,00%" in body and "40" in body
+    # Per child organization: Thôn 1 made 1 of its 2 recognitions on time.
+    assert ">1/2<" in body.replace(" ", "").replace("\n", "")
     assert "Người" not in login(users.binh).get(reverse("web:timeliness") + "?nam=2026").content.decode()
     bad = c.get(reverse("web:timeliness") + "?tu=31/02/2026&den=01/03/2026").content.decode()
     assert "không tồn tại" in bad

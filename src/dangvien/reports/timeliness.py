@@ -228,10 +228,15 @@ def timeliness(
 
     children = [c for c in Organization.objects.filter(parent=org).order_by("name") if scope.can_read(c)]
     child_counts: dict[int, dict[str, list[int]]] = {c.pk: defaultdict(lambda: [0, 0]) for c in children}
+    # A child's path is its parent's plus one segment: the row's child is a dict lookup on
+    # the prefix of that length, not a scan of the children (a province has hundreds).
+    by_prefix = {c.path: c.pk for c in children}
+    widths = sorted({len(c.path) for c in children})  # one width unless ids outgrow 8 digits
     for path, kind, ok in by_path:
-        for c in children:
-            if path.startswith(c.path):
-                tally = child_counts[c.pk][kind]
+        for width in widths:
+            child = by_prefix.get(path[:width])
+            if child is not None:
+                tally = child_counts[child][kind]
                 tally[0] += ok
                 tally[1] += 1
                 break

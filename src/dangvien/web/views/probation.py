@@ -25,6 +25,7 @@ from dangvien.cases.recognition_selectors import (
     recognition_get,
     recognition_view,
 )
+from dangvien.cases.selectors import cell_voters
 from dangvien.core.errors import ServiceError, StaleError
 from dangvien.members.models import Membership
 from dangvien.members.selectors import cell_official_choices, member_get
@@ -105,7 +106,14 @@ def _forms(r: Recognition, data: Any = None, action: str = "") -> dict[str, form
             members=cell_official_choices(r.membership.cell_id, exclude_person_id=r.membership.person_id),
         ),
         "papers": make("papers", F.PapersForm, initial={name: getattr(r, name) for name, _ in R.END_PAPERS}),
-        "cell_vote": make("cell_vote", F.RecognitionVoteForm),
+        # The registry's proposal: official members of the cell today (probationary ones do not vote).
+        "cell_vote": make(
+            "cell_vote",
+            F.RecognitionVoteForm,
+            initial={"denominator": cell_voters(r.membership.cell, timezone.localdate())[0]}
+            if r.step == R.CELL_VOTE
+            else {},
+        ),
         "section_review": make("section_review", F.SectionReviewForm),
         "committee_vote": make("committee_vote", F.CommitteeVoteForm),
         "decision": make(
