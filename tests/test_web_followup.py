@@ -250,3 +250,26 @@ def test_the_timeliness_report_lists_the_late_ones_in_a_fixed_number_of_queries(
     assert "Người" not in login(users.binh).get(reverse("web:timeliness") + "?nam=2026").content.decode()
     bad = c.get(reverse("web:timeliness") + "?tu=31/02/2026&den=01/03/2026").content.decode()
     assert "không tồn tại" in bad
+
+
+def test_a_temporary_member_is_listed_on_the_receiving_cells_page_not_in_its_total(login, users, tree):
+    from dangvien.cases.transfer_services import transfer_create, transfer_issue_letter, transfer_receive
+
+    m = register(tree.xa_c1, "Tạm Thời", card="1")
+    t = transfer_create(
+        actor=users.an,
+        membership=m,
+        kind="temporary",
+        moved_on=D(2026, 3, 2),
+        reason="Học",
+        to_cell=tree.xb_c1,
+        until=D(2026, 12, 31),
+    )
+    t = transfer_issue_letter(
+        actor=users.an, transfer=t, expected_version=t.version, letter_ref="G", letter_on=D(2026, 3, 3)
+    )
+    transfer_receive(actor=users.binh, transfer=t, expected_version=t.version, received_on=D(2026, 3, 9))
+    body = login(users.binh).get(reverse("web:org_detail", args=["XB-C1"])).content.decode()
+    assert 'id="member-total">0<' in body and "Tạm Thời" in body and "Sinh hoạt tạm thời tại chi bộ" in body
+    body = login(users.an).get(reverse("web:org_detail", args=["XA-C1"])).content.decode()
+    assert 'id="member-total">1<' in body

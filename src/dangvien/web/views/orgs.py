@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from dangvien.accounts.scope import ScopeDenied, require_write
+from dangvien.cases.transfer_selectors import temporary_members_here
 from dangvien.core.dates import DateError, parse_user_date
 from dangvien.core.errors import ServiceError
 from dangvien.core.preview import preview
@@ -71,6 +72,8 @@ def org_detail(request: HttpRequest, code: str) -> HttpResponse:
         "history": org_history(org),
         "can_write": scope.can_write(org),
         "tree_then": tree_as_of(org, as_of) if past else None,
+        # Shown here, counted where their membership is (not in the totals above).
+        "temporary": list(temporary_members_here(scope, org=org)[:200]) if org.is_cell and not past else [],
     }
     return render(request, "web/orgs/detail.html", context)
 
