@@ -54,7 +54,7 @@ clean:
 
 # After changing UI text: refresh the English catalogue, translate, compile (needs gettext).
 messages: $(VENV)/.installed-dev
-	cd src/dangvien && ../../$(BIN)/django-admin makemessages -l en --settings=dangvien.settings --pythonpath=.. -i "demo/*"
+	cd src/dangvien && DANGVIEN_DATA_DIR=../../var/test ../../$(BIN)/django-admin makemessages -l en --settings=dangvien.settings --pythonpath=.. -i "demo/*"
 	@echo "Translate the new entries in src/dangvien/locale/en/LC_MESSAGES/django.po, then: make compile-messages"
 
 compile-messages:
