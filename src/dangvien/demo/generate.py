@@ -232,6 +232,9 @@ def generate(
                 seq += 1
                 cell = rng.choices(commune_cells, weights=weights)[0]
                 items.append(_member(rng, seq, cell.pk, today, old_code))
+            for it in items:  # a member's number may meet a candidate's drawn earlier: leave it empty
+                if isinstance(it.person, PersonData) and it.person.cccd in make_person.used:
+                    it.person = replace(it.person, cccd="")
             make_person.used.update(it.person.cccd for it in items if isinstance(it.person, PersonData))
             with transaction.atomic():
                 members_bulk_register(actor=None, items=items, note="Dữ liệu mẫu")
