@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "dangvien.candidates",
     "dangvien.cases",
     "dangvien.watch",
+    "dangvien.documents",
     "dangvien.reports",
     "dangvien.web",
     "dangvien.api",

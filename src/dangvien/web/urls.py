@@ -4,6 +4,7 @@ from dangvien.web.views import (
     audit,
     auth,
     cases,
+    documents,
     home,
     imports,
     members,
@@ -44,6 +45,9 @@ urlpatterns = [
     path("cu-tru-tai-dia-ban/", probation.living_here_view, name="living_here"),
     path("du-bi/", probation.probation, name="probation"),
     path("cong-nhan/<int:pk>/", probation.recognition_detail, name="recognition_detail"),
+    path(
+        "cong-nhan/<int:pk>/giay-to/<str:form>/", documents.recognition_document, name="recognition_document"
+    ),
     path("cong-nhan/<int:pk>/<slug:action>/", probation.recognition_action, name="recognition_action"),
     path("chuyen-sinh-hoat/", transfers.transfers, name="transfers"),
     path("chuyen-sinh-hoat/<int:pk>/", transfers.transfer_detail, name="transfer_detail"),
@@ -52,6 +56,8 @@ urlpatterns = [
     path("ket-nap/", cases.board, name="board"),
     path("ket-nap/qua-han/", cases.overdue, name="overdue"),
     path("ket-nap/<int:pk>/", cases.case_detail, name="case_detail"),
+    path("ket-nap/<int:pk>/giay-to/<str:form>/", documents.case_document, name="case_document"),
+    path("ket-nap/<int:pk>/ho-so.zip", documents.case_dossier, name="case_dossier"),
     path("ket-nap/<int:pk>/<slug:action>/", cases.case_action, name="case_action"),
     path("quan-chung/", pool.candidates, name="candidates"),
     path("quan-chung/them/", pool.candidate_add, name="candidate_add"),

@@ -31,6 +31,7 @@ from dangvien.cases.selectors import (
     pipeline_board,
 )
 from dangvien.core.errors import ServiceError, StaleError
+from dangvien.documents.services import forms_for
 from dangvien.members.models import Membership
 from dangvien.members.selectors import cell_official_choices
 from dangvien.orgs.models import Organization
@@ -200,6 +201,9 @@ def _render_case(
             "today": today,
             "exclusions": Exclusion,
             "IntroKind": IntroKind,
+            "paper_forms": forms_for(c, None) if scope.can_write(c.cell) else [],
+            "obj_pk": c.pk,
+            "dossier_kind": "admission",
         },
         status=400 if action else 200,
     )

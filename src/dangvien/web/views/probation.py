@@ -27,6 +27,7 @@ from dangvien.cases.recognition_selectors import (
 )
 from dangvien.cases.selectors import cell_voters
 from dangvien.core.errors import ServiceError, StaleError
+from dangvien.documents.services import forms_for
 from dangvien.members.models import Membership
 from dangvien.members.selectors import cell_official_choices, member_get
 from dangvien.web import followup_forms as F
@@ -138,6 +139,9 @@ def _render(
             "action": action,
             "can_write": request_scope(request).can_write(r.membership.cell),
             "step_label": R.BY_CODE[r.step].label,
+            "paper_forms": forms_for(None, r) if request_scope(request).can_write(r.membership.cell) else [],
+            "obj_pk": r.pk,
+            "dossier_kind": "recognition",
             "today": timezone.localdate(),
         },
         status=400 if action else 200,

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from dangvien.cases.models import Case
+from dangvien.core.errors import ServiceError
+from dangvien.documents.services import document_generate, dossier_zip
+
+
+class Command(BaseCommand):
+    help = (
+        "Giấy tờ của hồ sơ: render (một mẫu, ví dụ 6-KNĐ) hoặc dossier (cả hồ sơ, tệp ZIP theo thứ tự mẫu)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("what", choices=["render", "dossier"])
+        parser.add_argument("--case", type=int, required=True, help="số hồ sơ kết nạp")
+        parser.add_argument(
+            "--form", help="mã mẫu, ví dụ 6-KNĐ (mẫu 10-KNĐ đến 16-KNĐ: hồ sơ công nhận chính thức)"
+        )
+        parser.add_argument("--format", choices=["docx"], default="docx")
+        parser.add_argument("-o", "--output", type=Path, required=True)
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        case = Case.objects.select_related("person", "cell").filter(pk=opts["case"]).first()
+        if case is None:
+            raise CommandError(f"Không có hồ sơ số {opts['case']}", returncode=1)
+        try:
+            if opts["what"] == "dossier":
+                data = dossier_zip(actor=None, case=case)
+            else:
+                if not opts["form"]:
+                    raise CommandError("Ghi mã mẫu: --form 6-KNĐ", returncode=2)
+                data = bytes(document_generate(actor=None, form_code=opts["form"], case=case).content)
+        except ServiceError as exc:
+            raise CommandError(exc.message, returncode=1) from None
+        opts["output"].write_bytes(data)
+        self.stdout.write(f"Đã ghi {opts['output']} ({len(data):,} byte)".replace(",", "."))

@@ -1,0 +1,225 @@
+"""What a form's fields say, from what the case already knows. A fact the system does not
+know is a dotted blank to fill by hand — never a guess."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from dangvien.candidates.models import Certificate, ClassKind
+from dangvien.cases.models import Body, Case, IntroKind, Recognition
+from dangvien.documents.forms import RECOGNITION, FormDef
+from dangvien.orgs.models import Organization, OrgKind
+from dangvien.people.units import province_name, ward_name
+
+BLANK = "…………………………"
+
+
+class Fields(dict[str, Any]):
+    """A dict whose missing keys (and, through Jinja, attributes) read as a blank line."""
+
+    def __missing__(self, key: str) -> str:
+        return BLANK
+
+
+def date_words(day: dt.date | None) -> str:
+    """ "ngày 05 tháng 3 năm 2024": days below 10 and the months January and February with
+    a leading zero, as administrative papers write them (Nghị định 30/2020)."""
+    if day is None:
+        return f"ngày {BLANK[:6]} tháng {BLANK[:6]} năm {BLANK[:8]}"
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def vn_date(day: dt.date | None) -> str:
+    return f"{day:%d/%m/%Y}" if day else BLANK
+
+
+def vn_percent(part: int, whole: int) -> str:
+    if not whole:
+        return BLANK
+    value = (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return f"{value}%".replace(".", ",")
+
+
+def _text(value: object) -> str:
+    return str(value) if value not in (None, "") else BLANK
+
+
+def _person(p: Any) -> Fields:
+    residence = ", ".join(
+        x
+        for x in (
+            p.residence_detail,
+            ward_name(p.residence_ward) if p.residence_ward else "",
+            province_name(p.residence_province) if p.residence_province else "",
+        )
+        if x
+    )
+    return Fields(
+        full_name=p.full_name,
+        birth_date=vn_date(p.birth_date),
+        sex=p.get_sex_display(),
+        cccd=_text(p.cccd),
+        home_town=_text(p.home_town),
+        residence=_text(residence),
+        ethnicity=_text(p.ethnicity),
+        religion=_text(p.religion),
+        profession=_text(p.profession),
+        education=_text(p.education),
+    )
+
+
+def _short(name: str) -> str:
+    for prefix in ("Chi bộ ", "Đảng bộ ", "Đảng ủy "):
+        if name.startswith(prefix):
+            return name[len(prefix) :]
+    return name
+
+
+def _place(org: Organization) -> str:
+    """The place on the date line: the locality's own name ("An Phú"), not its kind."""
+    name = _short(org.name)
+    for kind in ("xã ", "phường ", "thị trấn ", "đặc khu ", "tỉnh ", "thành phố "):
+        if name.lower().startswith(kind):
+            return name[len(kind) :]
+    return name
+
+
+def _org(org: Organization | None) -> Fields:
+    if org is None:
+        return Fields()
+    parent = org.parent
+    return Fields(
+        name=org.name,
+        short_name=_short(org.name),
+        name_upper=org.name.upper(),
+        parent_upper=parent.name.upper() if parent else "",
+    )
+
+
+def _base_of(cell: Organization) -> Organization | None:
+    """The committee above the cell that resolves on its proposals (past a section committee)."""
+    org = cell.parent
+    while org is not None and org.kind == OrgKind.SECTION:
+        org = org.parent
+    return org if cell.kind != OrgKind.BASE_CELL else cell
+
+
+def _vote(v: Any) -> Fields:
+    if v is None:
+        return Fields()
+    return Fields(
+        held_on=vn_date(v.held_on),
+        summoned=_text(getattr(v, "summoned", None)),
+        present=_text(getattr(v, "present", None)),
+        registry_total=_text(
+            (v.registry_official or 0) + (v.registry_exempt or 0)
+            if getattr(v, "registry_official", None) is not None
+            else None
+        ),
+        members=_text(v.denominator),
+        denominator=_text(v.denominator),
+        yes=_text(v.yes),
+        no=_text(v.no),
+        yes_percent=vn_percent(v.yes, v.denominator),
+        doc_ref=_text(v.doc_ref),
+    )
+
+
+def build_fields(
+    form: FormDef, *, case: Case | None, recognition: Recognition | None, today: dt.date
+) -> Fields:
+    if form.dossier == RECOGNITION:
+        assert recognition is not None
+        m = recognition.membership
+        person, cell = m.person, m.cell
+    else:
+        assert case is not None
+        person, cell = case.person, case.cell
+    base = _base_of(cell)
+    f = Fields(
+        person=_person(person),
+        cell=_org(cell),
+        base=_org(base),
+        date_words=date_words(today),
+        place=_place(base) if base else BLANK,
+        doc_number=f"{BLANK[:10]}",
+        signer=BLANK,
+    )
+    issuer: Organization | None = {
+        "cell": cell,
+        "section": cell.parent,
+        "base": base,
+        "competent": base,
+        "class": base,
+    }.get(form.issuer)
+    f["issuer"] = _org(issuer) if issuer else Fields()
+    if case is not None:
+        f["case"] = Fields(cell_resolution_on=vn_date(case.cell_resolution_on))
+        f["decision"] = Fields(ref=_text(case.decision_ref), on=vn_date(case.decision_on))
+        if form.issuer == "competent" and case.decided_by:
+            f["issuer"] = Fields(name=case.decided_by, name_upper=case.decided_by.upper(), parent_upper="")
+        votes = list(case.votes.all())
+        cell_vote = next((v for v in reversed(votes) if v.body == Body.CELL and v.passed), None)
+        committee = next((v for v in reversed(votes) if v.body == Body.BASE_COMMITTEE and v.passed), None)
+        f["vote"], f["committee"] = _vote(cell_vote), _vote(committee)
+        intro = (
+            case.introductions.filter(kind=IntroKind.MEMBER, ended_on__isnull=True)
+            .select_related("introducer__person", "introducer__cell")
+            .first()
+        )
+        if intro is not None and intro.introducer is not None:
+            i = intro.introducer
+            f["introducer"] = Fields(
+                full_name=i.person.full_name,
+                admission_date=vn_date(i.admission_date),
+                official_date=vn_date(i.official_date),
+                cell=i.cell.name,
+                months_together=_text(intro.months_together),
+            )
+        cert = (
+            Certificate.objects.filter(person=person, kind=ClassKind.AWARENESS)
+            .select_related("attendance__training_class")
+            .order_by("-issued_on")
+            .first()
+        )
+        if cert is not None:
+            tc = cert.attendance.training_class if cert.attendance else None
+            f["certificate"] = Fields(
+                number=_text(cert.number),
+                class_name=tc.name if tc else BLANK,
+                starts_on=vn_date(tc.starts_on) if tc else BLANK,
+                ends_on=vn_date(tc.ends_on) if tc else BLANK,
+            )
+    if recognition is not None:
+        r, m = recognition, recognition.membership
+        f["member"] = Fields(admission_date=vn_date(m.admission_date), ceremony_on=vn_date(r.ceremony_on))
+        f["recognition"] = Fields(
+            ends_on=vn_date(r.ends_on), cell_resolution_on=vn_date(r.cell_resolution_on)
+        )
+        f["decision"] = Fields(ref=_text(r.decision_ref), on=vn_date(r.decision_on))
+        if form.issuer == "competent" and r.decided_by:
+            f["issuer"] = Fields(name=r.decided_by, name_upper=r.decided_by.upper(), parent_upper="")
+        rvotes = list(r.votes.all())
+        f["vote"] = _vote(next((v for v in reversed(rvotes) if v.body == Body.CELL and v.outcome), None))
+        f["committee"] = _vote(
+            next((v for v in reversed(rvotes) if v.body == Body.BASE_COMMITTEE and v.outcome), None)
+        )
+        mentor = r.mentors.filter(valid_to__isnull=True).select_related("mentor__person").first()
+        if mentor is not None:
+            f["mentor"] = Fields(full_name=mentor.mentor.person.full_name, since=vn_date(mentor.valid_from))
+    for name in KNOWN:  # Jinja looks top-level names up with "in": each must exist, as blanks if need be
+        f.setdefault(name, Fields())
+    return f
+
+
+# The top-level names a template may use (checked when an administrator uploads one).
+KNOWN = frozenset(
+    {
+        "person", "cell", "base", "issuer", "date_words", "place", "doc_number", "signer", "case",
+        "decision", "vote", "committee", "introducer", "certificate", "member", "recognition",
+        "mentor", "union",
+    }
+)  # fmt: skip

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class GeneratedDocument(models.Model):
+    """A paper generated from a dossier: what, from which template, by whom, when — so a
+    printed paper can be traced back. The file itself is kept (a few tens of kB)."""
+
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="documents"
+    )
+    recognition = models.ForeignKey(
+        "cases.Recognition", null=True, blank=True, on_delete=models.CASCADE, related_name="documents"
+    )
+    form = models.CharField(_("mẫu"), max_length=12)
+    template = models.CharField(_("phiên bản mẫu"), max_length=80)  # "default:<sha256 prefix>"
+    file_name = models.CharField(max_length=120)
+    content = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    generated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    generated_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-generated_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.form} {self.generated_at:%d/%m/%Y %H:%M}"

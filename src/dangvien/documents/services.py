@@ -1,0 +1,92 @@
+"""Generating the papers of a dossier. Reads are scoped by the caller (the case or the
+recognition is fetched through a selector); every paper generated is recorded."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+
+from django.db import transaction
+from django.utils import timezone
+
+from dangvien.accounts.audit import audit_log
+from dangvien.accounts.models import User
+from dangvien.cases.models import Case, Recognition
+from dangvien.core.errors import ServiceError
+from dangvien.documents.context import build_fields
+from dangvien.documents.forms import ADMISSION, BY_CODE, FORMS, RECOGNITION, FormDef
+from dangvien.documents.models import GeneratedDocument
+from dangvien.documents.render import default_template, render_docx
+
+
+def forms_for(case: Case | None, recognition: Recognition | None) -> list[FormDef]:
+    """The papers of a dossier, in order: the admission's forms for the steps it goes
+    through, then the recognition's."""
+    out = []
+    if case is not None:
+        out += [f for f in FORMS if f.dossier == ADMISSION and f.step in case.steps]
+        if case.route == "members":
+            out = [f for f in out if f.code != "4-KNĐ"]
+    if recognition is not None:
+        out += [f for f in FORMS if f.dossier == RECOGNITION and f.step in recognition.steps]
+    return out
+
+
+def _file_name(form: FormDef, person: str) -> str:
+    from django.utils.text import slugify
+
+    return f"{form.code.replace('Đ', 'D')}-{slugify(person.replace('Đ', 'D').replace('đ', 'd'))}.docx"
+
+
+@transaction.atomic
+def document_generate(
+    *, actor: User | None, form_code: str, case: Case | None = None, recognition: Recognition | None = None
+) -> GeneratedDocument:
+    form = BY_CODE.get(form_code)
+    if form is None:
+        raise ServiceError(f"Không có mẫu “{form_code[:20]}”", field="form")
+    if form.dossier == RECOGNITION and recognition is None and case is not None and case.membership_id:
+        recognition = Recognition.objects.filter(membership_id=case.membership_id).first()
+    if form.dossier == RECOGNITION and recognition is None:
+        raise ServiceError(
+            f"Mẫu {form.code} thuộc hồ sơ công nhận chính thức: đảng viên này chưa có hồ sơ đó"
+        )
+    if form.dossier == ADMISSION and case is None:
+        raise ServiceError(f"Mẫu {form.code} thuộc hồ sơ kết nạp")
+    template, version = default_template(form.code)
+    content = render_docx(
+        template, build_fields(form, case=case, recognition=recognition, today=timezone.localdate())
+    )
+    person = (case.person if case is not None else recognition.membership.person).full_name  # type: ignore[union-attr]
+    doc = GeneratedDocument.objects.create(
+        case=case if form.dossier == ADMISSION else None,
+        recognition=recognition if form.dossier == RECOGNITION else None,
+        form=form.code,
+        template=version,
+        file_name=_file_name(form, person),
+        content=content,
+        sha256=hashlib.sha256(content).hexdigest(),
+        generated_by=actor if actor is not None and actor.pk else None,
+    )
+    audit_log(
+        actor=actor,
+        action="documents.generate",
+        obj=doc,
+        changes={"form": form.code, "case": case.pk if case else None, "template": version},
+    )
+    return doc
+
+
+def dossier_zip(*, actor: User | None, case: Case) -> bytes:
+    """Every paper of the case (and of the member's recognition, if any), in order, named
+    by form number."""
+    recognition = (
+        Recognition.objects.filter(membership_id=case.membership_id).first() if case.membership_id else None
+    )
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for i, form in enumerate(forms_for(case, recognition), start=1):
+            doc = document_generate(actor=actor, form_code=form.code, case=case, recognition=recognition)
+            z.writestr(f"{i:02d}-{doc.file_name}", bytes(doc.content))
+    return buf.getvalue()
