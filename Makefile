@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test lint bench browser-deps clean messages compile-messages
+.PHONY: run test lint bench system-deps browser-deps clean messages compile-messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,19 +20,30 @@ $(VENV)/.installed-dev: requirements-dev.lock $(VENV)/.installed
 	$(BIN)/pip install --quiet -r requirements-dev.lock
 	touch $@
 
-run: $(VENV)/.installed
+run: $(VENV)/.installed system-deps
 	$(BIN)/dangvien migrate --verbosity 0
 	$(BIN)/dangvien firstrun
 	$(BIN)/dangvien serve
 
-# Debian's Chromium for the browser tests (never a browser download).
-browser-deps:
-	@command -v chromium >/dev/null 2>&1 || { \
+# Debian's packages the app and its tests use, never a download at run time: Chromium for
+# the browser tests; LibreOffice (headless) and poppler for the forms' PDF; fonts with every
+# Vietnamese diacritic. Installed when missing and run as root; otherwise said and skipped.
+system-deps:
+	@browser=""; office=""; \
+	command -v chromium >/dev/null 2>&1 || browser="chromium fonts-dejavu-core"; \
+	command -v soffice >/dev/null 2>&1 || office="libreoffice-writer-nogui fonts-liberation2"; \
+	command -v pdftoppm >/dev/null 2>&1 || office="$$office poppler-utils"; \
+	if [ -n "$$browser$$office" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
-	  else echo "chromium is not installed and this is not root: browser tests will be skipped"; fi; }
+	    apt-get update -qq; \
+	    if [ -n "$$browser" ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$browser >/dev/null; fi; \
+	    if [ -n "$$office" ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$office >/dev/null; fi; \
+	  else echo "missing Debian packages: $$browser $$office (not root: the tests that need them are skipped, PDFs unavailable)"; fi; \
+	fi
 
-test: $(VENV)/.installed-dev browser-deps
+browser-deps: system-deps
+
+test: $(VENV)/.installed-dev system-deps
 	env -u DANGVIEN_TEST_DATABASE_URL DANGVIEN_DATA_DIR=var/test $(BIN)/pytest
 	@if [ -n "$$DANGVIEN_TEST_DATABASE_URL" ]; then \
 	  echo "== the same suite on PostgreSQL ($$DANGVIEN_TEST_DATABASE_URL)"; \

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import shutil
+import subprocess
 import zipfile
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from docx import Document
+from pypdf import PdfReader
 
 from dangvien.cases.services import admission_record_ceremony
 from dangvien.documents.context import BLANK, date_words, vn_percent
@@ -127,3 +130,77 @@ def test_the_case_page_offers_the_papers_to_those_who_write_it(admitted, users, 
     r = admitted.membership.recognition
     page = login(users.an).get(reverse("web:recognition_detail", args=[r.pk])).content.decode()
     assert reverse("web:recognition_document", args=[r.pk, "13-KNĐ"]) in page
+
+
+needs_office = pytest.mark.skipif(
+    shutil.which("soffice") is None or shutil.which("pdftoppm") is None,
+    reason="LibreOffice and poppler are not installed (make test installs them when run as root)",
+)
+
+
+def dark_share(pdf: bytes, tmp_path) -> float:  # type: ignore[no-untyped-def]
+    """The share of dark pixels on the first page, rendered by poppler as a grey PGM."""
+    src = tmp_path / "page.pdf"
+    src.write_bytes(pdf)
+    subprocess.run(
+        ["pdftoppm", "-gray", "-r", "50", "-f", "1", "-l", "1", str(src), str(tmp_path / "p")], check=True
+    )
+    (pgm,) = tmp_path.glob("p*.pgm")
+    data = pgm.read_bytes()
+    # P5 header: magic, width, height, maxval, each followed by whitespace.
+    fields, pos = [], 0
+    while len(fields) < 4:
+        while data[pos : pos + 1].isspace():
+            pos += 1
+        end = pos
+        while not data[end : end + 1].isspace():
+            end += 1
+        fields.append(data[pos:end])
+        pos = end
+    pixels = data[pos + 1 :]
+    return sum(1 for b in pixels if b < 128) / len(pixels)
+
+
+@needs_office
+def test_a_form_as_pdf_has_the_text_in_a_font_with_every_diacritic(admitted, tmp_path):
+    from dangvien.documents.services import document_pdf
+
+    _doc, pdf = document_pdf(actor=None, form_code="6-KNĐ", case=admitted)
+    reader = PdfReader(io.BytesIO(pdf))
+    text = " ".join(reader.pages[0].extract_text().split())  # a line may break inside the name
+    assert "Nguyễn Thị Hằng" in text and "NGHỊ QUYẾT ĐỀ NGHỊ KẾT NẠP ĐẢNG VIÊN" in text
+    assert abs(float(reader.pages[0].mediabox.width) - 595) < 2  # A4
+    assert 0.003 < dark_share(pdf, tmp_path) < 0.3  # a page with text, neither blank nor black
+    src = tmp_path / "f.pdf"
+    src.write_bytes(pdf)
+    fonts = subprocess.run(["pdffonts", str(src)], capture_output=True, text=True, check=True).stdout
+    rows = fonts.splitlines()[2:]
+    # Every font embedded, and each one a family with the whole Vietnamese alphabet: no
+    # fallback to a font whose missing glyphs print as boxes.
+    assert rows and all(r.split()[0].split("+")[-1].startswith(("Liberation", "DejaVu")) for r in rows), fonts
+    assert all(" yes " in r for r in rows), fonts
+
+
+@needs_office
+def test_the_dossier_as_one_pdf_has_every_paper(admitted):
+    from dangvien.documents.services import dossier_pdf
+
+    reader = PdfReader(io.BytesIO(dossier_pdf(actor=None, case=admitted)))
+    assert len(reader.pages) >= len(forms_for(admitted, admitted.membership.recognition))
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    assert (
+        text.index("ĐƠN XIN VÀO ĐẢNG")
+        < text.index("QUYẾT ĐỊNH KẾT NẠP ĐẢNG VIÊN")
+        < text.index("BẢN TỰ KIỂM ĐIỂM")
+    )
+
+
+def test_without_libreoffice_the_page_says_so_and_serves_word(admitted, users, login, monkeypatch):
+    from dangvien.documents import pdf
+
+    monkeypatch.setattr(pdf, "converter", lambda: None)  # a server without LibreOffice
+    c = login(users.bithu1)
+    url = reverse("web:case_document", args=[admitted.pk, "6-KNĐ"])
+    response = c.post(url, {"format": "pdf"}, follow=True)
+    assert "chưa cài LibreOffice" in response.content.decode()
+    assert c.post(url, {"format": "docx"}).status_code == 200

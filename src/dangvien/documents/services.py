@@ -90,3 +90,32 @@ def dossier_zip(*, actor: User | None, case: Case) -> bytes:
             doc = document_generate(actor=actor, form_code=form.code, case=case, recognition=recognition)
             z.writestr(f"{i:02d}-{doc.file_name}", bytes(doc.content))
     return buf.getvalue()
+
+
+def document_pdf(
+    *, actor: User | None, form_code: str, case: Case | None = None, recognition: Recognition | None = None
+) -> tuple[GeneratedDocument, bytes]:
+    """The paper as PDF, converted from the very DOCX recorded."""
+    from dangvien.documents.pdf import PdfUnavailable, converter, docx_to_pdf
+
+    if converter() is None:
+        raise PdfUnavailable
+    doc = document_generate(actor=actor, form_code=form_code, case=case, recognition=recognition)
+    (pdf,) = docx_to_pdf([bytes(doc.content)])
+    return doc, pdf
+
+
+def dossier_pdf(*, actor: User | None, case: Case) -> bytes:
+    """Every paper of the case in one PDF, in form order, for printing."""
+    from dangvien.documents.pdf import PdfUnavailable, converter, docx_to_pdf, merge
+
+    if converter() is None:
+        raise PdfUnavailable
+    recognition = (
+        Recognition.objects.filter(membership_id=case.membership_id).first() if case.membership_id else None
+    )
+    docs = [
+        document_generate(actor=actor, form_code=f.code, case=case, recognition=recognition)
+        for f in forms_for(case, recognition)
+    ]
+    return merge(docx_to_pdf([bytes(d.content) for d in docs]))

@@ -1,17 +1,24 @@
-"""Papers of a dossier in the browser: one form, or the whole dossier as a ZIP. Generating
-is a write (the paper is recorded with its template version): POST, for those who may
-write the dossier; out of scope is 404."""
+"""Papers of a dossier in the browser: one form (Word or PDF), or the whole dossier as a ZIP
+or one PDF. Generating is a write (the paper is recorded with its template version): POST,
+for those who may write the dossier; out of scope is 404."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from dangvien.cases.models import Case, Recognition
 from dangvien.cases.recognition_selectors import recognition_get
 from dangvien.cases.selectors import case_get
 from dangvien.core.errors import ServiceError
-from dangvien.documents.services import document_generate, dossier_zip
+from dangvien.documents.pdf import PdfUnavailable
+from dangvien.documents.services import document_generate, document_pdf, dossier_pdf, dossier_zip
 from dangvien.web.context import acting_user, request_scope
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -34,26 +41,43 @@ def _writable_case(request: HttpRequest, pk: int) -> Case:
     return case
 
 
-@require_POST
-def case_document(request: HttpRequest, pk: int, form: str) -> HttpResponse:
-    case = _writable_case(request, pk)
+def _paper(request: HttpRequest, form: str, back: str, **dossier: Any) -> HttpResponseBase:
+    actor = acting_user(request)
     try:
-        doc = document_generate(actor=acting_user(request), form_code=form, case=case)
+        if request.POST.get("format") == "pdf":
+            doc, pdf = document_pdf(actor=actor, form_code=form, **dossier)
+            return _download(pdf, doc.file_name.replace(".docx", ".pdf"), "application/pdf")
+        doc = document_generate(actor=actor, form_code=form, **dossier)
+    except PdfUnavailable as exc:
+        messages.error(request, exc.message)
+        return redirect(back)
     except ServiceError:
         raise Http404 from None
     return _download(bytes(doc.content), doc.file_name, DOCX)
 
 
 @require_POST
-def case_dossier(request: HttpRequest, pk: int) -> HttpResponse:
+def case_document(request: HttpRequest, pk: int, form: str) -> HttpResponseBase:
     case = _writable_case(request, pk)
-    return _download(
-        dossier_zip(actor=acting_user(request), case=case), f"ho-so-ket-nap-{case.pk}.zip", "application/zip"
-    )
+    return _paper(request, form, reverse("web:case_detail", args=[case.pk]), case=case)
 
 
 @require_POST
-def recognition_document(request: HttpRequest, pk: int, form: str) -> HttpResponse:
+def case_dossier(request: HttpRequest, pk: int) -> HttpResponseBase:
+    case = _writable_case(request, pk)
+    actor = acting_user(request)
+    if request.POST.get("format") == "pdf":
+        try:
+            pdf = dossier_pdf(actor=actor, case=case)
+        except PdfUnavailable as exc:
+            messages.error(request, exc.message)
+            return redirect("web:case_detail", pk=case.pk)
+        return _download(pdf, f"ho-so-ket-nap-{case.pk}.pdf", "application/pdf")
+    return _download(dossier_zip(actor=actor, case=case), f"ho-so-ket-nap-{case.pk}.zip", "application/zip")
+
+
+@require_POST
+def recognition_document(request: HttpRequest, pk: int, form: str) -> HttpResponseBase:
     scope = request_scope(request)
     try:
         r = recognition_get(scope, pk)
@@ -61,8 +85,4 @@ def recognition_document(request: HttpRequest, pk: int, form: str) -> HttpRespon
         raise Http404 from None
     if not scope.can_write(r.membership.cell):
         raise Http404
-    try:
-        doc = document_generate(actor=acting_user(request), form_code=form, recognition=r)
-    except ServiceError:
-        raise Http404 from None
-    return _download(bytes(doc.content), doc.file_name, DOCX)
+    return _paper(request, form, reverse("web:recognition_detail", args=[r.pk]), recognition=r)

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from dangvien.cases.models import Case
 from dangvien.core.errors import ServiceError
-from dangvien.documents.services import document_generate, dossier_zip
+from dangvien.documents.services import document_generate, document_pdf, dossier_pdf, dossier_zip
 
 
 class Command(BaseCommand):
@@ -21,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--form", help="mã mẫu, ví dụ 6-KNĐ (mẫu 10-KNĐ đến 16-KNĐ: hồ sơ công nhận chính thức)"
         )
-        parser.add_argument("--format", choices=["docx"], default="docx")
+        parser.add_argument("--format", choices=["docx", "pdf", "zip"], default=None)
         parser.add_argument("-o", "--output", type=Path, required=True)
 
     def handle(self, *args: Any, **opts: Any) -> None:
@@ -29,12 +29,18 @@ class Command(BaseCommand):
         if case is None:
             raise CommandError(f"Không có hồ sơ số {opts['case']}", returncode=1)
         try:
+            pdf = opts["format"] == "pdf" or (
+                opts["output"].suffix.lower() == ".pdf" and opts["format"] is None
+            )
             if opts["what"] == "dossier":
-                data = dossier_zip(actor=None, case=case)
+                data = dossier_pdf(actor=None, case=case) if pdf else dossier_zip(actor=None, case=case)
             else:
                 if not opts["form"]:
                     raise CommandError("Ghi mã mẫu: --form 6-KNĐ", returncode=2)
-                data = bytes(document_generate(actor=None, form_code=opts["form"], case=case).content)
+                if pdf:
+                    data = document_pdf(actor=None, form_code=opts["form"], case=case)[1]
+                else:
+                    data = bytes(document_generate(actor=None, form_code=opts["form"], case=case).content)
         except ServiceError as exc:
             raise CommandError(exc.message, returncode=1) from None
         opts["output"].write_bytes(data)
