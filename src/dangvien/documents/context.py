@@ -223,3 +223,25 @@ KNOWN = frozenset(
         "mentor", "union",
     }
 )  # fmt: skip
+
+
+# What a template may use, as the administrator's screen lists it.
+FIELD_DOCS: tuple[tuple[str, str], ...] = (
+    ("person.full_name, person.birth_date, person.sex, person.cccd, person.home_town, person.residence, "
+     "person.ethnicity, person.religion, person.profession, person.education", "người vào Đảng / đảng viên"),
+    ("cell.name, cell.short_name, cell.name_upper, cell.parent_upper", "chi bộ"),
+    ("base.name, base.short_name, base.name_upper", "đảng ủy cơ sở (cấp trên của chi bộ)"),
+    ("issuer.name, issuer.name_upper, issuer.parent_upper", "cơ quan ban hành giấy (theo mẫu)"),
+    ("place, date_words, doc_number, signer", "dòng địa danh, ngày tháng năm bằng chữ, số văn bản, người ký"),
+    ("case.cell_resolution_on, decision.ref, decision.on", "hồ sơ kết nạp: nghị quyết chi bộ, quyết định"),
+    ("vote.held_on, vote.registry_total, vote.summoned, vote.present, vote.denominator, vote.yes, vote.no, "
+     "vote.yes_percent, vote.doc_ref", "chi bộ biểu quyết (lần đạt)"),
+    ("committee.held_on, committee.members, committee.present, committee.yes, committee.no, committee.yes_percent",
+     "đảng ủy biểu quyết (lần đạt)"),
+    ("introducer.full_name, introducer.admission_date, introducer.official_date, introducer.cell, "
+     "introducer.months_together", "đảng viên giới thiệu"),
+    ("certificate.number, certificate.class_name, certificate.starts_on, certificate.ends_on", "giấy chứng nhận lớp nhận thức"),
+    ("member.admission_date, member.ceremony_on, recognition.ends_on, recognition.cell_resolution_on, "
+     "mentor.full_name, mentor.since", "dự bị và công nhận chính thức"),
+    ("union.name, union.held_on, union.members, union.present, union.yes", "Đoàn / Công đoàn (để trống, ghi tay)"),
+)  # fmt: skip

@@ -17,7 +17,8 @@ from dangvien.core.errors import ServiceError
 from dangvien.documents.context import build_fields
 from dangvien.documents.forms import ADMISSION, BY_CODE, FORMS, RECOGNITION, FormDef
 from dangvien.documents.models import GeneratedDocument
-from dangvien.documents.render import default_template, render_docx
+from dangvien.documents.render import render_docx
+from dangvien.documents.templates_service import template_for
 
 
 def forms_for(case: Case | None, recognition: Recognition | None) -> list[FormDef]:
@@ -54,7 +55,8 @@ def document_generate(
         )
     if form.dossier == ADMISSION and case is None:
         raise ServiceError(f"Mẫu {form.code} thuộc hồ sơ kết nạp")
-    template, version = default_template(form.code)
+    cell = case.cell if case is not None and form.dossier == ADMISSION else recognition.membership.cell  # type: ignore[union-attr]
+    template, version = template_for(form.code, cell)
     content = render_docx(
         template, build_fields(form, case=case, recognition=recognition, today=timezone.localdate())
     )

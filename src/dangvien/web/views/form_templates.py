@@ -1,0 +1,153 @@
+"""The administrator's screen for the forms' templates: download the one in use, upload a
+replacement (whole system or one province), preview it on a real case, roll back."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from dangvien.cases.models import Case
+from dangvien.core.errors import ServiceError
+from dangvien.documents.context import FIELD_DOCS, build_fields
+from dangvien.documents.forms import BY_CODE, FORMS
+from dangvien.documents.models import FormTemplate
+from dangvien.documents.render import default_template, render_docx
+from dangvien.documents.templates_service import template_activate, template_upload, validate_template
+from dangvien.orgs.models import Organization
+from dangvien.web.context import acting_user, request_scope
+from dangvien.web.forms import add_service_error
+from dangvien.web.views.documents import DOCX, _download
+
+
+class UploadForm(forms.Form):
+    form = forms.ChoiceField(label="Mẫu", choices=[(f.code, f"{f.code} — {f.label}") for f in FORMS])
+    province = forms.ChoiceField(label="Áp dụng cho", required=False)
+    file = forms.FileField(label="Tệp mẫu (.docx)")
+    note = forms.CharField(label="Ghi chú (lý do thay)", max_length=300, required=False)
+
+
+def _admin(request: HttpRequest) -> None:
+    if not request_scope(request).is_admin:
+        raise Http404
+
+
+def _provinces() -> list[tuple[str, str]]:
+    return [
+        ("", "Toàn hệ thống"),
+        *Organization.objects.filter(parent__isnull=True).order_by("name").values_list("code", "name"),
+    ]
+
+
+def templates_view(request: HttpRequest) -> HttpResponse:
+    _admin(request)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    form.fields["province"].choices = _provinces()  # type: ignore[attr-defined]
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        province = Organization.objects.filter(code=d["province"]).first() if d["province"] else None
+        try:
+            t = template_upload(
+                actor=acting_user(request),
+                form_code=d["form"],
+                data=d["file"].read(),
+                province=province,
+                note=d["note"],
+            )
+        except ServiceError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, f"Đã dùng mẫu {t.form} bản {t.label}. Hãy xem thử trên một hồ sơ.")
+            return redirect("web:form_templates")
+    versions: dict[str, list[FormTemplate]] = {}
+    for t in FormTemplate.objects.defer("content").select_related("uploaded_by"):
+        versions.setdefault(t.form, []).append(t)
+    rows = [(f, versions.get(f.code, [])) for f in FORMS]
+    return render(
+        request,
+        "web/documents/templates.html",
+        {"nav": "templates", "rows": rows, "form": form, "fields": FIELD_DOCS},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def template_download(request: HttpRequest, form: str) -> HttpResponseBase:
+    _admin(request)
+    if form not in BY_CODE:
+        raise Http404
+    pk = request.GET.get("ban", "")
+    if pk.isdigit():
+        t = FormTemplate.objects.filter(pk=int(pk), form=form).first()
+        if t is None:
+            raise Http404
+        return _download(bytes(t.content), f"mau-{BY_CODE[form].file}-{t.label.replace(' ', '')}.docx", DOCX)
+    data, _version = default_template(form)
+    return _download(data, f"mau-{BY_CODE[form].file}-mac-dinh.docx", DOCX)
+
+
+@require_POST
+def template_use(request: HttpRequest, form: str) -> HttpResponseBase:
+    """Roll back: make a kept version active again (ban=ID), or the default (ban empty)."""
+    _admin(request)
+    if form not in BY_CODE:
+        raise Http404
+    reach = request.POST.get("reach", "")
+    pk = request.POST.get("ban", "")
+    t = FormTemplate.objects.filter(pk=int(pk), form=form).first() if pk.isdigit() else None
+    if pk and t is None:
+        raise Http404
+    template_activate(actor=acting_user(request), template=t, form_code=form, reach=t.reach if t else reach)
+    messages.success(request, f"Mẫu {form}: đang dùng {t.label if t else 'mẫu mặc định'}.")
+    return redirect("web:form_templates")
+
+
+@require_POST
+def template_preview(request: HttpRequest, form: str) -> HttpResponseBase:
+    """Fill a template version (or an uploaded file, not saved) with a real case, without
+    recording a paper: what the administrator checks before and after replacing."""
+    _admin(request)
+    if form not in BY_CODE:
+        raise Http404
+    case_id = request.POST.get("case", "")
+    case = (
+        Case.objects.select_related("person", "cell").filter(pk=int(case_id)).first()
+        if case_id.isdigit()
+        else None
+    )
+    if case is None:
+        messages.error(request, "Nhập số một hồ sơ kết nạp có thật để xem thử.")
+        return redirect("web:form_templates")
+    pk = request.POST.get("ban", "")
+    upload = request.FILES.get("file")
+    if upload is not None:
+        data = upload.read()
+        try:
+            validate_template(data)
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+            return redirect("web:form_templates")
+    elif pk.isdigit():
+        t = FormTemplate.objects.filter(pk=int(pk), form=form).first()
+        if t is None:
+            raise Http404
+        data = bytes(t.content)
+    else:
+        data = default_template(form)[0]
+    from django.utils import timezone
+
+    from dangvien.cases.models import Recognition
+
+    recognition = (
+        Recognition.objects.filter(membership_id=case.membership_id).first() if case.membership_id else None
+    )
+    fdef = BY_CODE[form]
+    if fdef.dossier == "recognition" and recognition is None:
+        messages.error(request, "Hồ sơ này chưa có hồ sơ công nhận chính thức: chọn hồ sơ đã kết nạp.")
+        return redirect("web:form_templates")
+    content = render_docx(
+        data, build_fields(fdef, case=case, recognition=recognition, today=timezone.localdate())
+    )
+    return _download(content, f"xem-thu-{fdef.file}.docx", DOCX)
