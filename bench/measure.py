@@ -255,6 +255,19 @@ def main() -> None:
 
     out["timeliness_page"] = timed(get_timeliness, 20)
 
+    # The official forms (issue 6): one form as DOCX and as PDF, and a whole dossier as one
+    # PDF, for an admitted case of the demo (papers are recorded, as in use).
+    from dangvien.cases.models import CaseState
+    from dangvien.documents.pdf import converter
+    from dangvien.documents.services import document_generate, document_pdf, dossier_pdf
+
+    admitted = Case.objects.filter(state=CaseState.ADMITTED).select_related("person", "cell").first()
+    assert admitted is not None
+    out["form_docx"] = timed(lambda: document_generate(actor=None, form_code="6-KNĐ", case=admitted), 20)
+    if converter() is not None:
+        out["form_pdf"] = timed(lambda: document_pdf(actor=None, form_code="6-KNĐ", case=admitted), 5)
+        out["dossier_pdf"] = timed(lambda: dossier_pdf(actor=None, case=admitted), 3)
+
     # The daily watch over the whole province: notifications for a staff user of the
     # province and for the commune staff the demo does not create (so: one recipient).
     import tracemalloc

@@ -135,6 +135,17 @@ def write(results: list[dict]) -> None:  # type: ignore[type-arg]
             f"{r['timeliness_late']:,} | {fmt(r['timeliness_orm'])} | {fmt(r['timeliness_raw'])} | "
             f"{fmt(r['timeliness_page'])} |".replace(",", ".")
         )
+    lines += [
+        "\nOfficial forms (issue 6): form 6-KNĐ of an admitted demo case as DOCX (docxtpl) and as PDF "
+        "(LibreOffice headless, one start per conversion), and the whole dossier (14–17 papers) as one "
+        "merged PDF (one LibreOffice run for all papers). Aims: DOCX ≤ 100 ms, dossier PDF ≤ 10 s.\n",
+        "| backend | form DOCX | form PDF | dossier PDF |",
+        "|---|---|---|---|",
+    ]
+    for r in results:
+        pdf = fmt(r["form_pdf"]) if "form_pdf" in r else "no LibreOffice"
+        dossier = fmt(r["dossier_pdf"]) if "dossier_pdf" in r else "—"
+        lines.append(f"| {r['vendor']} | {fmt(r['form_docx'])} | {pdf} | {dossier} |")
     for r in results:
         ratio = r["timeliness_orm"]["p95_ms"] / max(r["timeliness_raw"]["p95_ms"], 0.01)
         lines.append(f"\n- {r['vendor']}: timeliness report p95 {ratio:.2f}× raw.")

@@ -204,3 +204,22 @@ def test_without_libreoffice_the_page_says_so_and_serves_word(admitted, users, l
     response = c.post(url, {"format": "pdf"}, follow=True)
     assert "chưa cài LibreOffice" in response.content.decode()
     assert c.post(url, {"format": "docx"}).status_code == 200
+
+
+def test_every_form_renders_for_a_demo_case_and_the_step_shows_its_forms(users, login):
+    from dangvien.cases.models import Case, CaseState
+    from dangvien.demo.generate import generate
+
+    generate("commune", seed=5)
+    case = (
+        Case.objects.filter(state=CaseState.ADMITTED).select_related("person", "cell", "membership").first()
+    )
+    recognition = case.membership.recognition
+    for form in forms_for(case, recognition):
+        text = text_of(bytes(document_generate(actor=None, form_code=form.code, case=case).content))
+        assert case.person.full_name in text and form.title in text, form.code
+        short = case.cell.name.removeprefix("Chi bộ ")
+        # The personal history is the person's own; the introduction names the introducer's cell.
+        assert short in text or form.code in ("2-KNĐ", "3-KNĐ"), form.code
+    page = login(users.admin).get(reverse("web:case_detail", args=[case.pk])).content.decode()
+    assert reverse("web:case_document", args=[case.pk, "6-KNĐ"]) in page and "Giấy tờ đã tạo" in page

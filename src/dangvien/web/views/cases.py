@@ -31,6 +31,7 @@ from dangvien.cases.selectors import (
     pipeline_board,
 )
 from dangvien.core.errors import ServiceError, StaleError
+from dangvien.documents.models import GeneratedDocument
 from dangvien.documents.services import forms_for
 from dangvien.members.models import Membership
 from dangvien.members.selectors import cell_official_choices
@@ -170,6 +171,13 @@ def _forms(case: Case, data: Any = None, action: str = "") -> dict[str, forms.Fo
     }
 
 
+def _by_step(forms_: list[Any]) -> dict[str, list[Any]]:
+    out: dict[str, list[Any]] = {}
+    for f in forms_:
+        out.setdefault(f.step, []).append(f)
+    return out
+
+
 def _render_case(
     request: HttpRequest, view: CaseView, forms_: dict[str, forms.Form], action: str = ""
 ) -> HttpResponse:
@@ -202,6 +210,12 @@ def _render_case(
             "exclusions": Exclusion,
             "IntroKind": IntroKind,
             "paper_forms": forms_for(c, None) if scope.can_write(c.cell) else [],
+            "step_forms": _by_step(forms_for(c, None)) if scope.can_write(c.cell) else {},
+            "generated": list(
+                GeneratedDocument.objects.filter(case=c).defer("content").select_related("generated_by")[:20]
+            )
+            if scope.can_write(c.cell)
+            else [],
             "obj_pk": c.pk,
             "dossier_kind": "admission",
         },
