@@ -257,7 +257,7 @@ def main() -> None:
 
     # The official forms (issue 6): one form as DOCX and as PDF, and a whole dossier as one
     # PDF, for an admitted case of the demo (papers are recorded, as in use).
-    from dangvien.cases.models import CaseState
+
     from dangvien.documents.pdf import converter
     from dangvien.documents.services import document_generate, document_pdf, dossier_pdf
 
