@@ -68,9 +68,8 @@ def test_every_form_of_the_dossier_renders_with_its_key_facts(admitted):
     six = text_of(bytes(GeneratedDocument.objects.filter(form="6-KNĐ").first().content))
     assert "08/01/2026" in six and "NQ 05-NQ/CB" in six and "86,67%" in six and "Chi bộ Thôn 1" in six
     nine = text_of(bytes(GeneratedDocument.objects.filter(form="9-KNĐ").first().content))
-    from django.utils import timezone
-
-    assert f"An Phú, {date_words(timezone.localdate())}" in six  # the place and date line
+    assert "An Phú, ngày 08 tháng 01 năm 2026" in six  # a resolution is dated its meeting
+    assert "An Phú, ngày 10 tháng 02 năm 2026" in nine  # a decision its signing
     assert "QĐ 15-QĐ/ĐU" in nine and "15/03/1998" in nine
     # The recognition has not been voted yet: its figures are blanks to fill, never invented.
     thirteen = text_of(bytes(GeneratedDocument.objects.filter(form="13-KNĐ").first().content))

@@ -359,7 +359,9 @@ def build(code: str) -> DocxDocument:
     _para(doc, form.title, align=center, size=15, bold=True, space_after=10)
     for block in BODIES[code]:
         kind = block[0]
-        if kind == "p":
+        if kind == "p" and block[1] == "QUYẾT ĐỊNH":
+            _para(doc, block[1], align=center, bold=True)
+        elif kind == "p":
             _para(doc, block[1], align=WD_ALIGN_PARAGRAPH.JUSTIFY)
         elif kind == "line":
             p = doc.add_paragraph()

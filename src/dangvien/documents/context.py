@@ -112,6 +112,7 @@ def _vote(v: Any) -> Fields:
         return Fields()
     return Fields(
         held_on=vn_date(v.held_on),
+        held_on_date=v.held_on,
         summoned=_text(getattr(v, "summoned", None)),
         present=_text(getattr(v, "present", None)),
         registry_total=_text(
@@ -210,6 +211,19 @@ def build_fields(
         mentor = r.mentors.filter(valid_to__isnull=True).select_related("mentor__person").first()
         if mentor is not None:
             f["mentor"] = Fields(full_name=mentor.mentor.person.full_name, since=vn_date(mentor.valid_from))
+    # A paper that records an act is dated the day of the act: a resolution its meeting, a
+    # decision its signing; the others are dated the day they are made (to be signed).
+    dated = {
+        "6-KNĐ": case.cell_resolution_on if case else None,
+        "9-KNĐ": case.decision_on if case else None,
+        "16-KNĐ": recognition.decision_on if recognition else None,
+        "13-KNĐ": recognition.cell_resolution_on if recognition else None,
+    }.get(form.code)
+    if form.code in ("8-KNĐ", "15-KNĐ"):
+        held = f["committee"].get("held_on_date") if isinstance(f.get("committee"), Fields) else None
+        dated = held
+    if dated is not None:
+        f["date_words"] = date_words(dated)
     for name in KNOWN:  # Jinja looks top-level names up with "in": each must exist, as blanks if need be
         f.setdefault(name, Fields())
     return f
