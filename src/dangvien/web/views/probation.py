@@ -27,13 +27,14 @@ from dangvien.cases.recognition_selectors import (
 )
 from dangvien.cases.selectors import cell_voters
 from dangvien.core.errors import ServiceError, StaleError
+from dangvien.documents.models import GeneratedDocument
 from dangvien.documents.services import forms_for
 from dangvien.members.models import Membership
 from dangvien.members.selectors import cell_official_choices, member_get
 from dangvien.web import followup_forms as F
 from dangvien.web.context import acting_user, request_scope
 from dangvien.web.forms import add_service_error
-from dangvien.web.views.cases import _org_from_request
+from dangvien.web.views.cases import _by_step, _org_from_request
 
 
 def probation(request: HttpRequest) -> HttpResponse:
@@ -140,6 +141,16 @@ def _render(
             "can_write": request_scope(request).can_write(r.membership.cell),
             "step_label": R.BY_CODE[r.step].label,
             "paper_forms": forms_for(None, r) if request_scope(request).can_write(r.membership.cell) else [],
+            "step_forms": _by_step(forms_for(None, r))
+            if request_scope(request).can_write(r.membership.cell)
+            else {},
+            "generated": list(
+                GeneratedDocument.objects.filter(recognition=r)
+                .defer("content")
+                .select_related("generated_by")[:20]
+            )
+            if request_scope(request).can_write(r.membership.cell)
+            else [],
             "obj_pk": r.pk,
             "dossier_kind": "recognition",
             "today": timezone.localdate(),
