@@ -41,6 +41,16 @@ class Tree:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    """Each test starts with an empty cache: the bell's count and the lists' counts are
+    cached per user id, and ids repeat from one test's rolled-back rows to the next's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _tallies_follow_the_rows(request: pytest.FixtureRequest) -> Iterator[None]:
     """After every database test: the per-cell tallies equal a fresh count of the rows,
     so any write path that forgets to keep them fails the test that uses it."""
