@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test lint bench system-deps browser-deps clean messages compile-messages
+.PHONY: run test lint bench system-deps clean messages compile-messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,8 +40,6 @@ system-deps:
 	    if [ -n "$$office" ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$office >/dev/null; fi; \
 	  else echo "missing Debian packages: $$browser $$office (not root: the tests that need them are skipped, PDFs unavailable)"; fi; \
 	fi
-
-browser-deps: system-deps
 
 test: $(VENV)/.installed-dev system-deps
 	env -u DANGVIEN_TEST_DATABASE_URL DANGVIEN_DATA_DIR=var/test $(BIN)/pytest

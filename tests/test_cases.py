@@ -388,7 +388,9 @@ def test_readmission_waits_needs_the_province_and_never_for_the_excluded_grounds
     old = officials(cell, 1, prefix="Cũ")[0]
     # The old membership belongs to the candidate's person.
     Membership.objects.filter(pk=old.pk).update(person=cand.person)
-    member_record_event(actor=None, membership=Membership.objects.get(pk=old.pk), kind=status, on=ended)
+    member_record_event(
+        actor=None, membership=Membership.objects.get(pk=old.pk), kind=status, on=ended, decision_ref="QĐ 9"
+    )
     case = open_case(Candidate.objects.get(pk=cand.pk), readmission_agreement=agreement, **grounds)
     result = check(case, "readmission", D(2025, 11, 5))
     assert result.ok is ok and message in result.message, result.message

@@ -52,7 +52,7 @@ def test_official_before_admission_is_refused(tree):
 )
 def test_nothing_follows_the_end_of_a_membership(tree, ending):
     m = register(tree.xa_c1, card="1")
-    member_record_event(actor=None, membership=m, kind=ending, on=dt.date(2024, 1, 1))
+    member_record_event(actor=None, membership=m, kind=ending, on=dt.date(2024, 1, 1), decision_ref="QĐ 1")
     for later in (EventKind.EXEMPTED, EventKind.TEMP_EXEMPTED, EventKind.DIED, EventKind.CELL_CHANGED):
         with pytest.raises(ServiceError, match="Không thể ghi"):
             member_record_event(
@@ -228,3 +228,12 @@ def test_a_search_pages_in_vietnamese_order_either_way(tree, users, monkeypatch,
     assert first.count == second.count == 3 and first.pages == 2
     names = [m.person.full_name for m in first.items + second.items]
     assert names == ["Nguyễn Văn Ân", "Nguyễn Văn Dũng", "Nguyễn Văn Đức"]
+
+
+@pytest.mark.parametrize("kind", [EventKind.REMOVED, EventKind.EXPELLED, EventKind.LEFT])
+def test_leaving_the_rolls_needs_the_decisions_number(tree, kind):
+    m = register(tree.xa_c1, card="1")
+    with pytest.raises(ServiceError, match="Ghi số quyết định"):
+        member_record_event(actor=None, membership=m, kind=kind, on=dt.date(2024, 1, 1), decision_ref="  ")
+    m.refresh_from_db()
+    assert m.is_active and m.events.count() == 2

@@ -28,15 +28,12 @@ from dangvien.candidates.models import (
 )
 from dangvien.candidates.selectors import certificate_status
 from dangvien.core.errors import ServiceError, StaleError
+from dangvien.core.services import not_future, recorded_by
 from dangvien.core.text import fold
 from dangvien.members.models import Membership, Status
 from dangvien.orgs.models import Organization
 from dangvien.people.models import Person
 from dangvien.people.services import PersonData, person_apply
-
-
-def _user(actor: User | None) -> User | None:
-    return actor if actor is not None and actor.pk else None
 
 
 def _check_mentor(mentor: Membership, cell: Organization) -> None:
@@ -48,11 +45,6 @@ def _check_mentor(mentor: Membership, cell: Organization) -> None:
         )
     if mentor.cell_id != cell.pk:
         raise ServiceError(f"{mentor.person.full_name} không sinh hoạt ở {cell.name}", field="mentor")
-
-
-def _not_future(on: dt.date, field: str) -> None:
-    if on > timezone.localdate():
-        raise ServiceError("Ngày không được sau hôm nay", field=field)
 
 
 @transaction.atomic
@@ -78,7 +70,7 @@ def candidate_add(
     if source not in Source.values:
         raise ServiceError("Nguồn không hợp lệ", field="source")
     if listed_on is not None:
-        _not_future(listed_on, "listed_on")
+        not_future(listed_on, "listed_on")
     if isinstance(person, PersonData) and not person.cccd:
         # Without a CCCD the same human is recognized by name and birth date, as in the registry.
         same = {"person__name_search": fold(person.full_name), "person__birth_date": person.birth_date}
@@ -176,7 +168,7 @@ def candidate_assign_mentor(
     """A new mentor from `on`; the previous one's period ends that day (history kept)."""
     c = _locked(candidate, expected_version)
     require_write(scope_for(actor), c.cell)
-    _not_future(on, "on")
+    not_future(on, "on")
     if c.state not in OPEN_STATES:
         raise ServiceError("Quần chúng này không còn trong danh sách", field="mentor")
     _check_mentor(mentor, c.cell)
@@ -215,7 +207,7 @@ def candidate_assess(
 ) -> Assessment:
     c = _locked(candidate, None)
     require_write(scope_for(actor), c.cell)
-    _not_future(on, "on")
+    not_future(on, "on")
     if c.state not in OPEN_STATES:
         raise ServiceError("Quần chúng này không còn trong danh sách", field="on")
     if not conclusion.strip():
@@ -226,7 +218,7 @@ def candidate_assess(
         strengths=strengths.strip(),
         weaknesses=weaknesses.strip(),
         conclusion=conclusion.strip(),
-        recorded_by=_user(actor),
+        recorded_by=recorded_by(actor),
     )
     audit_log(actor=actor, action="candidates.assess", obj=c, changes={"on": on})
     return a
@@ -238,7 +230,7 @@ def candidate_withdraw(
 ) -> Candidate:
     c = _locked(candidate, expected_version)
     require_write(scope_for(actor), c.cell)
-    _not_future(on, "on")
+    not_future(on, "on")
     if c.state not in OPEN_STATES:
         raise ServiceError("Quần chúng này đã ra khỏi danh sách hoặc đã được kết nạp")
     if c.state == State.IN_ADMISSION:
@@ -262,7 +254,7 @@ def certificate_record(
 ) -> Certificate:
     """A certificate known from paper (no class recorded here). Recorded by someone who
     may write where the person is followed (their open candidacy's or membership's cell)."""
-    _not_future(issued_on, "issued_on")
+    not_future(issued_on, "issued_on")
     if kind not in ClassKind.values:
         raise ServiceError("Loại giấy chứng nhận không hợp lệ", field="kind")
     holder = (
@@ -380,7 +372,7 @@ def class_record_result(
                 f"Ngày cấp giấy chứng nhận không thể trước ngày bế giảng ({tc.ends_on:%d/%m/%Y})",
                 field="certificate_date",
             )
-        _not_future(certificate_date, "certificate_date")
+        not_future(certificate_date, "certificate_date")
     old = a.result
     a.result = result
     a.save(update_fields=["result"])

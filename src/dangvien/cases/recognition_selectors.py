@@ -13,7 +13,6 @@ from dangvien.cases import recognition as R
 from dangvien.cases.models import (
     ProbationMentor,
     Recognition,
-    RecognitionState,
     RecognitionStep,
     RecognitionVote,
 )
@@ -169,16 +168,6 @@ def recognition_view(scope: Scope, pk: int, *, today: dt.date) -> RecognitionVie
         days_late=days_late,
         failed_votes=sum(1 for v in votes if v.body == body and not v.outcome),
         deadlock_votes=int(book.value("recognition.deadlock_votes", on=today, org=r.membership.cell)),
-    )
-
-
-def recognitions_due(scope: Scope, *, org: Organization, until: dt.date) -> QuerySet[Recognition]:
-    """Open recognitions whose step is due by `until` (overdue ones included)."""
-    return (
-        recognition_queryset(scope, org=org)
-        .filter(state=RecognitionState.OPEN, due_on__lte=until)
-        .select_related("membership__person", "membership__cell")
-        .order_by("due_on", "pk")
     )
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from dangvien.accounts.audit import audit_log
 from dangvien.accounts.models import User
@@ -24,20 +23,12 @@ from dangvien.cases.models import (
     RecognitionVote,
 )
 from dangvien.core.errors import ServiceError, StaleError
+from dangvien.core.services import not_future, recorded_by
 from dangvien.members.models import EventKind, Membership, Status
 from dangvien.members.services import member_record_event
 from dangvien.rules.arithmetic import vote_passes
 from dangvien.rules.calendar import calendar_from_db
 from dangvien.rules.selectors import RuleBook
-
-
-def _user(actor: User | None) -> User | None:
-    return actor if actor is not None and actor.pk else None
-
-
-def _not_future(on: dt.date, field: str) -> None:
-    if on > timezone.localdate():
-        raise ServiceError("Ngày không được sau hôm nay", field=field)
 
 
 def _lock(actor: User | None, rec: Recognition, expected_version: int) -> Recognition:
@@ -84,7 +75,7 @@ def _record(
         due_on=r.due_on,
         doc_ref=doc_ref.strip()[:100],
         note=note.strip()[:1000],
-        recorded_by=_user(actor),
+        recorded_by=recorded_by(actor),
     )
 
 
@@ -155,7 +146,7 @@ def recognition_assign_mentor(
     r = _lock(actor, recognition, expected_version)
     if r.state != RecognitionState.OPEN:
         raise ServiceError("Hồ sơ đã kết thúc: không phân công người giúp đỡ được nữa")
-    _not_future(on, "on")
+    not_future(on, "on")
     if on < r.ceremony_on:
         raise ServiceError(
             f"Ngày phân công không được trước lễ kết nạp ({r.ceremony_on:%d/%m/%Y})", field="on"
@@ -202,7 +193,7 @@ def recognition_record_papers(
             continue
         on = dates[name]
         if on is not None:
-            _not_future(on, name)
+            not_future(on, name)
             if on < r.ceremony_on:
                 raise ServiceError(f"{label}: ngày không được trước lễ kết nạp", field=name)
         if getattr(r, name) != on:
@@ -257,7 +248,7 @@ def _vote(
         no=no,
         outcome=outcome,
         doc_ref=doc_ref.strip()[:100],
-        recorded_by=_user(actor),
+        recorded_by=recorded_by(actor),
     )
     step = R.CELL_VOTE if body == Body.CELL else R.BASE_RESOLUTION
     if outcome:
@@ -313,7 +304,7 @@ def recognition_record_cell_vote(
     the proposal; neither is kept, and the third such vote escalates."""
     r = _lock(actor, recognition, expected_version)
     _require_step(r, R.CELL_VOTE)
-    _not_future(held_on, "held_on")
+    not_future(held_on, "held_on")
     if held_on <= r.ends_on:
         raise ServiceError(
             f"Chi bộ chỉ xét sau khi hết thời gian dự bị ({r.ends_on:%d/%m/%Y}): "
@@ -367,7 +358,7 @@ def recognition_record_section_review(
 ) -> Recognition:
     r = _lock(actor, recognition, expected_version)
     _require_step(r, R.SECTION_REVIEW)
-    _not_future(done_on, "done_on")
+    not_future(done_on, "done_on")
     assert r.cell_resolution_on is not None
     if done_on < r.cell_resolution_on:
         raise ServiceError("Ngày thẩm định không được trước nghị quyết của chi bộ", field="done_on")
@@ -393,7 +384,7 @@ def recognition_record_committee_vote(
     """The base committee's resolution: 2/3 of all its members, for recognition or removal."""
     r = _lock(actor, recognition, expected_version)
     _require_step(r, R.BASE_RESOLUTION)
-    _not_future(held_on, "held_on")
+    not_future(held_on, "held_on")
     assert r.cell_resolution_on is not None
     if held_on < r.cell_resolution_on:
         raise ServiceError("Ngày họp không được trước nghị quyết của chi bộ", field="held_on")
@@ -432,7 +423,7 @@ def recognition_record_decision(
     from the rolls on the decision's date."""
     r = _lock(actor, recognition, expected_version)
     _require_step(r, R.DECISION)
-    _not_future(decided_on, "decided_on")
+    not_future(decided_on, "decided_on")
     if outcome not in (Outcome.OFFICIAL, Outcome.REMOVED):
         raise ServiceError("Chọn công nhận chính thức hoặc xóa tên", field="outcome")
     if not decision_ref.strip():

@@ -42,6 +42,7 @@ from dangvien.cases.models import (
 from dangvien.cases.selectors import cell_voters
 from dangvien.core.dates import add_months
 from dangvien.core.errors import ServiceError, StaleError
+from dangvien.core.services import not_future, recorded_by
 from dangvien.members.models import EventKind, MemberEvent, Membership, Status
 from dangvien.members.services import NewMember, members_bulk_register
 from dangvien.orgs.models import Organization
@@ -50,17 +51,8 @@ from dangvien.rules.calendar import Calendar, calendar_from_db
 from dangvien.rules.selectors import RuleBook
 
 
-def _user(actor: User | None) -> User | None:
-    return actor if actor is not None and actor.pk else None
-
-
 def _today() -> dt.date:
     return timezone.localdate()
-
-
-def _not_future(on: dt.date, field: str) -> None:
-    if on > _today():
-        raise ServiceError("Ngày không được sau hôm nay", field=field)
 
 
 def _lock(actor: User | None, case: Case, expected_version: int) -> Case:
@@ -196,7 +188,7 @@ def _record(
         doc_ref=doc_ref.strip()[:100],
         papers=papers,
         note=note.strip()[:1000],
-        recorded_by=_user(actor),
+        recorded_by=recorded_by(actor),
     )
 
 
@@ -204,7 +196,7 @@ def _check_prior_exit(prior_exit: str, cleared: dt.date | None) -> None:
     if prior_exit and prior_exit not in PriorExit.values:
         raise ServiceError("Lý do ra khỏi Đảng không hợp lệ", field="prior_exit")
     if cleared is not None:
-        _not_future(cleared, "conviction_cleared_on")
+        not_future(cleared, "conviction_cleared_on")
     if prior_exit == PriorExit.CONVICTION_CLEARED and cleared is None:
         raise ServiceError("Ghi ngày được xóa án tích", field="conviction_cleared_on")
 
@@ -231,7 +223,7 @@ def admission_open(
     pool already shows them."""
     cand = Candidate.objects.select_for_update().select_related("cell", "person").get(pk=candidate.pk)
     require_write(scope_for(actor), cand.cell)
-    _not_future(opened_on, "opened_on")
+    not_future(opened_on, "opened_on")
     if cand.state not in OPEN_STATES:
         raise ServiceError(f"{cand.person.full_name} không còn trong danh sách quần chúng ưu tú")
     if (
@@ -257,7 +249,7 @@ def admission_open(
                 step_since=opened_on,
                 route=route,
                 opened_on=opened_on,
-                opened_by=_user(actor),
+                opened_by=recorded_by(actor),
                 education_exception=education_exception.strip()[:300],
                 over_age_agreement=over_age_agreement.strip()[:300],
                 readmission_agreement=readmission_agreement.strip()[:300],
@@ -324,7 +316,7 @@ def admission_record_step(
     _require_step(c, step)
     if step in (P.CELL_VOTE, P.BASE_RESOLUTION, P.DECISION, P.CEREMONY):
         raise ServiceError(f"Bước “{P.BY_CODE[step].label}” được ghi bằng mẫu riêng của nó")
-    _not_future(done_on, "done_on")
+    not_future(done_on, "done_on")
     _check_order(c, done_on, "done_on")
     book = RuleBook.load()
     if step == P.SYMPATHIZER:
@@ -451,7 +443,7 @@ def admission_record_verification(
         raise ServiceError("Không có người thẩm tra này trong hồ sơ")
     if result not in (VerificationResult.CLEAR, VerificationResult.CONCERN):
         raise ServiceError("Chọn kết quả thẩm tra", field="result")
-    _not_future(result_on, "result_on")
+    not_future(result_on, "result_on")
     old = v.result
     v.result, v.result_on, v.result_ref, v.note = (
         result,
@@ -486,7 +478,7 @@ def admission_add_introduction(
 ) -> Introduction:
     c = _lock(actor, case, expected_version)
     _require_open(c)
-    _not_future(given_on, "given_on")
+    not_future(given_on, "given_on")
     if kind not in IntroKind.values:
         raise ServiceError("Chọn hình thức giới thiệu", field="kind")
     if c.records.filter(step=P.INTRODUCTIONS).exists() and not replacement:
@@ -565,7 +557,7 @@ def admission_end_introduction(
     intro = c.introductions.filter(pk=introduction.pk, ended_on__isnull=True).first()
     if intro is None:
         raise ServiceError("Không có người giới thiệu này trong hồ sơ")
-    _not_future(on, "on")
+    not_future(on, "on")
     if on < intro.given_on:
         raise ServiceError("Ngày thôi giới thiệu trước ngày giới thiệu", field="on")
     if not reason.strip():
@@ -651,7 +643,7 @@ def admission_record_cell_vote(
     A failed vote is kept; the case stays at this step."""
     c = _lock(actor, case, expected_version)
     _require_step(c, P.CELL_VOTE)
-    _not_future(held_on, "held_on")
+    not_future(held_on, "held_on")
     _check_order(c, held_on, "held_on")
     book = RuleBook.load()
     failed = [ch for ch in admission_checks(c, on=held_on, book=book) if not ch.ok]
@@ -700,7 +692,7 @@ def admission_record_cell_vote(
         no=no,
         passed=passed,
         doc_ref=doc_ref.strip()[:100],
-        recorded_by=_user(actor),
+        recorded_by=recorded_by(actor),
     )
     if passed:
         c.cell_resolution_on = held_on  # the committee's 60 working days run from here
@@ -741,7 +733,7 @@ def admission_record_committee_vote(
     """The base committee's resolution: at least 2/3 of all its members."""
     c = _lock(actor, case, expected_version)
     _require_step(c, P.BASE_RESOLUTION)
-    _not_future(held_on, "held_on")
+    not_future(held_on, "held_on")
     _check_order(c, held_on, "held_on")
     _check_counts(yes=yes, no=no, present=present, denominator=members)
     book = RuleBook.load()
@@ -758,7 +750,7 @@ def admission_record_committee_vote(
         no=no,
         passed=passed,
         doc_ref=doc_ref.strip()[:100],
-        recorded_by=_user(actor),
+        recorded_by=recorded_by(actor),
     )
     _after_vote(c, actor=actor, vote=vote, step=P.BASE_RESOLUTION, papers=papers, book=book)
     audit_log(
@@ -823,8 +815,8 @@ def admission_record_decision(
     (the ceremony's 30 working days run from that day)."""
     c = _lock(actor, case, expected_version)
     _require_step(c, P.DECISION)
-    _not_future(decided_on, "decided_on")
-    _not_future(received_on, "received_on")
+    not_future(decided_on, "decided_on")
+    not_future(received_on, "received_on")
     _check_order(c, decided_on, "decided_on")
     if not decision_ref.strip():
         raise ServiceError("Ghi số quyết định kết nạp", field="decision_ref")
@@ -878,7 +870,7 @@ def admission_record_ceremony(
     decision's date, ceremony date kept; probation runs 12 months from the ceremony)."""
     c = _lock(actor, case, expected_version)
     _require_step(c, P.CEREMONY)
-    _not_future(held_on, "held_on")
+    not_future(held_on, "held_on")
     assert c.decision_on is not None and c.decision_received_on is not None
     if held_on < c.decision_received_on:
         raise ServiceError(
@@ -955,7 +947,7 @@ def admission_suspend(
 ) -> Case:
     c = _lock(actor, case, expected_version)
     _require_open(c)
-    _not_future(on, "on")
+    not_future(on, "on")
     if on < c.step_since:
         raise ServiceError(
             f"Ngày tạm dừng trước ngày bắt đầu bước hiện tại ({c.step_since:%d/%m/%Y})", field="on"
@@ -977,7 +969,7 @@ def admission_resume(
     c = _lock(actor, case, expected_version)
     if c.state != CaseState.SUSPENDED:
         raise ServiceError("Hồ sơ không ở trạng thái tạm dừng")
-    _not_future(on, "on")
+    not_future(on, "on")
     s = c.suspensions.get(until__isnull=True)
     if on < s.since:
         raise ServiceError(f"Ngày tiếp tục trước ngày tạm dừng ({s.since:%d/%m/%Y})", field="on")
@@ -1018,7 +1010,7 @@ def admission_close(
         raise ServiceError(f"Hồ sơ đã đóng ({c.get_state_display()})")
     if outcome not in CLOSE_OUTCOMES:
         raise ServiceError("Chọn kết quả: không kết nạp hoặc rút hồ sơ", field="outcome")
-    _not_future(on, "on")
+    not_future(on, "on")
     if on < c.opened_on:
         raise ServiceError("Ngày đóng hồ sơ trước ngày mở hồ sơ", field="on")
     if not reason.strip():

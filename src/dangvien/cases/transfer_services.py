@@ -13,7 +13,6 @@ import datetime as dt
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from dangvien.accounts.audit import audit_log
 from dangvien.accounts.models import User
@@ -21,6 +20,7 @@ from dangvien.accounts.scope import require_write, scope_for
 from dangvien.cases.models import OPEN_TRANSFER_STATES, Transfer, TransferKind, TransferState
 from dangvien.core.dates import add_months
 from dangvien.core.errors import ServiceError, StaleError
+from dangvien.core.services import not_future, recorded_by
 from dangvien.members.models import ACTIVE_STATUSES, EventKind, Membership
 from dangvien.members.services import member_record_event
 from dangvien.orgs.models import Organization
@@ -28,15 +28,6 @@ from dangvien.rules.calendar import calendar_from_db
 from dangvien.rules.selectors import RuleBook
 
 TEMPORARY_MAX_MONTHS = 24  # full-time study: 3 months to 2 years (QĐ 24 6.3.2)
-
-
-def _user(actor: User | None) -> User | None:
-    return actor if actor is not None and actor.pk else None
-
-
-def _not_future(on: dt.date, field: str) -> None:
-    if on > timezone.localdate():
-        raise ServiceError("Ngày không được sau hôm nay", field=field)
 
 
 def _lock(transfer: Transfer, expected_version: int) -> Transfer:
@@ -96,7 +87,7 @@ def transfer_create(
         )
     if kind not in TransferKind.values:
         raise ServiceError("Chọn chuyển chính thức hoặc tạm thời", field="kind")
-    _not_future(moved_on, "moved_on")
+    not_future(moved_on, "moved_on")
     last = m.events.order_by("-on", "-id").values_list("on", flat=True).first()
     if last is not None and moved_on < last:
         raise ServiceError(
@@ -132,7 +123,7 @@ def transfer_create(
                 complete_by=complete_by,
                 until=until,
                 due_on=complete_by,
-                created_by=_user(actor),
+                created_by=recorded_by(actor),
             )
     except IntegrityError:
         raise ServiceError(f"{m.person.full_name} đang có một việc chuyển sinh hoạt chưa xong") from None
@@ -169,7 +160,7 @@ def transfer_issue_letter(
         raise ServiceError(f"Giấy giới thiệu đã được ghi ({t.get_state_display()}). Hãy tải lại trang.")
     if not letter_ref.strip():
         raise ServiceError("Ghi số giấy giới thiệu", field="letter_ref")
-    _not_future(letter_on, "letter_on")
+    not_future(letter_on, "letter_on")
     if letter_on < t.moved_on:
         raise ServiceError(
             f"Ngày cấp giấy không được trước ngày chuyển ({t.moved_on:%d/%m/%Y})", field="letter_on"
@@ -215,7 +206,7 @@ def transfer_receive(
     require_write(scope_for(actor), t.to_cell)
     if t.state != TransferState.IN_TRANSIT:
         raise ServiceError(f"Không tiếp nhận được: việc chuyển đang ở tình trạng “{t.get_state_display()}”")
-    _not_future(received_on, "received_on")
+    not_future(received_on, "received_on")
     assert t.letter_on is not None
     if received_on < t.letter_on:
         raise ServiceError(
@@ -234,7 +225,7 @@ def transfer_receive(
             note=f"Chuyển sinh hoạt từ {t.from_cell.name}",
             by_transfer=True,
         )
-    t.state, t.received_on, t.received_by = TransferState.RECEIVED, received_on, _user(actor)
+    t.state, t.received_on, t.received_by = TransferState.RECEIVED, received_on, recorded_by(actor)
     t.due_on = None
     _save(t, "state", "received_on", "received_by", "due_on")
     audit_log(actor=actor, action="transfers.receive", obj=t, changes={"received_on": received_on})
@@ -255,7 +246,7 @@ def transfer_return(
         TransferState.SENT_OUTSIDE,
     ):
         raise ServiceError("Chỉ ghi trở về cho đảng viên đang sinh hoạt tạm thời ở nơi khác")
-    _not_future(on, "on")
+    not_future(on, "on")
     start = t.received_on or t.letter_on
     assert start is not None
     if on < start:
@@ -277,7 +268,7 @@ def transfer_cancel(
         raise ServiceError(f"Không hủy được: việc chuyển đã “{t.get_state_display()}”")
     if not reason.strip():
         raise ServiceError("Ghi lý do hủy", field="reason")
-    _not_future(on, "on")
+    not_future(on, "on")
     t.state, t.cancelled_on, t.cancel_reason, t.due_on = (
         TransferState.CANCELLED,
         on,

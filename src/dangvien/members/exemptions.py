@@ -8,12 +8,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from dangvien.accounts.audit import audit_log
 from dangvien.accounts.models import User
 from dangvien.accounts.scope import require_write, scope_for
 from dangvien.core.errors import ServiceError, StaleError
+from dangvien.core.services import not_future
 from dangvien.members.models import EventKind, Exemption, ExemptionKind, Membership, Residence, Status
 from dangvien.members.services import member_record_event
 from dangvien.orgs.models import Organization
@@ -23,11 +23,6 @@ _FROM = {
     ExemptionKind.EXEMPT: (Status.OFFICIAL, Status.TEMP_EXEMPT),
     ExemptionKind.TEMP_EXEMPT: (Status.OFFICIAL, Status.PROBATIONARY),
 }
-
-
-def _not_future(on: dt.date, field: str) -> None:
-    if on > timezone.localdate():
-        raise ServiceError("Ngày không được sau hôm nay", field=field)
 
 
 def _lock(actor: User | None, exemption: Exemption, expected_version: int) -> Exemption:
@@ -59,7 +54,7 @@ def exemption_request(
     require_write(scope_for(actor), m.cell)
     if kind not in ExemptionKind.values:
         raise ServiceError("Chọn miễn hoặc tạm miễn sinh hoạt", field="kind")
-    _not_future(requested_on, "requested_on")
+    not_future(requested_on, "requested_on")
     if m.status not in _FROM[ExemptionKind(kind)]:
         raise ServiceError(
             f"Không thể đề nghị “{ExemptionKind(kind).label}” cho đảng viên đang ở trạng thái "
@@ -94,7 +89,7 @@ def exemption_decide(
     e = _lock(actor, exemption, expected_version)
     if e.decided_on is not None or e.refused:
         raise ServiceError("Chi bộ đã quyết định đề nghị này. Hãy tải lại trang.")
-    _not_future(decided_on, "decided_on")
+    not_future(decided_on, "decided_on")
     if decided_on < e.requested_on:
         raise ServiceError("Ngày quyết định không được trước ngày làm đơn", field="decided_on")
     if not decision_ref.strip():
@@ -129,7 +124,7 @@ def exemption_report(
         raise ServiceError("Chỉ báo cáo cấp trên sau khi chi bộ đã quyết định miễn sinh hoạt")
     if e.reported_on is not None:
         raise ServiceError(f"Đã báo cáo ngày {e.reported_on:%d/%m/%Y}")
-    _not_future(reported_on, "reported_on")
+    not_future(reported_on, "reported_on")
     if reported_on < e.decided_on:
         raise ServiceError("Ngày báo cáo không được trước ngày quyết định", field="reported_on")
     e.reported_on = reported_on
@@ -146,7 +141,7 @@ def exemption_end(
     e = _lock(actor, exemption, expected_version)
     if e.decided_on is None or e.refused or e.ended_on is not None:
         raise ServiceError("Đảng viên không đang được miễn sinh hoạt theo đề nghị này")
-    _not_future(on, "on")
+    not_future(on, "on")
     if on < e.decided_on:
         raise ServiceError("Ngày trở lại sinh hoạt không được trước ngày quyết định miễn", field="on")
     member_record_event(
@@ -176,7 +171,7 @@ def residence_register(
         raise ServiceError(f"“{cell.name}” không phải chi bộ đang hoạt động", field="cell")
     if cell.pk == m.cell_id:
         raise ServiceError("Chi bộ nơi cư trú trùng chi bộ sinh hoạt: không cần đăng ký", field="cell")
-    _not_future(registered_on, "registered_on")
+    not_future(registered_on, "registered_on")
     current = Residence.objects.filter(membership=m, ended_on__isnull=True).first()
     if current is not None:
         if registered_on < current.registered_on:

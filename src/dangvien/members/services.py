@@ -43,6 +43,10 @@ from dangvien.people.services import PersonData, person_apply
 _CARD_MAX = 20
 
 
+# Leaving the rolls is decided by a committee: the event carries its decision's number.
+NEEDS_DECISION = (EventKind.REMOVED, EventKind.EXPELLED, EventKind.LEFT)
+
+
 def _clean_card(card_number: str | None) -> str | None:
     card = (card_number or "").strip()
     if not card:
@@ -223,6 +227,8 @@ def member_record_event(
         require_write(scope_for(actor), m.cell)
     if kind not in EventKind.values or kind == EventKind.ADMITTED:
         raise ServiceError("Loại sự kiện không hợp lệ", field="kind")
+    if kind in NEEDS_DECISION and not decision_ref.strip():
+        raise ServiceError("Ghi số quyết định của cấp có thẩm quyền", field="decision_ref")
     if on > timezone.localdate():
         raise ServiceError("Ngày không được sau hôm nay", field="on")
     last = m.events.order_by("-on", "-id").values_list("on", flat=True).first()

@@ -132,7 +132,6 @@ class MemberForm(forms.Form):
 # dossiers (with their steps and deadlines), so they are not offered here.
 FORM_EVENTS = (EventKind.CELL_CHANGED, EventKind.REMOVED, EventKind.EXPELLED, EventKind.LEFT, EventKind.DIED)
 EVENT_CHOICES = [(k.value, k.label) for k in FORM_EVENTS]
-NEEDS_DECISION = (EventKind.REMOVED, EventKind.EXPELLED, EventKind.LEFT)
 
 
 class MemberEventForm(forms.Form):
@@ -148,12 +147,6 @@ class MemberEventForm(forms.Form):
     def __init__(self, *args: Any, cells: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _choices(self.fields["to_cell"], [("", "—"), *cells])
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("kind") in NEEDS_DECISION and not (data.get("decision_ref") or "").strip():
-            self.add_error("decision_ref", _("Ghi số quyết định của cấp có thẩm quyền"))
-        return data
 
 
 class OrgCreateForm(forms.Form):

@@ -1,0 +1,24 @@
+"""Small guards every service shares."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.utils import timezone
+
+from dangvien.core.errors import ServiceError
+
+if TYPE_CHECKING:
+    from dangvien.accounts.models import User
+
+
+def recorded_by(actor: User | None) -> User | None:
+    """The user to store as author: None for the command line (no saved user)."""
+    return actor if actor is not None and actor.pk else None
+
+
+def not_future(on: dt.date, field: str) -> None:
+    """Acts are recorded after they happen: a date after today is a typing mistake."""
+    if on > timezone.localdate():
+        raise ServiceError("Ngày không được sau hôm nay", field=field)
