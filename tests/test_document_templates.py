@@ -148,3 +148,11 @@ def test_the_templates_screen_is_for_administrators(case, users, login):
     preview = c.post(reverse("web:form_template_preview", args=["1-KNĐ"]), {"case": case.pk})
     assert preview.status_code == 200 and "Nguyễn Thị Hằng" in text_of(preview.content)
     assert c.get(reverse("web:form_template_download", args=["6-KNĐ"])).status_code == 200
+    # Roll back to the default through the screen; an unknown version is 404.
+    assert c.post(reverse("web:form_template_use", args=["6-KNĐ"]), {"ban": "999999"}).status_code == 404
+    assert c.post(reverse("web:form_template_use", args=["6-KNĐ"]), {"reach": ""}).status_code == 302
+    assert not FormTemplate.objects.filter(form="6-KNĐ", active=True).exists()
+    assert (
+        login(users.an).post(reverse("web:form_template_use", args=["6-KNĐ"]), {"reach": ""}).status_code
+        == 404
+    )

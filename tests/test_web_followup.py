@@ -273,3 +273,89 @@ def test_a_temporary_member_is_listed_on_the_receiving_cells_page_not_in_its_tot
     assert 'id="member-total">0<' in body and "Tạm Thời" in body and "Sinh hoạt tạm thời tại chi bộ" in body
     body = login(users.an).get(reverse("web:org_detail", args=["XA-C1"])).content.decode()
     assert 'id="member-total">1<' in body
+
+
+def test_residence_registration_and_the_living_here_page_through_the_web(login, users, tree):
+    m = register(tree.xa_c1, "Sống Nơi Khác", card="1")
+    c = login(users.an)
+    url = reverse("web:residence_start", args=[m.pk])
+    bad = c.post(url, {"version": m.version, "cell_code": "KHONG", "registered_on": "01/04/2026"})
+    assert bad.status_code == 400 and "Không có chi bộ mã này" in bad.content.decode()
+    assert (
+        c.post(url, {"version": m.version, "cell_code": "XB-C1", "registered_on": "01/04/2026"}).status_code
+        == 302
+    )
+    assert login(users.binh).get(url).status_code == 404  # the residence side reads, does not register
+    here = login(users.binh).get(reverse("web:living_here")).content.decode()
+    assert "Sống Nơi Khác" in here and "Chi bộ Thôn 1" in here
+    assert "Sống Nơi Khác" not in login(users.an).get(reverse("web:living_here")).content.decode()
+
+
+def test_the_sender_cancels_a_transfer_the_receiver_cannot(login, users, tree):
+    from dangvien.cases.transfer_services import transfer_create
+
+    m = register(tree.xa_c1, "Không Đi Nữa", card="1")
+    t = transfer_create(
+        actor=users.an,
+        membership=m,
+        kind="permanent",
+        moved_on=D(2026, 3, 2),
+        reason="Công tác",
+        to_cell=tree.xb_c1,
+    )
+    url = reverse("web:transfer_action", args=[t.pk, "cancel"])
+    data = {"version": t.version, "on": "05/03/2026", "reason": "Đảng viên ở lại"}
+    assert login(users.binh).post(url, data).status_code == 404
+    empty = login(users.an).post(url, {**data, "reason": ""})
+    assert empty.status_code == 400 and Transfer.objects.get().state == TransferState.PREPARING
+    assert login(users.an).post(url, data).status_code == 302
+    again = login(users.an).post(url, data)  # a second click
+    assert again.status_code == 400 and "tải lại trang" in again.content.decode()
+    assert Transfer.objects.get().state == TransferState.CANCELLED
+
+
+def test_opening_the_follow_up_twice_keeps_one_file_and_is_refused_for_an_official_member(login, users, tree):
+    m = probationary(tree.xa_c1, D(2025, 3, 14))
+    c = login(users.bithu1)
+    first = c.post(reverse("web:recognition_start", args=[m.pk]))
+    second = c.post(reverse("web:recognition_start", args=[m.pk]))
+    assert first["Location"] == second["Location"] and Recognition.objects.count() == 1
+    official = register(tree.xa_c1, "Đã Chính Thức", card="9")
+    refused = c.post(reverse("web:recognition_start", args=[official.pk]), follow=True)
+    assert "không phải đảng viên dự bị" in refused.content.decode() and Recognition.objects.count() == 1
+
+
+def test_a_second_click_on_the_decision_says_reload(login, users, tree):
+    from dangvien.cases.recognition_services import (
+        recognition_record_cell_vote,
+        recognition_record_committee_vote,
+    )
+
+    r = recognition_open(actor=None, membership=probationary(tree.xa_c1, D(2025, 3, 14)))
+    r = recognition_record_papers(
+        actor=None,
+        recognition=r,
+        expected_version=r.version,
+        dates={n: D(2026, 3, 1) for n, _ in R.END_PAPERS},
+    )
+    recognition_record_cell_vote(
+        actor=None,
+        recognition=r,
+        expected_version=r.version,
+        held_on=D(2026, 3, 16),
+        denominator=9,
+        yes=9,
+        no=0,
+    )
+    r.refresh_from_db()
+    recognition_record_committee_vote(
+        actor=None, recognition=r, expected_version=r.version, held_on=D(2026, 3, 18), members=7, yes=7, no=0
+    )
+    r.refresh_from_db()
+    c = login(users.an)
+    url = reverse("web:recognition_action", args=[r.pk, "decision"])
+    data = {"version": r.version, "outcome": "official", "decided_on": "25/03/2026", "decision_ref": "QĐ 1"}
+    assert c.post(url, data).status_code == 302
+    again = c.post(url, data)
+    assert again.status_code == 400 and "tải lại trang" in again.content.decode()
+    assert Membership.objects.get(pk=r.membership_id).events.filter(kind="made_official").count() == 1

@@ -21,6 +21,13 @@ from dangvien.documents.render import render_docx
 from dangvien.documents.templates_service import template_for
 
 
+def recognition_of(case: Case) -> Recognition | None:
+    """The recognition of the member a case admitted, if it went that far."""
+    return (
+        Recognition.objects.filter(membership_id=case.membership_id).first() if case.membership_id else None
+    )
+
+
 def forms_for(case: Case | None, recognition: Recognition | None) -> list[FormDef]:
     """The papers of a dossier, in order: the admission's forms for the steps it goes
     through, then the recognition's."""
@@ -47,8 +54,8 @@ def document_generate(
     form = BY_CODE.get(form_code)
     if form is None:
         raise ServiceError(f"Không có mẫu “{form_code[:20]}”", field="form")
-    if form.dossier == RECOGNITION and recognition is None and case is not None and case.membership_id:
-        recognition = Recognition.objects.filter(membership_id=case.membership_id).first()
+    if form.dossier == RECOGNITION and recognition is None and case is not None:
+        recognition = recognition_of(case)
     if form.dossier == RECOGNITION and recognition is None:
         raise ServiceError(
             f"Mẫu {form.code} thuộc hồ sơ công nhận chính thức: đảng viên này chưa có hồ sơ đó"
@@ -83,9 +90,7 @@ def document_generate(
 def dossier_zip(*, actor: User | None, case: Case) -> bytes:
     """Every paper of the case (and of the member's recognition, if any), in order, named
     by form number."""
-    recognition = (
-        Recognition.objects.filter(membership_id=case.membership_id).first() if case.membership_id else None
-    )
+    recognition = recognition_of(case)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         for i, form in enumerate(forms_for(case, recognition), start=1):
@@ -113,9 +118,7 @@ def dossier_pdf(*, actor: User | None, case: Case) -> bytes:
 
     if converter() is None:
         raise PdfUnavailable
-    recognition = (
-        Recognition.objects.filter(membership_id=case.membership_id).first() if case.membership_id else None
-    )
+    recognition = recognition_of(case)
     docs = [
         document_generate(actor=actor, form_code=f.code, case=case, recognition=recognition)
         for f in forms_for(case, recognition)

@@ -3,14 +3,14 @@ the field they name."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dangvien.core.dates import DateError, parse_user_date
-from dangvien.core.errors import ServiceError
+from dangvien.core.errors import ServiceError, StaleError
 from dangvien.members.models import EventKind, Status
 from dangvien.orgs.models import OrgKind, Sector
 from dangvien.people.models import Sex
@@ -68,6 +68,31 @@ def _choices(field: forms.Field, choices: Sequence[tuple[object, object]]) -> No
 def add_service_error(form: forms.Form, exc: ServiceError) -> None:
     field = exc.field if exc.field in form.fields else None
     form.add_error(field, exc.message)
+
+
+def run_versioned(
+    request: Any, form: forms.Form, current_version: int, act: Callable[[dict[str, Any]], str]
+) -> bool:
+    """The pattern of every action form on a dossier page: a form opened on an older
+    version (a second tab, a double click) is refused before any field complaint and
+    changes nothing; otherwise the service runs and its refusal lands on its field.
+    True when done (the success message is queued)."""
+    from django.contrib import messages
+
+    if request.POST.get("version") != str(current_version):
+        form.is_valid()
+        form.errors.clear()
+        form.add_error(None, StaleError().message)
+        return False
+    if not form.is_valid():
+        return False
+    try:
+        message = act(form.cleaned_data)
+    except ServiceError as exc:
+        add_service_error(form, exc)
+        return False
+    messages.success(request, message)
+    return True
 
 
 class MemberForm(forms.Form):

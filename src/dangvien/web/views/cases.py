@@ -9,7 +9,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -30,7 +29,7 @@ from dangvien.cases.selectors import (
     overdue_items,
     pipeline_board,
 )
-from dangvien.core.errors import ServiceError, StaleError
+from dangvien.core.errors import ServiceError
 from dangvien.documents.models import GeneratedDocument
 from dangvien.documents.services import forms_for
 from dangvien.members.models import Membership
@@ -41,7 +40,7 @@ from dangvien.rules.arithmetic import votes_needed
 from dangvien.rules.selectors import RuleBook
 from dangvien.web import case_forms as F
 from dangvien.web.context import acting_user, request_scope
-from dangvien.web.forms import add_service_error
+from dangvien.web.forms import run_versioned
 
 CELL_SELECT_LIMIT = 300
 FAILED_VOTES_DAYS = 180  # failed votes stay on the board for half a year
@@ -453,18 +452,7 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponseBase:
         raise Http404
     forms_ = _forms(c, request.POST, action)
     form = forms_[action]
-    if request.POST.get("version") != str(c.version):
-        # A second tab or a double click: say so before any field complaint, change nothing.
-        form.is_valid()
-        form.errors.clear()
-        form.add_error(None, StaleError().message)
-    elif form.is_valid():
-        try:
-            message = ACTIONS[action](acting_user(request), c, form.cleaned_data, form)
-        except ServiceError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, message)
-            return redirect("web:case_detail", pk=c.pk)
+    if run_versioned(request, form, c.version, lambda d: ACTIONS[action](acting_user(request), c, d, form)):
+        return redirect("web:case_detail", pk=c.pk)
     view = case_view(scope, pk, today=timezone.localdate())
     return _render_case(request, view, forms_, action)

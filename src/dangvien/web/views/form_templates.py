@@ -16,6 +16,7 @@ from dangvien.documents.context import FIELD_DOCS, build_fields
 from dangvien.documents.forms import BY_CODE, FORMS
 from dangvien.documents.models import FormTemplate
 from dangvien.documents.render import default_template, render_docx
+from dangvien.documents.services import recognition_of
 from dangvien.documents.templates_service import template_activate, template_upload, validate_template
 from dangvien.orgs.models import Organization
 from dangvien.web.context import acting_user, request_scope
@@ -138,11 +139,7 @@ def template_preview(request: HttpRequest, form: str) -> HttpResponseBase:
         data = default_template(form)[0]
     from django.utils import timezone
 
-    from dangvien.cases.models import Recognition
-
-    recognition = (
-        Recognition.objects.filter(membership_id=case.membership_id).first() if case.membership_id else None
-    )
+    recognition = recognition_of(case)
     fdef = BY_CODE[form]
     if fdef.dossier == "recognition" and recognition is None:
         messages.error(request, "Hồ sơ này chưa có hồ sơ công nhận chính thức: chọn hồ sơ đã kết nạp.")

@@ -26,14 +26,14 @@ from dangvien.cases.recognition_selectors import (
     recognition_view,
 )
 from dangvien.cases.selectors import cell_voters
-from dangvien.core.errors import ServiceError, StaleError
+from dangvien.core.errors import ServiceError
 from dangvien.documents.models import GeneratedDocument
 from dangvien.documents.services import forms_for
 from dangvien.members.models import Membership
 from dangvien.members.selectors import cell_official_choices, member_get
 from dangvien.web import followup_forms as F
 from dangvien.web.context import acting_user, request_scope
-from dangvien.web.forms import add_service_error
+from dangvien.web.forms import run_versioned
 from dangvien.web.views.cases import _by_step, _org_from_request
 
 
@@ -283,17 +283,7 @@ def recognition_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
         raise Http404
     forms_ = _forms(r, request.POST, action)
     form = forms_[action]
-    if request.POST.get("version") != str(r.version):
-        form.is_valid()
-        form.errors.clear()
-        form.add_error(None, StaleError().message)
-    elif form.is_valid():
-        try:
-            message = ACTIONS[action](acting_user(request), r, form.cleaned_data)
-        except ServiceError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, message)
-            return redirect("web:recognition_detail", pk=r.pk)
+    if run_versioned(request, form, r.version, lambda d: ACTIONS[action](acting_user(request), r, d)):
+        return redirect("web:recognition_detail", pk=r.pk)
     view = recognition_view(scope, pk, today=timezone.localdate())
     return _render(request, view, forms_, action)

@@ -13,10 +13,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from dangvien.cases import transfer_services as S
-from dangvien.cases.models import OPEN_TRANSFER_STATES, Transfer, TransferKind
+from dangvien.cases.models import OPEN_TRANSFER_STATES, Transfer, TransferKind, TransferState
 from dangvien.cases.transfer_selectors import (
     on_time,
     temporary_members_here,
@@ -33,7 +34,7 @@ from dangvien.members.selectors import member_get
 from dangvien.orgs.models import Organization
 from dangvien.web import followup_forms as F
 from dangvien.web.context import acting_user, request_scope
-from dangvien.web.forms import add_service_error
+from dangvien.web.forms import add_service_error, run_versioned
 from dangvien.web.views.cases import _org_from_request
 
 LIST_LIMIT = 300
@@ -99,6 +100,19 @@ def _forms(t: Transfer, data: Any = None, action: str = "") -> dict[str, forms.F
     }
 
 
+def _offered(t: Transfer, sender: bool, receiver: bool) -> set[str]:
+    offered = set()
+    if t.state == TransferState.PREPARING and sender:
+        offered.add("letter")
+    if t.state == TransferState.IN_TRANSIT and receiver:
+        offered.add("receive")
+    if t.kind == TransferKind.TEMPORARY and t.state in (TransferState.RECEIVED, TransferState.SENT_OUTSIDE):
+        offered.add("return")
+    if t.is_open and sender:
+        offered.add("cancel")
+    return offered
+
+
 def _render(
     request: HttpRequest, t: Transfer, forms_: dict[str, forms.Form], action: str = ""
 ) -> HttpResponse:
@@ -119,6 +133,11 @@ def _render(
             "member_visible": scope.can_read(t.membership.cell),
             "on_time": on_time(t),
             "late": t.is_open and t.due_on is not None and t.due_on < today,
+            # A form posted for an action the transfer no longer offers (it changed in the
+            # meantime) is not on the page: its refusal is shown at the top instead.
+            "orphan_errors": forms_[action].non_field_errors()
+            if action and action not in _offered(t, sender, receiver)
+            else [],
             "today": today,
         },
         status=400 if action else 200,
@@ -179,18 +198,8 @@ def transfer_action(request: HttpRequest, pk: int, action: str) -> HttpResponseB
         raise Http404
     forms_ = _forms(t, request.POST, action)
     form = forms_[action]
-    if request.POST.get("version") != str(t.version):
-        form.is_valid()
-        form.errors.clear()
-        form.add_error(None, StaleError().message)
-    elif form.is_valid():
-        try:
-            message = ACTIONS[action](acting_user(request), t, form.cleaned_data)
-        except ServiceError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, message)
-            return redirect("web:transfer_detail", pk=t.pk)
+    if run_versioned(request, form, t.version, lambda d: ACTIONS[action](acting_user(request), t, d)):
+        return redirect("web:transfer_detail", pk=t.pk)
     return _render(request, _get(request, pk), forms_, action)
 
 
@@ -203,6 +212,14 @@ def _writable_member(request: HttpRequest, pk: int) -> Membership:
     if not scope.can_write(m.cell):
         raise Http404
     return m
+
+
+TRANSFER_HELP = _(
+    "Đảng viên phải hoàn thành việc chuyển trong 60 ngày làm việc kể từ ngày quyết định hoặc chuyển đi, "
+    "và trình giấy giới thiệu ở chi bộ nơi đến trong 30 ngày làm việc kể từ ngày cấp giấy. Cho đến khi "
+    "nơi đến tiếp nhận, đảng viên vẫn được tính ở chi bộ hiện tại. Chuyển tạm thời: đảng viên sinh hoạt "
+    "ở nơi đến nhưng vẫn được tính ở nơi sinh hoạt chính thức."
+)
 
 
 def transfer_start(request: HttpRequest, pk: int) -> HttpResponse:
@@ -237,8 +254,16 @@ def transfer_start(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("web:transfer_detail", pk=t.pk)
     return render(
         request,
-        "web/transfers/start.html",
-        {"nav": "members", "m": m, "form": form},
+        "web/members/action.html",
+        {
+            "nav": "members",
+            "m": m,
+            "form": form,
+            "form_id": "transfer",
+            "title": _("Chuyển sinh hoạt đảng"),
+            "button": _("Ghi việc chuyển sinh hoạt"),
+            "help": TRANSFER_HELP,
+        },
         status=400 if request.method == "POST" else 200,
     )
 
