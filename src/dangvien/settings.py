@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "dangvien.cases",
     "dangvien.watch",
     "dangvien.documents",
+    "dangvien.targets",
     "dangvien.reports",
     "dangvien.web",
     "dangvien.api",

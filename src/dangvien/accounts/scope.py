@@ -93,6 +93,13 @@ class Scope:
             for g in self.grants
         )
 
+    def can_manage(self, org: Organization) -> bool:
+        """Committee work over org: staff of org or of a committee above it (not a cell's
+        secretary, who writes only the cell's own records), or an administrator."""
+        return self.is_admin or any(
+            g.write and g.subtree and org.path.startswith(g.path) for g in self.grants
+        )
+
     @cached_property
     def roots(self) -> list[Organization]:
         """The top organizations this user sees: where the home page and the tree start."""

@@ -142,3 +142,16 @@ def natural_sort_key(text: str) -> str:
                 parts.append(code)
                 tones.append(tone)
     return "".join(parts) + "00" + "".join(tones)
+
+
+def vn_int(value: int) -> str:
+    """5000 → "5.000": the Vietnamese thousands separator."""
+    return f"{value:,}".replace(",", ".")
+
+
+def vn_pct(value: object, *, sign: bool = True) -> str:
+    """Decimal("83.63") → "83,63%"; None → "—"."""
+    if value is None:
+        return "—"
+    text = f"{float(value):,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")  # type: ignore[arg-type]
+    return text + ("%" if sign else "")

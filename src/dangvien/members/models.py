@@ -90,7 +90,13 @@ class MemberEvent(models.Model):
 
     class Meta:
         ordering = ["on", "id"]
-        indexes = [models.Index(fields=["membership", "on"])]
+        indexes = [
+            models.Index(fields=["membership", "on"]),
+            # Progress reports count admissions by decision date over a subtree's cells.
+            models.Index(
+                fields=["on", "cell"], condition=models.Q(kind="admitted"), name="member_event_admitted_on"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.on:%d/%m/%Y}"

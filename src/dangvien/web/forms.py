@@ -209,7 +209,12 @@ class ReorgForm(forms.Form):
 
 class ImportUploadForm(forms.Form):
     kind = forms.ChoiceField(
-        label=_("Loại dữ liệu"), choices=[("members", _("Đảng viên")), ("orgs", _("Tổ chức đảng"))]
+        label=_("Loại dữ liệu"),
+        choices=[
+            ("members", _("Đảng viên")),
+            ("orgs", _("Tổ chức đảng")),
+            ("targets", _("Chỉ tiêu kết nạp")),
+        ],
     )
     file = forms.FileField(label=_("Tệp .xlsx hoặc .csv (UTF-8)"))
 

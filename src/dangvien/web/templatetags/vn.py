@@ -4,6 +4,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 
+from dangvien.core.text import vn_pct
 from dangvien.members.models import ACTIVE_STATUSES
 
 register = template.Library()
@@ -27,8 +28,13 @@ def vn_percent(part: object, whole: object) -> str:
         return ""
     if w == 0:
         return "—"
-    value = (p * 100 / w).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return f"{value:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".") + "%"
+    return vn_pct((p * 100 / w).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+@register.filter
+def pct(value: object) -> str:
+    """{{ row.percent|pct }}: a percent already computed (Decimal 83.63) -> 83,63%."""
+    return vn_pct(value)
 
 
 @register.filter

@@ -13,8 +13,14 @@ from dangvien.members.exporting import member_rows
 from dangvien.orgs.exporting import HEADERS as ORG_HEADERS
 from dangvien.orgs.exporting import org_rows
 from dangvien.orgs.models import Organization
+from dangvien.targets.exporting import HEADERS as TARGET_HEADERS
+from dangvien.targets.exporting import target_rows
 
-KINDS = {"orgs": (ORG_HEADERS, org_rows), "members": (MEMBER_HEADERS, member_rows)}
+KINDS = {
+    "orgs": (ORG_HEADERS, org_rows),
+    "members": (MEMBER_HEADERS, member_rows),
+    "targets": (TARGET_HEADERS, target_rows),
+}
 
 
 class Command(BaseCommand):

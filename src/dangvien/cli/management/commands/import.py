@@ -11,8 +11,14 @@ from dangvien.cli.progress import ProgressBar
 from dangvien.core.spreadsheet import ImportResult
 from dangvien.members.importing import import_members
 from dangvien.orgs.importing import import_orgs
+from dangvien.targets.importing import import_targets
 
-IMPORTERS = {"orgs": import_orgs, "members": import_members, "candidates": import_candidates}
+IMPORTERS = {
+    "orgs": import_orgs,
+    "members": import_members,
+    "candidates": import_candidates,
+    "targets": import_targets,
+}
 
 
 class Command(BaseCommand):

@@ -10,10 +10,16 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from dangvien.accounts.scope import scope_for
+from dangvien.core.errors import ServiceError
 from dangvien.core.spreadsheet import write_table
+from dangvien.core.text import vn_int, vn_pct
 from dangvien.orgs.models import Organization
+from dangvien.reports.excel import write_tables
 from dangvien.reports.selectors import member_counts
 from dangvien.reports.timeliness import overdue_everything
+from dangvien.targets.periods import parse_period
+from dangvien.targets.progress import progress_report
+from dangvien.targets.tables import progress_table
 
 
 def iso_date(value: str) -> dt.date:
@@ -25,13 +31,15 @@ def iso_date(value: str) -> dt.date:
 
 class Command(BaseCommand):
     help = (
-        "Báo cáo: members (số đảng viên theo trạng thái, giới tính, độ tuổi, loại chi bộ, loại hình); "
+        "Báo cáo: progress (tiến độ kết nạp so với chỉ tiêu của một kỳ); "
+        "members (số đảng viên theo trạng thái, giới tính, độ tuổi, loại chi bộ, loại hình); "
         "overdue (mọi việc đã quá hạn: hồ sơ kết nạp, công nhận chính thức, chuyển sinh hoạt)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("name", choices=["members", "overdue"])
+        parser.add_argument("name", choices=["progress", "members", "overdue"])
         parser.add_argument("--org", required=True)
+        parser.add_argument("--period", help="nhiệm kỳ (2025-2030) hoặc năm (2026); cần cho progress")
         parser.add_argument("--as-of")
         parser.add_argument("--format", choices=["table", "json", "xlsx"], default="table")
         parser.add_argument("-o", "--output", type=Path)
@@ -43,6 +51,9 @@ class Command(BaseCommand):
             raise CommandError(f"Không có tổ chức mã “{opts['org']}”", returncode=1)
         if opts["name"] == "overdue":
             self._overdue(org, as_of, opts)
+            return
+        if opts["name"] == "progress":
+            self._progress(org, as_of, opts)
             return
         counts = member_counts(scope_for(None), org, as_of)
         if opts["format"] == "json":
@@ -72,6 +83,34 @@ class Command(BaseCommand):
         out.write(f"{org.name} — đảng viên đến ngày {as_of:%d/%m/%Y}: {counts.total:,}\n".replace(",", "."))
         for title, label, n in rows:
             out.write(f"  {title:<14} {label:<28} {n:>10,}\n".replace(",", "."))
+
+    def _progress(self, org: Organization, as_of: dt.date, opts: dict[str, Any]) -> None:
+        if not opts["period"]:
+            raise CommandError(
+                "Báo cáo progress cần --period, ví dụ --period 2025-2030 hoặc --period 2026", returncode=2
+            )
+        try:
+            parse_period(opts["period"])
+        except ServiceError as exc:
+            raise CommandError(exc.message, returncode=1) from None
+        report = progress_report(scope_for(None), org=org, period=opts["period"], as_of=as_of)
+        if opts["format"] == "json":
+            self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+            return
+        table = progress_table(report, org.name)
+        if opts["format"] == "xlsx":
+            if not opts["output"]:
+                raise CommandError("Định dạng xlsx cần -o TỆP", returncode=2)
+            with opts["output"].open("wb") as out:
+                write_tables(out, [table])
+            return
+        out = sys.stdout
+        out.write(table.title + "\n")
+        out.write(f"  {'Tổ chức':<46} {'Chỉ tiêu':>9} {'Đã kết nạp':>11} {'Tỷ lệ':>9}\n")
+        for r in report.rows:
+            name = ("  " * r.depth + r.name)[:46]
+            target = vn_int(r.target) if r.target is not None else "—"
+            out.write(f"  {name:<46} {target:>9} {vn_int(r.admitted):>11} {vn_pct(r.percent):>9}\n")
 
     def _overdue(self, org: Organization, as_of: dt.date, opts: dict[str, Any]) -> None:
         items = overdue_everything(scope_for(None), org=org, as_of=as_of)

@@ -1,0 +1,316 @@
+"""Progress against targets: admissions counted by admission-decision date, over a
+subtree as it stood on the as-of date, in a constant number of queries.
+
+Where an admission is counted: in the cell the person was admitted in (the cell of the
+"admitted" member event), wherever the member went afterwards — a transfer does not carry
+the admission away. The cell itself is placed where it stood on the as-of date: a cell
+moved to another committee takes its admissions along, and a cell merged into another
+hands them to the cell it was merged into, so a merged committee's total is the sum of
+what its parts admitted, and a report as of a date before the merge still gives the
+figures of that date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+
+from dangvien.accounts.scope import Scope
+from dangvien.members.models import EventKind, MemberEvent
+from dangvien.orgs.models import Organization, OrgVersion, Reorganization, ReorgKind
+from dangvien.orgs.selectors import org_path_on
+from dangvien.targets.groups import GROUPS, Facts, Group
+from dangvien.targets.periods import Bounds, period_bounds
+from dangvien.targets.selectors import targets_in_effect
+
+
+def percent(admitted: int, target: int | None) -> Decimal | None:
+    """100·admitted/target, half-up to two decimals; None without a target (or a target of 0)."""
+    if target is None or target == 0:
+        return None
+    return (Decimal(admitted) * 100 / Decimal(target)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class GroupFigure:
+    target: int | None = None
+    admitted: int = 0
+
+    @property
+    def percent(self) -> Decimal | None:
+        return percent(self.admitted, self.target)
+
+
+@dataclass
+class ProgressRow:
+    org_id: int
+    code: str
+    name: str
+    kind: str
+    parent: str | None
+    parent_id: int | None
+    path: str
+    depth: int
+    target: int | None = None
+    admitted: int = 0
+    groups: dict[str, GroupFigure] = field(default_factory=dict)
+    children_target: int | None = None  # the sum of the children's targets, where any is set
+
+    @property
+    def percent(self) -> Decimal | None:
+        return percent(self.admitted, self.target)
+
+    @property
+    def shortfall(self) -> int:
+        """How much the children's targets fall short of this one (0 when they cover it)."""
+        if self.target is None or self.children_target is None:
+            return 0
+        return max(0, self.target - self.children_target)
+
+    def as_dict(self) -> dict[str, object]:
+        def num(p: Decimal | None) -> float | None:
+            return float(p) if p is not None else None
+
+        return {
+            "code": self.code,
+            "name": self.name,
+            "parent": self.parent,
+            "target": self.target,
+            "admitted": self.admitted,
+            "percent": num(self.percent),
+            "groups": {
+                k: {"target": g.target, "admitted": g.admitted, "percent": num(g.percent)}
+                for k, g in self.groups.items()
+            },
+        }
+
+
+@dataclass
+class ProgressReport:
+    org: str
+    period: Bounds
+    as_of: dt.date
+    rows: list[ProgressRow]
+
+    @property
+    def top(self) -> ProgressRow | None:
+        return self.rows[0] if self.rows else None
+
+    def children_of(self, row: ProgressRow) -> list[ProgressRow]:
+        return [r for r in self.rows if r.parent_id == row.org_id]
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "org": self.org,
+            "period": self.period.code,
+            "as_of": self.as_of.isoformat(),
+            "rows": [r.as_dict() for r in self.rows],
+        }
+
+
+def _valid_on(day: dt.date) -> Q:
+    return Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+
+
+@dataclass
+class _Placed:
+    """Where each organization stands on the as-of date."""
+
+    rows: list[ProgressRow]
+    by_path: dict[str, ProgressRow]
+    path_of: dict[int, str]  # every organization ever under the root (its path on as-of, or last)
+    sector_of: dict[int, list[tuple[dt.date, dt.date | None, str]]]
+
+
+def _place(scope: Scope, root: Organization, root_path: str, as_of: dt.date) -> _Placed:
+    ever_under = OrgVersion.objects.filter(path__startswith=root_path, valid_from__lte=as_of).values(
+        "organization_id"
+    )
+    # Every version up to as_of of every organization that was ever under the root: one
+    # that has since moved out stands where it is on as_of, outside.
+    versions = list(
+        OrgVersion.objects.filter(organization_id__in=ever_under, valid_from__lte=as_of)
+        .filter(scope.org_filter("organization"))
+        .order_by("organization_id", "valid_from", "id")
+        .values_list(
+            "organization_id",
+            "organization__code",
+            "name",
+            "kind",
+            "parent_id",
+            "path",
+            "sector",
+            "valid_from",
+            "valid_to",
+        )
+    )
+    current: dict[int, tuple] = {}
+    last: dict[int, str] = {}
+    sectors: dict[int, list[tuple[dt.date, dt.date | None, str]]] = defaultdict(list)
+    for v in versions:
+        org_id, _code, _name, _kind, _parent, path, sector, start, end = v
+        sectors[org_id].append((start, end, sector))
+        last[org_id] = path
+        if end is None or end > as_of:
+            current[org_id] = v
+    current = {k: v for k, v in current.items() if v[5].startswith(root_path)}
+    code_of = {v[0]: v[1] for v in current.values()}
+    rows = [
+        ProgressRow(
+            org_id=org_id,
+            code=code,
+            name=name,
+            kind=kind,
+            parent=code_of.get(parent_id) if org_id != root.pk else _parent_code(parent_id),
+            parent_id=parent_id,
+            path=path,
+            depth=path.count(".") - root_path.count("."),
+        )
+        for org_id, code, name, kind, parent_id, path, _s, _f, _t in current.values()
+    ]
+    rows.sort(key=lambda r: (r.org_id != root.pk, r.path))
+    path_of = dict(last)
+    path_of.update({org_id: v[5] for org_id, v in current.items()})
+    return _Placed(rows, {r.path: r for r in rows}, path_of, sectors)
+
+
+def _parent_code(parent_id: int | None) -> str | None:
+    if parent_id is None:
+        return None
+    return Organization.objects.filter(pk=parent_id).values_list("code", flat=True).first()
+
+
+def _merged_into(as_of: dt.date, codes_to_ids: dict[str, int]) -> dict[int, int]:
+    """Organization id → the id it was merged into, for merges effective by as_of."""
+    result: dict[int, int] = {}
+    merges = list(
+        Reorganization.objects.filter(kind=ReorgKind.MERGE, effective_on__lte=as_of)
+        .order_by("effective_on", "id")
+        .values_list("details", flat=True)
+    )
+    codes = {c for d in merges for c in [*d.get("sources", []), d.get("target", "")] if c}
+    missing = codes - set(codes_to_ids)
+    if missing:
+        codes_to_ids = codes_to_ids | dict(
+            Organization.objects.filter(code__in=missing).values_list("code", "pk")
+        )
+    for d in merges:
+        target = codes_to_ids.get(d.get("target", ""))
+        for s in d.get("sources", []):
+            if s in codes_to_ids and target is not None:
+                result[codes_to_ids[s]] = target
+    return result
+
+
+def _sector_on(spans: list[tuple[dt.date, dt.date | None, str]], day: dt.date) -> str:
+    for start, end, sector in spans:
+        if start <= day and (end is None or end > day):
+            return sector
+    return spans[-1][2] if spans else ""
+
+
+def progress_report(
+    scope: Scope, *, org: Organization, period: str, as_of: dt.date, groups: list[str] | None = None
+) -> ProgressReport:
+    """The progress of org's subtree: one row per organization (org first), each with its
+    target in effect on as_of and its admissions in the period up to as_of.
+
+    `groups` limits the groups reported; by default, every group that has a target for the
+    period anywhere in the subtree. Six queries whatever the size of the tree."""
+    bounds = period_bounds(period)
+    report = ProgressReport(org=org.code, period=bounds, as_of=as_of, rows=[])
+    root_path = org_path_on(org, as_of)
+    if root_path is None or not scope.can_read(org):
+        return report
+    placed = _place(scope, org, root_path, as_of)
+    report.rows = placed.rows
+    ids = [r.org_id for r in placed.rows]
+    values = targets_in_effect(ids, bounds.code, as_of)
+    wanted = sorted({g for (_o, g) in values if g}) if groups is None else groups
+    group_defs: list[Group] = [g for g in GROUPS if g.key in wanted]
+    by_id = {r.org_id: r for r in placed.rows}
+    for r in placed.rows:
+        r.target = values.get((r.org_id, ""))
+        r.groups = {g.key: GroupFigure(target=values.get((r.org_id, g.key))) for g in group_defs}
+    for r in placed.rows:
+        parent = by_id.get(r.parent_id) if r.parent_id is not None else None
+        if parent is not None and r.target is not None and r.org_id != org.pk:
+            parent.children_target = (parent.children_target or 0) + r.target
+
+    end = min(bounds.end, as_of)
+    if end < bounds.start:
+        return report
+    code_to_id = {r.code: r.org_id for r in placed.rows}
+    merged = _merged_into(as_of, code_to_id)
+    # Cells merged into a cell of this subtree from outside it bring their admissions.
+    outside_sources = [s for s, t in merged.items() if t in placed.path_of and s not in placed.path_of]
+    cells_q = Q(
+        cell_id__in=OrgVersion.objects.filter(path__startswith=root_path, valid_from__lte=as_of).values(
+            "organization_id"
+        )
+    )
+    if outside_sources:
+        cells_q |= Q(cell_id__in=outside_sources)
+    age = ExtractYear("on") - ExtractYear("membership__person__birth_date")
+    before_birthday = Q(
+        on_md__lt=ExtractMonth("membership__person__birth_date") * 100
+        + ExtractDay("membership__person__birth_date")
+    )
+    events = (
+        MemberEvent.objects.filter(kind=EventKind.ADMITTED, on__gte=bounds.start, on__lte=end)
+        .filter(cells_q)
+        .annotate(age_raw=age, on_md=ExtractMonth("on") * 100 + ExtractDay("on"))
+        .annotate(
+            young=Case(
+                When(Q(age_raw__lt=30) | (Q(age_raw=30) & before_birthday), then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+    )
+    # The sector of a cell that changed sector is read on each admission's date.
+    changed = {oid for oid, spans in placed.sector_of.items() if len({s for _a, _b, s in spans}) > 1}
+    dims = [
+        "cell_id",
+        "membership__person__sex",
+        "membership__person__ethnicity",
+        "membership__person__religion",
+        "young",
+    ]
+    grouped = events.exclude(cell_id__in=changed) if changed else events
+    rows = list(grouped.values_list(*dims).annotate(n=Count("id")).order_by())
+    if changed:
+        rows += [
+            (cell, sex, eth, rel, young, n, on)
+            for cell, sex, eth, rel, young, on, n in events.filter(cell_id__in=changed)
+            .values_list(*dims, "on")
+            .annotate(n=Count("id"))
+            .order_by()
+        ]
+    for row in rows:
+        cell_id, sex, eth, rel, young, n = row[:6]
+        on = row[6] if len(row) > 6 else None
+        target_cell = cell_id
+        seen = 0
+        while target_cell in merged and seen < 20:  # follow merges (a chain, never a cycle)
+            target_cell = merged[target_cell]
+            seen += 1
+        path = placed.path_of.get(target_cell)
+        if path is None:
+            continue  # admitted in a cell that is not in this subtree on as_of
+        spans = placed.sector_of.get(cell_id, [])
+        sector = _sector_on(spans, on) if on is not None else (spans[-1][2] if spans else "")
+        facts = Facts(sector=sector, sex=sex, young=bool(young), ethnicity=eth, religion=rel)
+        in_groups = [g.key for g in group_defs if g.has(facts)]
+        for depth in range(root_path.count("."), path.count(".") + 1):
+            target_row = placed.by_path.get(path[: 9 * depth])
+            if target_row is None:
+                continue
+            target_row.admitted += n
+            for k in in_groups:
+                target_row.groups[k].admitted += n
+    return report
