@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "dangvien.watch",
     "dangvien.documents",
     "dangvien.targets",
+    "dangvien.ratings",
     "dangvien.reports",
     "dangvien.web",
     "dangvien.api",

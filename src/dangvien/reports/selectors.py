@@ -62,6 +62,8 @@ class MemberCounts:
     by_age_band: dict[str, int] = field(default_factory=dict)
     by_cell_kind: dict[str, int] = field(default_factory=dict)
     by_sector: dict[str, int] = field(default_factory=dict)
+    by_ethnicity: dict[str, int] = field(default_factory=dict)
+    by_education: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -73,11 +75,13 @@ class MemberCounts:
             "by_age_band": self.by_age_band,
             "by_cell_kind": self.by_cell_kind,
             "by_sector": self.by_sector,
+            "by_ethnicity": self.by_ethnicity,
+            "by_education": self.by_education,
         }
 
 
 def member_counts(scope: Scope, org: Organization, as_of: dt.date) -> MemberCounts:
-    """Active members of org's subtree as it stood on as_of, in three queries.
+    """Active members of org's subtree as it stood on as_of, in four queries.
 
     Grouping is by birth date, not age, so one query serves every band."""
     result = MemberCounts(org=org.code, as_of=as_of)
@@ -121,4 +125,23 @@ def member_counts(scope: Scope, org: Organization, as_of: dt.date) -> MemberCoun
     result.by_age_band = {label: band.get(label, 0) for label, _, _ in AGE_BANDS}
     result.by_cell_kind = dict(sorted(kind.items()))
     result.by_sector = dict(sorted(sector.items(), key=lambda kv: -kv[1]))
+    ethnicity, education = Counter[str](), Counter[str]()
+    for eth, edu, n in (
+        MembershipPeriod.objects.filter(valid, status__in=ACTIVE_STATUSES)
+        .filter(cell_id__in=cells_then.values("organization_id"))
+        .filter(scope.org_filter("cell"))
+        .values_list("membership__person__ethnicity", "membership__person__education")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        ethnicity[_label(eth)] += n
+        education[_label(edu)] += n
+    result.by_ethnicity = dict(sorted(ethnicity.items(), key=lambda kv: (-kv[1], kv[0])))
+    result.by_education = dict(sorted(education.items(), key=lambda kv: (-kv[1], kv[0])))
     return result
+
+
+def _label(value: str) -> str:
+    """Free text as entered ("kinh", "Kinh ") shown once, capitalized; empty as not recorded."""
+    text = " ".join((value or "").split())
+    return text[:1].upper() + text[1:] if text else "Chưa ghi"

@@ -98,6 +98,24 @@ PARAMS: dict[str, Param] = {
         ),
         Param("youth_union.max_age_years", _("Tuổi tối đa để Đoàn giới thiệu đoàn viên"), "int", _("năm")),
         Param(
+            "rating.excellent_min_score",
+            _("Xếp loại: điểm tối thiểu của Hoàn thành xuất sắc nhiệm vụ"),
+            "int",
+            _("điểm"),
+        ),
+        Param(
+            "rating.good_min_score",
+            _("Xếp loại: điểm tối thiểu của Hoàn thành tốt nhiệm vụ"),
+            "int",
+            _("điểm"),
+        ),
+        Param(
+            "rating.complete_min_score",
+            _("Xếp loại: điểm tối thiểu của Hoàn thành nhiệm vụ"),
+            "int",
+            _("điểm"),
+        ),
+        Param(
             "readmission.wait_months",
             _("Kết nạp lại: thời gian tối thiểu từ khi ra khỏi Đảng"),
             "int",
@@ -238,6 +256,11 @@ def _common(
         "deadline.transfer_complete_working_days": Entry(60, f"{regulation} mục 6.3.1", "H"),
         "deadline.transfer_present_working_days": Entry(30, f"{regulation} mục 6.3.1", "H"),
         "removal.absent_months": Entry(3, "Điều lệ Đảng, Điều 8", "L"),
+        # 366-QĐ/TW (30/8/2025) keeps the 100-point scale of 124-QĐ/TW (2023); the lowest
+        # band is the least sure (RULES.md: M).
+        "rating.excellent_min_score": Entry(90, "QĐ 366-QĐ/TW (2025); QĐ 124-QĐ/TW (2023)", "H"),
+        "rating.good_min_score": Entry(70, "QĐ 366-QĐ/TW (2025); QĐ 124-QĐ/TW (2023)", "H"),
+        "rating.complete_min_score": Entry(50, "QĐ 366-QĐ/TW (2025); QĐ 124-QĐ/TW (2023)", "M"),
         "quality.excellent_min_score": Entry(90, "QĐ 366-QĐ/TW (2025)", "H"),
         "quality.good_min_score": Entry(70, "QĐ 366-QĐ/TW (2025)", "H"),
         "quality.done_min_score": Entry(50, "QĐ 366-QĐ/TW (2025)", "H"),

@@ -1,0 +1,149 @@
+"""Recording ratings. A member is rated by their cell (its secretary, or the committee's
+staff above it); an organization by the committee above it. Each write is audited; a
+second entry for the same year corrects the first (the audit log keeps the old value)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from dangvien.accounts.audit import audit_log
+from dangvien.accounts.models import User
+from dangvien.accounts.scope import ScopeDenied, scope_for
+from dangvien.core.errors import ServiceError
+from dangvien.core.services import recorded_by
+from dangvien.members.models import Membership
+from dangvien.orgs.models import Organization
+from dangvien.ratings.models import Level, MemberRating, OrgRating
+from dangvien.rules.selectors import RuleBook
+
+
+@dataclass(frozen=True)
+class Entry:
+    level: str
+    score: int | None = None
+    note: str = ""
+
+
+def check_level(
+    level: str, score: int | None, *, year: int, org: Organization, book: RuleBook | None = None
+) -> None:
+    """The level must agree with the score, when one is given (366-QĐ/TW: ≥ 90 excellent
+    — or good, the excellent level needing further conditions —, 70 good, 50 complete)."""
+    if level not in Level.values:
+        raise ServiceError("Chọn một mức xếp loại", field="level")
+    if score is None:
+        return
+    if not 0 <= score <= 100:
+        raise ServiceError("Điểm phải từ 0 đến 100", field="score")
+    book = book or RuleBook.load()
+    on = dt.date(year, 12, 31)
+    top = int(book.value("rating.excellent_min_score", on=on, org=org))
+    good = int(book.value("rating.good_min_score", on=on, org=org))
+    complete = int(book.value("rating.complete_min_score", on=on, org=org))
+    allowed = (
+        {Level.EXCELLENT, Level.GOOD}
+        if score >= top
+        else {Level.GOOD}
+        if score >= good
+        else {Level.COMPLETE}
+        if score >= complete
+        else {Level.INCOMPLETE}
+    )
+    if level not in allowed:
+        names = " hoặc ".join(f"“{Level(x).label}”" for x in sorted(allowed, key=Level.values.index))
+        raise ServiceError(f"{score} điểm ứng với mức {names}", field="level")
+
+
+def _check_year(year: int) -> None:
+    today = timezone.localdate()
+    if not 2000 <= year <= today.year:
+        raise ServiceError(f"Năm đánh giá phải từ 2000 đến {today.year}", field="year")
+
+
+@transaction.atomic
+def ratings_record_members(
+    *, actor: User | None, cell: Organization, year: int, entries: dict[int, Entry]
+) -> int:
+    """Rate the members of one cell for a year (the cell's yearly review), all or nothing.
+    Returns how many ratings changed."""
+    if not scope_for(actor).can_write(cell):
+        raise ScopeDenied
+    _check_year(year)
+    members = {
+        m.pk: m for m in Membership.objects.filter(pk__in=list(entries), cell=cell).select_related("person")
+    }
+    book = RuleBook.load()
+    problems: list[str] = []
+    for pk, e in entries.items():
+        m = members.get(pk)
+        if m is None:
+            raise ServiceError("Có đảng viên không thuộc chi bộ này: hãy tải lại trang", field="entries")
+        if m.admission_date > dt.date(year, 12, 31):
+            problems.append(f"{m.person.full_name}: vào Đảng sau năm {year}")
+            continue
+        try:
+            check_level(e.level, e.score, year=year, org=cell, book=book)
+        except ServiceError as exc:
+            problems.append(f"{m.person.full_name}: {exc.message}")
+    if problems:
+        raise ServiceError("; ".join(problems), field="entries")
+    existing = {
+        r.membership_id: r for r in MemberRating.objects.filter(membership_id__in=list(entries), year=year)
+    }
+    changed = 0
+    for pk, e in entries.items():
+        old = existing.get(pk)
+        if old is not None and (old.level, old.score, old.note) == (e.level, e.score, e.note[:300]):
+            continue
+        MemberRating.objects.update_or_create(
+            membership_id=pk,
+            year=year,
+            defaults={
+                "cell": cell,
+                "level": e.level,
+                "score": e.score,
+                "note": e.note[:300],
+                "recorded_by": recorded_by(actor),
+            },
+        )
+        changed += 1
+        audit_log(
+            actor=actor,
+            action="ratings.member",
+            obj=members[pk],
+            changes={"year": year, "level": [old.level if old else None, e.level], "score": e.score},
+        )
+    return changed
+
+
+@transaction.atomic
+def rating_record_org(*, actor: User | None, org: Organization, year: int, entry: Entry) -> OrgRating:
+    """The committee above rates an organization for a year."""
+    scope = scope_for(actor)
+    judge = org.parent
+    if not (scope.is_admin or (judge is not None and scope.can_manage(judge))):
+        raise ScopeDenied
+    _check_year(year)
+    check_level(entry.level, entry.score, year=year, org=org)
+    old = OrgRating.objects.filter(organization=org, year=year).first()
+    rating, _ = OrgRating.objects.update_or_create(
+        organization=org,
+        year=year,
+        defaults={
+            "level": entry.level,
+            "score": entry.score,
+            "note": entry.note[:300],
+            "recorded_by": recorded_by(actor),
+        },
+    )
+    audit_log(
+        actor=actor,
+        action="ratings.org",
+        obj=org,
+        changes={"year": year, "level": [old.level if old else None, entry.level], "score": entry.score},
+    )
+    return rating
