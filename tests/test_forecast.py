@@ -201,3 +201,36 @@ def test_the_forecast_reads_the_open_dossiers_of_the_subtree_from_the_database(t
     f = forecast_for(data, tree.xa, period=YEAR, today=TODAY, admitted=0, target=3)
     assert sum(line.open_cases for line in f.lines) == 1
     assert f.at_risk
+
+
+def test_a_term_with_years_left_adds_the_units_own_pace_beyond_the_next_twelve_months():
+    term = default_bounds("2025-2030")  # ends 31/12/2029
+    today = D(2026, 12, 31)
+    f = forecast(
+        org_id=1,
+        period=term,
+        today=today,
+        admitted=200,
+        target=435,
+        open_cases=[],
+        history=HISTORY,
+        admitted_last_year=73,
+    )
+    # 31/12/2026 → 31/12/2029 is 1,096 days; beyond the first 365: 731 days at 73 a year = 146.2.
+    assert f.later_days == 731 and f.later_expected == pytest.approx(146.2)
+    # Range 146.2 ± 1.645·√146.2 = 126.3 … 166.1: even its top (367) falls short of 435.
+    assert (f.low, f.expected_total, f.high) == (326, 346, 367)
+    assert f.at_risk and f.out_of_reach
+    assert (
+        forecast(
+            org_id=1,
+            period=YEAR,
+            today=TODAY,
+            admitted=0,
+            target=None,
+            open_cases=[],
+            history=HISTORY,
+            admitted_last_year=73,
+        ).later_expected
+        == 0
+    )  # a year: the pipeline covers it

@@ -494,3 +494,25 @@ class Transfer(models.Model):
     @property
     def destination(self) -> str:
         return self.to_cell.name if self.to_cell is not None else self.outside_name
+
+
+class CeremonyDay(models.Model):
+    """A local day on which admissions are held together (e.g. the founding day of a
+    province's first cell), for the organization and everything under it. The national
+    days (3/2, 19/5, 2/9) are built in (`cases.ceremonies.NATIONAL_DAYS`)."""
+
+    organization = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("tên ngày kỷ niệm"), max_length=200)
+    day = models.PositiveSmallIntegerField(_("ngày"))
+    month = models.PositiveSmallIntegerField(_("tháng"))
+
+    class Meta:
+        ordering = ["month", "day", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "month", "day"], name="one_ceremony_day_per_org_date"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.day:02d}/{self.month:02d})"

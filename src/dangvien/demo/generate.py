@@ -18,6 +18,7 @@ from dangvien.core.text import fold
 from dangvien.demo import names
 from dangvien.demo.followup import FollowupStats, fill_followup, transfers_across
 from dangvien.demo.pipeline import PipelineStats, fill_commune
+from dangvien.demo.targets import fill_ceremony_days, fill_ratings, fill_targets
 from dangvien.members.models import EventKind, Status
 from dangvien.members.services import NewMember, members_bulk_register
 from dangvien.orgs.models import Organization, OrgKind, OrgVersion, Sector
@@ -47,6 +48,8 @@ class DemoResult:
     members: int = 0
     pipeline: PipelineStats = field(default_factory=PipelineStats)
     followup: FollowupStats = field(default_factory=FollowupStats)
+    targets: int = 0  # target revisions
+    ratings: int = 0  # member and organization ratings of last year
     notifications: int = 0
 
 
@@ -264,6 +267,10 @@ def generate(
     rebuild_paths()
     _versions(founded)
     result.followup.transfers += transfers_across(rng, today=today)
+    with transaction.atomic():
+        result.targets = fill_targets(rng, today=today)
+        result.ratings = fill_ratings(rng, today=today)
+        fill_ceremony_days(rng)
     # The day's notifications, as the daily watch would have made them this morning.
     result.notifications = tick(as_of=today, send_mail=False).created
     return result

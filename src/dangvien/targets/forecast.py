@@ -11,6 +11,8 @@ How each number is made (the screen shows this, in words, per step):
 * **The pool.** Candidates with a valid certificate and no dossier yet: dossiers are
   opened at the pace of the last 12 months (never more than the pool holds), and each
   new one is then treated like a dossier at the first step.
+* **Beyond the next 12 months** (a term with years left): people not yet in the pool will
+  be admitted too; that part is counted at the unit's own pace of the last 12 months.
 * **Range.** Each dossier is admitted or not: the spread is that of a sum of such chances
   (variance p·(1−p) each; the pool's openings vary like a Poisson count), and the range
   is the expected number ± 1,645 standard deviations (nine times out of ten).
@@ -36,11 +38,13 @@ from dangvien.accounts.scope import Scope
 from dangvien.candidates.models import Candidate, State
 from dangvien.cases import procedure as P
 from dangvien.cases.models import Case, CaseState, StepRecord
+from dangvien.members.models import EventKind, MemberEvent
 from dangvien.orgs.models import Organization
 from dangvien.targets.periods import Bounds
 
 HISTORY_YEARS = 3
 MIN_SAMPLES = 10
+HORIZON_DAYS = 365  # how far today's pipeline and pool are followed
 NATIONAL_SAMPLE = 5000  # the most recent closed dossiers of every organization, for the fallback
 Z90 = 1.645
 
@@ -117,6 +121,9 @@ class Forecast:
     pool: int = 0  # candidates ready, no dossier yet
     openings_per_month: float = 0.0
     pool_expected: float = 0.0
+    admitted_last_year: int = 0
+    later_days: int = 0  # days of the period beyond the next 12 months
+    later_expected: float = 0.0
     expected: float = 0.0
     variance: float = 0.0
 
@@ -173,6 +180,7 @@ def forecast(
     national: Callable[[], dict[str, StepPace]] | None = None,
     pool: int = 0,
     openings_last_year: int = 0,
+    admitted_last_year: int = 0,
 ) -> Forecast:
     """The pure computation: no database. `national` replaces a step's pace when the
     organization's own history has fewer than MIN_SAMPLES dossiers at it."""
@@ -211,8 +219,9 @@ def forecast(
     first = chosen[OPENED]
     remaining: float = pool
     day = today
-    while remaining > 0 and day < period.end and f.openings_per_month > 0:
-        month_end = min(period.end, day + dt.timedelta(days=30))
+    pool_until = min(period.end, today + dt.timedelta(days=HORIZON_DAYS))
+    while remaining > 0 and day < pool_until and f.openings_per_month > 0:
+        month_end = min(pool_until, day + dt.timedelta(days=30))
         opened = min(remaining, f.openings_per_month * (month_end - day).days / 30)
         mid = day + (month_end - day) / 2
         p = first.conversion * first.chance_decided_within(0, (period.end - mid).days)
@@ -221,6 +230,12 @@ def forecast(
         day = month_end
     f.expected += f.pool_expected
     f.variance += f.pool_expected
+    # Beyond the horizon, the pipeline of today says nothing: the unit's own recent pace.
+    f.admitted_last_year = admitted_last_year
+    f.later_days = max(0, (period.end - today).days - HORIZON_DAYS)
+    f.later_expected = admitted_last_year * f.later_days / 365
+    f.expected += f.later_expected
+    f.variance += f.later_expected
     return f
 
 
@@ -281,6 +296,7 @@ class PipelineData:
     history: list[PastCase]
     pool_paths: list[str]  # one path per ready candidate without a dossier
     openings_paths: list[str]  # one path per dossier opened in the last 12 months
+    admitted_paths: list[str]  # one path per admission in the last 12 months (the cell admitted in)
     national: Callable[[], dict[str, StepPace]]
 
 
@@ -307,7 +323,14 @@ def load_pipeline(scope: Scope, org: Organization, today: dt.date) -> PipelineDa
             "cell__path", flat=True
         )
     )
-    return PipelineData(open_cases, history, pool_paths, openings, lambda: _national_paces(today))
+    admitted = list(
+        MemberEvent.objects.filter(
+            kind=EventKind.ADMITTED, on__gt=year_ago, on__lte=today, cell__path__startswith=org.path
+        )
+        .filter(scope.org_filter("cell"))
+        .values_list("cell__path", flat=True)
+    )
+    return PipelineData(open_cases, history, pool_paths, openings, admitted, lambda: _national_paces(today))
 
 
 def _national_paces(today: dt.date) -> dict[str, StepPace]:
@@ -348,4 +371,5 @@ def forecast_for(
         national=data.national,
         pool=sum(1 for p in data.pool_paths if mine(p)),
         openings_last_year=sum(1 for p in data.openings_paths if mine(p)),
+        admitted_last_year=sum(1 for p in data.admitted_paths if mine(p)),
     )

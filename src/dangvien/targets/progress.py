@@ -126,7 +126,9 @@ class _Placed:
     sector_of: dict[int, list[tuple[dt.date, dt.date | None, str]]]
 
 
-def _place(scope: Scope, root: Organization, root_path: str, as_of: dt.date) -> _Placed:
+def _place(
+    scope: Scope, root: Organization, root_path: str, as_of: dt.date, max_depth: int | None = None
+) -> _Placed:
     ever_under = OrgVersion.objects.filter(path__startswith=root_path, valid_from__lte=as_of).values(
         "organization_id"
     )
@@ -172,6 +174,8 @@ def _place(scope: Scope, root: Organization, root_path: str, as_of: dt.date) -> 
         )
         for org_id, code, name, kind, parent_id, path, _s, _f, _t in current.values()
     ]
+    if max_depth is not None:
+        rows = [r for r in rows if r.depth <= max_depth]
     rows.sort(key=lambda r: (r.org_id != root.pk, r.path))
     path_of = dict(last)
     path_of.update({org_id: v[5] for org_id, v in current.items()})
@@ -214,19 +218,27 @@ def _sector_on(spans: list[tuple[dt.date, dt.date | None, str]], day: dt.date) -
 
 
 def progress_report(
-    scope: Scope, *, org: Organization, period: str, as_of: dt.date, groups: list[str] | None = None
+    scope: Scope,
+    *,
+    org: Organization,
+    period: str,
+    as_of: dt.date,
+    groups: list[str] | None = None,
+    max_depth: int | None = None,
 ) -> ProgressReport:
     """The progress of org's subtree: one row per organization (org first), each with its
     target in effect on as_of and its admissions in the period up to as_of.
 
     `groups` limits the groups reported; by default, every group that has a target for the
-    period anywhere in the subtree. Six queries whatever the size of the tree."""
+    period anywhere in the subtree. `max_depth` keeps only the rows that many levels below
+    org (1: org and its children), counting the whole subtree all the same. Six queries
+    whatever the size of the tree."""
     bounds = period_bounds(period)
     report = ProgressReport(org=org.code, period=bounds, as_of=as_of, rows=[])
     root_path = org_path_on(org, as_of)
     if root_path is None or not scope.can_read(org):
         return report
-    placed = _place(scope, org, root_path, as_of)
+    placed = _place(scope, org, root_path, as_of, max_depth)
     report.rows = placed.rows
     ids = [r.org_id for r in placed.rows]
     values = targets_in_effect(ids, bounds.code, as_of)
@@ -314,3 +326,47 @@ def progress_report(
             for k in in_groups:
                 target_row.groups[k].admitted += n
     return report
+
+
+def admissions_by_month(
+    scope: Scope, *, org: Organization, period: str, as_of: dt.date
+) -> list[tuple[dt.date, int]]:
+    """Cumulative admissions of org's subtree at the end of each month of the period up to
+    as_of (the line of the progress chart), placed as progress_report places them."""
+    from django.db.models.functions import TruncMonth
+
+    bounds = period_bounds(period)
+    root_path = org_path_on(org, as_of)
+    end = min(bounds.end, as_of)
+    if root_path is None or end < bounds.start or not scope.can_read(org):
+        return []
+    placed = _place(scope, org, root_path, as_of)
+    merged = _merged_into(as_of, {r.code: r.org_id for r in placed.rows})
+    ever_under = OrgVersion.objects.filter(path__startswith=root_path, valid_from__lte=as_of).values(
+        "organization_id"
+    )
+    sources = [s for s, t in merged.items() if t in placed.path_of and s not in placed.path_of]
+    per_month: dict[dt.date, int] = defaultdict(int)
+    for cell_id, month, n in (
+        MemberEvent.objects.filter(kind=EventKind.ADMITTED, on__gte=bounds.start, on__lte=end)
+        .filter(Q(cell_id__in=ever_under) | Q(cell_id__in=sources))
+        .annotate(month=TruncMonth("on"))
+        .values_list("cell_id", "month")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        target_cell, seen = cell_id, 0
+        while target_cell in merged and seen < 20:
+            target_cell, seen = merged[target_cell], seen + 1
+        path = placed.path_of.get(target_cell)
+        if path is not None and path.startswith(root_path):
+            m = month.date() if isinstance(month, dt.datetime) else month
+            per_month[m] += n
+    points, total = [], 0
+    d = dt.date(bounds.start.year, bounds.start.month, 1)
+    while d <= end:
+        total += per_month.get(d, 0)
+        nxt = dt.date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+        points.append((min(nxt - dt.timedelta(days=1), end), total))
+        d = nxt
+    return points

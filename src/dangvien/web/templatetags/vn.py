@@ -38,6 +38,15 @@ def pct(value: object) -> str:
 
 
 @register.filter
+def fraction_pct(value: object) -> str:
+    """{{ 0.5|fraction_pct }} -> 50,00%."""
+    try:
+        return vn_pct((Decimal(str(value)) * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    except ArithmeticError:
+        return "—"
+
+
+@register.filter
 def share(part: object, whole: object) -> int:
     """Width of a bar, 0..100."""
     try:

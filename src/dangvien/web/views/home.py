@@ -3,11 +3,15 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dangvien.orgs.selectors import org_children
+from dangvien.reports.dashboard import Dashboard, committee_dashboard
 from dangvien.reports.selectors import member_counts
 from dangvien.watch.selectors import WatchLine, watch_list
+from dangvien.web import charts
 from dangvien.web.context import request_scope
+from dangvien.web.views.progress import progress_charts
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -27,10 +31,38 @@ def home(request: HttpRequest) -> HttpResponse:
         )
     watch: list[WatchLine] = []
     watch_total = 0
+    dashboard, pictures = None, {}
     if scope.roots:
         watch, watch_total = watch_list(scope, org=scope.roots[0], today=today)
+        dashboard = committee_dashboard(scope, scope.roots[0], today)
+        if dashboard is not None:
+            pictures = dashboard_charts(dashboard)
     return render(
         request,
         "web/home.html",
-        {"nav": "home", "blocks": blocks, "today": today, "watch": watch, "watch_total": watch_total},
+        {
+            "nav": "home",
+            "blocks": blocks,
+            "today": today,
+            "watch": watch,
+            "watch_total": watch_total,
+            "d": dashboard,
+            "pictures": pictures,
+        },
     )
+
+
+def dashboard_charts(d: Dashboard) -> dict[str, object]:
+    pictures: dict[str, object] = {}
+    if d.term is not None:
+        pictures["term"] = progress_charts(d.term)
+    if d.year is not None:
+        pictures["year"] = progress_charts(d.year)
+    pictures["funnel"] = charts.funnel_chart(
+        [(s.label, s.count) for s in d.funnel.stages], title=_("Nguồn kết nạp từ đầu năm")
+    )
+    if d.ratings is not None:
+        pictures["ratings"] = charts.share_bar(
+            [(label, n) for _k, label, n in d.ratings.members.rows()], title=_("Xếp loại đảng viên")
+        )
+    return pictures

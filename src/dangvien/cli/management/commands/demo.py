@@ -40,5 +40,6 @@ class Command(BaseCommand):
             f"{result.followup.probations} đảng viên dự bị đang theo dõi, "
             f"{result.followup.recognitions} hồ sơ công nhận chính thức đã xong "
             f"({result.followup.late_recognitions} muộn), {result.followup.transfers} lượt chuyển sinh hoạt, "
-            f"{result.followup.exemptions} miễn/tạm miễn sinh hoạt, {result.notifications} thông báo."
+            f"{result.followup.exemptions} miễn/tạm miễn sinh hoạt, {result.notifications} thông báo; "
+            f"{result.targets} chỉ tiêu kết nạp, {result.ratings} kết quả xếp loại."
         )

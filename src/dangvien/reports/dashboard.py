@@ -1,0 +1,107 @@
+"""What the progress page, the committee's home page and the one-page PDF show, read in a
+bounded number of queries: progress of a unit and its children, the forecast of each,
+the month-by-month line, the funnel, idle units, rating shares."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from dangvien.accounts.scope import Scope
+from dangvien.orgs.models import CELL_KINDS, Organization
+from dangvien.ratings.selectors import RatingSummary, rating_summary
+from dangvien.reports.statistics import Funnel, IdleUnit, funnel, units_without_admission
+from dangvien.targets.forecast import Forecast, forecast_for, load_pipeline
+from dangvien.targets.periods import Bounds, period_bounds, periods_around
+from dangvien.targets.progress import ProgressReport, ProgressRow, admissions_by_month, progress_report
+from dangvien.targets.selectors import TargetLine, target_history
+
+
+@dataclass
+class ProgressView:
+    org: Organization
+    period: Bounds
+    as_of: dt.date
+    report: ProgressReport
+    top: ProgressRow
+    children: list[ProgressRow]
+    forecasts: dict[int, Forecast] = field(default_factory=dict)
+    months: list[tuple[dt.date, int]] = field(default_factory=list)
+    history: list[TargetLine] = field(default_factory=list)
+
+    @property
+    def forecast(self) -> Forecast | None:
+        return self.forecasts.get(self.top.org_id)
+
+    @property
+    def at_risk(self) -> list[tuple[ProgressRow, Forecast]]:
+        return [
+            (r, self.forecasts[r.org_id])
+            for r in self.children
+            if r.org_id in self.forecasts and self.forecasts[r.org_id].at_risk
+        ]
+
+
+def progress_view(
+    scope: Scope,
+    org: Organization,
+    period: str,
+    *,
+    as_of: dt.date,
+    today: dt.date,
+    with_forecast: bool = True,
+) -> ProgressView | None:
+    """None when org did not exist on as_of (or is out of scope)."""
+    report = progress_report(scope, org=org, period=period, as_of=as_of, max_depth=1)
+    if not report.rows:
+        return None
+    top, children = report.rows[0], report.rows[1:]
+    view = ProgressView(org, report.period, as_of, report, top, children)
+    view.months = admissions_by_month(scope, org=org, period=period, as_of=as_of)
+    view.history = target_history(scope, org, report.period.code)
+    if with_forecast and report.period.end >= today and as_of >= today:
+        data = load_pipeline(scope, org, today)
+        orgs = {o.pk: o for o in Organization.objects.filter(pk__in=[r.org_id for r in report.rows])}
+        for r in report.rows:
+            o = orgs.get(r.org_id)
+            if o is not None:
+                view.forecasts[r.org_id] = forecast_for(
+                    data, o, period=report.period, today=today, admitted=r.admitted, target=r.target
+                )
+    return view
+
+
+@dataclass
+class Dashboard:
+    org: Organization
+    today: dt.date
+    term: ProgressView | None
+    year: ProgressView | None
+    funnel: Funnel
+    idle: list[IdleUnit]
+    idle_total: int
+    ratings: RatingSummary | None
+
+
+def committee_dashboard(scope: Scope, org: Organization, today: dt.date) -> Dashboard | None:
+    """The home page of a committee's user; None for a cell (its secretary's home stays the
+    list of its members and work)."""
+    if org.kind in CELL_KINDS:
+        return None
+    term_code, year_code = periods_around(today)
+    term = progress_view(scope, org, term_code, as_of=today, today=today)
+    year = progress_view(scope, org, year_code, as_of=today, today=today)
+    year_bounds = period_bounds(year_code)
+    idle, idle_total = units_without_admission(scope, org, today, 2, limit=8)
+    children = list(scope.orgs().filter(parent=org, dissolved_on__isnull=True).order_by("path"))
+    ratings = rating_summary(scope, org, today.year - 1, children)
+    return Dashboard(
+        org=org,
+        today=today,
+        term=term,
+        year=year,
+        funnel=funnel(scope, org, year_bounds.start, min(today, year_bounds.end)),
+        idle=idle,
+        idle_total=idle_total,
+        ratings=ratings if ratings.members.total or ratings.orgs.total else None,
+    )

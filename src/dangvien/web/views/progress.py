@@ -1,0 +1,238 @@
+"""Targets and progress: "admitted N, reaching P% of the term target", by unit, at any date;
+the forecast; setting and revising targets; Excel and the one-page PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from dangvien.accounts.scope import ScopeDenied
+from dangvien.core.dates import DateError, parse_user_date
+from dangvien.core.errors import ServiceError
+from dangvien.reports.dashboard import ProgressView, progress_view
+from dangvien.reports.excel import write_tables
+from dangvien.targets.groups import GROUPS
+from dangvien.targets.periods import parse_period, periods_around
+from dangvien.targets.services import period_set_dates, target_set
+from dangvien.targets.tables import progress_table
+from dangvien.web import charts
+from dangvien.web.context import acting_user, request_scope
+from dangvien.web.forms import VnDateField
+from dangvien.web.views.cases import _org_from_request
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class TargetForm(forms.Form):
+    value = forms.IntegerField(label=gettext_lazy("Chỉ tiêu"), min_value=0, max_value=1_000_000)
+    group = forms.ChoiceField(label=gettext_lazy("Nhóm"), required=False)
+    effective_on = VnDateField(
+        label=gettext_lazy("Áp dụng từ ngày"),
+        required=False,
+        help_text=gettext_lazy(
+            "Để trống: từ đầu kỳ. Điều chỉnh giữa kỳ: ghi ngày của nghị quyết điều chỉnh."
+        ),
+    )
+    decision_ref = forms.CharField(label=gettext_lazy("Số văn bản"), max_length=100, required=False)
+    reason = forms.CharField(label=gettext_lazy("Lý do"), max_length=500, required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["group"].choices = [("", _("Tổng số"))] + [(g.key, g.key) for g in GROUPS]  # type: ignore[attr-defined]
+
+
+class PeriodForm(forms.Form):
+    starts_on = VnDateField(label=gettext_lazy("Từ ngày"))
+    ends_on = VnDateField(label=gettext_lazy("Đến ngày"))
+
+
+def _params(request: HttpRequest, today: dt.date) -> tuple[str, dt.date, str]:
+    """The period (?ky=2025-2030), the as-of day (?ngay=dd/mm/yyyy) and an error to show."""
+    error = ""
+    term, _year = periods_around(today)
+    period = request.GET.get("ky", "") or term
+    try:
+        period, _kind = parse_period(period)
+    except ServiceError as exc:
+        error, period = exc.message, term
+    as_of = today
+    try:
+        as_of = parse_user_date(request.GET.get("ngay")) or today
+    except DateError as exc:
+        error = str(exc)
+    return period, as_of, error
+
+
+def _period_choices(today: dt.date) -> list[str]:
+    term, _ = periods_around(today)
+    start = int(term[:4])
+    terms = [f"{start}-{start + 5}", f"{start - 5}-{start}"]
+    years = [str(y) for y in range(today.year + 1, today.year - 6, -1)]
+    return terms + years
+
+
+def progress_charts(view: ProgressView) -> dict[str, object]:
+    """The two pictures of a progress view: a bar per child, the line over time."""
+    bars = []
+    for r in view.children:
+        f = view.forecasts.get(r.org_id)
+        flag = (
+            "done" if r.target and r.admitted >= r.target else "risk" if f is not None and f.at_risk else ""
+        )
+        bars.append(charts.Bar(r.name, r.admitted, r.target, flag))
+    return {
+        "bars": charts.bar_chart(bars, title=_("Kết nạp so với chỉ tiêu theo tổ chức trực thuộc"))
+        if bars
+        else "",
+        "line": charts.line_chart(
+            view.months,
+            start=view.period.start,
+            end=view.period.end,
+            target=view.top.target,
+            title=_("Số đảng viên kết nạp cộng dồn theo thời gian"),
+        ),
+    }
+
+
+def progress_page(request: HttpRequest) -> HttpResponse:
+    scope = request_scope(request)
+    org = _org_from_request(request, scope)
+    today = timezone.localdate()
+    period, as_of, error = _params(request, today)
+    if request.method == "POST":
+        return _post(request, org, period)
+    view = progress_view(scope, org, period, as_of=as_of, today=today)
+    if view is None:
+        raise Http404
+    fmt = request.GET.get("xuat", "")
+    if fmt == "xlsx":
+        out = io.BytesIO()
+        write_tables(out, [progress_table(view.report, org.name)])
+        response = HttpResponse(out.getvalue(), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="tien-do-{org.code}-{period}.xlsx"'
+        return response
+    can_set = scope.can_manage(org)
+    return render(
+        request,
+        "web/progress/page.html",
+        {
+            "nav": "progress",
+            "org": org,
+            "parent": org.parent if org.parent is not None and scope.can_read(org.parent) else None,
+            "v": view,
+            "error": error,
+            "charts": progress_charts(view),
+            "periods": _period_choices(today),
+            "today": today,
+            "form": TargetForm() if can_set else None,
+            "period_form": PeriodForm(initial={"starts_on": view.period.start, "ends_on": view.period.end})
+            if scope.is_admin
+            else None,
+        },
+    )
+
+
+def _post(request: HttpRequest, org: object, period: str) -> HttpResponse:
+    from dangvien.orgs.models import Organization
+
+    assert isinstance(org, Organization)
+    back = f"{request.path}?to-chuc={org.code}&ky={period}"
+    actor = acting_user(request)
+    try:
+        if request.POST.get("action") == "period":
+            pform = PeriodForm(request.POST)
+            if not pform.is_valid():
+                messages.error(request, " ".join(str(e) for errs in pform.errors.values() for e in errs))
+                return redirect(back)
+            period_set_dates(
+                actor=actor,
+                period=period,
+                starts_on=pform.cleaned_data["starts_on"],
+                ends_on=pform.cleaned_data["ends_on"],
+            )
+            messages.success(request, _("Đã lưu ngày bắt đầu và kết thúc của kỳ {p}.").format(p=period))
+            return redirect(back)
+        form = TargetForm(request.POST)
+        if not form.is_valid():
+            messages.error(
+                request,
+                _("Chưa lưu chỉ tiêu: {e}").format(
+                    e=" ".join(str(e) for errs in form.errors.values() for e in errs)
+                ),
+            )
+            return redirect(back)
+        d = form.cleaned_data
+        revision = target_set(
+            actor=actor,
+            org=org,
+            period=period,
+            value=d["value"],
+            group=d["group"] or "",
+            effective_on=d["effective_on"],
+            reason=d["reason"] or "",
+            decision_ref=d["decision_ref"] or "",
+        )
+    except ScopeDenied:
+        raise Http404 from None
+    except ServiceError as exc:
+        messages.error(request, _("Chưa lưu chỉ tiêu: {e}").format(e=exc.message))
+        return redirect(back)
+    if revision is None:
+        messages.info(request, _("Chỉ tiêu này đã có với cùng giá trị và ngày áp dụng: không thay đổi gì."))
+    else:
+        messages.success(
+            request,
+            _("Đã lưu chỉ tiêu {v} từ ngày {d}; giá trị cũ vẫn được giữ trong lịch sử.").format(
+                v=revision.value, d=f"{revision.effective_on:%d/%m/%Y}"
+            ),
+        )
+    return redirect(back)
+
+
+def progress_pdf(request: HttpRequest) -> HttpResponse:
+    """One printable page of an organization for a period, to attach to a committee report."""
+    from django.template.loader import render_to_string
+
+    from dangvien.reports.pdf import html_to_pdf
+    from dangvien.reports.statistics import funnel, units_without_admission
+
+    scope = request_scope(request)
+    org = _org_from_request(request, scope)
+    today = timezone.localdate()
+    period, as_of, _error = _params(request, today)
+    view = progress_view(scope, org, period, as_of=as_of, today=today)
+    if view is None:
+        raise Http404
+    idle, idle_total = units_without_admission(scope, org, as_of, 2, limit=5)
+    context = {
+        "org": org,
+        "v": view,
+        "charts": progress_charts(view),
+        "children": view.children[:14],
+        "more": max(0, len(view.children) - 14),
+        "funnel": funnel(scope, org, view.period.start, min(as_of, view.period.end)),
+        "idle": idle,
+        "idle_total": idle_total,
+        "printed": timezone.localtime(),
+        "user": request.user,
+    }
+    html = render_to_string("web/progress/report_pdf.html", context, request=request)
+    if request.GET.get("xem") == "html":  # the same page, to print from the browser
+        return HttpResponse(html)
+    try:
+        data = html_to_pdf(html)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect(f"{reverse('web:progress')}?to-chuc={org.code}&ky={period}")
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="bao-cao-{org.code}-{period}.pdf"'
+    return response
