@@ -255,6 +255,11 @@ def main() -> None:
 
     out["timeliness_page"] = timed(get_timeliness, 20)
 
+    # Targets and progress, member counts (issue 5), beside hand-written SQL.
+    from reports import measure as measure_reports
+
+    out.update(measure_reports(province, today, timed))
+
     # The official forms (issue 6): one form as DOCX and as PDF, and a whole dossier as one
     # PDF, for an admitted case of the demo (papers are recorded, as in use).
 

@@ -14,6 +14,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from report_lines import lines as report_lines
+
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN = os.environ.get("DANGVIEN_BENCH_PG", "postgres://postgres@127.0.0.1:5432/postgres")
 SCALE = os.environ.get("DANGVIEN_BENCH_SCALE", "province")
@@ -153,6 +156,7 @@ def write(results: list[dict]) -> None:  # type: ignore[type-arg]
         b = r["board_orm"]["p95_ms"] / max(r["board_raw"]["p95_ms"], 0.01)
         o = r["overdue_orm"]["p95_ms"] / max(r["overdue_raw"]["p95_ms"], 0.01)
         lines.append(f"\n- {r['vendor']}: board p95 {b:.2f}× raw; overdue list p95 {o:.2f}× raw.")
+    lines += report_lines(results)
     path = ROOT / "docs" / "benchmarks.md"
     if not path.exists():
         path.write_text("# Benchmarks\n\nWritten by `make bench` (bench/run.py); newest run last.\n")

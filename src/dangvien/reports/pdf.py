@@ -1,8 +1,9 @@
-"""A report page (HTML with its SVG charts) printed to PDF by headless Chromium — the same
+"""A report page (HTML with its SVG charts) printed to PDF by headless Chromium: the same
 engine that draws it on screen, so the paper looks like the page. No network, a throw-away
 profile per run. The page is our own template (every text escaped, no script in it);
-Chromium's switch that turns scripts off also stops it from printing, so it is not used. Without Chromium the app says so; the page itself still
-prints from any browser (its print style sheet fits one A4 page)."""
+Chromium's switch that turns scripts off also stops it from printing, so it is not used.
+Without Chromium the app says so; the page itself still prints from any browser (its print
+style sheet fits one A4 page)."""
 
 from __future__ import annotations
 

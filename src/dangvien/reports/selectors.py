@@ -110,12 +110,21 @@ def member_counts(scope: Scope, org: Organization, as_of: dt.date) -> MemberCoun
         Counter[str](),
         Counter[str](),
     )
+    # Labels translated once per report, not once per row (a province has 100,000 rows).
+    status_of = {v: str(label) for v, label in Status.choices}
+    sex_of = {v: str(label) for v, label in Sex.choices}
+    kind_of = {v: str(label) for v, label in OrgKind.choices}
+    sector_of = {v: str(label) for v, label in Sector.choices} | {"": "Chưa phân loại"}
+    bands: dict[dt.date, str] = {}
     for st, sx, birth, k, sec, n in rows:
-        status[str(Status(st).label)] += n
-        sex[str(Sex(sx).label)] += n
-        band[age_band_of(birth, as_of)] += n
-        kind[str(OrgKind(k).label)] += n
-        sector[str(Sector(sec).label) if sec else "Chưa phân loại"] += n
+        status[status_of[st]] += n
+        sex[sex_of[sx]] += n
+        b = bands.get(birth)
+        if b is None:
+            b = bands[birth] = age_band_of(birth, as_of)
+        band[b] += n
+        kind[kind_of[k]] += n
+        sector[sector_of[sec]] += n
     result.total = sum(status.values())
     result.by_status = {
         str(Status(s).label): status.get(str(Status(s).label), 0)

@@ -148,31 +148,31 @@ def _place(
             "sector",
             "valid_from",
             "valid_to",
+            "parent__code",
         )
     )
     current: dict[int, tuple] = {}
     last: dict[int, str] = {}
     sectors: dict[int, list[tuple[dt.date, dt.date | None, str]]] = defaultdict(list)
     for v in versions:
-        org_id, _code, _name, _kind, _parent, path, sector, start, end = v
+        org_id, _code, _name, _kind, _parent, path, sector, start, end, _parent_code = v
         sectors[org_id].append((start, end, sector))
         last[org_id] = path
         if end is None or end > as_of:
             current[org_id] = v
     current = {k: v for k, v in current.items() if v[5].startswith(root_path)}
-    code_of = {v[0]: v[1] for v in current.values()}
     rows = [
         ProgressRow(
             org_id=org_id,
             code=code,
             name=name,
             kind=kind,
-            parent=code_of.get(parent_id) if org_id != root.pk else _parent_code(parent_id),
+            parent=parent_code,
             parent_id=parent_id,
             path=path,
             depth=path.count(".") - root_path.count("."),
         )
-        for org_id, code, name, kind, parent_id, path, _s, _f, _t in current.values()
+        for org_id, code, name, kind, parent_id, path, _s, _f, _t, parent_code in current.values()
     ]
     if max_depth is not None:
         rows = [r for r in rows if r.depth <= max_depth]
@@ -180,12 +180,6 @@ def _place(
     path_of = dict(last)
     path_of.update({org_id: v[5] for org_id, v in current.items()})
     return _Placed(rows, {r.path: r for r in rows}, path_of, sectors)
-
-
-def _parent_code(parent_id: int | None) -> str | None:
-    if parent_id is None:
-        return None
-    return Organization.objects.filter(pk=parent_id).values_list("code", flat=True).first()
 
 
 def _merged_into(as_of: dt.date, codes_to_ids: dict[str, int]) -> dict[int, int]:

@@ -1,0 +1,102 @@
+"""Issue 5's reports beside hand-written SQL for the same figures, in the same run.
+
+* progress: `progress_report` of the whole subtree for the term (every row, its target in
+  effect, admissions rolled up, the groups that have targets) against one SQL that counts
+  admissions per organization of the tree as of the day (each admission's cell placed by
+  its version on that day, rolled up to every ancestor by path prefix) and one that reads
+  the targets in effect. The raw SQL does not follow merges nor compute groups: it is the
+  floor, not a second implementation.
+* members: `member_counts` (status, sex, age band, kind, sector, ethnicity, education at a
+  date) against the two GROUP BY queries a DBA would write over the period rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import connection
+
+from dangvien.accounts.scope import scope_for
+from dangvien.orgs.models import Organization
+from dangvien.reports.selectors import member_counts
+from dangvien.targets.periods import period_bounds, periods_around
+from dangvien.targets.progress import progress_report
+
+
+def raw_progress(root: Organization, period: str, as_of: dt.date):  # type: ignore[no-untyped-def]
+    bounds = period_bounds(period)
+    end = min(bounds.end, as_of)
+    depth = root.path.count(".")
+    levels = " UNION ALL ".join(f"SELECT {k} AS k" for k in range(depth, depth + 6))
+    q = connection.ops.quote_name
+    counts_sql = f"""
+        SELECT substr(v.path, 1, 9 * d.k) AS p, count(*)
+        FROM members_memberevent e
+        JOIN orgs_orgversion v ON v.organization_id = e.cell_id
+             AND v.valid_from <= %s AND (v.valid_to IS NULL OR v.valid_to > %s)
+        JOIN ({levels}) d ON length(v.path) >= 9 * d.k
+        WHERE e.kind = 'admitted' AND e.{q("on")} >= %s AND e.{q("on")} <= %s AND v.path LIKE %s
+        GROUP BY substr(v.path, 1, 9 * d.k)
+    """
+    targets_sql = """
+        SELECT t.organization_id, t."group", r.value
+        FROM targets_targetrevision r JOIN targets_target t ON t.id = r.target_id
+        JOIN orgs_orgversion v ON v.organization_id = t.organization_id
+             AND v.valid_from <= %s AND (v.valid_to IS NULL OR v.valid_to > %s)
+        WHERE t.period = %s AND r.effective_on <= %s AND v.path LIKE %s
+        ORDER BY r.effective_on, r.id
+    """
+
+    def run() -> None:
+        with connection.cursor() as cur:
+            cur.execute(counts_sql, [as_of, as_of, bounds.start, end, root.path + "%"])
+            cur.fetchall()
+            cur.execute(targets_sql, [as_of, as_of, bounds.code, as_of, root.path + "%"])
+            values = {}
+            for org_id, group, value in cur.fetchall():
+                values[(org_id, group)] = value
+
+    return run
+
+
+def raw_members(root: Organization, as_of: dt.date):  # type: ignore[no-untyped-def]
+    base = """
+        FROM members_membershipperiod p
+        JOIN members_membership m ON m.id = p.membership_id
+        JOIN people_person pe ON pe.id = m.person_id
+        JOIN orgs_organization o ON o.id = p.cell_id
+        WHERE p.valid_from <= %s AND (p.valid_to IS NULL OR p.valid_to > %s)
+          AND p.status IN ('probationary', 'official', 'exempt', 'temp_exempt')
+          AND p.cell_id IN (SELECT organization_id FROM orgs_orgversion
+                            WHERE valid_from <= %s AND (valid_to IS NULL OR valid_to > %s) AND path LIKE %s)
+    """
+    first = (
+        f"SELECT p.status, pe.sex, pe.birth_date, o.kind, o.sector, count(*) {base} GROUP BY 1, 2, 3, 4, 5"
+    )
+    second = f"SELECT pe.ethnicity, pe.education, count(*) {base} GROUP BY 1, 2"
+    params = [as_of, as_of, as_of, as_of, root.path + "%"]
+
+    def run() -> None:
+        with connection.cursor() as cur:
+            for sql in (first, second):
+                cur.execute(sql, params)
+                cur.fetchall()
+
+    return run
+
+
+def measure(root: Organization, today: dt.date, timed, repeat: int = 10) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    scope = scope_for(None)
+    term, _year = periods_around(today)
+    out: dict[str, object] = {}
+    report = progress_report(scope, org=root, period=term, as_of=today)
+    out["progress_rows"] = len(report.rows)
+    out["progress_admitted"] = report.rows[0].admitted if report.rows else 0
+    out["progress_orm"] = timed(lambda: progress_report(scope, org=root, period=term, as_of=today), repeat)
+    out["progress_page_rows"] = timed(
+        lambda: progress_report(scope, org=root, period=term, as_of=today, max_depth=1), repeat
+    )
+    out["progress_raw"] = timed(raw_progress(root, term, today), repeat)
+    out["members_total"] = member_counts(scope, root, today).total
+    out["members_orm"] = timed(lambda: member_counts(scope, root, today), repeat)
+    out["members_raw"] = timed(raw_members(root, today), repeat)
+    return out
