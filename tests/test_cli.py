@@ -71,6 +71,7 @@ def test_demo_is_deterministic(db):
     from dangvien.candidates.models import Candidate, Certificate, TrainingClass
     from dangvien.cases.models import Case, Recognition, Transfer
     from dangvien.people.models import Person
+    from dangvien.targets.models import Target
 
     Transfer.objects.all().delete()  # the dossiers first: they point at people and members
     Recognition.objects.all().delete()
@@ -78,7 +79,8 @@ def test_demo_is_deterministic(db):
     Candidate.objects.all().delete()
     Certificate.objects.all().delete()
     TrainingClass.objects.all().delete()
-    Membership.objects.all().delete()  # events and periods go with them
+    Target.objects.all().delete()  # targets protect their organizations
+    Membership.objects.all().delete()  # events, periods and ratings go with them
     Person.objects.all().delete()
     for kind in ("cell", "upper_base", "province"):  # leaves first: parents are protected
         Organization.objects.filter(kind=kind).delete()

@@ -12,7 +12,7 @@ from dangvien.accounts.scope import ScopeDenied, scope_for
 from dangvien.core.errors import ServiceError
 from dangvien.members.models import EventKind, Membership
 from dangvien.members.services import member_record_event, memberships_move_cell
-from dangvien.ratings.models import Level, MemberRating
+from dangvien.ratings.models import Level, MemberRating, OrgRating
 from dangvien.ratings.selectors import rating_summary
 from dangvien.ratings.services import Entry, check_level, rating_record_org, ratings_record_members
 from dangvien.reports.selectors import member_counts
@@ -180,3 +180,53 @@ def test_a_bad_rating_entry_writes_nothing_and_names_the_member(tree, users):
         ratings_record_members(
             actor=users.bithu1, cell=tree.xa_c1, year=timezone.localdate().year + 1, entries={}
         )
+
+
+def test_ratings_import_from_excel_then_again_changes_nothing(tree, users, tmp_path):
+    from dangvien.ratings.importing import import_ratings
+
+    from .files import write_xlsx
+
+    register(tree.xa_c1, "Nguyễn Văn An", card="101")
+    register(tree.xa_c2, "Trần Thị Bình", card="102", sex="female", birth=D(1988, 2, 3))
+    path = write_xlsx(
+        tmp_path / "xep-loai.xlsx",
+        ["Năm", "Mức xếp loại", "Điểm", "Số thẻ đảng viên", "Họ và tên", "Ngày sinh", "Mã tổ chức"],
+        [
+            [2025, "Hoàn thành xuất sắc nhiệm vụ", 93, "101", "", None, ""],
+            [2025, "hoan thanh tot", "", "", "Trần Thị Bình", "03/02/1988", ""],
+            [2025, "Tốt", 80, "", "", None, "XA-C1"],
+        ],
+    )
+    result = import_ratings(path=path, actor=users.an)
+    assert result.ok and result.created == 3, result.errors
+    assert import_ratings(path=path, actor=users.an).unchanged == 3
+    assert MemberRating.objects.count() == 2
+
+
+def test_a_bad_ratings_file_writes_nothing(tree, users, tmp_path):
+    from dangvien.ratings.importing import import_ratings
+
+    from .files import write_csv
+
+    register(tree.xa_c1, "Nguyễn Văn An", card="101")
+    register(tree.xb_c1, "Lê Văn Cường", card="301")
+    path = write_csv(
+        tmp_path / "sai.csv",
+        ["Năm", "Mức xếp loại", "Điểm", "Số thẻ đảng viên", "Mã tổ chức"],
+        [
+            ["2025", "tốt", "", "101", ""],
+            ["năm ngoái", "tốt", "", "101", ""],
+            ["2025", "giỏi", "", "101", ""],
+            ["2025", "tốt", "95", "101", ""],
+            ["2025", "tốt", "", "999", ""],
+            ["2025", "tốt", "", "301", ""],  # another ward's member: not in the staff's scope
+            ["2025", "tốt", "", "", "KHONG-CO"],
+        ],
+    )
+    result = import_ratings(path=path, actor=users.an)
+    assert sorted({e.row for e in result.errors}) == [3, 4, 5, 6, 7, 8]  # every bad row named
+    assert "không phải một năm" in str(result.errors[0]) and "không phải mức xếp loại" in str(
+        result.errors[1]
+    )
+    assert not MemberRating.objects.exists() and not OrgRating.objects.exists()

@@ -214,6 +214,7 @@ class ImportUploadForm(forms.Form):
             ("members", _("Đảng viên")),
             ("orgs", _("Tổ chức đảng")),
             ("targets", _("Chỉ tiêu kết nạp")),
+            ("ratings", _("Xếp loại chất lượng")),
         ],
     )
     file = forms.FileField(label=_("Tệp .xlsx hoặc .csv (UTF-8)"))

@@ -6,49 +6,123 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('members', '0004_memberevent_member_event_admitted_on'),
-        ('orgs', '0001_initial'),
+        ("members", "0004_memberevent_member_event_admitted_on"),
+        ("orgs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MemberRating',
+            name="MemberRating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='năm')),
-                ('level', models.CharField(choices=[('excellent', 'Hoàn thành xuất sắc nhiệm vụ'), ('good', 'Hoàn thành tốt nhiệm vụ'), ('complete', 'Hoàn thành nhiệm vụ'), ('incomplete', 'Không hoàn thành nhiệm vụ')], max_length=12, verbose_name='mức xếp loại')),
-                ('score', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='điểm')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='ghi chú')),
-                ('recorded_at', models.DateTimeField(auto_now=True)),
-                ('cell', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organization')),
-                ('membership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ratings', to='members.membership')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="năm")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("excellent", "Hoàn thành xuất sắc nhiệm vụ"),
+                            ("good", "Hoàn thành tốt nhiệm vụ"),
+                            ("complete", "Hoàn thành nhiệm vụ"),
+                            ("incomplete", "Không hoàn thành nhiệm vụ"),
+                        ],
+                        max_length=12,
+                        verbose_name="mức xếp loại",
+                    ),
+                ),
+                ("score", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="điểm")),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="ghi chú")),
+                ("recorded_at", models.DateTimeField(auto_now=True)),
+                (
+                    "cell",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="orgs.organization"
+                    ),
+                ),
+                (
+                    "membership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ratings",
+                        to="members.membership",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['year', 'cell'], name='ratings_mem_year_9718fd_idx')],
-                'constraints': [models.UniqueConstraint(fields=('membership', 'year'), name='one_rating_per_member_year')],
+                "indexes": [models.Index(fields=["year", "cell"], name="ratings_mem_year_9718fd_idx")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("membership", "year"), name="one_rating_per_member_year")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='OrgRating',
+            name="OrgRating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='năm')),
-                ('level', models.CharField(choices=[('excellent', 'Hoàn thành xuất sắc nhiệm vụ'), ('good', 'Hoàn thành tốt nhiệm vụ'), ('complete', 'Hoàn thành nhiệm vụ'), ('incomplete', 'Không hoàn thành nhiệm vụ')], max_length=12, verbose_name='mức xếp loại')),
-                ('score', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='điểm')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='ghi chú')),
-                ('recorded_at', models.DateTimeField(auto_now=True)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ratings', to='orgs.organization')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="năm")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("excellent", "Hoàn thành xuất sắc nhiệm vụ"),
+                            ("good", "Hoàn thành tốt nhiệm vụ"),
+                            ("complete", "Hoàn thành nhiệm vụ"),
+                            ("incomplete", "Không hoàn thành nhiệm vụ"),
+                        ],
+                        max_length=12,
+                        verbose_name="mức xếp loại",
+                    ),
+                ),
+                ("score", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="điểm")),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="ghi chú")),
+                ("recorded_at", models.DateTimeField(auto_now=True)),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ratings",
+                        to="orgs.organization",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['year', 'organization'], name='ratings_org_year_f04182_idx')],
-                'constraints': [models.UniqueConstraint(fields=('organization', 'year'), name='one_rating_per_org_year')],
+                "indexes": [
+                    models.Index(fields=["year", "organization"], name="ratings_org_year_f04182_idx")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("organization", "year"), name="one_rating_per_org_year")
+                ],
             },
         ),
     ]

@@ -13,13 +13,25 @@ from dangvien.members.importing import COLUMNS as MEMBER_COLUMNS
 from dangvien.members.importing import import_members
 from dangvien.orgs.importing import COLUMNS as ORG_COLUMNS
 from dangvien.orgs.importing import import_orgs
+from dangvien.ratings.importing import COLUMNS as RATING_COLUMNS
+from dangvien.ratings.importing import import_ratings
 from dangvien.targets.importing import COLUMNS as TARGET_COLUMNS
 from dangvien.targets.importing import import_targets
 from dangvien.web.context import acting_user, request_scope
 from dangvien.web.forms import ImportUploadForm
 
-IMPORTERS = {"members": import_members, "orgs": import_orgs, "targets": import_targets}
-COLUMNS = {"members": MEMBER_COLUMNS, "orgs": ORG_COLUMNS, "targets": TARGET_COLUMNS}
+IMPORTERS = {
+    "members": import_members,
+    "orgs": import_orgs,
+    "targets": import_targets,
+    "ratings": import_ratings,
+}
+COLUMNS = {
+    "members": MEMBER_COLUMNS,
+    "orgs": ORG_COLUMNS,
+    "targets": TARGET_COLUMNS,
+    "ratings": RATING_COLUMNS,
+}
 _SESSION_KEY = "pending_import"
 
 

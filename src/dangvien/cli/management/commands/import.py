@@ -11,6 +11,7 @@ from dangvien.cli.progress import ProgressBar
 from dangvien.core.spreadsheet import ImportResult
 from dangvien.members.importing import import_members
 from dangvien.orgs.importing import import_orgs
+from dangvien.ratings.importing import import_ratings
 from dangvien.targets.importing import import_targets
 
 IMPORTERS = {
@@ -18,6 +19,7 @@ IMPORTERS = {
     "members": import_members,
     "candidates": import_candidates,
     "targets": import_targets,
+    "ratings": import_ratings,
 }
 
 
