@@ -420,3 +420,27 @@ def test_report_progress_refuses_a_bad_period_or_none(tree):
     with pytest.raises(CommandError) as e:
         call_command("report", "progress", "--org", "XA")
     assert e.value.returncode == 2
+
+
+def test_the_api_answers_the_progress_report_within_the_tokens_scope(tree, users, client):
+    from dangvien.accounts.services import token_create
+
+    target_set(actor=None, org=tree.xa, period="2026", value=4)
+    admit(tree.xa_c1, 1, D(2026, 2, 3))
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token_create(actor=None, user=users.an, name='bao-cao')}"}
+    data = client.get(
+        "/api/reports/progress", {"org": "XA", "period": "2026", "as_of": "2026-06-30"}, **auth
+    ).json()
+    assert data["rows"][0] | {"groups": {}} == {
+        "code": "XA",
+        "name": "Đảng bộ xã An Phú",
+        "parent": "PROV",
+        "target": 4,
+        "admitted": 1,
+        "percent": 25.0,
+        "groups": {},
+    }
+    assert client.get("/api/reports/progress", {"org": "XB", "period": "2026"}, **auth).status_code == 404
+    response = client.get("/api/reports/progress", {"org": "XA", "period": "2026/27"}, **auth)
+    assert response.status_code == 422 and "không hợp lệ" in response.json()["detail"]
+    assert client.get("/api/reports/progress", {"org": "XA", "period": "2026"}).status_code == 401

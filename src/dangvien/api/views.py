@@ -8,13 +8,17 @@ import hashlib
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import NinjaAPI, Schema
+from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
 from dangvien.accounts.models import ApiToken
 from dangvien.accounts.scope import scope_for
+from dangvien.core.errors import ServiceError
 from dangvien.members.selectors import MemberFilter, member_get, member_list
 from dangvien.orgs.selectors import org_get
 from dangvien.reports.selectors import member_counts
+from dangvien.targets.periods import parse_period
+from dangvien.targets.progress import progress_report
 
 
 class TokenAuth(HttpBearer):
@@ -104,6 +108,22 @@ def report_members(request: HttpRequest, org: str, as_of: dt.date | None = None)
     scope = scope_for(request.user)
     organization = org_get(scope, code=org)
     return member_counts(scope, organization, as_of or timezone.localdate()).as_dict()
+
+
+@api.get("/reports/progress")
+def report_progress(
+    request: HttpRequest, org: str, period: str, as_of: dt.date | None = None
+) -> dict[str, object]:
+    """The progress report, as `dangvien report progress --format json` prints it, over the
+    part of the subtree the token's owner may see."""
+    scope = scope_for(request.user)
+    organization = org_get(scope, code=org)
+    try:
+        parse_period(period)
+    except ServiceError as exc:
+        raise HttpError(422, exc.message) from None
+    report = progress_report(scope, org=organization, period=period, as_of=as_of or timezone.localdate())
+    return report.as_dict()
 
 
 __all__ = ["Http404", "api"]
