@@ -27,6 +27,13 @@ D = dt.date
 PROGRESS = reverse("web:progress")
 
 
+def queries_for(client, url: str) -> int:
+    """How many queries one visit of the page takes."""
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
 def page_of(client, url: str) -> str:
     response = client.get(url)
     assert response.status_code == 200, response.status_code
@@ -103,9 +110,7 @@ def test_the_progress_page_takes_the_same_queries_for_two_or_twenty_children(tre
     c = login(users.an)
 
     def count() -> int:
-        with CaptureQueriesContext(connection) as ctx:
-            assert c.get(f"{PROGRESS}?to-chuc=XA&ky=2026").status_code == 200
-        return len(ctx.captured_queries)
+        return queries_for(c, f"{PROGRESS}?to-chuc=XA&ky=2026")
 
     target_set(actor=None, org=tree.xa, period="2026", value=10)
     register(tree.xa_c1, "Nguyễn Văn An", admitted=D(2026, 3, 2), official=None)
@@ -157,9 +162,7 @@ def test_the_statistics_page_takes_the_same_queries_whatever_the_tree(tree, user
     c = login(users.an)
 
     def count() -> int:
-        with CaptureQueriesContext(connection) as ctx:
-            assert c.get(f"{reverse('web:statistics')}?to-chuc=XA").status_code == 200
-        return len(ctx.captured_queries)
+        return queries_for(c, f"{reverse('web:statistics')}?to-chuc=XA")
 
     register(tree.xa_c1, "Nguyễn Văn An", admitted=D(2026, 3, 2), official=None)
     count()  # the first visit fills the caches

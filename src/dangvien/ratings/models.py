@@ -17,11 +17,9 @@ class Level(models.TextChoices):
 LEVEL_ORDER = [Level.EXCELLENT, Level.GOOD, Level.COMPLETE, Level.INCOMPLETE]
 
 
-class MemberRating(models.Model):
-    membership = models.ForeignKey("members.Membership", on_delete=models.CASCADE, related_name="ratings")
-    # The cell the member was rated in: aggregates per organization and year use it, so a
-    # member who moves later stays in the figures of the cell that rated them.
-    cell = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+")
+class Rating(models.Model):
+    """What every rating holds: the level, the score (optional), who recorded it."""
+
     year = models.PositiveSmallIntegerField(_("năm"))
     level = models.CharField(_("mức xếp loại"), max_length=12, choices=Level.choices)
     score = models.PositiveSmallIntegerField(_("điểm"), null=True, blank=True)
@@ -30,6 +28,16 @@ class MemberRating(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class MemberRating(Rating):
+    membership = models.ForeignKey("members.Membership", on_delete=models.CASCADE, related_name="ratings")
+    # The cell the member was rated in: aggregates per organization and year use it, so a
+    # member who moves later stays in the figures of the cell that rated them.
+    cell = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         constraints = [
@@ -41,16 +49,8 @@ class MemberRating(models.Model):
         return f"{self.membership_id} {self.year} {self.level}"
 
 
-class OrgRating(models.Model):
+class OrgRating(Rating):
     organization = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, related_name="ratings")
-    year = models.PositiveSmallIntegerField(_("năm"))
-    level = models.CharField(_("mức xếp loại"), max_length=12, choices=Level.choices)
-    score = models.PositiveSmallIntegerField(_("điểm"), null=True, blank=True)
-    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    recorded_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
