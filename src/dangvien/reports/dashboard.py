@@ -11,7 +11,7 @@ from dangvien.accounts.scope import Scope
 from dangvien.orgs.models import CELL_KINDS, Organization
 from dangvien.ratings.selectors import RatingSummary, rating_summary
 from dangvien.reports.statistics import Funnel, IdleUnit, funnel, units_without_admission
-from dangvien.targets.forecast import Forecast, forecast_for, load_pipeline
+from dangvien.targets.forecast import Forecast, PipelineData, forecast_for, load_pipeline
 from dangvien.targets.periods import Bounds, period_bounds, periods_around
 from dangvien.targets.progress import ProgressReport, ProgressRow, admissions_by_month, progress_report
 from dangvien.targets.selectors import TargetLine, target_history
@@ -50,17 +50,19 @@ def progress_view(
     as_of: dt.date,
     today: dt.date,
     with_forecast: bool = True,
+    pipeline: PipelineData | None = None,
 ) -> ProgressView | None:
-    """None when org did not exist on as_of (or is out of scope)."""
+    """None when org did not exist on as_of (or is out of scope). `pipeline`: the dossiers
+    and history already read for org (the dashboard shows two periods of one unit)."""
     report = progress_report(scope, org=org, period=period, as_of=as_of, max_depth=1)
     if not report.rows:
         return None
     top, children = report.rows[0], report.rows[1:]
     view = ProgressView(org, report.period, as_of, report, top, children)
-    view.months = admissions_by_month(scope, org=org, period=period, as_of=as_of)
+    view.months = admissions_by_month(report)
     view.history = target_history(scope, org, report.period.code)
     if with_forecast and report.period.end >= today and as_of >= today:
-        data = load_pipeline(scope, org, today)
+        data = pipeline or load_pipeline(scope, org, today)
         orgs = {o.pk: o for o in Organization.objects.filter(pk__in=[r.org_id for r in report.rows])}
         for r in report.rows:
             o = orgs.get(r.org_id)
@@ -89,8 +91,9 @@ def committee_dashboard(scope: Scope, org: Organization, today: dt.date) -> Dash
     if org.kind in CELL_KINDS:
         return None
     term_code, year_code = periods_around(today)
-    term = progress_view(scope, org, term_code, as_of=today, today=today)
-    year = progress_view(scope, org, year_code, as_of=today, today=today)
+    pipeline = load_pipeline(scope, org, today)
+    term = progress_view(scope, org, term_code, as_of=today, today=today, pipeline=pipeline)
+    year = progress_view(scope, org, year_code, as_of=today, today=today, pipeline=pipeline)
     year_bounds = period_bounds(year_code)
     idle, idle_total = units_without_admission(scope, org, today, 2, limit=8)
     children = list(scope.orgs().filter(parent=org, dissolved_on__isnull=True).order_by("path"))

@@ -95,6 +95,9 @@ class ProgressReport:
     period: Bounds
     as_of: dt.date
     rows: list[ProgressRow]
+    # How the admissions were placed (the tree on as_of, the merges, the cells asked for),
+    # kept so that the month-by-month line reuses it instead of reading it again.
+    placement: _Placement | None = field(default=None, repr=False, compare=False)
 
     @property
     def top(self) -> ProgressRow | None:
@@ -110,6 +113,15 @@ class ProgressReport:
             "as_of": self.as_of.isoformat(),
             "rows": [r.as_dict() for r in self.rows],
         }
+
+
+@dataclass
+class _Placement:
+    placed: _Placed
+    merged: dict[int, int]
+    root_path: str
+    cells: Q
+    end: dt.date
 
 
 def _valid_on(day: dt.date) -> Q:
@@ -261,6 +273,7 @@ def progress_report(
     )
     if outside_sources:
         cells_q |= Q(cell_id__in=outside_sources)
+    report.placement = _Placement(placed, merged, root_path, cells_q, end)
     age = ExtractYear("on") - ExtractYear("membership__person__birth_date")
     before_birthday = Q(
         on_md__lt=ExtractMonth("membership__person__birth_date") * 100
@@ -322,28 +335,20 @@ def progress_report(
     return report
 
 
-def admissions_by_month(
-    scope: Scope, *, org: Organization, period: str, as_of: dt.date
-) -> list[tuple[dt.date, int]]:
-    """Cumulative admissions of org's subtree at the end of each month of the period up to
-    as_of (the line of the progress chart), placed as progress_report places them."""
+def admissions_by_month(report: ProgressReport) -> list[tuple[dt.date, int]]:
+    """Cumulative admissions of the report's subtree at the end of each month of its period
+    up to its as-of day (the line of the progress chart), placed as the report placed them:
+    one more query."""
     from django.db.models.functions import TruncMonth
 
-    bounds = period_bounds(period)
-    root_path = org_path_on(org, as_of)
-    end = min(bounds.end, as_of)
-    if root_path is None or end < bounds.start or not scope.can_read(org):
+    p = report.placement
+    if p is None:
         return []
-    placed = _place(scope, org, root_path, as_of)
-    merged = _merged_into(as_of, {r.code: r.org_id for r in placed.rows})
-    ever_under = OrgVersion.objects.filter(path__startswith=root_path, valid_from__lte=as_of).values(
-        "organization_id"
-    )
-    sources = [s for s, t in merged.items() if t in placed.path_of and s not in placed.path_of]
+    bounds, end, placed, merged, root_path = report.period, p.end, p.placed, p.merged, p.root_path
     per_month: dict[dt.date, int] = defaultdict(int)
     for cell_id, month, n in (
         MemberEvent.objects.filter(kind=EventKind.ADMITTED, on__gte=bounds.start, on__lte=end)
-        .filter(Q(cell_id__in=ever_under) | Q(cell_id__in=sources))
+        .filter(p.cells)
         .annotate(month=TruncMonth("on"))
         .values_list("cell_id", "month")
         .annotate(n=Count("id"))
