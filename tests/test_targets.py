@@ -444,3 +444,14 @@ def test_the_api_answers_the_progress_report_within_the_tokens_scope(tree, users
     response = client.get("/api/reports/progress", {"org": "XA", "period": "2026/27"}, **auth)
     assert response.status_code == 422 and "không hợp lệ" in response.json()["detail"]
     assert client.get("/api/reports/progress", {"org": "XA", "period": "2026"}).status_code == 401
+
+
+def test_under_30_in_the_report_agrees_with_the_rule_around_a_29_february_birthday(tree):
+    target_set(actor=None, org=tree.xa, period="2026", value=2, group="dưới 30 tuổi")
+    leap = D(1996, 2, 29)
+    admit(tree.xa_c1, 1, D(2026, 2, 28), birth=leap)  # the day before the 30th birthday (1/3)
+    admit(tree.xa_c2, 1, D(2026, 3, 1), birth=leap)  # the 30th birthday itself
+    report = progress_report(ALL, org=tree.xa, period="2026", as_of=D(2026, 12, 1))
+    assert [is_young(leap, D(2026, 2, 28)), is_young(leap, D(2026, 3, 1))] == [True, False]
+    assert row(report, "XA-C1").groups["dưới 30 tuổi"].admitted == 1
+    assert row(report, "XA-C2").groups["dưới 30 tuổi"].admitted == 0

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Case, Count, IntegerField, Q, Value, When
-from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 
 from dangvien.accounts.scope import Scope
+from dangvien.core.sql import YearsBefore
 from dangvien.members.models import EventKind, MemberEvent
 from dangvien.orgs.models import Organization, OrgVersion, Reorganization, ReorgKind
 from dangvien.orgs.selectors import org_path_on
@@ -274,18 +274,13 @@ def progress_report(
     if outside_sources:
         cells_q |= Q(cell_id__in=outside_sources)
     report.placement = _Placement(placed, merged, root_path, cells_q, end)
-    age = ExtractYear("on") - ExtractYear("membership__person__birth_date")
-    before_birthday = Q(
-        on_md__lt=ExtractMonth("membership__person__birth_date") * 100
-        + ExtractDay("membership__person__birth_date")
-    )
+    # Under 30 on the decision date: born after the day 30 years before it.
     events = (
         MemberEvent.objects.filter(kind=EventKind.ADMITTED, on__gte=bounds.start, on__lte=end)
         .filter(cells_q)
-        .annotate(age_raw=age, on_md=ExtractMonth("on") * 100 + ExtractDay("on"))
         .annotate(
             young=Case(
-                When(Q(age_raw__lt=30) | (Q(age_raw=30) & before_birthday), then=Value(1)),
+                When(membership__person__birth_date__gt=YearsBefore("on", 30), then=Value(1)),
                 default=Value(0),
                 output_field=IntegerField(),
             )
