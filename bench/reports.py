@@ -2,10 +2,10 @@
 
 * progress: `progress_report` of the whole subtree for the term (every row, its target in
   effect, admissions rolled up, the groups that have targets) against one SQL that counts
-  admissions per organization of the tree as of the day (each admission's cell placed by
-  its version on that day, rolled up to every ancestor by path prefix) and one that reads
-  the targets in effect. The raw SQL does not follow merges nor compute groups: it is the
-  floor, not a second implementation.
+  admissions per organization of the tree as of the day, with the women and the under-30s
+  among them (each admission's cell placed by its version on that day, rolled up to every
+  ancestor by path prefix), and one that reads the targets in effect. The raw SQL does not
+  follow merges: it is the floor, not a second implementation.
 * members: `member_counts` (status, sex, age band, kind, sector, ethnicity, education at a
   date) against the two GROUP BY queries a DBA would write over the period rows."""
 
@@ -22,20 +22,41 @@ from dangvien.targets.periods import period_bounds, periods_around
 from dangvien.targets.progress import progress_report
 
 
-def raw_progress(root: Organization, period: str, as_of: dt.date):  # type: ignore[no-untyped-def]
+def raw_progress(root: Organization, period: str, as_of: dt.date, *, groups: bool):  # type: ignore[no-untyped-def]
     bounds = period_bounds(period)
     end = min(bounds.end, as_of)
     depth = root.path.count(".")
     levels = " UNION ALL ".join(f"SELECT {k} AS k" for k in range(depth, depth + 6))
     q = connection.ops.quote_name
+    thirty = (
+        "date(e.\"on\", '-30 years')"
+        if connection.vendor == "sqlite"
+        else "(e.\"on\" - INTERVAL '30 years')::date"
+    )
+    if groups:  # the group figures the demo's yearly targets ask for: women, under 30
+        person = (
+            "JOIN members_membership m ON m.id = e.membership_id JOIN people_person pe ON pe.id = m.person_id"
+        )
+        sums = (
+            f", sum(CASE WHEN pe.sex = 'female' THEN 1 ELSE 0 END) AS f, "
+            f"sum(CASE WHEN pe.birth_date > {thirty} THEN 1 ELSE 0 END) AS y"
+        )
+        outer = ", sum(c.f), sum(c.y)"
+    else:
+        person, sums, outer = "", "", ""
+    # Per cell first (placed by its version on the day), then rolled up to every ancestor.
     counts_sql = f"""
-        SELECT substr(v.path, 1, 9 * d.k) AS p, count(*)
-        FROM members_memberevent e
-        JOIN orgs_orgversion v ON v.organization_id = e.cell_id
-             AND v.valid_from <= %s AND (v.valid_to IS NULL OR v.valid_to > %s)
-        JOIN ({levels}) d ON length(v.path) >= 9 * d.k
-        WHERE e.kind = 'admitted' AND e.{q("on")} >= %s AND e.{q("on")} <= %s AND v.path LIKE %s
-        GROUP BY substr(v.path, 1, 9 * d.k)
+        WITH c AS (
+            SELECT v.path AS path, count(*) AS n{sums}
+            FROM members_memberevent e {person}
+            JOIN orgs_orgversion v ON v.organization_id = e.cell_id
+                 AND v.valid_from <= %s AND (v.valid_to IS NULL OR v.valid_to > %s)
+            WHERE e.kind = 'admitted' AND e.{q("on")} >= %s AND e.{q("on")} <= %s AND v.path LIKE %s
+            GROUP BY v.path
+        )
+        SELECT substr(c.path, 1, 9 * d.k), sum(c.n){outer}
+        FROM c JOIN ({levels}) d ON length(c.path) >= 9 * d.k
+        GROUP BY substr(c.path, 1, 9 * d.k)
     """
     targets_sql = """
         SELECT t.organization_id, t."group", r.value
@@ -86,16 +107,22 @@ def raw_members(root: Organization, as_of: dt.date):  # type: ignore[no-untyped-
 
 def measure(root: Organization, today: dt.date, timed, repeat: int = 10) -> dict[str, object]:  # type: ignore[no-untyped-def]
     scope = scope_for(None)
-    term, _year = periods_around(today)
+    term, year = periods_around(today)
     out: dict[str, object] = {}
-    report = progress_report(scope, org=root, period=term, as_of=today)
-    out["progress_rows"] = len(report.rows)
-    out["progress_admitted"] = report.rows[0].admitted if report.rows else 0
-    out["progress_orm"] = timed(lambda: progress_report(scope, org=root, period=term, as_of=today), repeat)
-    out["progress_page_rows"] = timed(
-        lambda: progress_report(scope, org=root, period=term, as_of=today, max_depth=1), repeat
-    )
-    out["progress_raw"] = timed(raw_progress(root, term, today), repeat)
+    for key, period in (("progress", year), ("progress_term", term)):
+        report = progress_report(scope, org=root, period=period, as_of=today)
+        out[f"{key}_rows"] = len(report.rows)
+        out[f"{key}_admitted"] = report.rows[0].admitted if report.rows else 0
+        out[f"{key}_groups"] = len(report.rows[0].groups) if report.rows else 0
+        out[f"{key}_orm"] = timed(
+            lambda p=period: progress_report(scope, org=root, period=p, as_of=today), repeat
+        )
+        out[f"{key}_page_rows"] = timed(
+            lambda p=period: progress_report(scope, org=root, period=p, as_of=today, max_depth=1), repeat
+        )
+        out[f"{key}_raw"] = timed(
+            raw_progress(root, period, today, groups=bool(out[f"{key}_groups"])), repeat
+        )
     out["members_total"] = member_counts(scope, root, today).total
     out["members_orm"] = timed(lambda: member_counts(scope, root, today), repeat)
     out["members_raw"] = timed(raw_members(root, today), repeat)

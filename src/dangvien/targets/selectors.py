@@ -5,20 +5,26 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
 
 from dangvien.accounts.scope import Scope
 from dangvien.orgs.models import Organization
 from dangvien.targets.models import Target, TargetRevision
 
 
-def targets_in_effect(org_ids: Iterable[int], period: str, on: dt.date) -> dict[tuple[int, str], int]:
-    """(organization id, group) → the value in effect on `on`, in one query.
+def targets_in_effect(
+    org_ids: Iterable[int] | QuerySet[Any, Any], period: str, on: dt.date
+) -> dict[tuple[int, str], int]:
+    """(organization id, group) → the value in effect on `on`, in one query. `org_ids` may
+    be a subquery (a whole province's organizations are not sent as 3,000 parameters).
 
     The latest revision taking effect on or before `on` wins (a later row the same day
     corrects an earlier one)."""
-    ids = list(org_ids)
+    ids = org_ids if isinstance(org_ids, QuerySet) else list(org_ids)
     result: dict[tuple[int, str], int] = {}
-    if not ids:
+    if not isinstance(ids, QuerySet) and not ids:
         return result
     rows = (
         TargetRevision.objects.filter(target__period=period, effective_on__lte=on)
