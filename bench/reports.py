@@ -4,7 +4,8 @@
   effect, admissions rolled up, the groups that have targets) against one SQL that counts
   admissions per organization of the tree as of the day, with the women and the under-30s
   among them (each admission's cell placed by its version on that day, rolled up to every
-  ancestor by path prefix), and one that reads the targets in effect. The raw SQL does not
+  ancestor by path prefix), one that reads the targets in effect and one that reads the rows'
+  codes, names and parents on that day. The raw SQL does not
   follow merges: it is the floor, not a second implementation.
 * members: `member_counts` (status, sex, age band, kind, sector, ethnicity, education at a
   date) against the two GROUP BY queries a DBA would write over the period rows."""
@@ -67,8 +68,18 @@ def raw_progress(root: Organization, period: str, as_of: dt.date, *, groups: boo
         ORDER BY r.effective_on, r.id
     """
 
+    # Each row's code, name and parent code: the report prints them.
+    tree_sql = """
+        SELECT v.organization_id, o.code, v.name, p.code, v.path
+        FROM orgs_orgversion v JOIN orgs_organization o ON o.id = v.organization_id
+        LEFT JOIN orgs_organization p ON p.id = v.parent_id
+        WHERE v.valid_from <= %s AND (v.valid_to IS NULL OR v.valid_to > %s) AND v.path LIKE %s
+    """
+
     def run() -> None:
         with connection.cursor() as cur:
+            cur.execute(tree_sql, [as_of, as_of, root.path + "%"])
+            cur.fetchall()
             cur.execute(counts_sql, [as_of, as_of, bounds.start, end, root.path + "%"])
             cur.fetchall()
             cur.execute(targets_sql, [as_of, as_of, bounds.code, as_of, root.path + "%"])
