@@ -11,6 +11,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 from dangvien.core.errors import ServiceError
 from dangvien.targets.models import Period, PeriodKind
 
@@ -28,8 +30,8 @@ class Bounds:
     @property
     def label(self) -> str:
         if self.kind == PeriodKind.TERM:
-            return f"nhiệm kỳ {self.code}"
-        return f"năm {self.code}"
+            return gettext("nhiệm kỳ %(code)s") % {"code": self.code}
+        return gettext("năm %(code)s") % {"code": self.code}
 
     def contains(self, day: dt.date) -> bool:
         return self.start <= day <= self.end
