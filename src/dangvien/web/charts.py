@@ -125,6 +125,7 @@ def line_chart(
             f'stroke="{GREY}" stroke-dasharray="2 4"/>'
         )
     if points:
+        points = [(start, 0), *points]  # from nothing on the period's first day
         path = " ".join(f"{'M' if i == 0 else 'L'}{x(d):.1f},{y(n):.1f}" for i, (d, n) in enumerate(points))
         last_d, last_n = points[-1]
         parts.append(
