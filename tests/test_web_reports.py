@@ -251,3 +251,19 @@ def test_the_home_page_of_a_committee_has_the_dashboard_and_a_cells_does_not(tre
     assert 'id="dashboard"' in html and 'id="dash-year"' in html and html.count("<svg") >= 3
     client.logout()
     assert 'id="dashboard"' not in page_of(login(users.bithu1), reverse("web:home"))
+
+
+def test_the_targets_download_from_the_page_imports_back_unchanged(tree, users, login, tmp_path):
+    from dangvien.targets.importing import import_targets
+
+    target_set(actor=None, org=tree.xa, period="2026", value=10)
+    target_set(actor=None, org=tree.xa_c1, period="2026", value=4, group="nữ")
+    target_set(actor=None, org=tree.xb, period="2026", value=7)  # another ward: not in the file
+    response = login(users.an).get(f"{PROGRESS}?to-chuc=XA&ky=2026&xuat=chi-tieu")
+    path = tmp_path / "chi-tieu.xlsx"
+    path.write_bytes(response.content)
+    ws = load_workbook(path).active
+    assert [c.value for c in ws[1]] == ["Mã tổ chức", "Kỳ", "Chỉ tiêu", "Nhóm", "Ngày hiệu lực", "Ghi chú"]
+    assert [r[0].value for r in ws.iter_rows(min_row=2)] == ["XA", "XA-C1"]
+    result = import_targets(path=path, actor=users.an)
+    assert result.ok and result.unchanged == 2 and result.created == 0

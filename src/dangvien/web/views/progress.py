@@ -18,8 +18,11 @@ from django.utils.translation import gettext_lazy
 from dangvien.accounts.scope import ScopeDenied
 from dangvien.core.dates import DateError, parse_user_date
 from dangvien.core.errors import ServiceError
+from dangvien.core.spreadsheet import write_table
 from dangvien.reports.dashboard import ProgressView, progress_view
 from dangvien.reports.excel import write_tables
+from dangvien.targets.exporting import HEADERS as TARGET_HEADERS
+from dangvien.targets.exporting import target_rows
 from dangvien.targets.groups import GROUPS
 from dangvien.targets.periods import parse_period, periods_around
 from dangvien.targets.services import period_set_dates, target_set
@@ -114,6 +117,12 @@ def progress_page(request: HttpRequest) -> HttpResponse:
     if view is None:
         raise Http404
     fmt = request.GET.get("xuat", "")
+    if fmt == "chi-tieu":  # every target and revision of the subtree, with the import's columns
+        out = io.BytesIO()
+        write_table(out, "xlsx", TARGET_HEADERS, target_rows(scope, org), title=f"Chỉ tiêu {org.code}")
+        response = HttpResponse(out.getvalue(), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="chi-tieu-{org.code}.xlsx"'
+        return response
     if fmt == "xlsx":
         out = io.BytesIO()
         write_tables(out, [progress_table(view.report, org.name)])
