@@ -318,27 +318,44 @@ def progress_report(
                 .annotate(n=Count("id"))
                 .order_by()
             ]
+    # Rows of a province group a few thousand cells by a few facts: each cell's ancestors and
+    # each combination of facts are worked out once, not once per grouped row.
+    root_depth = root_path.count(".")
+    rows_above: dict[int, list[ProgressRow]] = {}
+    groups_of: dict[tuple[str, str, int, str, str], list[str]] = {}
     for row in rows:
         cell_id, sex, eth, rel, young, n = row[:6]
         on = row[6] if len(row) > 6 else None
-        target_cell = cell_id
-        seen = 0
-        while target_cell in merged and seen < 20:  # follow merges (a chain, never a cycle)
-            target_cell = merged[target_cell]
-            seen += 1
-        path = placed.path_of.get(target_cell)
-        if path is None:
-            continue  # admitted in a cell that is not in this subtree on as_of
+        above = rows_above.get(cell_id)
+        if above is None:
+            target_cell, seen = cell_id, 0
+            while target_cell in merged and seen < 20:  # follow merges (a chain, never a cycle)
+                target_cell, seen = merged[target_cell], seen + 1
+            path = placed.path_of.get(target_cell)
+            # None: admitted in a cell that is not in this subtree on as_of.
+            above = (
+                []
+                if path is None
+                else [
+                    ancestor
+                    for depth in range(root_depth, path.count(".") + 1)
+                    if (ancestor := placed.by_path.get(path[: 9 * depth])) is not None
+                ]
+            )
+            rows_above[cell_id] = above
+        if not above:
+            continue
         in_groups: list[str] = []
         if group_defs:
             spans = placed.sector_of.get(cell_id, [])
             sector = _sector_on(spans, on) if on is not None else (spans[-1][2] if spans else "")
-            facts = Facts(sector=sector, sex=sex, young=bool(young), ethnicity=eth, religion=rel)
-            in_groups = [g.key for g in group_defs if g.has(facts)]
-        for depth in range(root_path.count("."), path.count(".") + 1):
-            target_row = placed.by_path.get(path[: 9 * depth])
-            if target_row is None:
-                continue
+            key = (sector, sex, young, eth, rel)
+            found = groups_of.get(key)
+            if found is None:
+                facts = Facts(sector=sector, sex=sex, young=bool(young), ethnicity=eth, religion=rel)
+                found = groups_of[key] = [g.key for g in group_defs if g.has(facts)]
+            in_groups = found
+        for target_row in above:
             target_row.admitted += n
             for k in in_groups:
                 target_row.groups[k].admitted += n
