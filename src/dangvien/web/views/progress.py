@@ -19,6 +19,7 @@ from dangvien.accounts.scope import ScopeDenied
 from dangvien.core.dates import DateError, parse_user_date
 from dangvien.core.errors import ServiceError
 from dangvien.core.spreadsheet import write_table
+from dangvien.orgs.models import Organization
 from dangvien.reports.dashboard import ProgressView, progress_view
 from dangvien.reports.excel import write_tables
 from dangvien.targets.exporting import HEADERS as TARGET_HEADERS
@@ -150,10 +151,7 @@ def progress_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _post(request: HttpRequest, org: object, period: str) -> HttpResponse:
-    from dangvien.orgs.models import Organization
-
-    assert isinstance(org, Organization)
+def _post(request: HttpRequest, org: Organization, period: str) -> HttpResponse:
     back = f"{request.path}?to-chuc={org.code}&ky={period}"
     actor = acting_user(request)
     try:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -14,10 +13,19 @@ from django.utils.translation import gettext as _
 
 from dangvien.core.dates import DateError, parse_user_date
 from dangvien.orgs.selectors import org_children
-from dangvien.ratings.selectors import rating_summary
+from dangvien.ratings.selectors import RatingSummary, rating_summary
 from dangvien.reports.excel import Table, write_tables
 from dangvien.reports.selectors import member_counts
-from dangvien.reports.statistics import classes_held, funnel, member_flows, units_without_admission
+from dangvien.reports.statistics import (
+    ClassLine,
+    Flows,
+    Funnel,
+    IdleUnit,
+    classes_held,
+    funnel,
+    member_flows,
+    units_without_admission,
+)
 from dangvien.web import charts
 from dangvien.web.context import request_scope
 from dangvien.web.views.cases import _org_from_request
@@ -113,11 +121,11 @@ def _excel(
     years: int,
     total: int,
     sections: list[tuple[str, dict[str, int]]],
-    flows: Any,
-    fun: Any,
-    classes: Any,
-    idle: Any,
-    ratings: Any,
+    flows: Flows,
+    fun: Funnel,
+    classes: list[ClassLine],
+    idle: list[IdleUnit],
+    ratings: RatingSummary,
 ) -> HttpResponse:
     on = f"{as_of:%d/%m/%Y}"
     span = f"{start:%d/%m/%Y} – {end:%d/%m/%Y}"
