@@ -31,7 +31,10 @@ def test_the_dashboard_draws_its_charts_and_the_staff_set_a_target(page, transac
     target_set(actor=None, org=tree.xa_c1, period=year, value=5)
     for i, name in enumerate(["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường"]):
         register(
-            tree.xa_c1 if i < 2 else tree.xa_c2, name, admitted=D(today.year, 1 + 3 * i, 5), official=None
+            tree.xa_c1 if i < 2 else tree.xa_c2,
+            name,
+            admitted=today,
+            official=None,  # works any day of the year
         )
     sign_in(page, "an")
     page.wait_for_selector("#dashboard svg.chart")
@@ -49,7 +52,7 @@ def test_the_dashboard_draws_its_charts_and_the_staff_set_a_target(page, transac
     page.wait_for_selector("#target-form")
     assert "Đã kết nạp 3 đảng viên, đạt 37,50% chỉ tiêu" in page.inner_text("#sentence")
     page.fill("#id_value", "12")
-    page.fill("#id_effective_on", f"01/07/{today.year}")
+    page.fill("#id_effective_on", f"{today:%d/%m/%Y}")  # in effect from today, whatever the month
     page.fill("#id_decision_ref", "NQ 12-NQ/ĐU")
     page.fill("#id_reason", "Nghị quyết điều chỉnh giữa năm")
     page.click("#target-form button[type=submit]")
