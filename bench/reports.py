@@ -8,7 +8,8 @@
   codes, names and parents on that day. The raw SQL does not
   follow merges: it is the floor, not a second implementation.
 * members: `member_counts` (status, sex, age band, kind, sector, ethnicity, education at a
-  date) against the two GROUP BY queries a DBA would write over the period rows."""
+  date) against the one GROUP BY a DBA would write over the period rows (the bands as a
+  CASE on the birth date)."""
 
 from __future__ import annotations
 
@@ -91,7 +92,16 @@ def raw_progress(root: Organization, period: str, as_of: dt.date, *, groups: boo
 
 
 def raw_members(root: Organization, as_of: dt.date):  # type: ignore[no-untyped-def]
-    base = """
+    from dangvien.reports.selectors import AGE_BANDS, birth_range_for_band
+
+    limits = [birth_range_for_band(label, as_of)[0] for label, _l, _h in AGE_BANDS[:-1]]
+    band = (
+        "CASE "
+        + " ".join(f"WHEN pe.birth_date >= '{d.isoformat()}' THEN {i}" for i, d in enumerate(limits))
+        + f" ELSE {len(limits)} END"
+    )
+    sql = f"""
+        SELECT p.status, pe.sex, {band}, o.kind, o.sector, pe.ethnicity, pe.education, count(*)
         FROM members_membershipperiod p
         JOIN members_membership m ON m.id = p.membership_id
         JOIN people_person pe ON pe.id = m.person_id
@@ -100,18 +110,14 @@ def raw_members(root: Organization, as_of: dt.date):  # type: ignore[no-untyped-
           AND p.status IN ('probationary', 'official', 'exempt', 'temp_exempt')
           AND p.cell_id IN (SELECT organization_id FROM orgs_orgversion
                             WHERE valid_from <= %s AND (valid_to IS NULL OR valid_to > %s) AND path LIKE %s)
+        GROUP BY 1, 2, 3, 4, 5, 6, 7
     """
-    first = (
-        f"SELECT p.status, pe.sex, pe.birth_date, o.kind, o.sector, count(*) {base} GROUP BY 1, 2, 3, 4, 5"
-    )
-    second = f"SELECT pe.ethnicity, pe.education, count(*) {base} GROUP BY 1, 2"
     params = [as_of, as_of, as_of, as_of, root.path + "%"]
 
     def run() -> None:
         with connection.cursor() as cur:
-            for sql in (first, second):
-                cur.execute(sql, params)
-                cur.fetchall()
+            cur.execute(sql, params)
+            cur.fetchall()
 
     return run
 

@@ -230,3 +230,26 @@ def test_a_bad_ratings_file_writes_nothing(tree, users, tmp_path):
         result.errors[1]
     )
     assert not MemberRating.objects.exists() and not OrgRating.objects.exists()
+
+
+def test_age_bands_computed_by_the_database_agree_with_full_years_on_the_day(tree):
+    from dangvien.reports.selectors import age_band_of
+
+    as_of = D(2026, 6, 15)
+    births = {
+        "Nguyễn Văn An": D(1995, 6, 16),  # 30 until tomorrow
+        "Trần Văn Bình": D(1995, 6, 15),  # 31 today
+        "Lê Văn Cường": D(1995, 6, 14),  # 31 since yesterday
+        "Phạm Văn Dũng": D(1996, 2, 29),  # 30
+        "Hoàng Văn Em": D(1955, 6, 15),  # 71 today: over 70
+        "Vũ Văn Phúc": D(1955, 6, 16),  # 70 until tomorrow
+    }
+    for name, birth in births.items():
+        register(tree.xa_c1, name, birth=birth, admitted=D(2020, 1, 2), official=D(2021, 1, 2))
+    counts = member_counts(ALL, tree.xa, as_of)
+    expected: dict[str, int] = {}
+    for birth in births.values():
+        expected[age_band_of(birth, as_of)] = expected.get(age_band_of(birth, as_of), 0) + 1
+    assert {k: v for k, v in counts.by_age_band.items() if v} == expected
+    assert counts.by_age_band["Đến 30 tuổi"] == 2 and counts.by_age_band["31–40 tuổi"] == 2
+    assert counts.by_age_band["61–70 tuổi"] == 1 and counts.by_age_band["Trên 70 tuổi"] == 1
