@@ -455,3 +455,41 @@ def test_under_30_in_the_report_agrees_with_the_rule_around_a_29_february_birthd
     assert [is_young(leap, D(2026, 2, 28)), is_young(leap, D(2026, 3, 1))] == [True, False]
     assert row(report, "XA-C1").groups["dưới 30 tuổi"].admitted == 1
     assert row(report, "XA-C2").groups["dưới 30 tuổi"].admitted == 0
+
+
+def test_a_cell_with_two_sectors_in_its_history_counts_each_admission_by_the_sector_of_its_day(tree):
+    from dangvien.orgs.models import Sector
+    from dangvien.orgs.services import org_move, org_update
+
+    target_set(actor=None, org=tree.province, period="2026", value=5, group="doanh nghiệp")
+    admit(tree.xa_c1, 1, D(2026, 3, 2))  # a residential cell then
+    org_move(actor=None, org=tree.xa_c1, new_parent=tree.xb, effective_on=D(2026, 6, 1))
+    tree.xa_c1.refresh_from_db()
+    org_update(actor=None, org=tree.xa_c1, sector=Sector.ENTERPRISE)  # amends the version from 1/6
+    admit(tree.xa_c1, 1, D(2026, 8, 3))
+    report = progress_report(ALL, org=tree.province, period="2026", as_of=D(2026, 12, 1))
+    assert report.rows[0].admitted == 2
+    assert report.rows[0].groups["doanh nghiệp"].admitted == 1
+
+
+def test_ethnic_minority_and_religious_groups_read_the_recorded_words(tree):
+    from dangvien.members.services import member_register
+    from dangvien.people.services import PersonData
+
+    for group in ("dân tộc thiểu số", "tôn giáo"):
+        target_set(actor=None, org=tree.xa, period="2026", value=2, group=group)
+    for name, eth, rel in [
+        ("Lò Văn Nam", "Thái", "Không"),
+        ("Nguyễn Văn Bình", "Kinh", "Công giáo"),
+        ("Trần Văn Cường", " kinh ", "không có"),
+        ("Hà Thị Mai", "Tày", "Phật giáo"),
+    ]:
+        member_register(
+            actor=None,
+            person=PersonData(name, D(1990, 1, 1), "male", ethnicity=eth, religion=rel),
+            cell=tree.xa_c1,
+            admission_date=D(2026, 4, 1),
+        )
+    top = progress_report(ALL, org=tree.xa, period="2026", as_of=D(2026, 12, 1)).rows[0]
+    assert top.admitted == 4
+    assert top.groups["dân tộc thiểu số"].admitted == 2 and top.groups["tôn giáo"].admitted == 2

@@ -2,7 +2,9 @@
 
 A group counts an admission when the person belongs to it *at admission*: the sector of
 the cell they were admitted in (as that cell was on the decision date), their sex, their
-age on the decision date, their ethnicity and religion as recorded."""
+age on the decision date, their ethnicity and religion as recorded. The progress report
+has the database count the women and the under-30s per cell (`targets.progress`); the
+ethnicity and religion, free text, are judged here on their distinct values."""
 
 from __future__ import annotations
 
@@ -14,61 +16,35 @@ from dangvien.orgs.models import Sector
 
 
 @dataclass(frozen=True)
-class Facts:
-    """What the groups need to know of one admission."""
-
-    sector: str
-    sex: str
-    young: bool  # under 30 on the decision date
-    ethnicity: str
-    religion: str
-
-
-@dataclass(frozen=True)
 class Group:
     key: str  # the canonical name, stored on Target.group and shown
     words: tuple[str, ...]  # other ways users write it (folded)
+    kind: str  # what decides membership: "sector", "female", "young", "minority", "religious"
+    sector: str = ""  # for kind "sector"
 
-    def has(self, f: Facts) -> bool:
-        return GROUP_TESTS[self.key](f)
 
-
-def _minority(f: Facts) -> bool:
-    e = fold(f.ethnicity)
+def is_minority(ethnicity: str) -> bool:
+    e = fold(ethnicity)
     return bool(e) and e != "kinh"
 
 
-def _religious(f: Facts) -> bool:
-    r = fold(f.religion)
+def is_religious(religion: str) -> bool:
+    r = fold(religion)
     return bool(r) and r not in {"khong", "khong co", "khong theo ton giao"}
 
 
-GROUP_TESTS = {
-    "nữ": lambda f: f.sex == "female",
-    "dưới 30 tuổi": lambda f: f.young,
-    "dân tộc thiểu số": _minority,
-    "tôn giáo": _religious,
-    "doanh nghiệp": lambda f: f.sector == Sector.ENTERPRISE,
-    "khu dân cư": lambda f: f.sector == Sector.RESIDENTIAL,
-    "trường học": lambda f: f.sector == Sector.SCHOOL,
-    "cơ quan": lambda f: f.sector == Sector.AGENCY,
-    "công an": lambda f: f.sector == Sector.POLICE,
-    "quân sự": lambda f: f.sector == Sector.MILITARY,
-    "y tế": lambda f: f.sector == Sector.HEALTH,
-}
-
 GROUPS: tuple[Group, ...] = (
-    Group("nữ", ("phu nu", "nu gioi")),
-    Group("dưới 30 tuổi", ("duoi 30", "tre duoi 30 tuoi", "thanh nien duoi 30 tuoi")),
-    Group("dân tộc thiểu số", ("dtts", "nguoi dan toc thieu so")),
-    Group("tôn giáo", ("nguoi co dao", "co dao", "theo ton giao", "nguoi co ton giao")),
-    Group("doanh nghiệp", ("doanh nghiep tu nhan", "dn")),
-    Group("khu dân cư", ("thon", "to dan pho", "thon, to dan pho")),
-    Group("trường học", ("giao duc",)),
-    Group("cơ quan", ()),
-    Group("công an", ()),
-    Group("quân sự", ("quan doi",)),
-    Group("y tế", ()),
+    Group("nữ", ("phu nu", "nu gioi"), "female"),
+    Group("dưới 30 tuổi", ("duoi 30", "tre duoi 30 tuoi", "thanh nien duoi 30 tuoi"), "young"),
+    Group("dân tộc thiểu số", ("dtts", "nguoi dan toc thieu so"), "minority"),
+    Group("tôn giáo", ("nguoi co dao", "co dao", "theo ton giao", "nguoi co ton giao"), "religious"),
+    Group("doanh nghiệp", ("doanh nghiep tu nhan", "dn"), "sector", Sector.ENTERPRISE),
+    Group("khu dân cư", ("thon", "to dan pho", "thon, to dan pho"), "sector", Sector.RESIDENTIAL),
+    Group("trường học", ("giao duc",), "sector", Sector.SCHOOL),
+    Group("cơ quan", (), "sector", Sector.AGENCY),
+    Group("công an", (), "sector", Sector.POLICE),
+    Group("quân sự", ("quan doi",), "sector", Sector.MILITARY),
+    Group("y tế", (), "sector", Sector.HEALTH),
 )
 _BY_WORD = {fold(g.key): g for g in GROUPS} | {w: g for g in GROUPS for w in g.words}
 

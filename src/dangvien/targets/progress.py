@@ -16,14 +16,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
+from django.db.models import Count, Exists, OuterRef, Q
 
 from dangvien.accounts.scope import Scope
 from dangvien.core.sql import YearsBefore
 from dangvien.members.models import EventKind, MemberEvent
 from dangvien.orgs.models import Organization, OrgVersion, Reorganization, ReorgKind
 from dangvien.orgs.selectors import org_path_on
-from dangvien.targets.groups import GROUPS, Facts, Group
+from dangvien.targets.groups import GROUPS, Group, is_minority, is_religious
 from dangvien.targets.periods import Bounds, period_bounds
 from dangvien.targets.selectors import targets_in_effect
 
@@ -283,49 +283,48 @@ def progress_report(
     events = MemberEvent.objects.filter(kind=EventKind.ADMITTED, on__gte=bounds.start, on__lte=end).filter(
         cells_q
     )
-    if group_defs:
+    kinds = {g.kind for g in group_defs}
+    # One row per cell (and per ethnicity or religion only when a group needs them), the
+    # women and the under-30s counted by the database in the same pass.
+    dims = ["cell_id"]
+    if "minority" in kinds:
+        dims.append("membership__person__ethnicity")
+    if "religious" in kinds:
+        dims.append("membership__person__religion")
+    counts: dict[str, Count] = {"n": Count("id")}
+    if "female" in kinds:
+        counts["female"] = Count("id", filter=Q(membership__person__sex="female"))
+    if "young" in kinds:
         # Under 30 on the decision date: born after the day 30 years before it.
-        events = events.annotate(
-            young=Case(
-                When(membership__person__birth_date__gt=YearsBefore("on", 30), then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
+        counts["young"] = Count("id", filter=Q(membership__person__birth_date__gt=YearsBefore("on", 30)))
+    # A cell that changed sector is read admission date by admission date (rare).
+    changed = (
+        {oid for oid, spans in placed.sector_of.items() if len({s for _a, _b, s in spans}) > 1}
+        if "sector" in kinds
+        else set()
+    )
+    plain = events.exclude(cell_id__in=changed) if changed else events
+    results: list[tuple[dict[str, object], dt.date | None]] = [
+        (dict(zip([*dims, *counts], got, strict=True)), None)
+        for got in plain.values_list(*dims).annotate(**counts).order_by()
+    ]
+    if changed:
+        results += [
+            (
+                dict(zip([*dims, *counts], [*got[: len(dims)], *got[len(dims) + 1 :]], strict=True)),
+                got[len(dims)],
             )
-        )
-    if not group_defs:
-        # No group to judge: one count per cell, no person read.
-        rows: list[tuple] = [
-            (cell, "", "", "", 0, n)
-            for cell, n in events.values_list("cell_id").annotate(n=Count("id")).order_by()
+            for got in events.filter(cell_id__in=changed)
+            .values_list(*dims, "on")
+            .annotate(**counts)
+            .order_by()
         ]
-    else:
-        # The sector of a cell that changed sector is read on each admission's date.
-        changed = {oid for oid, spans in placed.sector_of.items() if len({s for _a, _b, s in spans}) > 1}
-        dims = [
-            "cell_id",
-            "membership__person__sex",
-            "membership__person__ethnicity",
-            "membership__person__religion",
-            "young",
-        ]
-        grouped = events.exclude(cell_id__in=changed) if changed else events
-        rows = list(grouped.values_list(*dims).annotate(n=Count("id")).order_by())
-        if changed:
-            rows += [
-                (cell, sex, eth, rel, young, n, on)
-                for cell, sex, eth, rel, young, on, n in events.filter(cell_id__in=changed)
-                .values_list(*dims, "on")
-                .annotate(n=Count("id"))
-                .order_by()
-            ]
-    # Rows of a province group a few thousand cells by a few facts: each cell's ancestors and
-    # each combination of facts are worked out once, not once per grouped row.
+    # A province groups a few thousand cells: each cell's ancestors are worked out once.
     root_depth = root_path.count(".")
     rows_above: dict[int, list[ProgressRow]] = {}
-    groups_of: dict[tuple[str, str, int, str, str], list[str]] = {}
-    for row in rows:
-        cell_id, sex, eth, rel, young, n = row[:6]
-        on = row[6] if len(row) > 6 else None
+    for got, on in results:
+        cell_id = int(got["cell_id"])  # type: ignore[call-overload]
+        n = int(got["n"])  # type: ignore[call-overload]
         above = rows_above.get(cell_id)
         if above is None:
             target_cell, seen = cell_id, 0
@@ -345,21 +344,30 @@ def progress_report(
             rows_above[cell_id] = above
         if not above:
             continue
-        in_groups: list[str] = []
+        in_groups: list[tuple[str, int]] = []
         if group_defs:
             spans = placed.sector_of.get(cell_id, [])
             sector = _sector_on(spans, on) if on is not None else (spans[-1][2] if spans else "")
-            key = (sector, sex, young, eth, rel)
-            found = groups_of.get(key)
-            if found is None:
-                facts = Facts(sector=sector, sex=sex, young=bool(young), ethnicity=eth, religion=rel)
-                found = groups_of[key] = [g.key for g in group_defs if g.has(facts)]
-            in_groups = found
+            for g in group_defs:
+                k = _count_for(g, got, n, sector)
+                if k:
+                    in_groups.append((g.key, k))
         for target_row in above:
             target_row.admitted += n
-            for k in in_groups:
-                target_row.groups[k].admitted += n
+            for key, k in in_groups:
+                target_row.groups[key].admitted += k
     return report
+
+
+def _count_for(g: Group, values: dict[str, object], n: int, sector: str) -> int:
+    """How many of a cell's n admissions (one grouped row) belong to group g."""
+    if g.kind == "sector":
+        return n if sector == g.sector else 0
+    if g.kind in ("female", "young"):
+        return int(values[g.kind])  # type: ignore[call-overload]
+    if g.kind == "minority":
+        return n if is_minority(str(values["membership__person__ethnicity"])) else 0
+    return n if is_religious(str(values["membership__person__religion"])) else 0
 
 
 def admissions_by_month(report: ProgressReport) -> list[tuple[dt.date, int]]:
