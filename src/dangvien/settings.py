@@ -8,6 +8,7 @@ through the `dangvien.core.checks` deploy checks and `_refuse_unsafe()` below.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import sys
 from pathlib import Path
@@ -152,6 +153,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 if "pytest" in sys.modules and env_str("TEST_DATABASE_URL"):
     DATABASES["default"] = dj_database_url.parse(env_str("TEST_DATABASE_URL"))
+# Reports group a province's period rows by several dimensions at once; with PostgreSQL's
+# default 4 MB the planner sorts them on disk. Memory per sort or hash, per connection.
+DB_WORK_MEM = env_str("DB_WORK_MEM", "64MB").strip()
+if not re.fullmatch(r"\d{1,6}(kB|MB|GB)", DB_WORK_MEM):
+    raise ImproperlyConfigured(f"DANGVIEN_DB_WORK_MEM must look like 64MB, not {DB_WORK_MEM!r}")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c work_mem={DB_WORK_MEM}"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [
