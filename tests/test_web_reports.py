@@ -267,3 +267,56 @@ def test_the_targets_download_from_the_page_imports_back_unchanged(tree, users, 
     assert [r[0].value for r in ws.iter_rows(min_row=2)] == ["XA", "XA-C1"]
     result = import_targets(path=path, actor=users.an)
     assert result.ok and result.unchanged == 2 and result.created == 0
+
+
+def test_rating_the_units_below_is_all_or_none_and_a_second_click_audits_nothing(tree, users, login):
+    from dangvien.accounts.models import AuditEntry
+
+    url = f"{reverse('web:ratings')}?to-chuc=XA&nam=2025"
+    good = {
+        "action": "orgs",
+        "to-chuc-con": ["XA-C1", "XA-C2"],
+        "muc-XA-C1": Level.GOOD,
+        "muc-XA-C2": Level.EXCELLENT,
+    }
+    bad = good | {"diem-XA-C2": "40"}  # 40 points is not "excellent": nothing is written
+    response = login(users.an).post(url, bad, follow=True)
+    assert "40 điểm ứng với mức" in response.content.decode() and not OrgRating.objects.exists()
+    login(users.an).post(url, good)
+    audits = AuditEntry.objects.filter(action="ratings.org").count()
+    response = login(users.an).post(url, good, follow=True)  # the same form again
+    assert "0 tổ chức" in response.content.decode()
+    assert (
+        OrgRating.objects.count() == 2 and AuditEntry.objects.filter(action="ratings.org").count() == audits
+    )
+    assert login(users.bithu1).post(url.replace("XA&", "XA-C1&"), good).status_code == 404
+
+
+def test_a_local_anniversary_is_removed_once_and_only_by_its_committee(tree, users, login, client):
+    from dangvien.cases.ceremonies import ceremony_day_add
+
+    day = ceremony_day_add(actor=None, org=tree.xa, name="Ngày truyền thống", day=15, month=8)
+    url = f"{reverse('web:ceremonies')}?to-chuc=XA"
+    assert login(users.binh).post(url, {"action": "remove", "id": str(day.pk)}).status_code == 404
+    client.logout()
+    assert CeremonyDay.objects.count() == 1
+    response = login(users.an).post(url, {"action": "remove", "id": str(day.pk)}, follow=True)
+    assert "Đã bỏ ngày kỷ niệm" in response.content.decode() and not CeremonyDay.objects.exists()
+    response = login(users.an).post(url, {"action": "remove", "id": str(day.pk)}, follow=True)  # second click
+    assert "đã được bỏ khỏi danh sách" in response.content.decode()
+
+
+def test_only_an_administrator_sets_a_terms_dates_through_the_page(tree, users, login, client):
+    from dangvien.targets.models import Period
+
+    url = f"{PROGRESS}?to-chuc=XA&ky=2020-2025"
+    data = {"action": "period", "starts_on": "15/07/2020", "ends_on": "10/07/2025"}
+    assert "period-dates" not in page_of(login(users.an), url)
+    assert login(users.an).post(url, data).status_code == 404
+    client.logout()
+    response = login(users.admin).post(url, data | {"ends_on": "31/02/2025"}, follow=True)
+    assert "Ngày 31/02/2025 không tồn tại" in response.content.decode()
+    assert not Period.objects.exists()
+    login(users.admin).post(url, data)
+    period = Period.objects.get(code="2020-2025")
+    assert (period.starts_on, period.ends_on) == (D(2020, 7, 15), D(2025, 7, 10))

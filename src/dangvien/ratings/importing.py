@@ -18,7 +18,7 @@ from dangvien.core.spreadsheet import Column, ImportResult, Progress, RowError, 
 from dangvien.core.text import fold
 from dangvien.members.models import Membership
 from dangvien.orgs.models import Organization
-from dangvien.ratings.models import Level, OrgRating
+from dangvien.ratings.models import Level
 from dangvien.ratings.services import Entry, rating_record_org, ratings_record_members
 
 COLUMNS = [
@@ -145,12 +145,10 @@ def import_ratings(
             result.created += changed
             result.unchanged += len(rows) - changed
         for line, org, year, entry in orgs:
-            old = OrgRating.objects.filter(organization=org, year=year).first()
-            if old is not None and (old.level, old.score) == (entry.level, entry.score):
-                result.unchanged += 1
-                continue
             try:
-                rating_record_org(actor=actor, org=org, year=year, entry=entry)
+                if rating_record_org(actor=actor, org=org, year=year, entry=entry) is None:
+                    result.unchanged += 1
+                    continue
             except ScopeDenied:
                 result.errors.append(RowError(line, h["org"], f"bạn không được xếp loại “{org.code}”"))
                 continue

@@ -121,8 +121,9 @@ def ratings_record_members(
 
 
 @transaction.atomic
-def rating_record_org(*, actor: User | None, org: Organization, year: int, entry: Entry) -> OrgRating:
-    """The committee above rates an organization for a year."""
+def rating_record_org(*, actor: User | None, org: Organization, year: int, entry: Entry) -> OrgRating | None:
+    """The committee above rates an organization for a year. None when it already has this
+    rating (a second click, a file imported again): nothing written, nothing audited."""
     scope = scope_for(actor)
     judge = org.parent
     if not (scope.is_admin or (judge is not None and scope.can_manage(judge))):
@@ -130,6 +131,8 @@ def rating_record_org(*, actor: User | None, org: Organization, year: int, entry
     _check_year(year)
     check_level(entry.level, entry.score, year=year, org=org)
     old = OrgRating.objects.filter(organization=org, year=year).first()
+    if old is not None and (old.level, old.score, old.note) == (entry.level, entry.score, entry.note[:300]):
+        return None
     rating, _ = OrgRating.objects.update_or_create(
         organization=org,
         year=year,
@@ -147,3 +150,14 @@ def rating_record_org(*, actor: User | None, org: Organization, year: int, entry
         changes={"year": year, "level": [old.level if old else None, entry.level], "score": entry.score},
     )
     return rating
+
+
+@transaction.atomic
+def ratings_record_orgs(*, actor: User | None, year: int, entries: dict[Organization, Entry]) -> int:
+    """Rate several organizations at once (a committee's yearly review of its units): all or
+    none. Returns how many ratings changed."""
+    return sum(
+        1
+        for org, entry in entries.items()
+        if rating_record_org(actor=actor, org=org, year=year, entry=entry) is not None
+    )

@@ -15,10 +15,12 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from dangvien.accounts.scope import Scope
+from dangvien.core.dates import add_months
 from dangvien.core.sql import YearsBefore
 from dangvien.members.models import EventKind, MemberEvent
 from dangvien.orgs.models import Organization, OrgVersion, Reorganization, ReorgKind
@@ -136,6 +138,7 @@ class _Placed:
     by_path: dict[str, ProgressRow]
     path_of: dict[int, str]  # every organization ever under the root (its path on as-of, or last)
     sector_of: dict[int, list[tuple[dt.date, dt.date | None, str]]]
+    ever_under: QuerySet[OrgVersion, Any]  # their ids, as a subquery
 
 
 def _place(
@@ -191,7 +194,7 @@ def _place(
     rows.sort(key=lambda r: (r.org_id != root.pk, r.path))
     path_of = dict(last)
     path_of.update({org_id: v[5] for org_id, v in current.items()})
-    return _Placed(rows, {r.path: r for r in rows}, path_of, sectors)
+    return _Placed(rows, {r.path: r for r in rows}, path_of, sectors, ever_under)
 
 
 def _merged_into(as_of: dt.date, codes_to_ids: dict[str, int]) -> dict[int, int]:
@@ -214,6 +217,16 @@ def _merged_into(as_of: dt.date, codes_to_ids: dict[str, int]) -> dict[int, int]
             if s in codes_to_ids and target is not None:
                 result[codes_to_ids[s]] = target
     return result
+
+
+def _placed_path(cell_id: int, placed: _Placed, merged: dict[int, int], root_path: str) -> str | None:
+    """Where the cell an admission was made in stands on as_of, following merges (a chain,
+    never a cycle); None when that is not under the root."""
+    target, seen = cell_id, 0
+    while target in merged and seen < 20:
+        target, seen = merged[target], seen + 1
+    path = placed.path_of.get(target)
+    return path if path is not None and path.startswith(root_path) else None
 
 
 def _sector_on(spans: list[tuple[dt.date, dt.date | None, str]], day: dt.date) -> str:
@@ -246,10 +259,7 @@ def progress_report(
         return report
     placed = _place(scope, org, root_path, as_of, max_depth)
     report.rows = placed.rows
-    ever_under = OrgVersion.objects.filter(path__startswith=root_path, valid_from__lte=as_of).values(
-        "organization_id"
-    )
-    values = targets_in_effect(ever_under, bounds.code, as_of)
+    values = targets_in_effect(placed.ever_under, bounds.code, as_of)
     wanted = sorted({g for (_o, g) in values if g}) if groups is None else groups
     group_defs: list[Group] = [g for g in GROUPS if g.key in wanted]
     by_id = {r.org_id: r for r in placed.rows}
@@ -327,11 +337,7 @@ def progress_report(
         n = int(got["n"])  # type: ignore[call-overload]
         above = rows_above.get(cell_id)
         if above is None:
-            target_cell, seen = cell_id, 0
-            while target_cell in merged and seen < 20:  # follow merges (a chain, never a cycle)
-                target_cell, seen = merged[target_cell], seen + 1
-            path = placed.path_of.get(target_cell)
-            # None: admitted in a cell that is not in this subtree on as_of.
+            path = _placed_path(cell_id, placed, merged, root_path)
             above = (
                 []
                 if path is None
@@ -389,18 +395,14 @@ def admissions_by_month(report: ProgressReport) -> list[tuple[dt.date, int]]:
         .annotate(n=Count("id"))
         .order_by()
     ):
-        target_cell, seen = cell_id, 0
-        while target_cell in merged and seen < 20:
-            target_cell, seen = merged[target_cell], seen + 1
-        path = placed.path_of.get(target_cell)
-        if path is not None and path.startswith(root_path):
+        if _placed_path(cell_id, placed, merged, root_path) is not None:
             m = month.date() if isinstance(month, dt.datetime) else month
             per_month[m] += n
     points, total = [], 0
     d = dt.date(bounds.start.year, bounds.start.month, 1)
     while d <= end:
         total += per_month.get(d, 0)
-        nxt = dt.date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+        nxt = add_months(d, 1)
         points.append((min(nxt - dt.timedelta(days=1), end), total))
         d = nxt
     return points

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from dangvien.core.dates import add_months
 from dangvien.core.text import vn_int, vn_pct
 
 RED, GOLD, GREY, GREEN, INK = "#b3171d", "#d4a017", "#9aa0a6", "#2e7d32", "#333333"
@@ -108,7 +109,7 @@ def line_chart(
     d = dt.date(start.year, start.month, 1)
     while d <= end:
         months.append(d)
-        d = dt.date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+        d = add_months(d, 1)
     step = 1 if len(months) <= 14 else 12
     for m in months[::step]:
         label = f"T{m.month}" if step == 1 else str(m.year)

@@ -4,7 +4,6 @@ organizations under it; everyone in scope sees the shares."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,7 +15,7 @@ from dangvien.members.models import Membership
 from dangvien.orgs.selectors import org_children
 from dangvien.ratings.models import Level, MemberRating, OrgRating
 from dangvien.ratings.selectors import rating_summary
-from dangvien.ratings.services import Entry, rating_record_org, ratings_record_members
+from dangvien.ratings.services import Entry, ratings_record_members, ratings_record_orgs
 from dangvien.web import charts
 from dangvien.web.context import acting_user, request_scope
 from dangvien.web.views.cases import _org_from_request
@@ -56,15 +55,12 @@ def ratings_view(request: HttpRequest) -> HttpResponse:
                 )
             elif request.POST.get("action") == "orgs" and rate_orgs:
                 by_code = {c.code: c for c in children}
-                n = 0
-                with transaction.atomic():  # all the organizations, or none
-                    for code in request.POST.getlist("to-chuc-con"):
-                        e = _entry(request, code)
-                        if e is not None and code in by_code:
-                            rating_record_org(
-                                actor=acting_user(request), org=by_code[code], year=year, entry=e
-                            )
-                            n += 1
+                chosen = {}
+                for code in request.POST.getlist("to-chuc-con"):
+                    e = _entry(request, code)
+                    if e is not None and code in by_code:
+                        chosen[by_code[code]] = e
+                n = ratings_record_orgs(actor=acting_user(request), year=year, entries=chosen)
                 messages.success(request, _("Đã lưu xếp loại năm {y} của {n} tổ chức.").format(y=year, n=n))
             else:
                 raise Http404
