@@ -53,7 +53,8 @@ def _fresh_cache() -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def _tallies_follow_the_rows(request: pytest.FixtureRequest) -> Iterator[None]:
     """After every database test: the per-cell tallies equal a fresh count of the rows,
-    so any write path that forgets to keep them fails the test that uses it."""
+    and every stored member figure still taken as valid equals a fresh count, so any
+    write path that forgets to keep them fails the test that uses it."""
     marker = request.node.get_closest_marker("django_db")
     if marker is None or marker.kwargs.get("transaction"):
         yield
@@ -61,8 +62,11 @@ def _tallies_follow_the_rows(request: pytest.FixtureRequest) -> Iterator[None]:
     request.getfixturevalue("db")  # torn down after this fixture: the check sees the test's rows
     yield
     from dangvien.members.tally import tally_differences
+    from dangvien.reports.selectors import kept_figures_differences
 
     assert tally_differences() == {}
+    # The member figures kept ahead of time: none still trusted that the rows contradict.
+    assert kept_figures_differences() == []
 
 
 @pytest.fixture

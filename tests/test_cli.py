@@ -154,3 +154,25 @@ def test_token_create_prints_a_token_that_works_once_stored_hashed(users, client
     assert client.get("/api/orgs/XA", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
     with pytest.raises(CommandError):
         call_command("token", "create", "--user", "nobody-here")
+
+
+def test_report_members_of_the_whole_tree_adds_every_province(tree, capsys):
+    from dangvien.orgs.models import OrgKind
+    from dangvien.orgs.services import org_create
+
+    other = org_create(actor=None, code="PROV2", name="Đảng bộ tỉnh Hai", kind=OrgKind.PROVINCE, parent=None)
+    xc = org_create(actor=None, code="XC", name="Đảng bộ xã Cát", kind=OrgKind.UPPER_BASE, parent=other)
+    register(tree.xa_c1, card="1")
+    register(
+        org_create(actor=None, code="XC-C1", name="Chi bộ Ấp 1", kind=OrgKind.CELL, parent=xc),
+        "Lê Thị Bích",
+        card="2",
+        sex="female",
+    )
+    call_command("report", "members", "--all", "--format", "json")
+    data = json.loads(capsys.readouterr().out)
+    assert data["org"] is None and data["total"] == 2 and data["by_sex"] == {"Nam": 1, "Nữ": 1}
+    call_command("report", "members", "--all")
+    assert "Toàn hệ thống — đảng viên" in capsys.readouterr().out
+    with pytest.raises(CommandError):  # one or the other, not both
+        call_command("report", "members", "--all", "--org", "PROV")

@@ -493,3 +493,54 @@ def test_ethnic_minority_and_religious_groups_read_the_recorded_words(tree):
     top = progress_report(ALL, org=tree.xa, period="2026", as_of=D(2026, 12, 1)).rows[0]
     assert top.admitted == 4
     assert top.groups["dân tộc thiểu số"].admitted == 2 and top.groups["tôn giáo"].admitted == 2
+
+
+def test_the_whole_tree_is_one_row_above_every_province(tree, users, capsys):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from dangvien.orgs.models import OrgKind
+    from dangvien.orgs.services import org_create
+
+    other = org_create(actor=None, code="PROV2", name="Đảng bộ tỉnh Hai", kind=OrgKind.PROVINCE, parent=None)
+    xc = org_create(actor=None, code="XC", name="Đảng bộ xã Cát", kind=OrgKind.UPPER_BASE, parent=other)
+    xc_c1 = org_create(actor=None, code="XC-C1", name="Chi bộ Ấp 1", kind=OrgKind.CELL, parent=xc)
+    target_set(actor=None, org=tree.province, period="2026", value=10)
+    target_set(actor=None, org=other, period="2026", value=6)
+    admit(tree.xa_c1, 2, D(2026, 2, 3))
+    admit(xc_c1, 3, D(2026, 5, 19), sex="female")
+    admit(xc_c1, 1, D(2025, 12, 31))  # the year before: not counted
+    target_set(actor=None, org=tree.province, period="2026", value=10, group="nữ")
+    whole = progress_report(ALL, org=None, period="2026", as_of=D(2026, 12, 1))
+    top = whole.rows[0]
+    assert (top.code, top.name, top.target, top.admitted, top.children_target) == (
+        "",
+        "Toàn hệ thống",
+        None,
+        5,
+        16,
+    )
+    assert top.groups["nữ"].admitted == 3
+    assert [r.code for r in whole.children_of(top)] == ["PROV", "PROV2"]
+    assert row(whole, "PROV2").admitted == 3 and row(whole, "PROV").admitted == 2
+    assert whole.as_dict()["org"] is None and whole.as_dict()["rows"][0]["code"] is None
+    assert [
+        r.code for r in progress_report(ALL, org=None, period="2026", as_of=D(2026, 12, 1), max_depth=1).rows
+    ] == [
+        "",
+        "PROV",
+        "PROV2",
+    ]
+    # Only an administrator (or the command line) reads the whole tree.
+    assert progress_report(scope_for(users.an), org=None, period="2026", as_of=D(2026, 12, 1)).rows == []
+    assert (
+        len(progress_report(scope_for(users.admin), org=None, period="2026", as_of=D(2026, 12, 1)).rows) == 10
+    )
+    call_command(
+        "report", "progress", "--all", "--period", "2026", "--as-of", "2026-12-01", "--format", "json"
+    )
+    data = json.loads(capsys.readouterr().out)
+    assert data["org"] is None and data["rows"][0]["admitted"] == 5 and len(data["rows"]) == 10
+    with pytest.raises(CommandError) as exc:
+        call_command("report", "overdue", "--all")
+    assert exc.value.returncode == 2

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import DateField, Func
+from django.db import connections
+from django.db.models import DateField, Func, QuerySet
 
 
 class YearsBefore(Func):
@@ -32,3 +33,13 @@ class YearsBefore(Func):
         return self.as_sql(
             compiler, connection, template=f"(%(expressions)s - INTERVAL '{self.years} years')::date", **extra
         )
+
+
+def plain_rows(qs: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
+    """The rows of a values_list() queryset read by a bare cursor: Django's per-row
+    converters cost about 5 µs a row, a sixth of a province's progress report. Only for
+    columns that need no conversion on either database (integers and text)."""
+    sql, params = qs.query.sql_with_params()
+    with connections[qs.db].cursor() as cur:
+        cur.execute(sql, params)
+        return cur.fetchall()

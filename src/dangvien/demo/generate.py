@@ -26,6 +26,7 @@ from dangvien.orgs.services import rebuild_paths
 from dangvien.people.cccd import PROVINCE_CODES, sex_century_digit
 from dangvien.people.models import Sex
 from dangvien.people.services import PersonData
+from dangvien.reports.figures import figures_forget_all
 from dangvien.rules.calendar import calendar_from_db
 from dangvien.rules.selectors import RuleBook
 from dangvien.watch.services import tick
@@ -271,6 +272,8 @@ def generate(
         result.targets = fill_targets(rng, today=today)
         result.ratings = fill_ratings(rng, today=today)
         fill_ceremony_days(rng)
+    # Written in bulk, not through the services: every member figure kept so far is stale.
+    figures_forget_all()
     # The day's notifications, as the daily watch would have made them this morning.
     result.notifications = tick(as_of=today, send_mail=False).created
     return result

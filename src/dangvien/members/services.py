@@ -39,6 +39,7 @@ from dangvien.members.tally import tally_add, tally_move
 from dangvien.orgs.models import Organization
 from dangvien.people.models import Person
 from dangvien.people.services import PersonData, person_apply
+from dangvien.reports.figures import figures_touch_cells
 
 _CARD_MAX = 20
 
@@ -95,6 +96,7 @@ def _apply(
             open_period.save(update_fields=["valid_to"])
         MembershipPeriod.objects.create(membership=m, cell=cell, status=status, valid_from=on)
     tally_move([(m.cell_id, m.status)], [(cell.pk, status)])
+    figures_touch_cells({m.cell_id, cell.pk})
     m.status, m.status_since, m.cell = status, on, cell
     m.is_active = status in ACTIVE_STATUSES
     if kind == EventKind.MADE_OFFICIAL:
@@ -304,6 +306,7 @@ def memberships_move_cell(
     tally_move(
         [(cell, status) for _, status, cell in moving], [(to_cell.pk, status) for _, status, _ in moving]
     )
+    figures_touch_cells({cell for _, _, cell in moving} | {to_cell.pk})
     recorded_by = actor if actor is not None and actor.pk else None
     MemberEvent.objects.bulk_create(
         [
@@ -463,6 +466,7 @@ def members_bulk_register(*, actor: User | None, items: list[NewMember], note: s
     bulk_insert(MemberEvent, EVENT_COLUMNS, event_rows)
     bulk_insert(MembershipPeriod, PERIOD_COLUMNS, period_rows)
     tally_add(Counter((row[3], row[7]) for row in membership_rows))
+    figures_touch_cells({row[3] for row in membership_rows})
     return membership_ids
 
 

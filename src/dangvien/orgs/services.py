@@ -30,6 +30,7 @@ from dangvien.orgs.models import (
     Sector,
     path_segment,
 )
+from dangvien.reports.figures import figures_forget_all, figures_touch_paths
 
 _FAR_PAST = dt.date(1930, 2, 3)  # the Party's founding: no organization is older
 
@@ -104,6 +105,8 @@ def _check_date(on: dt.date, orgs: list[Organization]) -> None:
 def _open_version(org: Organization, on: dt.date, reorg: Reorganization | None) -> None:
     """Close the org's current version on `on` and open one with its present fields."""
     current = OrgVersion.objects.filter(organization=org, valid_to__isnull=True).first()
+    # Its kind, sector or place may change the member counts of the units it leaves and joins.
+    figures_touch_paths([org.path, current.path if current is not None else ""])
     values = {
         "name": org.name,
         "parent": org.parent,
@@ -125,6 +128,7 @@ def _open_version(org: Organization, on: dt.date, reorg: Reorganization | None) 
 
 
 def _close_version(org: Organization, on: dt.date) -> None:
+    figures_touch_paths([org.path])
     OrgVersion.objects.filter(organization=org, valid_to__isnull=True).update(valid_to=on)
 
 
@@ -245,6 +249,7 @@ def org_update(
     OrgVersion.objects.filter(organization=org, valid_to__isnull=True).update(
         kind=org.kind, sector=org.sector
     )
+    figures_touch_paths([org.path])  # the members counted by kind and sector there
     audit_log(actor=actor, action="orgs.update", obj=org, changes=changes)
     return org
 
@@ -586,3 +591,4 @@ def rebuild_paths() -> None:
             updates.append(Organization(pk=pk, path=path, depth=depth + 1))
             stack.append((pk, path, depth + 1))
     Organization.objects.bulk_update(updates, ["path", "depth"], batch_size=1000)
+    figures_forget_all()

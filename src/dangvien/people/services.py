@@ -16,6 +16,10 @@ from dangvien.core.text import clean_name
 from dangvien.people.cccd import CccdError, validate_cccd
 from dangvien.people.models import Person, Sex
 from dangvien.people.units import province_name, ward_in_province
+from dangvien.reports.figures import figures_touch_people
+
+# The facts the member counts are made of: a change to one recounts the person's cells.
+COUNTED = {"sex", "birth_date", "ethnicity", "education"}
 
 
 @dataclass
@@ -129,6 +133,8 @@ def person_apply(
         if changes:
             person.version += 1
             person.save()
+            if changes.keys() & COUNTED:
+                figures_touch_people([person.pk])
             if audit:
                 audit_log(actor=actor, action="people.update", obj=person, changes=changes)
     return person

@@ -18,10 +18,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from dangvien.accounts.scope import Scope
 from dangvien.core.dates import add_months
-from dangvien.core.sql import YearsBefore
+from dangvien.core.sql import YearsBefore, plain_rows
 from dangvien.members.models import EventKind, MemberEvent
 from dangvien.orgs.models import Organization, OrgVersion, Reorganization, ReorgKind
 from dangvien.orgs.selectors import org_path_on
@@ -78,7 +80,7 @@ class ProgressRow:
             return float(p) if p is not None else None
 
         return {
-            "code": self.code,
+            "code": self.code or None,  # None: the whole tree's row
             "name": self.name,
             "parent": self.parent,
             "target": self.target,
@@ -93,7 +95,7 @@ class ProgressRow:
 
 @dataclass
 class ProgressReport:
-    org: str
+    org: str | None  # None: the whole tree (every province)
     period: Bounds
     as_of: dt.date
     rows: list[ProgressRow]
@@ -141,8 +143,11 @@ class _Placed:
     ever_under: QuerySet[OrgVersion, Any]  # their ids, as a subquery
 
 
+WHOLE = gettext_noop("Toàn hệ thống")
+
+
 def _place(
-    scope: Scope, root: Organization, root_path: str, as_of: dt.date, max_depth: int | None = None
+    scope: Scope, root: Organization | None, root_path: str, as_of: dt.date, max_depth: int | None = None
 ) -> _Placed:
     ever_under = OrgVersion.objects.filter(path__startswith=root_path, valid_from__lte=as_of).values(
         "organization_id"
@@ -189,9 +194,19 @@ def _place(
         )
         for org_id, code, name, kind, parent_id, path, _s, _f, _t, parent_code in current.values()
     ]
+    if root is None:  # the whole tree: one row above the provinces, theirs as children
+        for r in rows:
+            if r.parent_id is None:
+                r.parent_id = 0
+        rows.append(
+            ProgressRow(
+                org_id=0, code="", name=str(_(WHOLE)), kind="", parent=None, parent_id=None, path="", depth=0
+            )
+        )
     if max_depth is not None:
         rows = [r for r in rows if r.depth <= max_depth]
-    rows.sort(key=lambda r: (r.org_id != root.pk, r.path))
+    root_id = root.pk if root is not None else 0
+    rows.sort(key=lambda r: (r.org_id != root_id, r.path))
     path_of = dict(last)
     path_of.update({org_id: v[5] for org_id, v in current.items()})
     return _Placed(rows, {r.path: r for r in rows}, path_of, sectors, ever_under)
@@ -239,7 +254,7 @@ def _sector_on(spans: list[tuple[dt.date, dt.date | None, str]], day: dt.date) -
 def progress_report(
     scope: Scope,
     *,
-    org: Organization,
+    org: Organization | None,
     period: str,
     as_of: dt.date,
     groups: list[str] | None = None,
@@ -251,12 +266,19 @@ def progress_report(
     `groups` limits the groups reported; by default, every group that has a target for the
     period anywhere in the subtree. `max_depth` keeps only the rows that many levels below
     org (1: org and its children), counting the whole subtree all the same. Six queries
-    whatever the size of the tree."""
+    whatever the size of the tree. org None is the whole tree (the country, every
+    province under one row), for an administrator or the command line."""
     bounds = period_bounds(period)
-    report = ProgressReport(org=org.code, period=bounds, as_of=as_of, rows=[])
-    root_path = org_path_on(org, as_of)
-    if root_path is None or not scope.can_read(org):
-        return report
+    report = ProgressReport(org=org.code if org else None, period=bounds, as_of=as_of, rows=[])
+    if org is None:
+        if not scope.is_admin:
+            return report
+        root_path = ""
+    else:
+        path_then = org_path_on(org, as_of)
+        if path_then is None or not scope.can_read(org):
+            return report
+        root_path = path_then
     placed = _place(scope, org, root_path, as_of, max_depth)
     report.rows = placed.rows
     values = targets_in_effect(placed.ever_under, bounds.code, as_of)
@@ -268,7 +290,7 @@ def progress_report(
         r.groups = {g.key: GroupFigure(target=values.get((r.org_id, g.key))) for g in group_defs}
     for r in placed.rows:
         parent = by_id.get(r.parent_id) if r.parent_id is not None else None
-        if parent is not None and r.target is not None and r.org_id != org.pk:
+        if parent is not None and r.target is not None and r.org_id != placed.rows[0].org_id:
             parent.children_target = (parent.children_target or 0) + r.target
 
     end = min(bounds.end, as_of)
@@ -280,12 +302,16 @@ def progress_report(
     outside_sources = [s for s, t in merged.items() if t in placed.path_of and s not in placed.path_of]
     # EXISTS, not IN: with an IN list SQLite reads every event of every cell through the
     # cell index; EXISTS lets both databases range-scan the admissions by date (5× faster).
-    cells_q = Q(
-        Exists(
-            OrgVersion.objects.filter(
-                organization_id=OuterRef("cell_id"), path__startswith=root_path, valid_from__lte=as_of
+    cells_q = (
+        Q(
+            Exists(
+                OrgVersion.objects.filter(
+                    organization_id=OuterRef("cell_id"), path__startswith=root_path, valid_from__lte=as_of
+                )
             )
         )
+        if root_path
+        else Q()  # the whole tree: every cell
     )
     if outside_sources:
         cells_q |= Q(cell_id__in=outside_sources)
@@ -301,7 +327,9 @@ def progress_report(
         dims.append("membership__person__ethnicity")
     if "religious" in kinds:
         dims.append("membership__person__religion")
-    counts: dict[str, Count] = {"n": Count("id")}
+    # count(*), not count(id): the admissions index holds the date and the cell, so the
+    # database can count from the index alone.
+    counts: dict[str, Count] = {"n": Count("*")}
     if "female" in kinds:
         counts["female"] = Count("id", filter=Q(membership__person__sex="female"))
     if "young" in kinds:
@@ -316,7 +344,7 @@ def progress_report(
     plain = events.exclude(cell_id__in=changed) if changed else events
     results: list[tuple[dict[str, object], dt.date | None]] = [
         (dict(zip([*dims, *counts], got, strict=True)), None)
-        for got in plain.values_list(*dims).annotate(**counts).order_by()
+        for got in plain_rows(plain.values_list(*dims).annotate(**counts).order_by())
     ]
     if changed:
         results += [
@@ -392,7 +420,7 @@ def admissions_by_month(report: ProgressReport) -> list[tuple[dt.date, int]]:
         .filter(p.cells)
         .annotate(month=TruncMonth("on"))
         .values_list("cell_id", "month")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
         .order_by()
     ):
         if _placed_path(cell_id, placed, merged, root_path) is not None:

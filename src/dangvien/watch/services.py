@@ -39,6 +39,7 @@ from dangvien.cases.models import (
 from dangvien.core.dates import add_months
 from dangvien.members.models import Membership, Status
 from dangvien.orgs.models import CELL_KINDS, Organization
+from dangvien.reports.figures import figures_prune
 from dangvien.rules.calendar import Calendar, calendar_from_db
 from dangvien.rules.selectors import RuleBook
 from dangvien.watch.models import Kind, Notification
@@ -352,6 +353,8 @@ def tick(*, as_of: dt.date | None = None, send_mail: bool = True) -> TickResult:
                 flush()
     flush()
     result.created = day.count() - before  # what the database kept: the new ones
+    # Member figures not asked for in a month go (they are counted again if asked).
+    figures_prune(before=now - dt.timedelta(days=31))
     if send_mail:
         result.emails = send_digests(as_of=as_of)
     return result

@@ -18,7 +18,7 @@ from dangvien.reports.excel import write_tables
 from dangvien.reports.selectors import member_counts
 from dangvien.reports.timeliness import overdue_everything
 from dangvien.targets.periods import parse_period
-from dangvien.targets.progress import progress_report
+from dangvien.targets.progress import WHOLE, progress_report
 from dangvien.targets.tables import progress_table
 
 
@@ -38,7 +38,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("name", choices=["progress", "members", "overdue"])
-        parser.add_argument("--org", required=True)
+        which = parser.add_mutually_exclusive_group(required=True)
+        which.add_argument("--org", help="mã tổ chức: báo cáo của tổ chức đó và mọi tổ chức trực thuộc")
+        which.add_argument(
+            "--all",
+            action="store_true",
+            help="toàn hệ thống: mọi đảng bộ tỉnh (cả nước) dưới một dòng tổng (progress, members)",
+        )
         parser.add_argument("--period", help="nhiệm kỳ (2025-2030) hoặc năm (2026); cần cho progress")
         parser.add_argument("--as-of")
         parser.add_argument("--format", choices=["table", "json", "xlsx"], default="table")
@@ -46,14 +52,20 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         as_of = iso_date(opts["as_of"]) if opts["as_of"] else timezone.localdate()
-        org = Organization.objects.filter(code=opts["org"]).first()
-        if org is None:
-            raise CommandError(f"Không có tổ chức mã “{opts['org']}”", returncode=1)
-        if opts["name"] == "overdue":
+        org = None
+        if opts["all"]:
+            if opts["name"] == "overdue":
+                raise CommandError("Báo cáo overdue cần --org MÃ (một tổ chức)", returncode=2)
+        else:
+            org = Organization.objects.filter(code=opts["org"]).first()
+            if org is None:
+                raise CommandError(f"Không có tổ chức mã “{opts['org']}”", returncode=1)
+        name, code = (org.name, org.code) if org is not None else (str(WHOLE), "toan-he-thong")
+        if org is not None and opts["name"] == "overdue":
             self._overdue(org, as_of, opts)
             return
         if opts["name"] == "progress":
-            self._progress(org, as_of, opts)
+            self._progress(org, name, as_of, opts)
             return
         counts = member_counts(scope_for(None), org, as_of)
         if opts["format"] == "json":
@@ -76,15 +88,15 @@ class Command(BaseCommand):
                     "xlsx",
                     ["Nhóm", "Chỉ tiêu", "Số đảng viên"],
                     rows,
-                    title=f"{org.code} {as_of:%d-%m-%Y}",
+                    title=f"{code} {as_of:%d-%m-%Y}",
                 )
             return
         out = sys.stdout
-        out.write(f"{org.name} — đảng viên đến ngày {as_of:%d/%m/%Y}: {counts.total:,}\n".replace(",", "."))
+        out.write(f"{name} — đảng viên đến ngày {as_of:%d/%m/%Y}: {counts.total:,}\n".replace(",", "."))
         for title, label, n in rows:
             out.write(f"  {title:<14} {label:<28} {n:>10,}\n".replace(",", "."))
 
-    def _progress(self, org: Organization, as_of: dt.date, opts: dict[str, Any]) -> None:
+    def _progress(self, org: Organization | None, name: str, as_of: dt.date, opts: dict[str, Any]) -> None:
         if not opts["period"]:
             raise CommandError(
                 "Báo cáo progress cần --period, ví dụ --period 2025-2030 hoặc --period 2026", returncode=2
@@ -97,7 +109,7 @@ class Command(BaseCommand):
         if opts["format"] == "json":
             self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
             return
-        table = progress_table(report, org.name)
+        table = progress_table(report, name)
         if opts["format"] == "xlsx":
             if not opts["output"]:
                 raise CommandError("Định dạng xlsx cần -o TỆP", returncode=2)
