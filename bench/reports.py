@@ -21,6 +21,7 @@ from django.db import connection
 
 from dangvien.accounts.scope import scope_for
 from dangvien.orgs.models import Organization
+from dangvien.reports.figures import figures_touch_units
 from dangvien.reports.models import MemberFigures
 from dangvien.reports.selectors import member_counts
 from dangvien.targets.periods import period_bounds, periods_around
@@ -128,12 +129,15 @@ def raw_members(root: Organization | None, as_of: dt.date):  # type: ignore[no-u
     return run
 
 
-def cold(fn, repeat: int) -> dict[str, float]:  # type: ignore[no-untyped-def]
-    """fn timed with no member figure stored before each run (they are deleted untimed):
-    what the first report after a change costs, counting and storing."""
+def cold(fn, repeat: int, before=None) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """fn timed with no member figure stored before each run (they are deleted untimed),
+    or after `before()` (untimed): what a report costs when it must count again."""
     samples = []
     for _ in range(repeat):
-        MemberFigures.objects.all().delete()
+        if before is None:
+            MemberFigures.objects.all().delete()
+        else:
+            before()
         start = time.perf_counter()
         fn()
         samples.append((time.perf_counter() - start) * 1000)
@@ -169,5 +173,12 @@ def measure(root: Organization | None, today: dt.date, timed, repeat: int = 10) 
     # report of the day), and counted afresh (the first report after a change).
     out["members_orm"] = timed(lambda: member_counts(scope, root, today), repeat)
     out["members_cold"] = cold(lambda: member_counts(scope, root, today), max(3, repeat // 2))
+    # The usual first report after a change: one member's write stamped one unit.
+    one_unit = MemberFigures.objects.filter(day=today).order_by("unit").values_list("unit", flat=True).first()
+    out["members_one_changed"] = cold(
+        lambda: member_counts(scope, root, today),
+        repeat,
+        before=lambda: figures_touch_units([one_unit or ""]),
+    )
     out["members_raw"] = timed(raw_members(root, today), repeat)
     return out

@@ -226,3 +226,20 @@ def test_a_write_committed_while_a_report_counts_is_not_lost(tree):
     t.join(10)
     assert member_counts(ALL, tree.province, today).total == 2
     assert FigureStamp.objects.get(unit=tree.xa.path).version >= 2
+
+
+@pytest.mark.django_db
+def test_the_suites_check_finds_a_write_that_forgot_to_stamp(tree):
+    from dangvien.members.models import MembershipPeriod
+    from dangvien.reports.selectors import kept_figures_differences
+
+    register(tree.xa_c1, "Nguyễn Văn An")
+    day = timezone.localdate()
+    report(tree.province, day)
+    assert kept_figures_differences() == []
+    # A period row changed behind the services' back: the stored figure is now wrong.
+    MembershipPeriod.objects.update(status="exempt")
+    assert kept_figures_differences() == [(tree.xa.path, day)]
+    figures_forget_all()
+    assert kept_figures_differences() == []
+    MembershipPeriod.objects.update(status="official")

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from dangvien.accounts.scope import Scope
+from dangvien.core.sql import plain_rows
 from dangvien.members.models import ACTIVE_STATUSES, MembershipPeriod, Status
 from dangvien.orgs.models import Organization, OrgKind, OrgVersion, Sector
 from dangvien.orgs.selectors import org_path_on
@@ -143,20 +144,27 @@ def _scan(where: Q, as_of: dt.date, *, by_unit: bool) -> dict[str, Marginals]:
         .order_by()
     )
     out: dict[str, Marginals] = {}
-    for unit, st, sx, b, k, sec, eth, edu, n in qs:
-        m = out.get(unit)
-        if m is None:
+    counters: dict[str, tuple[Counter[str], ...]] = {}
+    labels: dict[str, str] = {}  # free text normalized once per distinct value, not per row
+    # A province groups ~25,000 (unit, dimensions) rows: plain tuples, no per-row converters.
+    for unit, st, sx, b, k, sec, eth, edu, n in plain_rows(qs):
+        c = counters.get(unit)
+        if c is None:
             m = out[unit] = _empty()
-        for dim, value in (
-            ("status", st),
-            ("sex", sx),
-            ("band", str(b)),
-            ("kind", k),
-            ("sector", sec or ""),
-            ("ethnicity", _label(eth)),
-            ("education", _label(edu)),
-        ):
-            m[dim][value] += n
+            c = counters[unit] = tuple(m[d] for d in DIMENSIONS)
+        c[0][st] += n
+        c[1][sx] += n
+        c[2][str(b)] += n
+        c[3][k] += n
+        c[4][sec or ""] += n
+        e = labels.get(eth)
+        if e is None:
+            e = labels[eth] = _label(eth)
+        c[5][e] += n
+        e = labels.get(edu)
+        if e is None:
+            e = labels[edu] = _label(edu)
+        c[6][e] += n
     return out
 
 
