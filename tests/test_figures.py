@@ -243,3 +243,20 @@ def test_the_suites_check_finds_a_write_that_forgot_to_stamp(tree):
     figures_forget_all()
     assert kept_figures_differences() == []
     MembershipPeriod.objects.update(status="official")
+
+
+@pytest.mark.django_db
+def test_a_read_only_database_still_gets_its_report_counted(tree, caplog):
+    """A replica (PostgreSQL: a read-only transaction) cannot store the figures: the
+    report is counted all the same, and nothing is kept."""
+    if connection.vendor != "postgresql":
+        pytest.skip("read-only transactions are a PostgreSQL feature")
+    from django.db import transaction
+
+    register(tree.xa_c1, "Nguyễn Văn An")
+    with transaction.atomic():
+        with connection.cursor() as cur:
+            cur.execute("SET TRANSACTION READ ONLY")
+        assert member_counts(ALL, tree.province, timezone.localdate()).total == 1
+    assert not MemberFigures.objects.exists()
+    assert "not stored" in caplog.text
