@@ -96,6 +96,11 @@ class MemberEvent(models.Model):
             models.Index(
                 fields=["on", "cell"], condition=models.Q(kind="admitted"), name="member_event_admitted_on"
             ),
+            # ...and a province's among the country's: its cells' admissions, cell by cell
+            # (the cell index alone reads every event of each cell, 30 times more rows).
+            models.Index(
+                fields=["cell", "on"], condition=models.Q(kind="admitted"), name="member_event_admitted_cell"
+            ),
         ]
 
     def __str__(self) -> str:

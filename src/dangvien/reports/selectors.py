@@ -32,7 +32,7 @@ from dangvien.members.models import ACTIVE_STATUSES, MembershipPeriod, Status
 from dangvien.orgs.models import Organization, OrgKind, OrgVersion, Sector
 from dangvien.orgs.selectors import org_path_on
 from dangvien.people.models import Sex
-from dangvien.reports.figures import EVERYTHING, UNIT_LEN
+from dangvien.reports.figures import EVERYTHING, SEGMENT, UNIT_LEN
 from dangvien.reports.models import FigureStamp, MemberFigures
 
 log = logging.getLogger(__name__)
@@ -214,12 +214,16 @@ def _kept_figures(root_path: str, as_of: dt.date) -> Marginals:
             stale.append(unit)
     if not stale:
         return total
-    if len(stale) > 50:  # most of a province: one scan of it is cheaper than many prefixes
-        where = Q(v__path__startswith=root_path)
-    else:
-        where = Q()
-        for unit in stale:
-            where |= Q(v__path__startswith=unit)
+    # A few units: each by its prefix. Many (an import, the first report of the day): the
+    # provinces they are in, or the whole root, one scan being cheaper than many prefixes.
+    prefixes = stale if len(stale) * 2 <= len(found) else [root_path]
+    if len(prefixes) > 50 and not root_path:
+        prefixes = sorted({unit[:SEGMENT] for unit in stale})
+    if len(prefixes) > 50:
+        prefixes = [root_path]
+    where = Q()
+    for prefix in prefixes:
+        where |= Q(v__path__startswith=prefix)
     counted = _scan(where, as_of, by_unit=True)
     rows = []
     for unit in stale:
