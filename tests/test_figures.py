@@ -11,7 +11,6 @@ import threading
 
 import pytest
 from django.db import connection, connections
-from django.db.models import Q
 from django.utils import timezone
 
 from dangvien.accounts.scope import scope_for
@@ -39,7 +38,7 @@ def fresh(org: Organization, day: dt.date) -> dict[str, object]:
 
     path = org_path_on(org, day)
     assert path is not None
-    m = selectors._scan(Q(v__path__startswith=path), day, by_unit=False).get("", selectors._empty())
+    m = selectors._scan([path], day, by_unit=False).get("", selectors._empty())
     return selectors._labelled(org.code, day, m).as_dict()
 
 

@@ -120,19 +120,28 @@ def _empty() -> Marginals:
     return {d: Counter() for d in DIMENSIONS}
 
 
-def _scan(where: Q, as_of: dt.date, *, by_unit: bool) -> dict[str, Marginals]:
-    """Count the members active on as_of in the cells matched by `where` (a Q on `v__…`,
-    the cell's version that day), by every dimension, in one scan: the age band computed
-    in SQL, the cell's kind and sector those of that day. By unit (the cell's two-level
-    path that day) when asked, else all under the key ""."""
+def _scan(prefixes: list[str], as_of: dt.date, *, by_unit: bool) -> dict[str, Marginals]:
+    """Count the members active on as_of in the cells whose path that day starts with one
+    of `prefixes`, by every dimension, in one scan: the age band computed in SQL, the
+    cell's kind and sector those of that day. By unit (the cell's two-level path that day)
+    when asked, else all under the key ""."""
     valid = Q(valid_from__lte=as_of) & (Q(valid_to__isnull=True) | Q(valid_to__gt=as_of))
     version_on = Q(cell__versions__valid_from__lte=as_of) & (
         Q(cell__versions__valid_to__isnull=True) | Q(cell__versions__valid_to__gt=as_of)
     )
+    under, cells = Q(), Q()
+    for prefix in prefixes:
+        under |= Q(v__path__startswith=prefix)
+        cells |= Q(path__startswith=prefix)
+    # The cells as an IN list too: SQLite then reads the periods cell by cell through
+    # their (cell, valid_from) index instead of every period of the database (1.5 s → ms
+    # for one commune of a province).
+    cell_ids = OrgVersion.objects.filter(valid, cells).values("organization_id")
     qs = (
         MembershipPeriod.objects.filter(valid, status__in=ACTIVE_STATUSES)
         .annotate(v=FilteredRelation("cell__versions", condition=version_on))
-        .filter(where)
+        .filter(under)
+        .filter(cell_id__in=cell_ids)
         .annotate(band=_band_case(as_of), unit=Substr("v__path", 1, UNIT_LEN) if by_unit else Value(""))
         .values_list(
             "unit",
@@ -221,10 +230,7 @@ def _kept_figures(root_path: str, as_of: dt.date) -> Marginals:
         prefixes = sorted({unit[:SEGMENT] for unit in stale})
     if len(prefixes) > 50:
         prefixes = [root_path]
-    where = Q()
-    for prefix in prefixes:
-        where |= Q(v__path__startswith=prefix)
-    counted = _scan(where, as_of, by_unit=True)
+    counted = _scan(prefixes, as_of, by_unit=True)
     rows = []
     for unit in stale:
         m = counted.get(unit, _empty())
@@ -275,7 +281,7 @@ def member_counts(scope: Scope, org: Organization | None, as_of: dt.date) -> Mem
     if len(root_path) <= UNIT_LEN:
         marginals = _kept_figures(root_path, as_of)
     else:
-        marginals = _scan(Q(v__path__startswith=root_path), as_of, by_unit=False).get("", _empty())
+        marginals = _scan([root_path], as_of, by_unit=False).get("", _empty())
     return _labelled(org.code, as_of, marginals)
 
 
@@ -332,7 +338,7 @@ def kept_figures_differences() -> list[tuple[str, dt.date]]:
     for f in MemberFigures.objects.order_by("unit", "day"):
         if f.version != stamps.get(f.unit, 0) or f.epoch != epoch:
             continue  # stale: it would be counted again, never used
-        fresh = _scan(Q(v__path__startswith=f.unit), f.day, by_unit=False).get("", _empty())
+        fresh = _scan([f.unit], f.day, by_unit=False).get("", _empty())
         if any(+fresh[d] != +Counter(f.counts.get(d, {})) for d in DIMENSIONS):
             wrong.append((f.unit, f.day))
     return wrong
