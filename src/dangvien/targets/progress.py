@@ -181,6 +181,8 @@ def _place(
         if end is None or end > as_of:
             current[org_id] = v
     current = {k: v for k, v in current.items() if v[5].startswith(root_path)}
+    # Only the rows asked for are made (the country's page: 35 of 103,000).
+    deepest = root_path.count(".") + (max_depth if max_depth is not None else 10_000)
     rows = [
         ProgressRow(
             org_id=org_id,
@@ -193,6 +195,7 @@ def _place(
             depth=path.count(".") - root_path.count("."),
         )
         for org_id, code, name, kind, parent_id, path, _s, _f, _t, parent_code in current.values()
+        if path.count(".") <= deepest
     ]
     if root is None:  # the whole tree: one row above the provinces, theirs as children
         for r in rows:
