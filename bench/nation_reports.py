@@ -57,7 +57,7 @@ def main() -> None:
     print(json.dumps({"largest": result, "nation": whole}, default=str))
     out = [
         f"\n## {dt.date.today():%d/%m/%Y} — nation scale, reports (issue 5), PostgreSQL, "
-        f"{os.cpu_count()} cores, {members:,} members, {len(provinces)} provinces".replace(",", "."),
+        f"{os.cpu_count()} cores, {f'{members:,}'.replace(',', '.')} members, {len(provinces)} provinces",
         *lines([result, whole]),
     ]
     path = ROOT / "docs" / "benchmarks.md"
