@@ -14,8 +14,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import statistics
-import time
 
 from django.db import connection
 
@@ -129,26 +127,6 @@ def raw_members(root: Organization | None, as_of: dt.date):  # type: ignore[no-u
     return run
 
 
-def cold(fn, repeat: int, before=None) -> dict[str, float]:  # type: ignore[no-untyped-def]
-    """fn timed with no member figure stored before each run (they are deleted untimed),
-    or after `before()` (untimed): what a report costs when it must count again."""
-    samples = []
-    for _ in range(repeat):
-        if before is None:
-            MemberFigures.objects.all().delete()
-        else:
-            before()
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    samples.sort()
-    return {
-        "median_ms": round(statistics.median(samples), 2),
-        "p95_ms": round(samples[max(int(len(samples) * 0.95) - 1, 0)], 2),
-        "n": repeat,
-    }
-
-
 def measure(root: Organization | None, today: dt.date, timed, repeat: int = 10) -> dict[str, object]:  # type: ignore[no-untyped-def]
     """root None: the whole tree."""
     scope = scope_for(None)
@@ -172,10 +150,15 @@ def measure(root: Organization | None, today: dt.date, timed, repeat: int = 10) 
     # Read from the figures kept per unit (the usual case: nothing changed since the last
     # report of the day), and counted afresh (the first report after a change).
     out["members_orm"] = timed(lambda: member_counts(scope, root, today), repeat)
-    out["members_cold"] = cold(lambda: member_counts(scope, root, today), max(3, repeat // 2))
+    # Counted afresh: every stored figure deleted (untimed) before each run.
+    out["members_cold"] = timed(
+        lambda: member_counts(scope, root, today),
+        max(3, repeat // 2),
+        before=MemberFigures.objects.all().delete,
+    )
     # The usual first report after a change: one member's write stamped one unit.
     one_unit = MemberFigures.objects.filter(day=today).order_by("unit").values_list("unit", flat=True).first()
-    out["members_one_changed"] = cold(
+    out["members_one_changed"] = timed(
         lambda: member_counts(scope, root, today),
         repeat,
         before=lambda: figures_touch_units([one_unit or ""]),
