@@ -345,66 +345,64 @@ def progress_report(
         else set()
     )
     plain = events.exclude(cell_id__in=changed) if changed else events
-    results: list[tuple[dict[str, object], dt.date | None]] = [
-        (dict(zip([*dims, *counts], got, strict=True)), None)
-        for got in plain_rows(plain.values_list(*dims).annotate(**counts).order_by())
+    # Plain tuples (cell, [ethnicity], [religion], n, [female], [young]): a province has a
+    # few thousand, the country ninety thousand; `at` names their places.
+    at = {key: i for i, key in enumerate([*dims, *counts])}
+    results: list[tuple[tuple[Any, ...], dt.date | None]] = [
+        (got, None) for got in plain_rows(plain.values_list(*dims).annotate(**counts).order_by())
     ]
     if changed:
+        nd = len(dims)
         results += [
-            (
-                dict(zip([*dims, *counts], [*got[: len(dims)], *got[len(dims) + 1 :]], strict=True)),
-                got[len(dims)],
-            )
+            ((*got[:nd], *got[nd + 1 :]), got[nd])
             for got in events.filter(cell_id__in=changed)
             .values_list(*dims, "on")
             .annotate(**counts)
             .order_by()
         ]
-    # A province groups a few thousand cells: each cell's ancestors are worked out once.
-    root_depth = root_path.count(".")
-    rows_above: dict[int, list[ProgressRow]] = {}
+    # Summed first where each cell stands on as_of, then added once per place to its row and
+    # every row above it.
+    i_n = at["n"]
+    placed_at: dict[int, str | None] = {}
+    per_place: dict[str, list[int]] = {}
     for got, on in results:
-        cell_id = int(got["cell_id"])  # type: ignore[call-overload]
-        n = int(got["n"])  # type: ignore[call-overload]
-        above = rows_above.get(cell_id)
-        if above is None:
-            path = _placed_path(cell_id, placed, merged, root_path)
-            above = (
-                []
-                if path is None
-                else [
-                    ancestor
-                    for depth in range(root_depth, path.count(".") + 1)
-                    if (ancestor := placed.by_path.get(path[: 9 * depth])) is not None
-                ]
-            )
-            rows_above[cell_id] = above
-        if not above:
+        cell_id = got[0]
+        if cell_id not in placed_at:
+            placed_at[cell_id] = _placed_path(cell_id, placed, merged, root_path)
+        path = placed_at[cell_id]
+        if path is None:
             continue
-        in_groups: list[tuple[str, int]] = []
+        acc = per_place.get(path)
+        if acc is None:
+            acc = per_place[path] = [0] * (1 + len(group_defs))
+        n = int(got[i_n])
+        acc[0] += n
         if group_defs:
             spans = placed.sector_of.get(cell_id, [])
             sector = _sector_on(spans, on) if on is not None else (spans[-1][2] if spans else "")
-            for g in group_defs:
-                k = _count_for(g, got, n, sector)
-                if k:
-                    in_groups.append((g.key, k))
-        for target_row in above:
-            target_row.admitted += n
-            for key, k in in_groups:
-                target_row.groups[key].admitted += k
+            for j, g in enumerate(group_defs, 1):
+                acc[j] += _count_for(g, got, at, n, sector)
+    root_depth = root_path.count(".")
+    for path, acc in per_place.items():
+        for depth in range(root_depth, path.count(".") + 1):
+            row = placed.by_path.get(path[: 9 * depth])
+            if row is None:
+                continue
+            row.admitted += acc[0]
+            for j, g in enumerate(group_defs, 1):
+                row.groups[g.key].admitted += acc[j]
     return report
 
 
-def _count_for(g: Group, values: dict[str, object], n: int, sector: str) -> int:
+def _count_for(g: Group, got: tuple[Any, ...], at: dict[str, int], n: int, sector: str) -> int:
     """How many of a cell's n admissions (one grouped row) belong to group g."""
     if g.kind == "sector":
         return n if sector == g.sector else 0
     if g.kind in ("female", "young"):
-        return int(values[g.kind])  # type: ignore[call-overload]
+        return int(got[at[g.kind]])
     if g.kind == "minority":
-        return n if is_minority(str(values["membership__person__ethnicity"])) else 0
-    return n if is_religious(str(values["membership__person__religion"])) else 0
+        return n if is_minority(str(got[at["membership__person__ethnicity"]])) else 0
+    return n if is_religious(str(got[at["membership__person__religion"]])) else 0
 
 
 def admissions_by_month(report: ProgressReport) -> list[tuple[dt.date, int]]:
