@@ -43,4 +43,18 @@ def lines(results: list[dict]) -> list[str]:  # type: ignore[type-arg]
             f"{fmt(r['members_raw'])} | "
             f"{kept:.2f}× / {afresh:.2f}× |".replace(",", ".")
         )
+    boards = [r for r in results if "dashboard" in r]
+    if boards:
+        out += [
+            "",
+            "The committee's home page (`committee_dashboard`: term and year progress with the forecast "
+            "of every unit below, month lines, the funnel, idle cells, rating shares), without the page's "
+            "rendering.\n",
+            "| backend | dashboard |",
+            "|---|---|",
+            *(
+                f"| {r['vendor']} {r.get('report_scope', 'province')} | {fmt(r['dashboard'])} |"
+                for r in boards
+            ),
+        ]
     return out

@@ -146,6 +146,12 @@ def measure(root: Organization | None, today: dt.date, timed, repeat: int = 10) 
         out[f"{key}_raw"] = timed(
             raw_progress(root, period, today, groups=bool(out[f"{key}_groups"])), repeat
         )
+    if (
+        root is not None
+    ):  # the committee's home page: both progress views with forecasts, funnel, idle cells, ratings
+        from dangvien.reports.dashboard import committee_dashboard
+
+        out["dashboard"] = timed(lambda: committee_dashboard(scope, root, today), max(3, repeat // 2))
     out["members_total"] = member_counts(scope, root, today).total
     # Read from the figures kept per unit (the usual case: nothing changed since the last
     # report of the day), and counted afresh (the first report after a change).
