@@ -189,6 +189,9 @@ def test_scope_the_other_ward_gets_nothing_and_its_staff_their_own(tree, users):
     assert not MemberFigures.objects.exists()  # nothing counted for a refused reader
     assert member_counts(scope_for(users.an), tree.xa, today).total == 1
     assert member_counts(scope_for(users.an), tree.province, today).total == 0
+    # The whole tree: an administrator only.
+    assert member_counts(scope_for(users.an), None, today).total == 0
+    assert member_counts(scope_for(users.admin), None, today).total == 1
 
 
 @pytest.mark.django_db(transaction=True)

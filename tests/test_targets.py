@@ -541,6 +541,9 @@ def test_the_whole_tree_is_one_row_above_every_province(tree, users, capsys):
     )
     data = json.loads(capsys.readouterr().out)
     assert data["org"] is None and data["rows"][0]["admitted"] == 5 and len(data["rows"]) == 10
+    call_command("report", "progress", "--all", "--period", "2026", "--as-of", "2026-12-01")
+    table = capsys.readouterr().out
+    assert "Toàn hệ thống" in table and "Đảng bộ tỉnh Hai" in table
     with pytest.raises(CommandError) as exc:
         call_command("report", "overdue", "--all")
     assert exc.value.returncode == 2

@@ -14,7 +14,7 @@ from django.db.models import Count
 
 from dangvien.cases.models import CeremonyDay
 from dangvien.members.models import ACTIVE_STATUSES, EventKind, MemberEvent, Membership
-from dangvien.orgs.models import CELL_KINDS, Organization, OrgKind
+from dangvien.orgs.models import CELL_KINDS, PATH_STEP, Organization, OrgKind
 from dangvien.ratings.models import Level, MemberRating, OrgRating
 from dangvien.targets.models import Target, TargetRevision
 from dangvien.targets.periods import default_bounds, periods_around
@@ -48,7 +48,7 @@ def fill_targets(rng: random.Random, *, today: dt.date) -> int:
     for o in orgs:
         if o.kind in CELL_KINDS and pace[o.pk]:
             for depth in range(1, o.path.count(".") + 1):
-                parent = by_path.get(o.path[: 9 * depth])
+                parent = by_path.get(o.path[: PATH_STEP * depth])
                 if parent is not None:
                     per_org[parent.pk] += pace[o.pk]
     targets: list[Target] = []

@@ -20,14 +20,14 @@ from dangvien.documents.context import KNOWN, Fields
 from dangvien.documents.forms import BY_CODE
 from dangvien.documents.models import FormTemplate
 from dangvien.documents.render import default_template, render_docx
-from dangvien.orgs.models import Organization
+from dangvien.orgs.models import PATH_STEP, Organization
 
 MAX_BYTES = 5 * 1024 * 1024
 
 
 def province_of(org: Organization) -> Organization | None:
     """The root of the org's tree (its province), from the materialized path."""
-    root_path = org.path[:9]
+    root_path = org.path[:PATH_STEP]
     return Organization.objects.filter(path=root_path).first() if root_path else None
 
 

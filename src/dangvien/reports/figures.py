@@ -25,12 +25,11 @@ from collections.abc import Iterable
 
 from django.db import connection
 
-from dangvien.orgs.models import OrgVersion
+from dangvien.orgs.models import PATH_STEP, OrgVersion
 from dangvien.reports.models import FigureStamp, MemberFigures
 
-# Paths are made of 9-character segments ("00000012."): a unit is the first two.
-SEGMENT = 9
-UNIT_LEN = 2 * SEGMENT
+# A unit is the first two steps of a materialized path ("00000012.00000345.").
+UNIT_LEN = 2 * PATH_STEP
 EVERYTHING = ""
 
 

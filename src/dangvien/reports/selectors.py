@@ -29,10 +29,10 @@ from django.utils.translation import gettext_noop
 from dangvien.accounts.scope import Scope
 from dangvien.core.sql import plain_rows
 from dangvien.members.models import ACTIVE_STATUSES, MembershipPeriod, Status
-from dangvien.orgs.models import Organization, OrgKind, OrgVersion, Sector
+from dangvien.orgs.models import PATH_STEP, Organization, OrgKind, OrgVersion, Sector
 from dangvien.orgs.selectors import org_path_on
 from dangvien.people.models import Sex
-from dangvien.reports.figures import EVERYTHING, SEGMENT, UNIT_LEN
+from dangvien.reports.figures import EVERYTHING, UNIT_LEN
 from dangvien.reports.models import FigureStamp, MemberFigures
 
 log = logging.getLogger(__name__)
@@ -227,7 +227,7 @@ def _kept_figures(root_path: str, as_of: dt.date) -> Marginals:
     # provinces they are in, or the whole root, one scan being cheaper than many prefixes.
     prefixes = stale if len(stale) * 2 <= len(found) else [root_path]
     if len(prefixes) > 50 and not root_path:
-        prefixes = sorted({unit[:SEGMENT] for unit in stale})
+        prefixes = sorted({unit[:PATH_STEP] for unit in stale})
     if len(prefixes) > 50:
         prefixes = [root_path]
     counted = _scan(prefixes, as_of, by_unit=True)

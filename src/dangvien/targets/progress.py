@@ -25,7 +25,7 @@ from dangvien.accounts.scope import Scope
 from dangvien.core.dates import add_months
 from dangvien.core.sql import YearsBefore, plain_rows
 from dangvien.members.models import EventKind, MemberEvent
-from dangvien.orgs.models import Organization, OrgVersion, Reorganization, ReorgKind
+from dangvien.orgs.models import PATH_STEP, Organization, OrgVersion, Reorganization, ReorgKind
 from dangvien.orgs.selectors import org_path_on
 from dangvien.targets.groups import GROUPS, Group, is_minority, is_religious
 from dangvien.targets.periods import Bounds, period_bounds
@@ -182,7 +182,7 @@ def _place(
             current[org_id] = v
     current = {k: v for k, v in current.items() if v[5].startswith(root_path)}
     # Only the rows asked for are made (the country's page: 35 of 103,000).
-    deepest = root_path.count(".") + (max_depth if max_depth is not None else 10_000)
+    root_depth = root_path.count(".")
     rows = [
         ProgressRow(
             org_id=org_id,
@@ -192,10 +192,10 @@ def _place(
             parent=parent_code,
             parent_id=parent_id,
             path=path,
-            depth=path.count(".") - root_path.count("."),
+            depth=path.count(".") - root_depth,
         )
         for org_id, code, name, kind, parent_id, path, _s, _f, _t, parent_code in current.values()
-        if path.count(".") <= deepest
+        if max_depth is None or path.count(".") - root_depth <= max_depth
     ]
     if root is None:  # the whole tree: one row above the provinces, theirs as children
         for r in rows:
@@ -206,8 +206,6 @@ def _place(
                 org_id=0, code="", name=str(_(WHOLE)), kind="", parent=None, parent_id=None, path="", depth=0
             )
         )
-    if max_depth is not None:
-        rows = [r for r in rows if r.depth <= max_depth]
     root_id = root.pk if root is not None else 0
     rows.sort(key=lambda r: (r.org_id != root_id, r.path))
     path_of = dict(last)
@@ -385,7 +383,7 @@ def progress_report(
     root_depth = root_path.count(".")
     for path, acc in per_place.items():
         for depth in range(root_depth, path.count(".") + 1):
-            row = placed.by_path.get(path[: 9 * depth])
+            row = placed.by_path.get(path[: PATH_STEP * depth])
             if row is None:
                 continue
             row.admitted += acc[0]

@@ -38,7 +38,7 @@ from dangvien.cases.models import (
 )
 from dangvien.core.dates import add_months
 from dangvien.members.models import Membership, Status
-from dangvien.orgs.models import CELL_KINDS, Organization
+from dangvien.orgs.models import CELL_KINDS, PATH_STEP, Organization
 from dangvien.reports.figures import figures_prune
 from dangvien.rules.calendar import Calendar, calendar_from_db
 from dangvien.rules.selectors import RuleBook
@@ -50,7 +50,6 @@ CERTIFICATE_WARNING_DAYS = 60  # issue 4: certificates expiring within 60 days
 UNASSESSED_MONTHS = 3
 NO_ADMISSION_MONTHS = 24
 PROBATION_WARNING_DAYS = 30  # tell the cell a month before the probation ends
-SEGMENT = 9  # one "%08d." step of a materialized path
 
 
 @dataclass(frozen=True)
@@ -278,7 +277,7 @@ class Recipients:
 
     def for_path(self, path: str) -> set[int]:
         users = set(self.secretaries.get(path, ()))
-        for end in range(SEGMENT, len(path) + 1, SEGMENT):
+        for end in range(PATH_STEP, len(path) + 1, PATH_STEP):
             users.update(self.staff.get(path[:end], ()))
         return users
 
