@@ -314,7 +314,7 @@ class PipelineData:
     def slice_for(self, path: str) -> _Slice:
         """The items under `path`. Grouped once for every organization at that depth: a
         province's dashboard asks for its hundred communes, twice (term and year) — one pass
-        over the pipeline instead of two hundred (2,5 s → 0,2 s)."""
+        over the pipeline instead of two hundred (their forecasts: 4,6 → 0,9 s, profiled)."""
         n = len(path)
         groups = self._slices.get(n)
         if groups is None:
