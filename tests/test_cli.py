@@ -176,3 +176,20 @@ def test_report_members_of_the_whole_tree_adds_every_province(tree, capsys):
     assert "Toàn hệ thống — đảng viên" in capsys.readouterr().out
     with pytest.raises(CommandError):  # one or the other, not both
         call_command("report", "members", "--all", "--org", "PROV")
+
+
+def test_report_of_the_whole_tree_as_excel(tree, tmp_path):
+    from openpyxl import load_workbook
+
+    register(tree.xa_c1, card="1")
+    call_command("report", "members", "--all", "--format", "xlsx", "-o", str(tmp_path / "m.xlsx"))
+    sheet = load_workbook(tmp_path / "m.xlsx").active
+    cells = [c for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
+    assert sheet.title.startswith("toan-he-thong") and 1 in cells  # the sheet is named after it
+    call_command(
+        "report", "progress", "--all", "--period", "2026", "--format", "xlsx", "-o", str(tmp_path / "p.xlsx")
+    )
+    texts = [
+        str(c) for row in load_workbook(tmp_path / "p.xlsx").active.iter_rows(values_only=True) for c in row
+    ]
+    assert any("Toàn hệ thống" in t for t in texts)
