@@ -20,7 +20,7 @@ from django.db import connection
 from dangvien.accounts.scope import scope_for
 from dangvien.orgs.models import Organization
 from dangvien.reports.figures import figures_touch_units
-from dangvien.reports.models import MemberFigures
+from dangvien.reports.models import AdmissionFigures, MemberFigures
 from dangvien.reports.selectors import member_counts
 from dangvien.targets.periods import period_bounds, periods_around
 from dangvien.targets.progress import progress_report
@@ -137,8 +137,22 @@ def measure(root: Organization | None, today: dt.date, timed, repeat: int = 10) 
         out[f"{key}_rows"] = len(report.rows)
         out[f"{key}_admitted"] = report.rows[0].admitted if report.rows else 0
         out[f"{key}_groups"] = len(report.rows[0].groups) if report.rows else 0
+        # Read from the admissions kept per unit (the usual case), after one unit changed
+        # (one admission: that unit counted again) and counted afresh (every stored figure
+        # deleted before each run: every unit counted and stored, a day's first report).
         out[f"{key}_orm"] = timed(
             lambda p=period: progress_report(scope, org=root, period=p, as_of=today), repeat
+        )
+        one = AdmissionFigures.objects.order_by("unit").values_list("unit", flat=True).first()
+        out[f"{key}_one_changed"] = timed(
+            lambda p=period: progress_report(scope, org=root, period=p, as_of=today),
+            repeat,
+            before=lambda u=one: figures_touch_units([u or ""]),
+        )
+        out[f"{key}_cold"] = timed(
+            lambda p=period: progress_report(scope, org=root, period=p, as_of=today),
+            max(3, repeat // 2),
+            before=AdmissionFigures.objects.all().delete,
         )
         out[f"{key}_page_rows"] = timed(
             lambda p=period: progress_report(scope, org=root, period=p, as_of=today, max_depth=1), repeat

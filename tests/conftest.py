@@ -63,10 +63,13 @@ def _tallies_follow_the_rows(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
     from dangvien.members.tally import tally_differences
     from dangvien.reports.selectors import kept_figures_differences
+    from dangvien.targets.admissions import kept_admissions_differences
 
     assert tally_differences() == {}
     # The member figures kept ahead of time: none still trusted that the rows contradict.
     assert kept_figures_differences() == []
+    # And the admissions kept for the progress report.
+    assert kept_admissions_differences() == []
 
 
 @pytest.fixture

@@ -18,8 +18,9 @@ from dangvien.people.models import Person, Sex
 from dangvien.people.units import province_name, ward_in_province
 from dangvien.reports.figures import figures_touch_people
 
-# The facts the member counts are made of: a change to one recounts the person's cells.
-COUNTED = {"sex", "birth_date", "ethnicity", "education"}
+# The facts the member and admission figures are counted by (reports/figures.py): a change
+# to one recounts the person's cells.
+COUNTED = {"sex", "birth_date", "ethnicity", "religion", "education"}
 
 
 @dataclass

@@ -16,17 +16,25 @@ writer that commits after the stamp was read leaves the stored figures under an 
 stamp, so the next reader counts again; figures can be recounted needlessly, never used
 when stale. Bulk tools that do not know which units they touched add one to the stamp of
 the whole database (unit "").
+
+The admissions of the progress report are kept the same way (`AdmissionFigures`, per unit
+and span of days, per cell: targets/admissions.py), under the same stamps: an admission is
+a member event, and the groups it counts in are the person's sex, birth date, ethnicity and
+religion, all of which already stamp the cells the person was ever in.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import logging
+from collections.abc import Iterable, Sequence
 
-from django.db import connection
+from django.db import DatabaseError, connection, models, transaction
 
 from dangvien.orgs.models import PATH_STEP, OrgVersion
-from dangvien.reports.models import FigureStamp, MemberFigures
+from dangvien.reports.models import AdmissionFigures, FigureStamp, MemberFigures
+
+log = logging.getLogger(__name__)
 
 # A unit is the first two steps of a materialized path ("00000012.00000345.").
 UNIT_LEN = 2 * PATH_STEP
@@ -35,6 +43,37 @@ EVERYTHING = ""
 
 def unit_of(path: str) -> str:
     return path[:UNIT_LEN]
+
+
+def scan_prefixes(stale: list[str], found: int, root_path: str) -> list[str]:
+    """The path prefixes to count `stale` units by, of the `found` units under root_path:
+    a few units each by its prefix; many (an import, the first report of the day) by the
+    provinces they are in, or the whole root, one scan being cheaper than many prefixes."""
+    prefixes = stale if len(stale) * 2 <= found else [root_path]
+    if len(prefixes) > 50 and not root_path:
+        prefixes = sorted({unit[:PATH_STEP] for unit in stale})
+    if len(prefixes) > 50:
+        prefixes = [root_path]
+    return prefixes
+
+
+def figures_store(model: type[models.Model], rows: Sequence[models.Model], unique_fields: list[str]) -> None:
+    """Store counted figures over the older ones. Storing is only a saving: a database
+    busy with a writer (SQLite) or read-only (a replica) still gets its report, counted,
+    and the next one counts again."""
+    try:
+        with transaction.atomic():
+            model._default_manager.bulk_create(
+                rows,
+                batch_size=500,
+                update_conflicts=True,
+                unique_fields=unique_fields,
+                update_fields=["version", "epoch", "counts", "computed_at"],
+            )
+    except DatabaseError:
+        log.warning(
+            "%s not stored (%d units): the next report counts them again", model._meta.model_name, len(rows)
+        )
 
 
 def figures_touch_units(units: Iterable[str]) -> None:
@@ -80,8 +119,8 @@ def figures_touch_paths(paths: Iterable[str]) -> None:
 
 
 def figures_touch_people(person_ids: Iterable[int]) -> None:
-    """A person's sex, birth date, ethnicity or education changed: every cell they were
-    ever a member in."""
+    """A person's sex, birth date, ethnicity, religion or education changed: every cell
+    they were ever a member in."""
     from dangvien.members.models import MembershipPeriod
 
     ids = sorted(set(person_ids))
@@ -100,7 +139,8 @@ def figures_forget_all() -> None:
 
 
 def figures_prune(*, before: dt.datetime) -> int:
-    """Delete the figures counted before `before` (the daily tick keeps a month): they are
-    recounted if asked again."""
-    deleted, _ = MemberFigures.objects.filter(computed_at__lt=before).delete()
-    return deleted
+    """Delete the figures (members and admissions) counted before `before` (the daily tick
+    keeps a month): they are recounted if asked again."""
+    members, _ = MemberFigures.objects.filter(computed_at__lt=before).delete()
+    admissions, _ = AdmissionFigures.objects.filter(computed_at__lt=before).delete()
+    return members + admissions

@@ -43,3 +43,30 @@ class MemberFigures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.day}"
+
+
+class AdmissionFigures(models.Model):
+    """One unit's admissions in a span of days (a period's first day to the report's last),
+    per cell: {cell id: [admitted, women, under 30, ethnic minority, religious]}, each
+    judged on the decision date. Every cell ever in the unit is in it, wherever the cell
+    stands now (the progress report places them); valid, like the member figures, while
+    the unit's stamp and the whole database's are the ones read before they were counted."""
+
+    unit = models.CharField(max_length=32)
+    start = models.DateField()
+    end = models.DateField()
+    version = models.BigIntegerField()
+    epoch = models.BigIntegerField()
+    counts = models.JSONField()
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "start", "end"], name="one_admission_figures_per_unit_span"
+            )
+        ]
+        indexes = [models.Index(fields=["computed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.start}–{self.end}"

@@ -4,12 +4,10 @@ gives the same answer, whatever happened since."""
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from django.db import DatabaseError, transaction
 from django.db.models import (
     Case,
     Count,
@@ -29,13 +27,11 @@ from django.utils.translation import gettext_noop
 from dangvien.accounts.scope import Scope
 from dangvien.core.sql import plain_rows
 from dangvien.members.models import ACTIVE_STATUSES, MembershipPeriod, Status
-from dangvien.orgs.models import PATH_STEP, Organization, OrgKind, OrgVersion, Sector
+from dangvien.orgs.models import Organization, OrgKind, OrgVersion, Sector
 from dangvien.orgs.selectors import org_path_on
 from dangvien.people.models import Sex
-from dangvien.reports.figures import EVERYTHING, UNIT_LEN
+from dangvien.reports.figures import EVERYTHING, UNIT_LEN, figures_store, scan_prefixes
 from dangvien.reports.models import FigureStamp, MemberFigures
-
-log = logging.getLogger(__name__)
 
 # Keys as well as labels (the filter posts them back); translated where shown.
 AGE_BANDS: list[tuple[str, int, int]] = [
@@ -223,13 +219,7 @@ def _kept_figures(root_path: str, as_of: dt.date) -> Marginals:
             stale.append(unit)
     if not stale:
         return total
-    # A few units: each by its prefix. Many (an import, the first report of the day): the
-    # provinces they are in, or the whole root, one scan being cheaper than many prefixes.
-    prefixes = stale if len(stale) * 2 <= len(found) else [root_path]
-    if len(prefixes) > 50 and not root_path:
-        prefixes = sorted({unit[:PATH_STEP] for unit in stale})
-    if len(prefixes) > 50:
-        prefixes = [root_path]
+    prefixes = scan_prefixes(stale, len(found), root_path)
     counted = _scan(prefixes, as_of, by_unit=True)
     rows = []
     for unit in stale:
@@ -245,19 +235,7 @@ def _kept_figures(root_path: str, as_of: dt.date) -> Marginals:
                 computed_at=timezone.now(),
             )
         )
-    # Storing is only a saving: a database busy with a writer (SQLite) or read-only (a
-    # replica) still gets its report, counted, and the next one counts again.
-    try:
-        with transaction.atomic():
-            MemberFigures.objects.bulk_create(
-                rows,
-                batch_size=500,
-                update_conflicts=True,
-                unique_fields=["unit", "day"],
-                update_fields=["version", "epoch", "counts", "computed_at"],
-            )
-    except DatabaseError:
-        log.warning("member figures not stored (%d units): the next report counts them again", len(rows))
+    figures_store(MemberFigures, rows, ["unit", "day"])
     return total
 
 

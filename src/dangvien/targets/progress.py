@@ -23,11 +23,22 @@ from django.utils.translation import gettext_noop
 
 from dangvien.accounts.scope import Scope
 from dangvien.core.dates import add_months
-from dangvien.core.sql import YearsBefore, plain_rows
 from dangvien.members.models import EventKind, MemberEvent
 from dangvien.orgs.models import PATH_STEP, Organization, OrgVersion, Reorganization, ReorgKind
 from dangvien.orgs.selectors import org_path_on
-from dangvien.targets.groups import GROUPS, Group, is_minority, is_religious
+from dangvien.reports.figures import UNIT_LEN
+from dangvien.targets.admissions import (
+    ADMITTED,
+    FEMALE,
+    MINORITY,
+    RELIGIOUS,
+    YOUNG,
+    Tally,
+    admissions,
+    kept_by_cell,
+    tally,
+)
+from dangvien.targets.groups import GROUPS, Group
 from dangvien.targets.periods import Bounds, period_bounds
 from dangvien.targets.selectors import targets_in_effect
 
@@ -260,6 +271,7 @@ def progress_report(
     as_of: dt.date,
     groups: list[str] | None = None,
     max_depth: int | None = None,
+    kept: bool = True,
 ) -> ProgressReport:
     """The progress of org's subtree: one row per organization (org first), each with its
     target in effect on as_of and its admissions in the period up to as_of.
@@ -268,7 +280,9 @@ def progress_report(
     period anywhere in the subtree. `max_depth` keeps only the rows that many levels below
     org (1: org and its children), counting the whole subtree all the same. Six queries
     whatever the size of the tree. org None is the whole tree (the country, every
-    province under one row), for an administrator or the command line."""
+    province under one row), for an administrator or the command line. `kept` False
+    counts every admission afresh instead of using the figures kept ahead of time (the
+    tests compare the two)."""
     bounds = period_bounds(period)
     report = ProgressReport(org=org.code if org else None, period=bounds, as_of=as_of, rows=[])
     if org is None:
@@ -317,54 +331,35 @@ def progress_report(
     if outside_sources:
         cells_q |= Q(cell_id__in=outside_sources)
     report.placement = _Placement(placed, merged, root_path, cells_q, end)
-    events = MemberEvent.objects.filter(kind=EventKind.ADMITTED, on__gte=bounds.start, on__lte=end).filter(
-        cells_q
-    )
     kinds = {g.kind for g in group_defs}
-    # One row per cell (and per ethnicity or religion only when a group needs them), the
-    # women and the under-30s counted by the database in the same pass.
-    dims = ["cell_id"]
-    if "minority" in kinds:
-        dims.append("membership__person__ethnicity")
-    if "religious" in kinds:
-        dims.append("membership__person__religion")
-    # count(*), not count(id): the admissions index holds the date and the cell, so the
-    # database can count from the index alone.
-    counts: dict[str, Count] = {"n": Count("*")}
-    if "female" in kinds:
-        counts["female"] = Count("id", filter=Q(membership__person__sex="female"))
-    if "young" in kinds:
-        # Under 30 on the decision date: born after the day 30 years before it.
-        counts["young"] = Count("id", filter=Q(membership__person__birth_date__gt=YearsBefore("on", 30)))
-    # A cell that changed sector is read admission date by admission date (rare).
+    # A cell that changed sector is read admission date by admission date (rare): its
+    # admissions count for doanh nghiệp only on the days it was one.
     changed = (
         {oid for oid, spans in placed.sector_of.items() if len({s for _a, _b, s in spans}) > 1}
         if "sector" in kinds
         else set()
     )
-    plain = events.exclude(cell_id__in=changed) if changed else events
-    # Plain tuples (cell, [ethnicity], [religion], n, [female], [young]): a province has a
-    # few thousand, the country ninety thousand; `at` names their places.
-    at = {key: i for i, key in enumerate([*dims, *counts])}
-    results: list[tuple[tuple[Any, ...], dt.date | None]] = [
-        (got, None) for got in plain_rows(plain.values_list(*dims).annotate(**counts).order_by())
-    ]
+    counted: dict[tuple[int, Any], Tally]
+    if kept and len(root_path) <= UNIT_LEN:
+        # A unit, a province or the country: each unit's admissions per cell, kept ahead
+        # of time (targets/admissions.py), for the cells this report counts — those that
+        # were under the root by as_of; the cells merged in from outside are counted here.
+        counted = {
+            (c, None): t
+            for c, t in kept_by_cell(root_path, bounds.start, end).items()
+            if c in placed.path_of and c not in changed
+        }
+        if outside_sources:
+            counted.update(tally(admissions(bounds.start, end).filter(cell_id__in=outside_sources)))
+    else:
+        counted = tally(admissions(bounds.start, end).filter(cells_q).exclude(cell_id__in=changed))
     if changed:
-        nd = len(dims)
-        results += [
-            ((*got[:nd], *got[nd + 1 :]), got[nd])
-            for got in events.filter(cell_id__in=changed)
-            .values_list(*dims, "on")
-            .annotate(**counts)
-            .order_by()
-        ]
+        counted.update(tally(admissions(bounds.start, end).filter(cells_q, cell_id__in=changed), by_day=True))
     # Summed first where each cell stands on as_of, then added once per place to its row and
     # every row above it.
-    i_n = at["n"]
     placed_at: dict[int, str | None] = {}
     per_place: dict[str, list[int]] = {}
-    for got, on in results:
-        cell_id = got[0]
+    for (cell_id, on), t in counted.items():
         if cell_id not in placed_at:
             placed_at[cell_id] = _placed_path(cell_id, placed, merged, root_path)
         path = placed_at[cell_id]
@@ -373,13 +368,12 @@ def progress_report(
         acc = per_place.get(path)
         if acc is None:
             acc = per_place[path] = [0] * (1 + len(group_defs))
-        n = int(got[i_n])
-        acc[0] += n
+        acc[0] += t[ADMITTED]
         if group_defs:
             spans = placed.sector_of.get(cell_id, [])
             sector = _sector_on(spans, on) if on is not None else (spans[-1][2] if spans else "")
             for j, g in enumerate(group_defs, 1):
-                acc[j] += _count_for(g, got, at, n, sector)
+                acc[j] += _count_for(g, t, sector)
     root_depth = root_path.count(".")
     for path, acc in per_place.items():
         for depth in range(root_depth, path.count(".") + 1):
@@ -392,15 +386,11 @@ def progress_report(
     return report
 
 
-def _count_for(g: Group, got: tuple[Any, ...], at: dict[str, int], n: int, sector: str) -> int:
-    """How many of a cell's n admissions (one grouped row) belong to group g."""
+def _count_for(g: Group, t: Tally, sector: str) -> int:
+    """How many of a cell's admissions (its tally, or one day's) belong to group g."""
     if g.kind == "sector":
-        return n if sector == g.sector else 0
-    if g.kind in ("female", "young"):
-        return int(got[at[g.kind]])
-    if g.kind == "minority":
-        return n if is_minority(str(got[at["membership__person__ethnicity"]])) else 0
-    return n if is_religious(str(got[at["membership__person__religion"]])) else 0
+        return t[ADMITTED] if sector == g.sector else 0
+    return t[{"female": FEMALE, "young": YOUNG, "minority": MINORITY}.get(g.kind, RELIGIOUS)]
 
 
 def admissions_by_month(report: ProgressReport) -> list[tuple[dt.date, int]]:
