@@ -196,7 +196,12 @@ def test_admission_figures_not_asked_for_in_a_month_are_pruned_by_the_tick(tree,
     AdmissionFigures.objects.update(computed_at=timezone.now() - dt.timedelta(days=32))
     figures(tree.province)
     tick(send_mail=False)
-    assert set(AdmissionFigures.objects.values_list("end", flat=True)) == {D(2026, 12, 1)}
+    # June's are gone; the tick counted today's term and year, for the morning's first report.
+    today = timezone.localdate()
+    assert set(AdmissionFigures.objects.values_list("end", flat=True)) == {DECEMBER, today}
+    with CaptureQueriesContext(connection) as ctx:
+        progress_report(ALL, org=tree.province, period=str(today.year), as_of=today)
+    assert not any("INSERT" in q["sql"] for q in ctx.captured_queries)  # read, not counted
     assert same_as_counted(tree.province, as_of=D(2026, 6, 30))["PROV"] == 3  # counted again
 
 

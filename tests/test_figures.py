@@ -22,7 +22,7 @@ from dangvien.orgs.services import org_move, org_update
 from dangvien.people.services import PersonData
 from dangvien.reports import selectors
 from dangvien.reports.figures import figures_forget_all, figures_prune
-from dangvien.reports.models import FigureStamp, MemberFigures
+from dangvien.reports.models import AdmissionFigures, FigureStamp, MemberFigures
 from dangvien.reports.selectors import member_counts
 
 from .conftest import register
@@ -176,8 +176,12 @@ def test_figures_not_asked_for_in_a_month_are_pruned_by_the_tick(tree):
     MemberFigures.objects.update(computed_at=timezone.now() - dt.timedelta(days=32))
     report(tree.province, D(2026, 6, 30))
     tick(send_mail=False)
-    assert list(MemberFigures.objects.values_list("day", flat=True).distinct()) == [D(2026, 6, 30)]
-    assert figures_prune(before=timezone.now() + dt.timedelta(seconds=1)) == 2
+    # December's are gone; the tick counted today's, for the morning's first report.
+    days = set(MemberFigures.objects.values_list("day", flat=True))
+    assert days == {D(2026, 6, 30), timezone.localdate()}
+    # The two communes: June's and today's members, today's term and year admissions.
+    assert MemberFigures.objects.count() == 4 and AdmissionFigures.objects.count() == 4
+    assert figures_prune(before=timezone.now() + dt.timedelta(seconds=1)) == 8
     assert report(tree.province, D(2025, 12, 31))["total"] == 1  # counted again when asked
 
 

@@ -174,6 +174,22 @@ def count_units(
     return out
 
 
+def figures_warm(as_of: dt.date) -> None:
+    """Count and store, ahead of the day's first report, what the reports of as_of read:
+    every unit's member figures of that day and its admissions of the current term and
+    year up to that day (the nightly tick calls it). Units already counted are only read."""
+    from dangvien.accounts.scope import scope_for
+    from dangvien.reports.selectors import member_counts
+    from dangvien.targets.periods import period_bounds, periods_around
+
+    member_counts(scope_for(None), None, as_of)
+    for period in periods_around(as_of):
+        bounds = period_bounds(period)
+        end = min(bounds.end, as_of)
+        if end >= bounds.start:
+            kept_by_cell("", bounds.start, end)
+
+
 def kept_admissions_differences() -> list[tuple[str, dt.date, dt.date]]:
     """The stored admission figures still taken as valid that a fresh count of the events
     contradicts (empty when every write path stamps what it changes). The test suite

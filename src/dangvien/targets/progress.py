@@ -50,7 +50,7 @@ def percent(admitted: int, target: int | None) -> Decimal | None:
     return (Decimal(admitted) * 100 / Decimal(target)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-@dataclass
+@dataclass(slots=True)  # a country's report makes 100,000 rows: slots make them cheaper
 class GroupFigure:
     target: int | None = None
     admitted: int = 0
@@ -60,7 +60,7 @@ class GroupFigure:
         return percent(self.admitted, self.target)
 
 
-@dataclass
+@dataclass(slots=True)
 class ProgressRow:
     org_id: int
     code: str

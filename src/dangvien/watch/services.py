@@ -42,6 +42,7 @@ from dangvien.orgs.models import CELL_KINDS, PATH_STEP, Organization
 from dangvien.reports.figures import figures_prune
 from dangvien.rules.calendar import Calendar, calendar_from_db
 from dangvien.rules.selectors import RuleBook
+from dangvien.targets.admissions import figures_warm
 from dangvien.watch.models import Kind, Notification
 
 log = logging.getLogger(__name__)
@@ -352,8 +353,10 @@ def tick(*, as_of: dt.date | None = None, send_mail: bool = True) -> TickResult:
                 flush()
     flush()
     result.created = day.count() - before  # what the database kept: the new ones
-    # Member figures not asked for in a month go (they are counted again if asked).
+    # Figures not asked for in a month go (they are counted again if asked); the day's are
+    # counted now, so that the first report of the morning reads them instead.
     figures_prune(before=now - dt.timedelta(days=31))
+    figures_warm(as_of)
     if send_mail:
         result.emails = send_digests(as_of=as_of)
     return result
