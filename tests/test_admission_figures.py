@@ -251,3 +251,13 @@ def test_an_admission_committed_while_a_report_counts_is_not_lost(tree):
     release.set()
     t.join(10)
     assert figures(tree.province)[0]["admitted"] == 2
+
+
+def test_the_page_s_rows_carry_the_figures_of_the_whole_subtree(tree, admitted):
+    full = {r["code"]: r for r in figures(tree.province)}
+    report = progress_report(
+        ALL, org=tree.province, period="2026", as_of=DECEMBER, groups=GROUPS, max_depth=1
+    )
+    page = report.as_dict()["rows"]
+    assert [r["code"] for r in page] == ["PROV", "XA", "XB"]
+    assert page == [full[r["code"]] for r in page]

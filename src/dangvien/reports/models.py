@@ -63,7 +63,7 @@ class AdmissionFigures(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["unit", "start", "end"], name="one_admission_figures_per_unit_span"
+                fields=["start", "end", "unit"], name="one_admission_figures_per_unit_span"
             )
         ]
         indexes = [models.Index(fields=["computed_at"])]

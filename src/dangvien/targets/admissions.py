@@ -18,11 +18,10 @@ cell that moved between two units is in both, with the same counts: it is taken 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
-from django.db.models import Count, Exists, JSONField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce, Length
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Length
 from django.utils import timezone
 
 from dangvien.core.sql import YearsBefore, plain_rows
@@ -92,44 +91,42 @@ def kept_by_cell(root_path: str, start: dt.date, end: dt.date) -> dict[int, Tall
     """Every cell ever in a unit under root_path (a unit's own path, a province's or "")
     → its admissions from start to end, from the stored figures where they are still
     valid, counted and stored for the other units."""
-    # One statement reads the units, their stamps and what is stored for them, so the
-    # stamps are read before anything is counted below: a write committed in between
+    # The stamps are read before anything is counted below: a write committed meanwhile
     # leaves what is stored under the older stamp, to be counted again, never trusted.
-    units_q = OrgVersion.objects.all()
-    if len(root_path) == UNIT_LEN:
-        units_q = units_q.filter(path=root_path)
-    else:
-        units_q = units_q.filter(path__startswith=root_path).annotate(n=Length("path")).filter(n=UNIT_LEN)
-    # One row per unit: the first version with that path (a unit is a path, not an org).
-    units_q = units_q.filter(~Exists(OrgVersion.objects.filter(path=OuterRef("path"), id__lt=OuterRef("id"))))
-    stamp = FigureStamp.objects.filter(unit=OuterRef("path")).values("version")[:1]
-    epoch_q = FigureStamp.objects.filter(unit=EVERYTHING).values("version")[:1]
-    kept = AdmissionFigures.objects.filter(unit=OuterRef("path"), start=start, end=end)
-    found = list(
-        units_q.annotate(
-            stamp=Coalesce(Subquery(stamp), 0),
-            epoch=Coalesce(Subquery(epoch_q), 0),
-            kept_version=Subquery(kept.values("version")[:1]),
-            kept_epoch=Subquery(kept.values("epoch")[:1]),
-            kept_counts=Subquery(kept.values("counts")[:1], output_field=JSONField()),
-        ).values_list("path", "stamp", "epoch", "kept_version", "kept_epoch", "kept_counts")
+    # (What is stored is checked against them whenever it is read: either order is safe.)
+    stamps = dict(
+        FigureStamp.objects.filter(Q(unit__startswith=root_path) | Q(unit=EVERYTHING)).values_list(
+            "unit", "version"
+        )
+    )
+    epoch = stamps.get(EVERYTHING, 0)
+    units = sorted(
+        OrgVersion.objects.filter(path__startswith=root_path)
+        .annotate(n=Length("path"))
+        .filter(n=UNIT_LEN)
+        .values_list("path", flat=True)
+        .distinct()
     )
     out: dict[int, Tally] = {}
-    if not found:
+    if not units:
         return out
-    epoch = found[0][2]
-    stamps = {unit: version for unit, version, *_rest in found}
+    kept = {
+        unit: (version, kept_epoch, counts)
+        for unit, version, kept_epoch, counts in AdmissionFigures.objects.filter(
+            start=start, end=end, unit__startswith=root_path
+        ).values_list("unit", "version", "epoch", "counts")
+    }
     stale: list[str] = []
-    for unit, version, _epoch, kept_version, kept_epoch, kept_counts in found:
-        if kept_version == version and kept_epoch == epoch:
-            counts = json.loads(kept_counts) if isinstance(kept_counts, str) else kept_counts
+    for unit in units:
+        version, kept_epoch, counts = kept.get(unit, (None, None, None))
+        if version == stamps.get(unit, 0) and kept_epoch == epoch and counts is not None:
             for cell, t in counts.items():
                 out[int(cell)] = t
         else:
             stale.append(unit)
     if not stale:
         return out
-    counted = count_units(stale, scan_prefixes(stale, len(found), root_path), start, end)
+    counted = count_units(stale, scan_prefixes(stale, len(units), root_path), start, end)
     rows = []
     for unit in stale:
         cells = counted.get(unit, {})
@@ -139,13 +136,13 @@ def kept_by_cell(root_path: str, start: dt.date, end: dt.date) -> dict[int, Tall
                 unit=unit,
                 start=start,
                 end=end,
-                version=stamps[unit],
+                version=stamps.get(unit, 0),
                 epoch=epoch,
                 counts={str(c): t for c, t in cells.items()},
                 computed_at=timezone.now(),
             )
         )
-    figures_store(AdmissionFigures, rows, ["unit", "start", "end"])
+    figures_store(AdmissionFigures, rows, ["start", "end", "unit"])
     return out
 
 

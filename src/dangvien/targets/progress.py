@@ -18,6 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Length
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -40,7 +41,7 @@ from dangvien.targets.admissions import (
 )
 from dangvien.targets.groups import GROUPS, Group
 from dangvien.targets.periods import Bounds, period_bounds
-from dangvien.targets.selectors import targets_in_effect
+from dangvien.targets.selectors import target_groups, targets_in_effect
 
 
 def percent(admitted: int, target: int | None) -> Decimal | None:
@@ -165,9 +166,12 @@ def _place(
     )
     # Every version up to as_of of every organization that was ever under the root: one
     # that has since moved out stands where it is on as_of, outside.
+    # (The whole tree: every organization, without asking which were ever under it.)
+    versions_q = OrgVersion.objects.filter(valid_from__lte=as_of)
+    if root_path:
+        versions_q = versions_q.filter(organization_id__in=ever_under)
     versions = list(
-        OrgVersion.objects.filter(organization_id__in=ever_under, valid_from__lte=as_of)
-        .filter(scope.org_filter("organization"))
+        versions_q.filter(scope.org_filter("organization"))
         .order_by("organization_id", "valid_from", "id")
         .values_list(
             "organization_id",
@@ -296,8 +300,25 @@ def progress_report(
         root_path = path_then
     placed = _place(scope, org, root_path, as_of, max_depth)
     report.rows = placed.rows
-    values = targets_in_effect(placed.ever_under, bounds.code, as_of)
-    wanted = sorted({g for (_o, g) in values if g}) if groups is None else groups
+    if max_depth is None:
+        values = targets_in_effect(placed.ever_under if root_path else None, bounds.code, as_of)
+        wanted = sorted({g for (_o, g) in values if g}) if groups is None else groups
+    else:
+        # Only the rows' targets and their children's (for the sum against each row's):
+        # the country's page reads 3,400 organizations' targets, not 103,000.
+        limit = len(root_path) + PATH_STEP * (max_depth + 1)
+        shown = (
+            OrgVersion.objects.filter(path__startswith=root_path, valid_from__lte=as_of)
+            .annotate(n=Length("path"))
+            .filter(n__lte=limit)
+            .values("organization_id")
+        )
+        values = targets_in_effect(shown, bounds.code, as_of)
+        wanted = (
+            groups
+            if groups is not None
+            else target_groups(placed.ever_under if root_path else None, bounds.code, as_of)
+        )
     group_defs: list[Group] = [g for g in GROUPS if g.key in wanted]
     by_id = {r.org_id: r for r in placed.rows}
     for r in placed.rows:
@@ -355,42 +376,71 @@ def progress_report(
         counted = tally(admissions(bounds.start, end).filter(cells_q).exclude(cell_id__in=changed))
     if changed:
         counted.update(tally(admissions(bounds.start, end).filter(cells_q, cell_id__in=changed), by_day=True))
-    # Summed first where each cell stands on as_of, then added once per place to its row and
-    # every row above it.
-    placed_at: dict[int, str | None] = {}
-    per_place: dict[str, list[int]] = {}
+    # Summed first where each cell stands on as_of, then once per row into the row above.
+    width = 1 + len(group_defs)
+    # Where each group's figure is in a tally; None: a sector, judged by the cell's sector.
+    picks = [None if g.kind == "sector" else _TALLY_INDEX[g.kind] for g in group_defs]
+    by_path = placed.by_path
+    above: dict[str, str | None] = {}
+
+    def row_at(path: str) -> str | None:
+        """The path of the nearest row at or above `path` (rows stop at max_depth), known
+        once per parent (a commune's cells share it)."""
+        if path in by_path:
+            return path
+        if len(path) <= len(root_path):
+            return None
+        parent = path[:-PATH_STEP]
+        if parent not in above:
+            above[parent] = row_at(parent)
+        return above[parent]
+
+    totals: dict[str, list[int]] = {}
     for (cell_id, on), t in counted.items():
-        if cell_id not in placed_at:
-            placed_at[cell_id] = _placed_path(cell_id, placed, merged, root_path)
-        path = placed_at[cell_id]
-        if path is None:
+        path = _placed_path(cell_id, placed, merged, root_path)
+        at = row_at(path) if path is not None else None
+        if at is None:
             continue
-        acc = per_place.get(path)
+        acc = totals.get(at)
         if acc is None:
-            acc = per_place[path] = [0] * (1 + len(group_defs))
+            acc = totals[at] = [0] * width
         acc[0] += t[ADMITTED]
-        if group_defs:
-            spans = placed.sector_of.get(cell_id, [])
-            sector = _sector_on(spans, on) if on is not None else (spans[-1][2] if spans else "")
-            for j, g in enumerate(group_defs, 1):
-                acc[j] += _count_for(g, t, sector)
-    root_depth = root_path.count(".")
-    for path, acc in per_place.items():
-        for depth in range(root_depth, path.count(".") + 1):
-            row = placed.by_path.get(path[: PATH_STEP * depth])
-            if row is None:
+        sector: str | None = None
+        for j, pick in enumerate(picks, 1):
+            if pick is not None:
+                acc[j] += t[pick]
                 continue
-            row.admitted += acc[0]
-            for j, g in enumerate(group_defs, 1):
-                row.groups[g.key].admitted += acc[j]
+            if sector is None:
+                spans = placed.sector_of.get(cell_id, [])
+                sector = _sector_on(spans, on) if on is not None else (spans[-1][2] if spans else "")
+            if sector == group_defs[j - 1].sector:
+                acc[j] += t[ADMITTED]
+    # The rows are in path order (the root first), so in reverse every row comes after all
+    # the rows below it: its total is complete when it is added to the row above.
+    for row in reversed(placed.rows):
+        total = totals.get(row.path)
+        if total is None:
+            continue
+        row.admitted = total[0]
+        for j, g in enumerate(group_defs, 1):
+            row.groups[g.key].admitted = total[j]
+        if len(row.path) > len(root_path):
+            up = row_at(row.path[:-PATH_STEP])
+            if up is not None:
+                _add_into(totals, up, total)
     return report
 
 
-def _count_for(g: Group, t: Tally, sector: str) -> int:
-    """How many of a cell's admissions (its tally, or one day's) belong to group g."""
-    if g.kind == "sector":
-        return t[ADMITTED] if sector == g.sector else 0
-    return t[{"female": FEMALE, "young": YOUNG, "minority": MINORITY}.get(g.kind, RELIGIOUS)]
+_TALLY_INDEX = {"female": FEMALE, "young": YOUNG, "minority": MINORITY, "religious": RELIGIOUS}
+
+
+def _add_into(totals: dict[str, list[int]], path: str, figures: list[int]) -> None:
+    total = totals.get(path)
+    if total is None:
+        totals[path] = list(figures)
+    else:
+        for j, n in enumerate(figures):
+            total[j] += n
 
 
 def admissions_by_month(report: ProgressReport) -> list[tuple[dt.date, int]]:

@@ -15,26 +15,38 @@ from dangvien.targets.models import Target, TargetRevision
 
 
 def targets_in_effect(
-    org_ids: Iterable[int] | QuerySet[Any, Any], period: str, on: dt.date
+    org_ids: Iterable[int] | QuerySet[Any, Any] | None, period: str, on: dt.date
 ) -> dict[tuple[int, str], int]:
     """(organization id, group) → the value in effect on `on`, in one query. `org_ids` may
-    be a subquery (a whole province's organizations are not sent as 3,000 parameters).
+    be a subquery (a whole province's organizations are not sent as 3,000 parameters), or
+    None for every organization (the whole tree).
 
     The latest revision taking effect on or before `on` wins (a later row the same day
     corrects an earlier one)."""
-    ids = org_ids if isinstance(org_ids, QuerySet) else list(org_ids)
     result: dict[tuple[int, str], int] = {}
-    if not isinstance(ids, QuerySet) and not ids:
-        return result
-    rows = (
-        TargetRevision.objects.filter(target__period=period, effective_on__lte=on)
-        .filter(target__organization_id__in=ids)
-        .order_by("effective_on", "id")
-        .values_list("target__organization_id", "target__group", "value")
+    revisions = TargetRevision.objects.filter(target__period=period, effective_on__lte=on)
+    if org_ids is not None:
+        ids = org_ids if isinstance(org_ids, QuerySet) else list(org_ids)
+        if not isinstance(ids, QuerySet) and not ids:
+            return result
+        revisions = revisions.filter(target__organization_id__in=ids)
+    rows = revisions.order_by("effective_on", "id").values_list(
+        "target__organization_id", "target__group", "value"
     )
     for org_id, group, value in rows:
         result[(org_id, group)] = value
     return result
+
+
+def target_groups(org_ids: QuerySet[Any, Any] | None, period: str, on: dt.date) -> list[str]:
+    """The groups (not the total) with a target in effect on `on` for any of `org_ids`
+    (None: any organization)."""
+    revisions = TargetRevision.objects.filter(target__period=period, effective_on__lte=on)
+    if org_ids is not None:
+        revisions = revisions.filter(target__organization_id__in=org_ids)
+    return sorted(
+        revisions.exclude(target__group="").values_list("target__group", flat=True).distinct().order_by()
+    )
 
 
 @dataclass

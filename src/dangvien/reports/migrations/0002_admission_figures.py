@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'indexes': [models.Index(fields=['computed_at'], name='reports_adm_compute_b9e725_idx')],
-                'constraints': [models.UniqueConstraint(fields=('unit', 'start', 'end'), name='one_admission_figures_per_unit_span')],
+                'constraints': [models.UniqueConstraint(fields=('start', 'end', 'unit'), name='one_admission_figures_per_unit_span')],
             },
         ),
     ]
