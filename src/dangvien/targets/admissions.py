@@ -56,7 +56,6 @@ def tally(
     qs = (
         events.values_list(*dims)
         .annotate(
-            # count(*): the admissions index holds the date and the cell.
             n=Count("*"),
             female=Count("id", filter=Q(membership__person__sex="female")),
             # Under 30 on the decision date: born after the day 30 years before it.

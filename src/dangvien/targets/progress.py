@@ -282,9 +282,11 @@ def progress_report(
 
     `groups` limits the groups reported; by default, every group that has a target for the
     period anywhere in the subtree. `max_depth` keeps only the rows that many levels below
-    org (1: org and its children), counting the whole subtree all the same. Six queries
-    whatever the size of the tree. org None is the whole tree (the country, every
-    province under one row), for an administrator or the command line. `kept` False
+    org (1: org and its children), counting the whole subtree all the same. A constant
+    number of queries whatever the size of the tree (eight reading the admissions kept
+    per unit, thirteen when it counts and stores them: tests/test_targets.py). org None
+    is the whole tree (the country, every province under one row), for an administrator
+    or the command line. `kept` False
     counts every admission afresh instead of using the figures kept ahead of time (the
     tests compare the two)."""
     bounds = period_bounds(period)
