@@ -46,14 +46,18 @@ def _fresh_cache() -> Iterator[None]:
     cached per user id, and ids repeat from one test's rolled-back rows to the next's."""
     from django.core.cache import cache
 
+    from dangvien.targets.placement import placements_forget
+
     cache.clear()
+    placements_forget()  # the trees kept by the progress report, per process
     yield
 
 
 @pytest.fixture(autouse=True)
 def _tallies_follow_the_rows(request: pytest.FixtureRequest) -> Iterator[None]:
     """After every database test: the per-cell tallies equal a fresh count of the rows,
-    and every stored member figure still taken as valid equals a fresh count, so any
+    every stored member figure still taken as valid equals a fresh count, and every tree
+    the progress report keeps under the current token equals the tree read afresh, so any
     write path that forgets to keep them fails the test that uses it."""
     marker = request.node.get_closest_marker("django_db")
     if marker is None or marker.kwargs.get("transaction"):
@@ -64,12 +68,14 @@ def _tallies_follow_the_rows(request: pytest.FixtureRequest) -> Iterator[None]:
     from dangvien.members.tally import tally_differences
     from dangvien.reports.selectors import kept_figures_differences
     from dangvien.targets.admissions import kept_admissions_differences
+    from dangvien.targets.placement import kept_placement_differences
 
     assert tally_differences() == {}
     # The member figures kept ahead of time: none still trusted that the rows contradict.
     assert kept_figures_differences() == []
-    # And the admissions kept for the progress report.
+    # And the admissions kept for the progress report, and the trees it keeps.
     assert kept_admissions_differences() == []
+    assert kept_placement_differences() == []
 
 
 @pytest.fixture

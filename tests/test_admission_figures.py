@@ -140,6 +140,49 @@ def test_a_merge_in_july_2025_reads_the_same_from_kept_figures(tree):
     assert same_as_counted(tree.xa, december, "2025")["XA"] == 10
 
 
+def test_the_tree_of_the_day_is_kept_until_the_tree_changes(tree, admitted):
+    from dangvien.orgs.services import org_rename
+
+    first_queries, _first = queries(tree.province)
+    again_queries, again = queries(tree.province)
+    assert again_queries == first_queries - 7  # neither the tree (2) nor the admissions (5) read again
+    # A rename is a change of the tree: the next report reads it, with the new name.
+    org_rename(actor=None, org=tree.xa_c2, name="Chi bộ Thôn Hai", effective_on=D(2026, 11, 1))
+    renamed_queries, renamed = queries(tree.province)
+    assert renamed_queries > again_queries
+    assert {r["code"]: r["name"] for r in renamed}["XA-C2"] == "Chi bộ Thôn Hai"
+    assert {r["code"]: r["name"] for r in again}["XA-C2"] == "Chi bộ Thôn 2"
+    assert renamed == figures(tree.province, kept=False)
+    # As of a day before the rename, the old name, kept under the new token too.
+    october = figures(tree.province, as_of=D(2026, 10, 31))
+    assert {r["code"]: r["name"] for r in october}["XA-C2"] == "Chi bộ Thôn 2"
+    # A new organization is a change of the tree as well.
+    org_create(actor=None, code="XA-C3", name="Chi bộ Thôn 3", kind=OrgKind.CELL, parent=tree.xa)
+    assert "XA-C3" in {r["code"] for r in figures(tree.province)}
+
+
+def test_a_cell_that_left_with_its_commune_and_was_merged_back_is_counted_once(tree):
+    """Bình Minh moves to another province in March; in August its cell is merged into
+    Thôn 1 of An Phú. The cell's admissions are the province's before March, the other
+    province's from March to July, and the province's again from August, through Thôn 1
+    (the unit it was counted in under the province has left the province by then)."""
+    other = org_create(actor=None, code="PROV2", name="Đảng bộ tỉnh Hai", kind=OrgKind.PROVINCE, parent=None)
+    admit(tree.xa_c1, 2, D(2026, 2, 3))
+    admit(tree.xb_c1, 1, D(2026, 1, 20), prefix="Tháng Giêng")
+    org_move(actor=None, org=tree.xb, new_parent=other, effective_on=D(2026, 3, 1))
+    tree.xb_c1.refresh_from_db()
+    admit(tree.xb_c1, 2, D(2026, 5, 5), prefix="Tháng Năm")
+    org_merge(actor=None, sources=[tree.xb_c1], target=tree.xa_c1, effective_on=D(2026, 8, 1))
+    february = same_as_counted(tree.province, as_of=D(2026, 2, 28))
+    assert (february["PROV"], february["XB"]) == (3, 1)
+    july = same_as_counted(tree.province, as_of=D(2026, 7, 31))
+    assert july["PROV"] == 2 and "XB" not in july
+    assert same_as_counted(other, as_of=D(2026, 7, 31))["PROV2"] == 3
+    now = same_as_counted(tree.province)
+    assert (now["PROV"], now["XA-C1"]) == (5, 5)
+    assert same_as_counted(other)["PROV2"] == 0
+
+
 def test_a_sector_changed_after_the_figures_were_stored_counts_by_the_day_s_sector(tree, admitted):
     assert same_as_counted(tree.province)["PROV"] == 6
     org_move(actor=None, org=tree.xa_c1, new_parent=tree.xb, effective_on=D(2026, 6, 1))

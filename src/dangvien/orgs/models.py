@@ -135,6 +135,13 @@ class OrgVersion(models.Model):
             models.Index(fields=["valid_from", "valid_to"]),
             models.Index(fields=["path"]),
             models.Index(fields=["organization", "valid_from"]),
+            # The closed versions (a reorganization's trace, few): the progress report finds
+            # the organizations that crossed its subtree's edge among them.
+            models.Index(
+                fields=["organization"],
+                condition=models.Q(valid_to__isnull=False),
+                name="org_version_closed",
+            ),
         ]
 
     def __str__(self) -> str:

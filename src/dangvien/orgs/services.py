@@ -30,7 +30,7 @@ from dangvien.orgs.models import (
     Sector,
     path_segment,
 )
-from dangvien.reports.figures import figures_forget_all, figures_touch_paths
+from dangvien.reports.figures import figures_forget_all, figures_touch_paths, tree_touch
 
 _FAR_PAST = dt.date(1930, 2, 3)  # the Party's founding: no organization is older
 
@@ -184,6 +184,7 @@ def org_create(
     org.path = (parent.path if parent else "") + path_segment(org.pk)
     org.save(update_fields=["path"])
     reorg = _reorg(ReorgKind.CREATE, on, actor, decision_ref, "", org=org.code)
+    tree_touch()  # no member counted yet: the units' figures stand, the tree changed
     OrgVersion.objects.create(
         organization=org,
         name=org.name,

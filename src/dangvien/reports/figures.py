@@ -27,9 +27,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import secrets
 from collections.abc import Iterable, Sequence
 
 from django.db import DatabaseError, connection, models, transaction
+from django.db.models import Q
 
 from dangvien.orgs.models import PATH_STEP, OrgVersion
 from dangvien.reports.models import AdmissionFigures, FigureStamp, MemberFigures
@@ -39,6 +41,11 @@ log = logging.getLogger(__name__)
 # A unit is the first two steps of a materialized path ("00000012.00000345.").
 UNIT_LEN = 2 * PATH_STEP
 EVERYTHING = ""
+# Not a unit: the organization tree's token, a random number written anew by every change
+# of the tree (targets/placement.py keeps the tree of a day under it). Random rather than
+# counted, so that a token seen once always means the same tree, even after a test's
+# rollback or a restored backup brought older rows back.
+TREE = "tree"
 
 
 def unit_of(path: str) -> str:
@@ -55,6 +62,16 @@ def scan_prefixes(stale: list[str], found: int, root_path: str) -> list[str]:
     if len(prefixes) > 50:
         prefixes = [root_path]
     return prefixes
+
+
+def read_stamps(root_path: str) -> dict[str, int]:
+    """The stamps of every unit under root_path, of the whole database (EVERYTHING) and
+    the tree's token (TREE), in one query: read before anything they vouch for."""
+    return dict(
+        FigureStamp.objects.filter(
+            Q(unit__startswith=root_path) | Q(unit__in=[EVERYTHING, TREE])
+        ).values_list("unit", "version")
+    )
 
 
 def figures_store(model: type[models.Model], rows: Sequence[models.Model], unique_fields: list[str]) -> None:
@@ -114,8 +131,22 @@ def figures_touch_cells(cell_ids: Iterable[int]) -> None:
 
 
 def figures_touch_paths(paths: Iterable[str]) -> None:
-    """An organization changed (its kind, sector or place): stamp the units of its paths."""
+    """An organization changed (its kind, sector, place or name): stamp the units of its
+    paths, and the tree."""
     figures_touch_units(unit_of(p) for p in paths if p)
+    tree_touch()
+
+
+def tree_touch() -> None:
+    """The tree changed (an organization created, or a version written): a new token.
+    After the units' stamps (figures_touch_units), so that writers lock in one order."""
+    table = connection.ops.quote_name(FigureStamp._meta.db_table)
+    with connection.cursor() as cur:
+        cur.execute(
+            f"INSERT INTO {table} (unit, version) VALUES (%s, %s) "  # noqa: S608 - the model's table
+            "ON CONFLICT (unit) DO UPDATE SET version = excluded.version",
+            [TREE, secrets.randbits(62)],
+        )
 
 
 def figures_touch_people(person_ids: Iterable[int]) -> None:
@@ -134,8 +165,9 @@ def figures_touch_people(person_ids: Iterable[int]) -> None:
 
 def figures_forget_all() -> None:
     """After a bulk write that cannot say which units it touched (the demo, a tree rebuilt
-    from an import): every stored figure is recounted on its next use."""
+    from an import): every stored figure is recounted on its next use, the tree re-read."""
     figures_touch_units([EVERYTHING])
+    tree_touch()
 
 
 def figures_prune(*, before: dt.datetime) -> int:

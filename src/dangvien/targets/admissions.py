@@ -27,7 +27,7 @@ from django.utils import timezone
 from dangvien.core.sql import YearsBefore, plain_rows
 from dangvien.members.models import EventKind, MemberEvent
 from dangvien.orgs.models import OrgVersion
-from dangvien.reports.figures import EVERYTHING, UNIT_LEN, figures_store, scan_prefixes, unit_of
+from dangvien.reports.figures import EVERYTHING, UNIT_LEN, figures_store, read_stamps, scan_prefixes, unit_of
 from dangvien.reports.models import AdmissionFigures, FigureStamp
 from dangvien.targets.groups import is_minority, is_religious
 
@@ -86,26 +86,34 @@ def tally(
     return out
 
 
-def kept_by_cell(root_path: str, start: dt.date, end: dt.date) -> dict[int, Tally]:
+def kept_by_cell(
+    root_path: str,
+    start: dt.date,
+    end: dt.date,
+    *,
+    units: list[str] | None = None,
+    stamps: dict[str, int] | None = None,
+) -> dict[int, Tally]:
     """Every cell ever in a unit under root_path (a unit's own path, a province's or "")
     → its admissions from start to end, from the stored figures where they are still
-    valid, counted and stored for the other units."""
+    valid, counted and stored for the other units. `units`: the units to read, when the
+    caller knows them (the progress report: those under the root by its as-of day);
+    by default every unit ever under root_path. `stamps`: reports.figures.read_stamps,
+    when the caller has read them (before anything else)."""
     # The stamps are read before anything is counted below: a write committed meanwhile
     # leaves what is stored under the older stamp, to be counted again, never trusted.
     # (What is stored is checked against them whenever it is read: either order is safe.)
-    stamps = dict(
-        FigureStamp.objects.filter(Q(unit__startswith=root_path) | Q(unit=EVERYTHING)).values_list(
-            "unit", "version"
-        )
-    )
+    if stamps is None:
+        stamps = read_stamps(root_path)
     epoch = stamps.get(EVERYTHING, 0)
-    units = sorted(
-        OrgVersion.objects.filter(path__startswith=root_path)
-        .annotate(n=Length("path"))
-        .filter(n=UNIT_LEN)
-        .values_list("path", flat=True)
-        .distinct()
-    )
+    if units is None:
+        units = sorted(
+            OrgVersion.objects.filter(path__startswith=root_path)
+            .annotate(n=Length("path"))
+            .filter(n=UNIT_LEN)
+            .values_list("path", flat=True)
+            .distinct()
+        )
     out: dict[int, Tally] = {}
     if not units:
         return out
@@ -119,8 +127,7 @@ def kept_by_cell(root_path: str, start: dt.date, end: dt.date) -> dict[int, Tall
     for unit in units:
         version, kept_epoch, counts = kept.get(unit, (None, None, None))
         if version == stamps.get(unit, 0) and kept_epoch == epoch and counts is not None:
-            for cell, t in counts.items():
-                out[int(cell)] = t
+            out.update(zip(map(int, counts), counts.values(), strict=True))
         else:
             stale.append(unit)
     if not stale:

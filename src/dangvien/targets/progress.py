@@ -15,19 +15,21 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import chain
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Length
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from dangvien.accounts.scope import Scope
 from dangvien.core.dates import add_months
+from dangvien.core.memory import collector_paused
 from dangvien.members.models import EventKind, MemberEvent
 from dangvien.orgs.models import PATH_STEP, Organization, OrgVersion, Reorganization, ReorgKind
 from dangvien.orgs.selectors import org_path_on
-from dangvien.reports.figures import UNIT_LEN
+from dangvien.reports.figures import TREE, UNIT_LEN, read_stamps
 from dangvien.targets.admissions import (
     ADMITTED,
     FEMALE,
@@ -41,6 +43,7 @@ from dangvien.targets.admissions import (
 )
 from dangvien.targets.groups import GROUPS, Group
 from dangvien.targets.periods import Bounds, period_bounds
+from dangvien.targets.placement import Placement, placement
 from dangvien.targets.selectors import target_groups, targets_in_effect
 
 
@@ -113,7 +116,7 @@ class ProgressReport:
     rows: list[ProgressRow]
     # How the admissions were placed (the tree on as_of, the merges, the cells asked for),
     # kept so that the month-by-month line reuses it instead of reading it again.
-    placement: _Placement | None = field(default=None, repr=False, compare=False)
+    counting: _Counting | None = field(default=None, repr=False, compare=False)
 
     @property
     def top(self) -> ProgressRow | None:
@@ -132,103 +135,33 @@ class ProgressReport:
 
 
 @dataclass
-class _Placement:
-    placed: _Placed
-    merged: dict[int, int]
+class _Counting:
+    where: dict[int, str]  # cell id → where it stands on as_of, merges followed
     root_path: str
     cells: Q
     end: dt.date
 
 
-def _valid_on(day: dt.date) -> Q:
-    return Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gt=day))
-
-
-@dataclass
-class _Placed:
-    """Where each organization stands on the as-of date."""
-
-    rows: list[ProgressRow]
-    by_path: dict[str, ProgressRow]
-    path_of: dict[int, str]  # every organization ever under the root (its path on as-of, or last)
-    sector_of: dict[int, list[tuple[dt.date, dt.date | None, str]]]
-    ever_under: QuerySet[OrgVersion, Any]  # their ids, as a subquery
-
-
 WHOLE = gettext_noop("Toàn hệ thống")
 
 
-def _place(
-    scope: Scope, root: Organization | None, root_path: str, as_of: dt.date, max_depth: int | None = None
-) -> _Placed:
-    ever_under = OrgVersion.objects.filter(path__startswith=root_path, valid_from__lte=as_of).values(
-        "organization_id"
-    )
-    # Every version up to as_of of every organization that was ever under the root: one
-    # that has since moved out stands where it is on as_of, outside.
-    # (The whole tree: every organization, without asking which were ever under it.)
-    versions_q = OrgVersion.objects.filter(valid_from__lte=as_of)
-    if root_path:
-        versions_q = versions_q.filter(organization_id__in=ever_under)
-    versions = list(
-        versions_q.filter(scope.org_filter("organization"))
-        .order_by("organization_id", "valid_from", "id")
-        .values_list(
-            "organization_id",
-            "organization__code",
-            "name",
-            "kind",
-            "parent_id",
-            "path",
-            "sector",
-            "valid_from",
-            "valid_to",
-            "parent__code",
-        )
-    )
-    current: dict[int, tuple] = {}
-    last: dict[int, str] = {}
-    sectors: dict[int, list[tuple[dt.date, dt.date | None, str]]] = defaultdict(list)
-    for v in versions:
-        org_id, _code, _name, _kind, _parent, path, sector, start, end, _parent_code = v
-        sectors[org_id].append((start, end, sector))
-        last[org_id] = path
-        if end is None or end > as_of:
-            current[org_id] = v
-    current = {k: v for k, v in current.items() if v[5].startswith(root_path)}
-    # Only the rows asked for are made (the country's page: 35 of 103,000).
-    root_depth = root_path.count(".")
-    rows = [
-        ProgressRow(
-            org_id=org_id,
-            code=code,
-            name=name,
-            kind=kind,
-            parent=parent_code,
-            parent_id=parent_id,
-            path=path,
-            depth=path.count(".") - root_depth,
-        )
-        for org_id, code, name, kind, parent_id, path, _s, _f, _t, parent_code in current.values()
-        if max_depth is None or path.count(".") - root_depth <= max_depth
-    ]
-    if root is None:  # the whole tree: one row above the provinces, theirs as children
+def _rows(placed: Placement, whole: bool) -> list[ProgressRow]:
+    """The report's rows, made afresh from the placement (which may be kept and shared)."""
+    rows = [ProgressRow(*r) for r in placed.rows]
+    if whole:  # the whole tree: one row above the provinces, theirs as children
         for r in rows:
             if r.parent_id is None:
                 r.parent_id = 0
-        rows.append(
+        rows.insert(
+            0,
             ProgressRow(
                 org_id=0, code="", name=str(_(WHOLE)), kind="", parent=None, parent_id=None, path="", depth=0
-            )
+            ),
         )
-    root_id = root.pk if root is not None else 0
-    rows.sort(key=lambda r: (r.org_id != root_id, r.path))
-    path_of = dict(last)
-    path_of.update({org_id: v[5] for org_id, v in current.items()})
-    return _Placed(rows, {r.path: r for r in rows}, path_of, sectors, ever_under)
+    return rows
 
 
-def _merged_into(as_of: dt.date, codes_to_ids: dict[str, int]) -> dict[int, int]:
+def _merged_into(as_of: dt.date, rows: list[ProgressRow]) -> dict[int, int]:
     """Organization id → the id it was merged into, for merges effective by as_of."""
     result: dict[int, int] = {}
     merges = list(
@@ -236,28 +169,19 @@ def _merged_into(as_of: dt.date, codes_to_ids: dict[str, int]) -> dict[int, int]
         .order_by("effective_on", "id")
         .values_list("details", flat=True)
     )
+    if not merges:
+        return result
+    codes_to_ids = {r.code: r.org_id for r in rows}
     codes = {c for d in merges for c in [*d.get("sources", []), d.get("target", "")] if c}
     missing = codes - set(codes_to_ids)
     if missing:
-        codes_to_ids = codes_to_ids | dict(
-            Organization.objects.filter(code__in=missing).values_list("code", "pk")
-        )
+        codes_to_ids |= dict(Organization.objects.filter(code__in=missing).values_list("code", "pk"))
     for d in merges:
         target = codes_to_ids.get(d.get("target", ""))
         for s in d.get("sources", []):
             if s in codes_to_ids and target is not None:
                 result[codes_to_ids[s]] = target
     return result
-
-
-def _placed_path(cell_id: int, placed: _Placed, merged: dict[int, int], root_path: str) -> str | None:
-    """Where the cell an admission was made in stands on as_of, following merges (a chain,
-    never a cycle); None when that is not under the root."""
-    target, seen = cell_id, 0
-    while target in merged and seen < 20:
-        target, seen = merged[target], seen + 1
-    path = placed.path_of.get(target)
-    return path if path is not None and path.startswith(root_path) else None
 
 
 def _sector_on(spans: list[tuple[dt.date, dt.date | None, str]], day: dt.date) -> str:
@@ -267,6 +191,7 @@ def _sector_on(spans: list[tuple[dt.date, dt.date | None, str]], day: dt.date) -
     return spans[-1][2] if spans else ""
 
 
+@collector_paused()  # a country's report makes 400,000 objects, none in a cycle: core/memory.py
 def progress_report(
     scope: Scope,
     *,
@@ -283,12 +208,12 @@ def progress_report(
     `groups` limits the groups reported; by default, every group that has a target for the
     period anywhere in the subtree. `max_depth` keeps only the rows that many levels below
     org (1: org and its children), counting the whole subtree all the same. A constant
-    number of queries whatever the size of the tree (eight reading the admissions kept
-    per unit, thirteen when it counts and stores them: tests/test_targets.py). org None
-    is the whole tree (the country, every province under one row), for an administrator
-    or the command line. `kept` False
-    counts every admission afresh instead of using the figures kept ahead of time (the
-    tests compare the two)."""
+    number of queries whatever the size of the tree: six when the tree of the day and the
+    units' admissions are kept (targets/placement.py, targets/admissions.py), thirteen
+    when it reads the tree and counts and stores the admissions (tests/test_targets.py).
+    org None is the whole tree (the country, every province under one row), for an
+    administrator or the command line. `kept` False reads the tree and counts every
+    admission afresh, keeping nothing (the tests compare the two)."""
     bounds = period_bounds(period)
     report = ProgressReport(org=org.code if org else None, period=bounds, as_of=as_of, rows=[])
     if org is None:
@@ -300,10 +225,17 @@ def progress_report(
         if path_then is None or not scope.can_read(org):
             return report
         root_path = path_then
-    placed = _place(scope, org, root_path, as_of, max_depth)
-    report.rows = placed.rows
+    # A unit, a province or the country reads its admissions kept ahead of time, and its
+    # tree kept under the tree's token: the stamps of both, read before either.
+    stamps = read_stamps(root_path) if kept and len(root_path) <= UNIT_LEN else None
+    token = stamps.get(TREE, 0) if stamps is not None else None
+    placed = placement(scope, root_path, as_of, max_depth, token=token)
+    rows = report.rows = _rows(placed, whole=org is None)
+    ever_under = OrgVersion.objects.filter(path__startswith=root_path, valid_from__lte=as_of).values(
+        "organization_id"
+    )
     if max_depth is None:
-        values = targets_in_effect(placed.ever_under if root_path else None, bounds.code, as_of)
+        values = targets_in_effect(ever_under if root_path else None, bounds.code, as_of)
         wanted = sorted({g for (_o, g) in values if g}) if groups is None else groups
     else:
         # Only the rows' targets and their children's (for the sum against each row's):
@@ -319,23 +251,24 @@ def progress_report(
         wanted = (
             groups
             if groups is not None
-            else target_groups(placed.ever_under if root_path else None, bounds.code, as_of)
+            else target_groups(ever_under if root_path else None, bounds.code, as_of)
         )
     group_defs: list[Group] = [g for g in GROUPS if g.key in wanted]
-    by_id = {r.org_id: r for r in placed.rows}
-    for r in placed.rows:
-        r.target = values.get((r.org_id, ""))
-        r.groups = {g.key: GroupFigure(target=values.get((r.org_id, g.key))) for g in group_defs}
-    for r in placed.rows:
-        parent = by_id.get(r.parent_id) if r.parent_id is not None else None
-        if parent is not None and r.target is not None and r.org_id != placed.rows[0].org_id:
-            parent.children_target = (parent.children_target or 0) + r.target
+    by_id = {r.org_id: r for r in rows}
+    top = rows[0].org_id if rows else None
+    for r in rows:
+        r.target = target = values.get((r.org_id, ""))
+        if group_defs:
+            r.groups = {g.key: GroupFigure(target=values.get((r.org_id, g.key))) for g in group_defs}
+        if target is not None and r.org_id != top:
+            parent = by_id.get(r.parent_id) if r.parent_id is not None else None
+            if parent is not None:
+                parent.children_target = (parent.children_target or 0) + target
 
     end = min(bounds.end, as_of)
     if end < bounds.start:
         return report
-    code_to_id = {r.code: r.org_id for r in placed.rows}
-    merged = _merged_into(as_of, code_to_id)
+    merged = _merged_into(as_of, rows)
     # Cells merged into a cell of this subtree from outside it bring their admissions.
     outside_sources = [s for s, t in merged.items() if t in placed.path_of and s not in placed.path_of]
     # EXISTS, not IN: with an IN list SQLite reads every event of every cell through the
@@ -353,73 +286,128 @@ def progress_report(
     )
     if outside_sources:
         cells_q |= Q(cell_id__in=outside_sources)
-    report.placement = _Placement(placed, merged, root_path, cells_q, end)
+    where = _where(placed, merged)
+    report.counting = _Counting(where, root_path, cells_q, end)
     kinds = {g.kind for g in group_defs}
     # A cell that changed sector is read admission date by admission date (rare): its
     # admissions count for doanh nghiệp only on the days it was one.
-    changed = (
-        {oid for oid, spans in placed.sector_of.items() if len({s for _a, _b, s in spans}) > 1}
-        if "sector" in kinds
-        else set()
-    )
-    counted: dict[tuple[int, Any], Tally]
+    changed = placed.sector_changed() if "sector" in kinds else set()
+    by_cell: dict[int, Tally]
     if kept and len(root_path) <= UNIT_LEN:
         # A unit, a province or the country: each unit's admissions per cell, kept ahead
-        # of time (targets/admissions.py), for the cells this report counts — those that
-        # were under the root by as_of; the cells merged in from outside are counted here.
-        counted = {
-            (c, None): t
-            for c, t in kept_by_cell(root_path, bounds.start, end).items()
-            if c in placed.path_of and c not in changed
-        }
+        # of time (targets/admissions.py); only the cells this report places are taken
+        # below (those under the root by as_of); the cells merged in from outside are
+        # counted here.
+        by_cell = kept_by_cell(root_path, bounds.start, end, units=placed.units, stamps=stamps)
         if outside_sources:
-            counted.update(tally(admissions(bounds.start, end).filter(cell_id__in=outside_sources)))
+            by_cell.update(
+                (c, t)
+                for (c, _d), t in tally(
+                    admissions(bounds.start, end).filter(cell_id__in=outside_sources)
+                ).items()
+            )
     else:
-        counted = tally(admissions(bounds.start, end).filter(cells_q).exclude(cell_id__in=changed))
+        by_cell = {
+            c: t
+            for (c, _d), t in tally(
+                admissions(bounds.start, end).filter(cells_q).exclude(cell_id__in=changed)
+            ).items()
+        }
+    by_day: dict[tuple[int, Any], Tally] = {}
     if changed:
-        counted.update(tally(admissions(bounds.start, end).filter(cells_q, cell_id__in=changed), by_day=True))
-    # Summed first where each cell stands on as_of, then once per row into the row above.
+        for c in changed:
+            by_cell.pop(c, None)
+        by_day = tally(admissions(bounds.start, end).filter(cells_q, cell_id__in=changed), by_day=True)
+    _roll_up(rows, placed, root_path, where, group_defs, by_cell, by_day)
+    return report
+
+
+def _where(placed: Placement, merged: dict[int, int]) -> dict[int, str]:
+    """Cell id → the path where the cell stands on as_of, following merges (a chain,
+    never a cycle), for the cells whose admissions this report counts (under the root)."""
+    if not merged:
+        return placed.path_of
+    where = dict(placed.path_of)
+    for source, into in merged.items():
+        if source not in placed.path_of and into not in placed.path_of:
+            continue  # neither it nor what it was merged into was ever under the root
+        target, seen = source, 0
+        while target in merged and seen < 20:
+            target, seen = merged[target], seen + 1
+        path = placed.path_of.get(target)
+        if path is None:
+            where.pop(source, None)
+        else:
+            where[source] = path
+    return where
+
+
+def _roll_up(
+    rows: list[ProgressRow],
+    placed: Placement,
+    root_path: str,
+    where: dict[int, str],
+    group_defs: list[Group],
+    by_cell: dict[int, Tally],
+    by_day: dict[tuple[int, Any], Tally],
+) -> None:
+    """Each cell's admissions into the nearest row at or above where it stands, then every
+    row once into the row above (the report's rows stop at max_depth)."""
+    by_path = {r.path: r for r in rows}
+    by_org = {r.org_id: r for r in rows}
     width = 1 + len(group_defs)
     # Where each group's figure is in a tally; None: a sector, judged by the cell's sector.
     picks = [None if g.kind == "sector" else _TALLY_INDEX[g.kind] for g in group_defs]
-    by_path = placed.by_path
-    above: dict[str, str | None] = {}
+    sectors = [g.sector for g in group_defs]
+    row_of: dict[str, str | None] = {}  # a path → the nearest row's path at or above it
 
     def row_at(path: str) -> str | None:
-        """The path of the nearest row at or above `path` (rows stop at max_depth), known
-        once per parent (a commune's cells share it)."""
+        """Known once per path: below max_depth, a commune's cells share their parent's."""
+        at = row_of.get(path, "")
+        if at != "":
+            return at
         if path in by_path:
-            return path
-        if len(path) <= len(root_path):
-            return None
-        parent = path[:-PATH_STEP]
-        if parent not in above:
-            above[parent] = row_at(parent)
-        return above[parent]
+            at = path
+        elif len(path) <= len(root_path):
+            at = None
+        else:
+            at = row_at(path[:-PATH_STEP])
+        row_of[path] = at
+        return at
 
     totals: dict[str, list[int]] = {}
-    for (cell_id, on), t in counted.items():
-        path = _placed_path(cell_id, placed, merged, root_path)
-        at = row_at(path) if path is not None else None
-        if at is None:
-            continue
+    cells = chain(((c, None, t) for c, t in by_cell.items()), ((c, d, t) for (c, d), t in by_day.items()))
+    for cell_id, day, t in cells:
+        row = by_org.get(cell_id)  # a cell that is a row of the report stands there
+        if row is not None:
+            at = row.path
+        else:  # below max_depth, dissolved, merged away or outside the root
+            path = where.get(cell_id)
+            found = row_at(path) if path is not None and path.startswith(root_path) else None
+            if found is None:
+                continue
+            at = found
         acc = totals.get(at)
         if acc is None:
             acc = totals[at] = [0] * width
         acc[0] += t[ADMITTED]
+        if width == 1:
+            continue
         sector: str | None = None
         for j, pick in enumerate(picks, 1):
             if pick is not None:
                 acc[j] += t[pick]
                 continue
             if sector is None:
-                spans = placed.sector_of.get(cell_id, [])
-                sector = _sector_on(spans, on) if on is not None else (spans[-1][2] if spans else "")
-            if sector == group_defs[j - 1].sector:
+                spans = placed.spans.get(cell_id)
+                sector = (
+                    _sector_on(spans, day) if spans and day is not None else placed.sector_of.get(cell_id, "")
+                )
+            if sector == sectors[j - 1]:
                 acc[j] += t[ADMITTED]
     # The rows are in path order (the root first), so in reverse every row comes after all
     # the rows below it: its total is complete when it is added to the row above.
-    for row in reversed(placed.rows):
+    for row in reversed(rows):
         total = totals.get(row.path)
         if total is None:
             continue
@@ -427,22 +415,18 @@ def progress_report(
         for j, g in enumerate(group_defs, 1):
             row.groups[g.key].admitted = total[j]
         if len(row.path) > len(root_path):
-            up = row_at(row.path[:-PATH_STEP])
+            parent = row.path[:-PATH_STEP]
+            up = parent if parent in by_path else row_at(parent)
             if up is not None:
-                _add_into(totals, up, total)
-    return report
+                above = totals.get(up)
+                if above is None:
+                    totals[up] = list(total)
+                else:
+                    for j, n in enumerate(total):
+                        above[j] += n
 
 
 _TALLY_INDEX = {"female": FEMALE, "young": YOUNG, "minority": MINORITY, "religious": RELIGIOUS}
-
-
-def _add_into(totals: dict[str, list[int]], path: str, figures: list[int]) -> None:
-    total = totals.get(path)
-    if total is None:
-        totals[path] = list(figures)
-    else:
-        for j, n in enumerate(figures):
-            total[j] += n
 
 
 def admissions_by_month(report: ProgressReport) -> list[tuple[dt.date, int]]:
@@ -451,10 +435,10 @@ def admissions_by_month(report: ProgressReport) -> list[tuple[dt.date, int]]:
     one more query."""
     from django.db.models.functions import TruncMonth
 
-    p = report.placement
+    p = report.counting
     if p is None:
         return []
-    bounds, end, placed, merged, root_path = report.period, p.end, p.placed, p.merged, p.root_path
+    bounds, end, where, root_path = report.period, p.end, p.where, p.root_path
     per_month: dict[dt.date, int] = defaultdict(int)
     for cell_id, month, n in (
         MemberEvent.objects.filter(kind=EventKind.ADMITTED, on__gte=bounds.start, on__lte=end)
@@ -464,7 +448,8 @@ def admissions_by_month(report: ProgressReport) -> list[tuple[dt.date, int]]:
         .annotate(n=Count("*"))
         .order_by()
     ):
-        if _placed_path(cell_id, placed, merged, root_path) is not None:
+        path = where.get(cell_id)
+        if path is not None and path.startswith(root_path):
             m = month.date() if isinstance(month, dt.datetime) else month
             per_month[m] += n
     points, total = [], 0

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from dangvien.accounts.scope import scope_for
 from dangvien.core.errors import ServiceError
+from dangvien.core.memory import collector_paused
 from dangvien.core.spreadsheet import write_table
 from dangvien.core.text import vn_int, vn_pct
 from dangvien.orgs.models import Organization
@@ -51,6 +52,12 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", type=Path)
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        # The country's reports and their JSON or Excel hold hundreds of thousands of
+        # small objects at once, none in a cycle (core/memory.py).
+        with collector_paused():
+            self._handle(opts)
+
+    def _handle(self, opts: dict[str, Any]) -> None:
         as_of = iso_date(opts["as_of"]) if opts["as_of"] else timezone.localdate()
         org = None
         if opts["all"]:
