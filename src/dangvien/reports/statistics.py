@@ -164,7 +164,7 @@ def funnel(scope: Scope, org: Organization, start: dt.date, end: dt.date) -> Fun
         ).values_list("person_id", "opened_on")
     )
     latest_cert = dict(
-        Certificate.objects.filter(kind=ClassKind.AWARENESS, person_id__in=[p for p, _ in opened])
+        Certificate.objects.filter(kind=ClassKind.AWARENESS, person_id__any=[p for p, _ in opened])
         .values_list("person_id")
         .annotate(last=Max("issued_on"))
     )

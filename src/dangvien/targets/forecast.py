@@ -181,13 +181,15 @@ def forecast(
     pool: int = 0,
     openings_last_year: int = 0,
     admitted_last_year: int = 0,
+    own_paces: dict[str, StepPace] | None = None,
 ) -> Forecast:
     """The pure computation: no database. `national` replaces a step's pace when the
-    organization's own history has fewer than MIN_SAMPLES dossiers at it."""
+    organization's own history has fewer than MIN_SAMPLES dossiers at it. `own_paces`:
+    paces(history), when the caller has it already."""
     f = Forecast(org_id=org_id, period=period, today=today, admitted=admitted, target=target)
     if today > period.end:
         return f
-    own = paces(history)
+    own = own_paces if own_paces is not None else paces(history)
     needed = {c.step for c in open_cases} | ({OPENED} if pool and openings_last_year else set())
     chosen: dict[str, StepPace] = dict(own)
     for code in needed:
@@ -263,7 +265,8 @@ def load_history(paths: Q, today: dt.date, *, limit: int | None = None) -> list[
     rows = list(closed[:limit] if limit else closed)
     done: dict[int, dict[str, dt.date]] = defaultdict(dict)
     for case_id, step, on in (
-        StepRecord.objects.filter(case__in=[r[0] for r in rows])
+        # One array parameter on PostgreSQL (core/lookups.py), not thousands.
+        StepRecord.objects.filter(case_id__any=[r[0] for r in rows])
         .order_by("done_on", "id")
         .values_list("case_id", "step", "done_on")
         if len(rows) < 20_000
@@ -299,6 +302,14 @@ class _Slice:
     pool: int = 0
     openings: int = 0
     admitted: int = 0
+    _paces: dict[str, StepPace] | None = field(default=None, repr=False)
+
+    def paces(self) -> dict[str, StepPace]:
+        """The paces of its history, computed once (the dashboard forecasts the term and
+        the year of each unit from the same history)."""
+        if self._paces is None:
+            self._paces = paces(self.history)
+        return self._paces
 
 
 @dataclass
@@ -408,4 +419,5 @@ def forecast_for(
         pool=mine.pool,
         openings_last_year=mine.openings,
         admitted_last_year=mine.admitted,
+        own_paces=mine.paces(),
     )
