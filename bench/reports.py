@@ -19,10 +19,11 @@ from django.db import connection
 
 from dangvien.accounts.scope import scope_for
 from dangvien.orgs.models import Organization
-from dangvien.reports.figures import figures_touch_units
+from dangvien.reports.figures import figures_touch_units, tree_touch
 from dangvien.reports.models import AdmissionFigures, MemberFigures
 from dangvien.reports.selectors import member_counts
 from dangvien.targets.periods import period_bounds, periods_around
+from dangvien.targets.placement import placements_forget
 from dangvien.targets.progress import progress_report
 
 
@@ -127,6 +128,39 @@ def raw_members(root: Organization | None, as_of: dt.date):  # type: ignore[no-u
     return run
 
 
+def forget_everything() -> None:
+    """Nothing kept: the stored admissions deleted, the kept trees dropped."""
+    AdmissionFigures.objects.all().delete()
+    placements_forget()
+
+
+def timed_pair(a, b, repeat: int):  # type: ignore[no-untyped-def]
+    """a's and b's medians and p95s over `repeat` runs each, alternating a and b, after
+    one run of each to warm the caches."""
+    import statistics
+    import time
+
+    a()
+    b()
+    samples: tuple[list[float], list[float]] = ([], [])
+    for _ in range(repeat):
+        for fn, out in ((a, samples[0]), (b, samples[1])):
+            start = time.perf_counter()
+            fn()
+            out.append((time.perf_counter() - start) * 1000)
+    result = []
+    for xs in samples:
+        xs.sort()
+        result.append(
+            {
+                "median_ms": round(statistics.median(xs), 2),
+                "p95_ms": round(xs[int(len(xs) * 0.95) - 1], 2),
+                "n": repeat,
+            }
+        )
+    return result[0], result[1]
+
+
 def measure(root: Organization | None, today: dt.date, timed, repeat: int = 10) -> dict[str, object]:  # type: ignore[no-untyped-def]
     """root None: the whole tree."""
     scope = scope_for(None)
@@ -140,8 +174,20 @@ def measure(root: Organization | None, today: dt.date, timed, repeat: int = 10) 
         # Read from the admissions kept per unit (the usual case), after one unit changed
         # (one admission: that unit counted again) and counted afresh (every stored figure
         # deleted before each run: every unit counted and stored, a day's first report).
-        out[f"{key}_orm"] = timed(
-            lambda p=period: progress_report(scope, org=root, period=p, as_of=today), repeat
+        # The report and its hand-written SQL alternate, run by run, so that both see the
+        # same machine (the ratio of two blocks timed minutes apart measured the
+        # neighbours' load as much as the code).
+        out[f"{key}_orm"], out[f"{key}_raw"] = timed_pair(
+            lambda p=period: progress_report(scope, org=root, period=p, as_of=today),
+            raw_progress(root, period, today, groups=bool(out[f"{key}_groups"])),
+            repeat,
+        )
+        # The first report after a change of the tree (a rename, a move…): the tree read
+        # again (targets/placement.py), the admissions still kept.
+        out[f"{key}_tree_changed"] = timed(
+            lambda p=period: progress_report(scope, org=root, period=p, as_of=today),
+            repeat,
+            before=tree_touch,
         )
         one = AdmissionFigures.objects.order_by("unit").values_list("unit", flat=True).first()
         out[f"{key}_one_changed"] = timed(
@@ -152,13 +198,10 @@ def measure(root: Organization | None, today: dt.date, timed, repeat: int = 10) 
         out[f"{key}_cold"] = timed(
             lambda p=period: progress_report(scope, org=root, period=p, as_of=today),
             max(3, repeat // 2),
-            before=AdmissionFigures.objects.all().delete,
+            before=forget_everything,
         )
         out[f"{key}_page_rows"] = timed(
             lambda p=period: progress_report(scope, org=root, period=p, as_of=today, max_depth=1), repeat
-        )
-        out[f"{key}_raw"] = timed(
-            raw_progress(root, period, today, groups=bool(out[f"{key}_groups"])), repeat
         )
     if (
         root is not None
