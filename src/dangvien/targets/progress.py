@@ -15,7 +15,6 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from itertools import chain
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q
@@ -352,78 +351,80 @@ def _roll_up(
     by_day: dict[tuple[int, Any], Tally],
 ) -> None:
     """Each cell's admissions into the nearest row at or above where it stands, then every
-    row once into the row above (the report's rows stop at max_depth)."""
+    row, deepest first, into the row above (the report's rows stop at max_depth). Added
+    straight into the rows, which are made afresh for each report."""
+    if not rows:
+        return
     by_path = {r.path: r for r in rows}
     by_org = {r.org_id: r for r in rows}
-    width = 1 + len(group_defs)
-    # Where each group's figure is in a tally; None: a sector, judged by the cell's sector.
-    picks = [None if g.kind == "sector" else _TALLY_INDEX[g.kind] for g in group_defs]
-    sectors = [g.sector for g in group_defs]
-    row_of: dict[str, str | None] = {}  # a path → the nearest row's path at or above it
+    # Each group: its key, where its figure is in a tally (None: a sector, judged by the
+    # cell's sector), and that sector.
+    specs = [(g.key, None if g.kind == "sector" else _TALLY_INDEX[g.kind], g.sector) for g in group_defs]
+    row_of: dict[str, ProgressRow | None] = {}  # a path → the nearest row at or above it
 
-    def row_at(path: str) -> str | None:
+    def row_at(path: str) -> ProgressRow | None:
         """Known once per path: below max_depth, a commune's cells share their parent's."""
-        at = row_of.get(path, "")
-        if at != "":
-            return at
-        if path in by_path:
-            at = path
-        elif len(path) <= len(root_path):
-            at = None
-        else:
-            at = row_at(path[:-PATH_STEP])
-        row_of[path] = at
-        return at
+        if path in row_of:
+            return row_of[path]
+        found = by_path.get(path)
+        if found is None and len(path) > len(root_path):
+            found = row_at(path[:-PATH_STEP])
+        row_of[path] = found
+        return found
 
-    totals: dict[str, list[int]] = {}
-    cells = chain(((c, None, t) for c, t in by_cell.items()), ((c, d, t) for (c, d), t in by_day.items()))
-    for cell_id, day, t in cells:
-        row = by_org.get(cell_id)  # a cell that is a row of the report stands there
-        if row is not None:
-            at = row.path
-        else:  # below max_depth, dissolved, merged away or outside the root
-            path = where.get(cell_id)
-            found = row_at(path) if path is not None and path.startswith(root_path) else None
-            if found is None:
-                continue
-            at = found
-        acc = totals.get(at)
-        if acc is None:
-            acc = totals[at] = [0] * width
-        acc[0] += t[ADMITTED]
-        if width == 1:
-            continue
+    def add(row: ProgressRow, cell_id: int, day: dt.date | None, t: Tally) -> None:
+        row.admitted += t[ADMITTED]
         sector: str | None = None
-        for j, pick in enumerate(picks, 1):
+        for key, pick, group_sector in specs:
             if pick is not None:
-                acc[j] += t[pick]
+                row.groups[key].admitted += t[pick]
                 continue
             if sector is None:
                 spans = placed.spans.get(cell_id)
                 sector = (
                     _sector_on(spans, day) if spans and day is not None else placed.sector_of.get(cell_id, "")
                 )
-            if sector == sectors[j - 1]:
-                acc[j] += t[ADMITTED]
+            if sector == group_sector:
+                row.groups[key].admitted += t[ADMITTED]
+
+    def place(cell_id: int) -> ProgressRow | None:
+        # A cell that is a row of the report stands there; otherwise (below max_depth,
+        # dissolved, merged away, outside the root) by where it stands.
+        row = by_org.get(cell_id)
+        if row is not None:
+            return row
+        path = where.get(cell_id)
+        return row_at(path) if path is not None and path.startswith(root_path) else None
+
+    if specs:
+        for cell_id, t in by_cell.items():
+            row = place(cell_id)
+            if row is not None:
+                add(row, cell_id, None, t)
+    else:  # the usual term report, no group: the loop without a call per cell
+        for cell_id, t in by_cell.items():
+            row = by_org.get(cell_id)
+            if row is None:
+                row = place(cell_id)
+                if row is None:
+                    continue
+            row.admitted += t[ADMITTED]
+    for (cell_id, day), t in by_day.items():
+        row = place(cell_id)
+        if row is not None:
+            add(row, cell_id, day, t)
     # The rows are in path order (the root first), so in reverse every row comes after all
-    # the rows below it: its total is complete when it is added to the row above.
-    for row in reversed(rows):
-        total = totals.get(row.path)
-        if total is None:
-            continue
-        row.admitted = total[0]
-        for j, g in enumerate(group_defs, 1):
-            row.groups[g.key].admitted = total[j]
-        if len(row.path) > len(root_path):
-            parent = row.path[:-PATH_STEP]
-            up = parent if parent in by_path else row_at(parent)
-            if up is not None:
-                above = totals.get(up)
-                if above is None:
-                    totals[up] = list(total)
-                else:
-                    for j, n in enumerate(total):
-                        above[j] += n
+    # the rows below it: its figures are complete when they are added to the row above.
+    keys = [key for key, _p, _s in specs]
+    for row in reversed(rows[1:]):
+        if not row.admitted:
+            continue  # nothing to add up (a group counts only what the total counts)
+        parent = row.path[:-PATH_STEP]
+        up = by_path.get(parent) or row_at(parent)
+        if up is not None:
+            up.admitted += row.admitted
+            for key in keys:
+                up.groups[key].admitted += row.groups[key].admitted
 
 
 _TALLY_INDEX = {"female": FEMALE, "young": YOUNG, "minority": MINORITY, "religious": RELIGIOUS}
