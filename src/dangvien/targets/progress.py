@@ -227,7 +227,8 @@ def progress_report(
     # A unit, a province or the country reads its admissions kept ahead of time, and its
     # tree kept under the tree's token: the stamps of both, read before either.
     stamps = read_stamps(root_path) if kept and len(root_path) <= UNIT_LEN else None
-    token = stamps.get(TREE, 0) if stamps is not None else None
+    # (No token yet, only before the migration that writes the first: nothing kept.)
+    token = stamps.get(TREE) if stamps is not None else None
     placed = placement(scope, root_path, as_of, max_depth, token=token)
     rows = report.rows = _rows(placed, whole=org is None)
     ever_under = OrgVersion.objects.filter(path__startswith=root_path, valid_from__lte=as_of).values(
