@@ -163,6 +163,32 @@ def test_a_cell_rates_its_members_and_the_committee_above_rates_the_cell(tree, u
     assert summary.by_child[0][1].total == 2 and summary.by_child[1][1].total == 0
 
 
+def test_the_rating_shares_of_each_child_gather_the_members_of_its_cells(tree, users):
+    a1 = register(tree.xa_c1, "Nguyễn Văn An", card="1")
+    a2 = register(tree.xa_c2, "Lê Thị Cúc", card="2")
+    b1 = register(tree.xb_c1, "Trần Văn Bình", card="3")
+    b2 = register(tree.xb_c1, "Phạm Thị Dung", card="4")
+    ratings_record_members(actor=users.an, cell=tree.xa_c1, year=2025, entries={a1.pk: Entry(Level.GOOD)})
+    ratings_record_members(
+        actor=users.an, cell=tree.xa_c2, year=2025, entries={a2.pk: Entry(Level.EXCELLENT)}
+    )
+    ratings_record_members(
+        actor=users.binh,
+        cell=tree.xb_c1,
+        year=2025,
+        entries={b1.pk: Entry(Level.COMPLETE), b2.pk: Entry(Level.INCOMPLETE)},
+    )
+    summary = rating_summary(ALL, tree.province, 2025, [tree.xa, tree.xb])
+    assert summary.members.total == 4
+    (xa, xa_shares), (xb, xb_shares) = summary.by_child
+    assert (xa, xa_shares.total, xa_shares.good_or_better) == (tree.xa, 2, 2)
+    assert (xb, xb_shares.total, xb_shares.good_or_better) == (tree.xb, 2, 0)
+    assert xb_shares.counts[Level.INCOMPLETE] == 1 and xb_shares.counts[Level.COMPLETE] == 1
+    # Only the subtree asked for, and only the year asked for.
+    assert rating_summary(ALL, tree.xb, 2025, [tree.xb_c1]).members.total == 2
+    assert rating_summary(ALL, tree.province, 2024, [tree.xa, tree.xb]).members.total == 0
+
+
 def test_a_bad_rating_entry_writes_nothing_and_names_the_member(tree, users):
     a = register(tree.xa_c1, "Nguyễn Văn An", card="1")
     late = register(tree.xa_c1, "Trần Văn Bình", card="2", admitted=D(2026, 3, 2), official=None)

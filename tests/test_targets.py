@@ -20,7 +20,7 @@ from dangvien.orgs.services import org_create, org_merge
 from dangvien.targets.groups import is_young
 from dangvien.targets.models import Target, TargetRevision
 from dangvien.targets.periods import default_bounds, parse_period, period_bounds
-from dangvien.targets.progress import percent, progress_report
+from dangvien.targets.progress import admissions_by_month, percent, progress_report
 from dangvien.targets.services import period_set_dates, target_set
 
 from .conftest import register
@@ -187,6 +187,24 @@ def test_admissions_on_the_first_and_last_day_count_and_the_days_outside_do_not(
     term = progress_report(ALL, org=tree.xa, period="2020-2025", as_of=D(2026, 11, 30))
     assert row(term, "XA").admitted == 2
     assert row(term, "XA-C2").admitted == 2
+
+
+def test_the_month_line_adds_up_each_months_admissions_of_the_subtree_to_the_as_of_day(tree):
+    admit(tree.xa_c1, 1, D(2026, 1, 31), prefix="Cuối tháng một")
+    admit(tree.xa_c1, 2, D(2026, 2, 1), prefix="Đầu tháng hai")
+    admit(tree.xa_c2, 1, D(2026, 11, 30), prefix="Ngày báo cáo")
+    admit(tree.xa_c2, 1, D(2026, 12, 1), prefix="Sau ngày báo cáo")
+    admit(tree.xb_c1, 3, D(2026, 3, 15), prefix="Xã khác")  # another subtree
+    admit(tree.xa_c1, 1, D(2025, 12, 31), prefix="Năm trước")
+    report = progress_report(ALL, org=tree.xa, period="2026", as_of=D(2026, 11, 30), max_depth=1)
+    line = admissions_by_month(report)
+    assert line[0] == (D(2026, 1, 31), 1)
+    assert line[1] == (D(2026, 2, 28), 3)
+    assert [n for _, n in line[2:10]] == [3] * 8
+    assert line[-1] == (D(2026, 11, 30), 4)  # the last point is the as-of day, not the month's end
+    assert len(line) == 11 and line[-1][1] == report.rows[0].admitted
+    whole = admissions_by_month(progress_report(ALL, org=tree.province, period="2026", as_of=D(2026, 11, 30)))
+    assert [n for _, n in whole[1:3]] == [3, 6]
 
 
 def test_rows_cover_the_subtree_with_the_requested_unit_first_and_roll_up(tree):

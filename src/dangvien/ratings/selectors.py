@@ -53,12 +53,18 @@ def rating_summary(scope: Scope, org: Organization, year: int, children: list[Or
         .order_by()
     )
     per_child: dict[int, list[tuple[str, int]]] = {c.pk: [] for c in children}
+    # A cell's child is found by the prefix of its path, one lookup per length of the
+    # children's paths (one length: they are siblings), not by trying every child: a
+    # province's 12.000 (cell, level) rows against its 100 communes took a quarter second.
+    child_at = {c.path: c.pk for c in children}
+    lengths = sorted({len(p) for p in child_at})
     total: list[tuple[str, int]] = []
     for path, level, n in members:
         total.append((level, n))
-        for c in children:
-            if path.startswith(c.path):
-                per_child[c.pk].append((level, n))
+        for length in lengths:
+            pk = child_at.get(path[:length])
+            if pk is not None:
+                per_child[pk].append((level, n))
                 break
     orgs = (
         OrgRating.objects.filter(year=year, organization__path__startswith=org.path)

@@ -435,7 +435,8 @@ def admissions_by_month(report: ProgressReport) -> list[tuple[dt.date, int]]:
     """Cumulative admissions of the report's subtree at the end of each month of its period
     up to its as-of day (the line of the progress chart), placed as the report placed them:
     one more query."""
-    from django.db.models.functions import TruncMonth
+    from django.db.models import DateField
+    from django.db.models.functions import Cast, TruncMonth
 
     p = report.counting
     if p is None:
@@ -445,7 +446,9 @@ def admissions_by_month(report: ProgressReport) -> list[tuple[dt.date, int]]:
     for cell_id, month, n in (
         MemberEvent.objects.filter(kind=EventKind.ADMITTED, on__gte=bounds.start, on__lte=end)
         .filter(p.cells)
-        .annotate(month=TruncMonth("on"))
+        # As a date: PostgreSQL truncates a date to a timestamp with time zone, whose
+        # parsing in Python took two thirds of this function (16.000 cell-months, a province).
+        .annotate(month=Cast(TruncMonth("on"), DateField()))
         .values_list("cell_id", "month")
         .annotate(n=Count("*"))
         .order_by()
