@@ -245,3 +245,44 @@ def test_cli_import_exits_1_with_the_errors(tree, tmp_path, capsys):
         call_command("import", "members", str(path))
     assert exc.value.returncode == 1 and "Không nhập gì: 1 lỗi" in str(exc.value)
     assert 'Dòng 2, cột "Ngày sinh": ngày 31/02/2021 không tồn tại' in capsys.readouterr().err
+
+
+def _analyze_count(table: str) -> int:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_stat_force_next_flush()")
+        cur.execute("SELECT analyze_count FROM pg_stat_user_tables WHERE relname = %s", [table])
+        return cur.fetchone()[0]
+
+
+def _many(family: str, first_card: int, n: int) -> list[list[object]]:
+    def given(i: int) -> str:
+        return chr(ord("a") + i % 26) + chr(ord("a") + i // 26 % 26)
+
+    return [member_row(name=f"{family} Văn {given(i)}", card=str(first_card + i)) for i in range(n)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_import_refreshes_postgresqls_statistics_and_a_refused_one_does_not(tree, tmp_path):
+    """A province's first load left the planner with empty statistics: its home page took
+    19 s instead of 1,3 s until the tables were analyzed (docs/decisions.md)."""
+    from django.db import connection
+
+    from dangvien.core.bulk import ANALYZE_FROM_ROWS as N
+
+    if connection.vendor != "postgresql":
+        pytest.skip("statistics are PostgreSQL's")
+    before = _analyze_count("members_membership")
+    bad = [*_many("Nguyễn", 10_000, N), member_row(birth="31/02/1990", card="1")]
+    refused = import_members(path=write_csv(tmp_path / "bad.csv", HEADERS, bad), actor=None)
+    assert refused.errors and not Membership.objects.exists()  # all or nothing
+    assert _analyze_count("members_membership") == before
+    below = import_members(
+        path=write_csv(tmp_path / "below.csv", HEADERS, _many("Lê", 20_000, N - 1)), actor=None
+    )
+    assert below.created == N - 1 and _analyze_count("members_membership") == before
+    at = import_members(path=write_csv(tmp_path / "at.csv", HEADERS, _many("Trần", 30_000, N)), actor=None)
+    assert at.created == N and not at.errors
+    assert _analyze_count("members_membership") == before + 1
+    assert _analyze_count("members_memberevent") >= 1 and _analyze_count("people_person") >= 1

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from vietnam_provinces import Province, Ward
 
+from dangvien.core.bulk import analyze
 from dangvien.core.dates import add_months
 from dangvien.core.text import fold
 from dangvien.demo import names
@@ -272,8 +273,10 @@ def generate(
         result.targets = fill_targets(rng, today=today)
         result.ratings = fill_ratings(rng, today=today)
         fill_ceremony_days(rng)
-    # Written in bulk, not through the services: every member figure kept so far is stale.
+    # Written in bulk, not through the services: every member figure kept so far is stale,
+    # and so are PostgreSQL's statistics of every table.
     figures_forget_all()
+    analyze()
     # The day's notifications, as the daily watch would have made them this morning.
     result.notifications = tick(as_of=today, send_mail=False).created
     return result

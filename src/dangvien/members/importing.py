@@ -12,13 +12,14 @@ from django.utils import timezone
 
 from dangvien.accounts.models import User
 from dangvien.accounts.scope import scope_for
+from dangvien.core.bulk import ANALYZE_FROM_ROWS, analyze_on_commit
 from dangvien.core.errors import ServiceError
 from dangvien.core.importing import run_import
 from dangvien.core.spreadsheet import Column, ImportResult, Progress, RowError, Sheet, cell_text, date_cell
 from dangvien.core.text import fold
 from dangvien.members import services
 from dangvien.members.lifecycle import STATUS_FROM_IMPORT, check_dates
-from dangvien.members.models import EventKind, Membership, Status
+from dangvien.members.models import EventKind, MemberEvent, Membership, MembershipPeriod, Status
 from dangvien.orgs.importing import cell_from_code, writable_cells
 from dangvien.people.models import Person, Sex
 from dangvien.people.services import PersonData, validate_person
@@ -113,6 +114,8 @@ def import_members(
         if batch:
             _write(batch, actor, result, h, today)
         result.errors.sort(key=lambda e: e.row)
+        if result.created >= ANALYZE_FROM_ROWS:  # a rollback (errors, dry run) drops it
+            analyze_on_commit([Person, Membership, MemberEvent, MembershipPeriod])
 
     return run_import(kind="members", path=path, actor=actor, dry_run=dry_run, progress=progress, body=body)
 
