@@ -98,5 +98,7 @@ def analyze(models_: Sequence[type[models.Model]] | None = None) -> None:
 
 
 def analyze_on_commit(models_: Sequence[type[models.Model]]) -> None:
-    """`analyze` once the caller's transaction has committed (nothing if it rolls back)."""
-    transaction.on_commit(lambda: analyze(models_))
+    """`analyze` once the caller's transaction has committed (nothing if it rolls back).
+    Robust: the load has committed by then, so a failure (a lock, a role that does not own
+    the tables) is logged by Django, never reported to the user as a failed import."""
+    transaction.on_commit(lambda: analyze(models_), robust=True)
