@@ -455,8 +455,7 @@ def admissions_by_month(report: ProgressReport) -> list[tuple[dt.date, int]]:
     ):
         path = where.get(cell_id)
         if path is not None and path.startswith(root_path):
-            m = month.date() if isinstance(month, dt.datetime) else month
-            per_month[m] += n
+            per_month[month] += n
     points, total = [], 0
     d = dt.date(bounds.start.year, bounds.start.month, 1)
     while d <= end:
