@@ -8,9 +8,13 @@ from functools import cache
 from pathlib import Path
 
 from docxtpl import DocxTemplate
+from jinja2.exceptions import SecurityError
+
+from dangvien.core.errors import ServiceError
 
 from dangvien.documents.context import Fields
 from dangvien.documents.forms import BY_CODE
+from dangvien.documents.sandbox import TemplateRefused, form_environment
 
 DEFAULTS = Path(__file__).resolve().parent / "templates"
 
@@ -23,9 +27,17 @@ def default_template(code: str) -> tuple[bytes, str]:
 
 
 def render_docx(template: bytes, fields: Fields) -> bytes:
-    # autoescape: a name with "<" or "&" stays text, it does not break the document's XML.
+    """Every template, packaged or uploaded, runs in the forms' sandbox (documents.sandbox):
+    a template that tries more than reading fields raises TemplateRefused or SecurityError."""
     doc = DocxTemplate(io.BytesIO(template))
-    doc.render(fields, autoescape=True)
+    try:
+        doc.render(fields, jinja_env=form_environment(), autoescape=True)
+    except (TemplateRefused, SecurityError) as exc:
+        # A stored template from before the upload check, or one the check missed.
+        raise ServiceError(
+            "Mẫu giấy tờ đang dùng có lệnh không được phép nên không in được. "
+            "Quản trị viên hãy tải lên mẫu khác hoặc dùng lại mẫu mặc định. " + str(exc)[:300]
+        ) from None
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

@@ -20,6 +20,7 @@ from dangvien.documents.context import KNOWN, Fields
 from dangvien.documents.forms import BY_CODE
 from dangvien.documents.models import FormTemplate
 from dangvien.documents.render import default_template, render_docx
+from dangvien.documents.sandbox import TemplateRefused, form_environment
 from dangvien.orgs.models import PATH_STEP, Organization
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -66,7 +67,9 @@ def validate_template(data: bytes) -> None:
         if "word/document.xml" not in z.namelist():
             raise ServiceError("Tệp không phải văn bản Word (.docx): không có phần nội dung", field="file")
     try:
-        names = DocxTemplate(io.BytesIO(data)).get_undeclared_template_variables()
+        names = DocxTemplate(io.BytesIO(data)).get_undeclared_template_variables(jinja_env=form_environment())
+    except TemplateRefused as exc:
+        raise ServiceError(str(exc), field="file") from None
     except Exception as exc:  # jinja2 TemplateSyntaxError and the XML errors of a damaged file
         raise ServiceError(
             f"Mẫu có trường viết sai, ví dụ thiếu dấu đóng }}}}: {str(exc)[:200]}", field="file"

@@ -17,6 +17,7 @@ from dangvien.documents.forms import BY_CODE, FORMS
 from dangvien.documents.models import FormTemplate
 from dangvien.documents.render import default_template, render_docx
 from dangvien.documents.services import recognition_of
+from dangvien.documents.sandbox import FILTERS
 from dangvien.documents.templates_service import template_activate, template_upload, validate_template
 from dangvien.orgs.models import Organization
 from dangvien.web.context import acting_user, request_scope
@@ -70,7 +71,13 @@ def templates_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/documents/templates.html",
-        {"nav": "templates", "rows": rows, "form": form, "fields": FIELD_DOCS},
+        {
+            "nav": "templates",
+            "rows": rows,
+            "form": form,
+            "fields": FIELD_DOCS,
+            "template_filters": ", ".join(FILTERS),
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -144,7 +151,11 @@ def template_preview(request: HttpRequest, form: str) -> HttpResponseBase:
     if fdef.dossier == "recognition" and recognition is None:
         messages.error(request, "Hồ sơ này chưa có hồ sơ công nhận chính thức: chọn hồ sơ đã kết nạp.")
         return redirect("web:form_templates")
-    content = render_docx(
-        data, build_fields(fdef, case=case, recognition=recognition, today=timezone.localdate())
-    )
+    try:
+        content = render_docx(
+            data, build_fields(fdef, case=case, recognition=recognition, today=timezone.localdate())
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect("web:form_templates")
     return _download(content, f"xem-thu-{fdef.file}.docx", DOCX)
