@@ -59,7 +59,7 @@ ATTACKS = [
 
 @pytest.mark.parametrize("payload", ATTACKS)
 def test_an_upload_that_tries_more_than_fields_is_refused_with_the_reason(case, users, payload):  # noqa: F811
-    with pytest.raises(ServiceError, match="không được phép|không có trong hệ thống") as err:
+    with pytest.raises(ServiceError, match=r"không được phép|không có trong hệ thống") as err:
         template_upload(actor=users.admin, form_code="1-KNĐ", data=docx_with("Tên: ", payload))
     assert err.value.field == "file"
     assert not FormTemplate.objects.exists()
@@ -87,7 +87,9 @@ def test_a_template_stored_before_the_check_cannot_run_when_staff_print_it(case,
 
 
 def test_the_preview_of_a_hostile_file_or_stored_version_shows_a_message_not_the_process(
-    case, users, login  # noqa: F811
+    case,
+    users,
+    login,  # noqa: F811
 ):
     c = login(users.admin)
     url = reverse("web:form_template_preview", args=["1-KNĐ"])

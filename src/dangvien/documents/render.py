@@ -11,7 +11,6 @@ from docxtpl import DocxTemplate
 from jinja2.exceptions import SecurityError
 
 from dangvien.core.errors import ServiceError
-
 from dangvien.documents.context import Fields
 from dangvien.documents.forms import BY_CODE
 from dangvien.documents.sandbox import TemplateRefused, form_environment

@@ -144,7 +144,7 @@ class FormEnvironment(ImmutableSandboxedEnvironment):
         check_source(tree)
         return tree
 
-    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         raise SecurityError("a form template cannot call anything")
 
 

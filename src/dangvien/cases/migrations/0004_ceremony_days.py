@@ -5,25 +5,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0003_recognition_transfers'),
-        ('orgs', '0001_initial'),
+        ("cases", "0003_recognition_transfers"),
+        ("orgs", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CeremonyDay',
+            name="CeremonyDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='tên ngày kỷ niệm')),
-                ('day', models.PositiveSmallIntegerField(verbose_name='ngày')),
-                ('month', models.PositiveSmallIntegerField(verbose_name='tháng')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='orgs.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="tên ngày kỷ niệm")),
+                ("day", models.PositiveSmallIntegerField(verbose_name="ngày")),
+                ("month", models.PositiveSmallIntegerField(verbose_name="tháng")),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="orgs.organization"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['month', 'day', 'name'],
-                'constraints': [models.UniqueConstraint(fields=('organization', 'month', 'day'), name='one_ceremony_day_per_org_date')],
+                "ordering": ["month", "day", "name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organization", "month", "day"), name="one_ceremony_day_per_org_date"
+                    )
+                ],
             },
         ),
     ]

@@ -5,16 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0003_exemptions_residence'),
-        ('orgs', '0001_initial'),
+        ("members", "0003_exemptions_residence"),
+        ("orgs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='memberevent',
-            index=models.Index(condition=models.Q(('kind', 'admitted')), fields=['on', 'cell'], name='member_event_admitted_on'),
+            model_name="memberevent",
+            index=models.Index(
+                condition=models.Q(("kind", "admitted")),
+                fields=["on", "cell"],
+                name="member_event_admitted_on",
+            ),
         ),
     ]

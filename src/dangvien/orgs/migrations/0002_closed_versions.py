@@ -4,14 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orgs', '0001_initial'),
+        ("orgs", "0001_initial"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='orgversion',
-            index=models.Index(condition=models.Q(('valid_to__isnull', False)), fields=['organization'], name='org_version_closed'),
+            model_name="orgversion",
+            index=models.Index(
+                condition=models.Q(("valid_to__isnull", False)),
+                fields=["organization"],
+                name="org_version_closed",
+            ),
         ),
     ]

@@ -4,27 +4,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0001_member_figures'),
+        ("reports", "0001_member_figures"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AdmissionFigures',
+            name="AdmissionFigures",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('unit', models.CharField(max_length=32)),
-                ('start', models.DateField()),
-                ('end', models.DateField()),
-                ('version', models.BigIntegerField()),
-                ('epoch', models.BigIntegerField()),
-                ('counts', models.JSONField()),
-                ('computed_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("unit", models.CharField(max_length=32)),
+                ("start", models.DateField()),
+                ("end", models.DateField()),
+                ("version", models.BigIntegerField()),
+                ("epoch", models.BigIntegerField()),
+                ("counts", models.JSONField()),
+                ("computed_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'indexes': [models.Index(fields=['computed_at'], name='reports_adm_compute_b9e725_idx')],
-                'constraints': [models.UniqueConstraint(fields=('start', 'end', 'unit'), name='one_admission_figures_per_unit_span')],
+                "indexes": [models.Index(fields=["computed_at"], name="reports_adm_compute_b9e725_idx")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("start", "end", "unit"), name="one_admission_figures_per_unit_span"
+                    )
+                ],
             },
         ),
     ]

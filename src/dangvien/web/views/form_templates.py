@@ -16,8 +16,8 @@ from dangvien.documents.context import FIELD_DOCS, build_fields
 from dangvien.documents.forms import BY_CODE, FORMS
 from dangvien.documents.models import FormTemplate
 from dangvien.documents.render import default_template, render_docx
-from dangvien.documents.services import recognition_of
 from dangvien.documents.sandbox import FILTERS
+from dangvien.documents.services import recognition_of
 from dangvien.documents.templates_service import template_activate, template_upload, validate_template
 from dangvien.orgs.models import Organization
 from dangvien.web.context import acting_user, request_scope
