@@ -19,10 +19,18 @@ from dangvien.documents.sandbox import form_environment
 from dangvien.documents.services import document_generate
 from dangvien.documents.templates_service import template_upload
 
-from .test_document_templates import case, docx_with  # noqa: F401  (the fixture)
+from .cases_helpers import candidate, officials, open_case
+from .test_document_templates import docx_with
 from .test_documents import text_of
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def case(tree):
+    officials(tree.xa_c1, 3)
+    return open_case(candidate(tree.xa_c1))
+
 
 PID = str(os.getpid())
 RCE = (
@@ -58,14 +66,14 @@ ATTACKS = [
 
 
 @pytest.mark.parametrize("payload", ATTACKS)
-def test_an_upload_that_tries_more_than_fields_is_refused_with_the_reason(case, users, payload):  # noqa: F811
+def test_an_upload_that_tries_more_than_fields_is_refused_with_the_reason(case, users, payload):
     with pytest.raises(ServiceError, match=r"không được phép|không có trong hệ thống") as err:
         template_upload(actor=users.admin, form_code="1-KNĐ", data=docx_with("Tên: ", payload))
     assert err.value.field == "file"
     assert not FormTemplate.objects.exists()
 
 
-def test_the_documented_fields_filters_and_tags_still_render(case, users):  # noqa: F811
+def test_the_documented_fields_filters_and_tags_still_render(case, users):
     data = docx_with(
         "{{ person.full_name|upper }} / {{ cell.name|lower }} / {{ person.cccd|default('-') }}",
         " {% if person.sex == 'Nữ' %}chị{% else %}anh{% endif %}",
@@ -76,7 +84,7 @@ def test_the_documented_fields_filters_and_tags_still_render(case, users):  # no
     assert "NGUYỄN THỊ HẰNG / chi bộ thôn 1 /" in text and "chị" in text and "[1][2]" in text
 
 
-def test_a_template_stored_before_the_check_cannot_run_when_staff_print_it(case, users):  # noqa: F811
+def test_a_template_stored_before_the_check_cannot_run_when_staff_print_it(case, users):
     # A row written straight into the table, as an upload from before this release is.
     data = docx_with("Tên: ", RCE)
     FormTemplate.objects.create(
@@ -89,7 +97,7 @@ def test_a_template_stored_before_the_check_cannot_run_when_staff_print_it(case,
 def test_the_preview_of_a_hostile_file_or_stored_version_shows_a_message_not_the_process(
     case,
     users,
-    login,  # noqa: F811
+    login,
 ):
     c = login(users.admin)
     url = reverse("web:form_template_preview", args=["1-KNĐ"])
@@ -117,7 +125,7 @@ def test_the_environment_reads_keys_of_our_fields_and_nothing_of_python_objects(
         env.call(None, str, "x")
 
 
-def test_the_packaged_forms_render_in_the_sandbox(case):  # noqa: F811
+def test_the_packaged_forms_render_in_the_sandbox(case):
     from dangvien.documents.forms import ADMISSION, FORMS
 
     for form in FORMS:
