@@ -20,6 +20,7 @@ from dangvien.members.models import Membership
 from dangvien.orgs.importing import cell_from_code, writable_cells
 from dangvien.orgs.models import Organization
 from dangvien.people.models import Person
+from dangvien.people.ownership import OTHER_SCOPE
 from dangvien.people.services import PersonData, validate_person
 
 COLUMNS = [
@@ -43,6 +44,7 @@ def import_candidates(
 ) -> ImportResult:
     scope = scope_for(actor)
     cells = writable_cells(scope)
+    writable_ids = {pk for pk, _kind in cells.values()}
     today = timezone.localdate()
 
     def body(result: ImportResult, progress: Progress | None) -> None:
@@ -110,7 +112,11 @@ def import_candidates(
             assert cell_id is not None and source is not None
             existing = _existing(person)
             if existing is not None:
-                if existing.cell_id != cell_id:
+                if existing.cell_id not in writable_ids:  # another commune's: say nothing of it
+                    result.errors.append(
+                        RowError(line, h["cccd" if person.cccd else "full_name"], OTHER_SCOPE)
+                    )
+                elif existing.cell_id != cell_id:
                     result.errors.append(
                         RowError(line, h["cell"], f"đã có trong danh sách của {existing.cell.name}")
                     )

@@ -10,8 +10,9 @@ from typing import Any
 
 from django.utils import timezone
 
+from dangvien.accounts.audit import audit_log
 from dangvien.accounts.models import User
-from dangvien.accounts.scope import scope_for
+from dangvien.accounts.scope import Scope, scope_for
 from dangvien.core.bulk import ANALYZE_FROM_ROWS, analyze_on_commit
 from dangvien.core.errors import ServiceError
 from dangvien.core.importing import run_import
@@ -22,7 +23,9 @@ from dangvien.members.lifecycle import STATUS_FROM_IMPORT, check_dates
 from dangvien.members.models import EventKind, MemberEvent, Membership, MembershipPeriod, Status
 from dangvien.orgs.importing import cell_from_code, writable_cells
 from dangvien.people.models import Person, Sex
-from dangvien.people.services import PersonData, validate_person
+from dangvien.people.ownership import OTHER_SCOPE, persons_out_of_reach
+from dangvien.people.services import COUNTED, PersonData, validate_person
+from dangvien.reports.figures import figures_touch_people
 
 COLUMNS = [
     Column("full_name", "Họ và tên", required=True),
@@ -42,6 +45,7 @@ COLUMNS = [
 ]
 HEADERS = [c.header for c in COLUMNS]
 SEX_WORDS = {"nam": Sex.MALE, "nu": Sex.FEMALE}
+OTHER_CARD = "Số thẻ đảng viên này không dùng được; liên hệ cấp ủy cấp trên"
 _PERSON_FIELDS = (
     "full_name",
     "birth_date",
@@ -76,12 +80,14 @@ def import_members(
     scope = scope_for(actor)
     cells = writable_cells(scope)
     today = timezone.localdate()
+    writable_ids = {pk for pk, _kind in cells.values()}
 
     def body(result: ImportResult, progress: Progress | None) -> None:
         sheet = Sheet(path, COLUMNS, progress)
         h = sheet.header_of
         seen_cards: dict[str, int] = {}
         seen_cccd: dict[str, int] = {}
+        seen_names: dict[str, int] = {}
         batch: list[_Row] = []
         for line, v in sheet:
             result.rows += 1
@@ -105,14 +111,26 @@ def import_members(
                     )
                     dup = True
                 seen_cccd.setdefault(row.person.cccd, line)
+            if not row.card and not row.person.cccd:
+                # Without a card or CCCD a human is known by name and birth date: the same
+                # twice in one file is a duplicate, not two members (issue 18).
+                who = f"{fold(row.person.full_name)}|{row.person.birth_date}"
+                if who in seen_names:
+                    result.errors.append(
+                        RowError(
+                            line, h["full_name"], f"trùng họ tên và ngày sinh với dòng {seen_names[who]}"
+                        )
+                    )
+                    dup = True
+                seen_names.setdefault(who, line)
             if dup:
                 continue
             batch.append(row)
             if len(batch) >= BATCH:
-                _write(batch, actor, result, h, today)
+                _write(batch, actor, scope, writable_ids, result, h)
                 batch = []
         if batch:
-            _write(batch, actor, result, h, today)
+            _write(batch, actor, scope, writable_ids, result, h)
         result.errors.sort(key=lambda e: e.row)
         if result.created >= ANALYZE_FROM_ROWS:  # a rollback (errors, dry run) drops it
             analyze_on_commit([Person, Membership, MemberEvent, MembershipPeriod])
@@ -190,7 +208,12 @@ def _parse(
 
 
 def _write(
-    batch: list[_Row], actor: User | None, result: ImportResult, h: dict[str, str], today: dt.date
+    batch: list[_Row],
+    actor: User | None,
+    scope: Scope,
+    writable_ids: set[int],
+    result: ImportResult,
+    h: dict[str, str],
 ) -> None:
     by_card = {
         m.card_number: m
@@ -207,10 +230,21 @@ def _write(
             is_active=True, person_id__any=[p.pk for p in persons_by_cccd.values()]
         )
     }
+    # A row that names another commune's member or person (by card or CCCD) is refused with
+    # one sentence that tells nothing of that record (people.ownership); checked per batch.
+    out_of_reach = persons_out_of_reach(
+        scope, [p.pk for p in persons_by_cccd.values()] + [m.person_id for m in by_card.values()]
+    )
     new_rows: list[tuple[_Row, Person | None]] = []
     for r in batch:
         m = by_card.get(r.card) if r.card else None
         person = persons_by_cccd.get(r.person.cccd) if r.person.cccd else None
+        if m is not None and (m.cell_id not in writable_ids or m.person_id in out_of_reach):
+            result.errors.append(RowError(r.line, h["card_number"], OTHER_CARD))
+            continue
+        if person is not None and person.pk in out_of_reach:
+            result.errors.append(RowError(r.line, h["cccd"], OTHER_SCOPE))
+            continue
         if m is None and person is not None:
             m = active_by_person.get(person.pk)
             if m is not None and r.card and m.card_number and m.card_number != r.card:
@@ -219,10 +253,13 @@ def _write(
                 )
                 continue
         if m is None and not r.card and not r.person.cccd:
+            # Matched by name and birth date only among the cells this import may write:
+            # a namesake elsewhere is another human as far as this file can tell.
             m = (
                 Membership.objects.select_related("person")
                 .filter(
                     is_active=True,
+                    cell_id__in=writable_ids,
                     person__name_search=fold(r.person.full_name),
                     person__birth_date=r.person.birth_date,
                 )
@@ -249,23 +286,29 @@ def _update_existing(
     m: Membership, r: _Row, actor: User | None, result: ImportResult, h: dict[str, str]
 ) -> None:
     person = m.person
-    changed = False
     if r.person.cccd and person.cccd and person.cccd != r.person.cccd:
         result.errors.append(RowError(r.line, h["cccd"], "khác số CCCD đã lưu của đảng viên này"))
         return
+    old: dict[str, Any] = {}
     for key in _PERSON_FIELDS:
         new = getattr(r.person, key)
         if key not in ("full_name", "birth_date", "sex") and new == "":
             continue  # an empty optional cell keeps what is stored
         if getattr(person, key) != new:
+            old[key] = [getattr(person, key), new]
             setattr(person, key, new)
-            changed = True
     if r.person.cccd and not person.cccd:
+        old["cccd"] = [None, r.person.cccd]
         person.cccd = r.person.cccd
-        changed = True
+    changed = bool(old)
     if changed:
         person.version += 1
         person.save()
+        # The old values are kept, one entry per person changed (the file has its own entry);
+        # a counted fact (sex, birth date…) recounts the person's cells.
+        audit_log(actor=actor, action="people.update", obj=person, changes={**old, "source": "import"})
+        if old.keys() & COUNTED:
+            figures_touch_people([person.pk])
     try:
         if r.card and m.card_number != r.card:
             Membership.objects.filter(pk=m.pk).update(card_number=r.card)

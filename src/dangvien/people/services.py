@@ -11,10 +11,12 @@ from django.utils import timezone
 
 from dangvien.accounts.audit import audit_log
 from dangvien.accounts.models import User
+from dangvien.accounts.scope import scope_for
 from dangvien.core.errors import ServiceError
 from dangvien.core.text import clean_name
 from dangvien.people.cccd import CccdError, validate_cccd
 from dangvien.people.models import Person, Sex
+from dangvien.people.ownership import OTHER_SCOPE, OTHER_SCOPE_PERSON, persons_out_of_reach
 from dangvien.people.units import province_name, ward_in_province
 from dangvien.reports.figures import figures_touch_people
 
@@ -98,26 +100,36 @@ def person_apply(
     audit: bool = True,
     collect: dict[str, Any] | None = None,
 ) -> Person:
-    """Create a person, or update `existing` (or the person with the same CCCD)."""
+    """Create a person, or update `existing` (or the person with the same CCCD). A person
+    that belongs to a cell the actor may not write is never changed (people.ownership)."""
     errors = validate_person(data)
     if errors:
         field, message = next(iter(errors.items()))
         raise ServiceError(message, field=field)
     values = asdict(data)
     values["cccd"] = data.cccd or None
+    scope = scope_for(actor)
     person = existing
+    if person is not None and persons_out_of_reach(scope, [person.pk]):
+        raise ServiceError(OTHER_SCOPE_PERSON, field="cccd")
     if person is None and data.cccd:
         person = Person.objects.filter(cccd=data.cccd).first()
+        # Out of reach comes first: the refusal must not tell what the other record holds.
+        if person is not None and persons_out_of_reach(scope, [person.pk]):
+            raise ServiceError(OTHER_SCOPE, field="cccd")
         if person is not None and (person.birth_date != data.birth_date or person.sex != data.sex):
             raise ServiceError(
                 "Số CCCD này đã có ở một người khác (khác ngày sinh hoặc giới tính)", field="cccd"
             )
-    if (
-        person is not None
-        and data.cccd
-        and Person.objects.filter(cccd=data.cccd).exclude(pk=person.pk).exists()
-    ):
-        raise ServiceError("Số CCCD này đã có ở một người khác", field="cccd")
+    if person is not None and data.cccd:
+        other = Person.objects.filter(cccd=data.cccd).exclude(pk=person.pk).first()
+        if other is not None:
+            raise ServiceError(
+                OTHER_SCOPE
+                if persons_out_of_reach(scope, [other.pk])
+                else "Số CCCD này đã có ở một người khác",
+                field="cccd",
+            )
     changes = collect if collect is not None else {}
     with transaction.atomic():
         if person is None:
@@ -136,6 +148,9 @@ def person_apply(
             person.save()
             if changes.keys() & COUNTED:
                 figures_touch_people([person.pk])
-            if audit:
+            # The old values are kept: by the caller's entry when it collects them (a
+            # member's correction), else here even when the caller writes its own entry
+            # for what it creates (a member or candidate added on an existing person).
+            if audit or collect is None:
                 audit_log(actor=actor, action="people.update", obj=person, changes=changes)
     return person
