@@ -54,6 +54,12 @@ def _fresh_cache() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _own_audit_anchors(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Each test keeps its audit anchors apart: an anchor of one test's log is not on the next's."""
+    settings.AUDIT_ANCHOR_FILE = tmp_path / "audit_anchors.txt"
+
+
+@pytest.fixture(autouse=True)
 def _tallies_follow_the_rows(request: pytest.FixtureRequest) -> Iterator[None]:
     """After every database test: the per-cell tallies equal a fresh count of the rows,
     every stored member figure still taken as valid equals a fresh count, and every tree

@@ -72,6 +72,25 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _audit_key() -> bytes:
+    """The audit chain's HMAC key. Kept outside the database (the environment, or a file in
+    the data folder that `dangvien backup` does not copy), so that whoever can rewrite the
+    log's rows cannot recompute its hashes."""
+    configured = env_str("AUDIT_KEY")
+    if configured:
+        return configured.encode()
+    key_file = DATA_DIR / "audit_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(48))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip().encode()
+
+
+AUDIT_KEY = _audit_key()
+# Where `dangvien audit anchor` appends the chain's head and `audit verify` reads it back.
+AUDIT_ANCHOR_FILE = Path(env_str("AUDIT_ANCHOR_FILE", str(DATA_DIR / "audit_anchors.txt")))
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 

@@ -1,13 +1,21 @@
-"""The audit log: one entry per service call, hash-chained so that an altered or removed
-row is found by `dangvien audit verify`."""
+"""The audit log: one entry per service call, chained by a keyed hash (HMAC-SHA256 with
+settings.AUDIT_KEY, kept outside the database) so that an altered or removed row is found
+by `dangvien audit verify`, even by someone who rewrote every later row and the head: they
+cannot recompute a hash without the key. `audit anchor` records the head outside the
+database (a file, a line on the committee's paper record); verify checks the chain still
+passes through the last anchor, so a log cut back and regrown is found too."""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -42,6 +50,12 @@ def mask_changes(changes: dict[str, Any]) -> dict[str, Any]:
 
 
 def _digest(prev_hash: str, entry: AuditEntry) -> str:
+    return chain_digest(settings.AUDIT_KEY, prev_hash, entry)
+
+
+def chain_digest(key: bytes, prev_hash: str, entry: Any) -> str:
+    """The entry's link: HMAC-SHA256 over the previous hash and every field of the entry.
+    (Migration accounts/0003 holds a frozen copy for the log written before the key.)"""
     payload = json.dumps(
         [
             prev_hash,
@@ -59,7 +73,7 @@ def _digest(prev_hash: str, entry: AuditEntry) -> str:
         ensure_ascii=False,
         default=str,
     )
-    return hashlib.sha256(payload.encode()).hexdigest()
+    return hmac.new(key, payload.encode(), hashlib.sha256).hexdigest()
 
 
 def audit_log(
@@ -96,21 +110,67 @@ class VerifyResult:
     reason: str = ""
 
 
-def audit_verify() -> VerifyResult:
-    """Walk the chain in order; report the first entry that does not link or hash."""
+def audit_verify(*, using: str = "default", anchor_file: Path | None = None) -> VerifyResult:
+    """Walk the chain in order; report the first entry that does not link or hash, then
+    check the last anchor written by `audit anchor` (if any) is still on the chain."""
     expected_prev = "0" * 64
     expected_seq = 1
     checked = 0
-    for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=2000):
+    for entry in AuditEntry.objects.using(using).order_by("seq").iterator(chunk_size=2000):
         if entry.seq != expected_seq:
             return VerifyResult(False, checked, expected_seq, f"mục #{expected_seq} đã bị xóa")
         if entry.prev_hash != expected_prev:
             return VerifyResult(False, checked, entry.seq, f"mục #{entry.seq} không nối với mục trước")
-        if _digest(entry.prev_hash, entry) != entry.hash:
+        if not hmac.compare_digest(_digest(entry.prev_hash, entry), entry.hash):
             return VerifyResult(False, checked, entry.seq, f"mục #{entry.seq} đã bị sửa")
         expected_prev, expected_seq = entry.hash, entry.seq + 1
         checked += 1
-    head = AuditHead.objects.filter(pk=1).first()
-    if head is not None and head.seq != checked:
+    head = AuditHead.objects.using(using).filter(pk=1).first()
+    if head is not None and (head.seq != checked or (checked and head.last_hash != expected_prev)):
         return VerifyResult(False, checked, checked + 1, f"mục #{checked + 1} trở đi đã bị xóa")
+    anchor = last_anchor(anchor_file or settings.AUDIT_ANCHOR_FILE)
+    if anchor is not None:
+        seq, digest = anchor
+        at = AuditEntry.objects.using(using).filter(seq=seq).values_list("hash", flat=True).first()
+        if at is None:
+            return VerifyResult(
+                False, checked, seq, f"mục #{seq} (đã ghi mốc) không còn: nhật ký đã bị cắt bớt"
+            )
+        if at != digest:
+            return VerifyResult(
+                False, checked, seq, f"mục #{seq} khác với mốc đã ghi: nhật ký đã bị viết lại"
+            )
     return VerifyResult(True, checked)
+
+
+ANCHOR_RE = re.compile(r"dangvien-audit seq=(\d+) hash=([0-9a-f]{64})")
+
+
+def audit_anchor_line() -> str:
+    """The head of the chain as one line to keep outside the database."""
+    head = AuditHead.objects.filter(pk=1).first()
+    seq, digest = (head.seq, head.last_hash) if head is not None else (0, "0" * 64)
+    return f"dangvien-audit seq={seq} hash={digest} at={timezone.now():%Y-%m-%dT%H:%M:%S%z}"
+
+
+def audit_anchor_write(path: Path | None = None) -> str:
+    """Append the head's line to the anchor file (created readable by its owner only)."""
+    target = path or settings.AUDIT_ANCHOR_FILE
+    line = audit_anchor_line()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("a", encoding="utf-8") as fh:
+        fh.write(line + "\n")
+    target.chmod(0o600)
+    return line
+
+
+def last_anchor(path: Path) -> tuple[int, str] | None:
+    """The last (seq, hash) in the anchor file; None without a file or an anchor past #0."""
+    if not path.is_file():
+        return None
+    found = None
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        m = ANCHOR_RE.search(line)
+        if m and int(m.group(1)) > 0:
+            found = (int(m.group(1)), m.group(2))
+    return found

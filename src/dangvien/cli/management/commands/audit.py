@@ -1,20 +1,35 @@
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from dangvien.accounts.audit import audit_verify
+from dangvien.accounts.audit import audit_anchor_write, audit_verify
 
 
 class Command(BaseCommand):
-    help = "Nhật ký: verify kiểm tra chuỗi băm, báo mục đầu tiên bị sửa hoặc xóa."
+    help = (
+        "Nhật ký: verify kiểm tra chuỗi băm có khóa (và mốc đã ghi gần nhất), báo mục đầu tiên bị "
+        "sửa hoặc xóa; anchor ghi mốc (số mục cuối và mã băm) ra tệp và in ra để lưu trên giấy."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", choices=["verify"])
+        parser.add_argument("action", choices=["verify", "anchor"])
+        parser.add_argument(
+            "--file",
+            type=Path,
+            default=None,
+            help="tệp mốc (mặc định DANGVIEN_AUDIT_ANCHOR_FILE hoặc <thư mục dữ liệu>/audit_anchors.txt)",
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        result = audit_verify()
+        if opts["action"] == "anchor":
+            line = audit_anchor_write(opts["file"])
+            self.stdout.write(line)
+            self.stdout.write("Đã ghi mốc. Chép dòng trên vào sổ của cấp ủy để đối chiếu về sau.")
+            return
+        result = audit_verify(anchor_file=opts["file"])
         if not result.ok:
             raise CommandError(
                 f"Nhật ký bị thay đổi: {result.reason} (đã kiểm {result.checked} mục)", returncode=1
