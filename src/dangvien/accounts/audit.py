@@ -102,6 +102,14 @@ def audit_log(
     return entry
 
 
+def audit_export(*, actor: User | None, what: str, rows: int, fmt: str, org: str = "") -> None:
+    """An export is an entry of its own: who took which records out, how many, in what form."""
+    with transaction.atomic():
+        audit_log(
+            actor=actor, action="export", changes={"what": what, "rows": rows, "format": fmt, "org": org}
+        )
+
+
 @dataclass(frozen=True)
 class VerifyResult:
     ok: bool

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils import translation
 
 
@@ -25,3 +26,56 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+# C0 control characters but tab, LF and CR, and DEL: never part of a name, a date or a code.
+# PostgreSQL cannot store NUL in text at all (the request used to end in a 500).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# The same characters written as JSON escapes in an API body.
+_JSON_CONTROL = re.compile(rb"\\u00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F]|7[fF])")
+BAD_BYTES = (
+    "Dữ liệu gửi lên có ký tự điều khiển không hợp lệ (ví dụ ký tự NUL), thường do dán từ một tệp "
+    "khác. Hãy xóa ký tự đó rồi gửi lại."
+)
+
+
+class RefuseControlCharactersMiddleware:
+    """Refuse, with one clear message and before any view runs, a request whose path, query
+    parameters, form fields or JSON body carry control characters. Nothing is written."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._bad(request):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": BAD_BYTES}, status=400)
+            return HttpResponseBadRequest(
+                f'<!doctype html><html lang="vi"><meta charset="utf-8"><title>Dữ liệu không hợp lệ</title>'
+                f'<p>{BAD_BYTES}</p><p><a href="/">Về trang chủ</a></p></html>'.encode(),
+                content_type="text/html; charset=utf-8",
+            )
+        return self.get_response(request)
+
+    @staticmethod
+    def _bad(request: HttpRequest) -> bool:
+        if _CONTROL.search(request.path_info):
+            return True
+        for key, values in request.GET.lists():
+            if _CONTROL.search(key) or any(_CONTROL.search(v) for v in values):
+                return True
+        if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+            content_type = request.content_type or ""
+            if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+                try:
+                    post = request.POST
+                except Exception:  # a malformed body: Django's own handling answers it later
+                    return False
+                for key, values in post.lists():
+                    if _CONTROL.search(key) or any(_CONTROL.search(v) for v in values):
+                        return True
+            elif content_type == "application/json":
+                body = request.body
+                if _JSON_CONTROL.search(body) or re.search(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", body):
+                    return True
+        return False

@@ -8,7 +8,10 @@ import datetime as dt
 import io
 import json
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -65,6 +68,54 @@ class Column:
     required: bool = False
 
 
+@dataclass(frozen=True)
+class UploadLimits:
+    """What a file uploaded through the web may hold (the command line has no such limit)."""
+
+    max_uncompressed: int  # bytes of XML inside an XLSX
+    max_rows: int
+
+
+_LIMITS: ContextVar[UploadLimits | None] = ContextVar("dangvien_upload_limits", default=None)
+# An XLSX is a ZIP: its sheets compress about 5 to 20 times. Far beyond that is a ZIP bomb
+# (287 KB that expand to 98 MB of XML held a worker for 62 s), refused before parsing.
+MAX_RATIO = 100
+_RATIO_FROM = 10 * 1024 * 1024  # small files may compress better; they cost nothing anyway
+
+
+@contextmanager
+def upload_limits(limits: UploadLimits) -> Iterator[None]:
+    token = _LIMITS.set(limits)
+    try:
+        yield
+    finally:
+        _LIMITS.reset(token)
+
+
+def _check_zip(path: Path) -> None:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise FileRejected("Không đọc được tệp Excel (tệp hỏng). Hãy mở bằng Excel và lưu lại.") from None
+    expanded = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos) or 1
+    if expanded > _RATIO_FROM and expanded / packed > MAX_RATIO:
+        raise FileRejected(
+            f"Tệp Excel nén bất thường ({packed // 1024:,} KB giải nén thành "
+            f"{expanded // (1024 * 1024):,} MB): không đọc. Hãy mở bằng Excel, kiểm tra rồi lưu lại."
+        )
+    limits = _LIMITS.get()
+    if limits is not None and expanded > limits.max_uncompressed:
+        raise FileRejected(
+            f"Tệp Excel quá lớn khi giải nén ({expanded // (1024 * 1024):,} MB, tối đa "
+            f"{limits.max_uncompressed // (1024 * 1024):,} MB trên trang web): hãy chia nhỏ tệp "
+            "hoặc dùng lệnh dangvien import."
+        )
+
+
 class Sheet:
     """The rows of one exchange file, with headers mapped to columns."""
 
@@ -83,6 +134,8 @@ class Sheet:
                 "Tệp không phải bảng tính .xlsx hoặc .csv (UTF-8). "
                 "Hãy mở tệp trong Excel và lưu lại dưới dạng “Excel Workbook (.xlsx)”."
             )
+        if self.is_xlsx:
+            _check_zip(path)  # before any XML is parsed
         self._rows = self._xlsx_rows() if self.is_xlsx else self._csv_rows()
         try:
             header_row = next(self._rows)
@@ -136,13 +189,12 @@ class Sheet:
             text.close()
 
     def _xlsx_rows(self) -> Iterator[tuple[int, list[Any]]]:
-        import zipfile
 
         from openpyxl import load_workbook
 
         try:
             wb = load_workbook(self.path, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        except Exception as exc:  # a damaged workbook, or a .docx/.pptx (also a ZIP)
             raise FileRejected(
                 f"Không đọc được tệp Excel ({type(exc).__name__}). Hãy lưu lại bằng Excel."
             ) from None
@@ -161,10 +213,24 @@ class Sheet:
 
     def __iter__(self) -> Iterator[tuple[int, dict[str, Any]]]:
         """(row number as the spreadsheet shows it, {column key: raw value}); blank rows skipped."""
+        limits = _LIMITS.get()
+        count = 0
         for line, row in self._rows:
             if not any(v not in (None, "") and str(v).strip() for v in row):
                 continue
+            count += 1
+            if limits is not None and count > limits.max_rows:
+                raise FileRejected(
+                    f"Tệp có hơn {limits.max_rows:,} dòng: trên trang web hãy chia nhỏ tệp, "
+                    "hoặc dùng lệnh dangvien import.".replace(",", ".")
+                )
             values = {key: (row[i] if i < len(row) else None) for key, i in self.index.items()}
+            for key, value in values.items():
+                if isinstance(value, str) and _CONTROL.search(value):
+                    raise FileRejected(
+                        f'Dòng {line}, cột "{self.header_of[key]}": ô có ký tự điều khiển không hợp lệ '
+                        "(ví dụ ký tự NUL), thường do dán từ tệp khác. Hãy xóa ký tự đó rồi nhập lại."
+                    )
             yield line, values
 
 
@@ -178,6 +244,30 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
+# Control characters refused in an imported cell (a NUL cannot even be stored by PostgreSQL).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Characters an XLSX file cannot hold (openpyxl refuses them): C0 controls but tab, LF, CR.
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# A cell starting with one of these is a formula to Excel or LibreOffice ("CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def export_text(value: str, *, csv: bool) -> str:
+    """A string as an export writes it: characters XLSX cannot hold removed (a name with
+    \x01 must not make the whole export fail), and in CSV a leading formula character
+    neutralized with an apostrophe. (XLSX cells are written as text cells instead.)"""
+    value = _ILLEGAL.sub("", value)
+    if csv and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def as_text_cell(cell: Any) -> None:
+    """openpyxl makes a string starting with "=" a formula: write it as text, never evaluated."""
+    if cell.data_type == "f":
+        cell.data_type = "s"
+
+
 def write_table(
     out: IO[bytes], fmt: str, headers: list[str], rows: Iterable[list[Any]], *, title: str = ""
 ) -> int:
@@ -189,7 +279,16 @@ def write_table(
         writer.writerow(headers)
         for row in rows:
             writer.writerow(
-                ["" if v is None else (v.strftime("%d/%m/%Y") if isinstance(v, dt.date) else v) for v in row]
+                [
+                    ""
+                    if v is None
+                    else v.strftime("%d/%m/%Y")
+                    if isinstance(v, dt.date)
+                    else export_text(v, csv=True)
+                    if isinstance(v, str)
+                    else v
+                    for v in row
+                ]
             )
             count += 1
         text.flush()
@@ -211,7 +310,8 @@ def write_table(
         for row in rows:
             cells = []
             for v in row:
-                c = WriteOnlyCell(ws, value=v)
+                c = WriteOnlyCell(ws, value=export_text(v, csv=False) if isinstance(v, str) else v)
+                as_text_cell(c)
                 if isinstance(v, dt.date):
                     c.number_format = "DD/MM/YYYY"
                 cells.append(c)
@@ -222,7 +322,14 @@ def write_table(
         out.write(b"[")
         for row in rows:
             item = {
-                h: (v.isoformat() if isinstance(v, dt.date) else v) for h, v in zip(headers, row, strict=True)
+                h: (
+                    v.isoformat()
+                    if isinstance(v, dt.date)
+                    else export_text(v, csv=False)
+                    if isinstance(v, str)
+                    else v
+                )
+                for h, v in zip(headers, row, strict=True)
             }
             out.write((b"," if count else b"") + b"\n" + json.dumps(item, ensure_ascii=False).encode())
             count += 1

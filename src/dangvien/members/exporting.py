@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from dangvien.accounts.audit import mask
 from dangvien.accounts.scope import Scope
 from dangvien.members.importing import HEADERS
 from dangvien.members.models import Membership, Status
@@ -24,13 +25,16 @@ def member_rows(scope: Scope, root: Organization | None) -> Iterator[list[Any]]:
     )
     if root is not None:
         qs = qs.filter(cell__path__startswith=root.path)
+    writable: dict[int, bool] = {}  # per cell: staff see the CCCD whole, viewers masked
     for m in qs.iterator(chunk_size=2000):
         p = m.person
+        if m.cell_id not in writable:
+            writable[m.cell_id] = scope.can_write(m.cell)
         yield [
             p.full_name,
             p.birth_date,
             "Nữ" if p.sex == Sex.FEMALE else "Nam",
-            p.cccd or "",
+            (p.cccd if writable[m.cell_id] else str(mask(p.cccd))) if p.cccd else "",
             m.card_number or "",
             m.cell.code,
             m.admission_date,

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO, Any
 
+from dangvien.core.spreadsheet import as_text_cell, export_text
+
 
 @dataclass
 class Table:
@@ -20,13 +22,15 @@ class Table:
     sheet: str = "Báo cáo"
 
 
-def write_tables(out: IO[bytes], tables: list[Table]) -> None:
+def write_tables(out: IO[bytes], tables: list[Table]) -> int:
+    """Write the tables; returns how many data rows were written (for the export's audit)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
     wb = Workbook()
     wb.remove(wb.active)
+    count = 0
     thin = Side(style="thin", color="999999")
     head_fill = PatternFill("solid", fgColor="F2DCDB")
     for i, t in enumerate(tables):
@@ -34,7 +38,8 @@ def write_tables(out: IO[bytes], tables: list[Table]) -> None:
         if name in wb.sheetnames:
             name = f"{name[:27]} {i + 1}"
         ws = wb.create_sheet(name)
-        ws.append([t.title])
+        ws.append([export_text(t.title, csv=False)])
+        as_text_cell(ws["A1"])
         ws["A1"].font = Font(bold=True, size=13)
         ws.append([])
         ws.append(list(t.headers))
@@ -52,13 +57,17 @@ def write_tables(out: IO[bytes], tables: list[Table]) -> None:
                     v = float(Decimal(str(v)) / 100)
                 elif isinstance(v, Decimal):
                     v = float(v)
+                elif isinstance(v, str):
+                    v = export_text(v, csv=False)
                 values.append(v)
                 if j < len(widths):
                     widths[j] = min(60, max(widths[j], len(_shown(v)) + 2))
             ws.append(values)
+            count += 1
             r = ws.max_row
             for j in range(len(values)):
                 c = ws.cell(row=r, column=j + 1)
+                as_text_cell(c)
                 if j in t.percent_columns:
                     c.number_format = "0.00%"
                 elif isinstance(values[j], dt.date):
@@ -72,6 +81,7 @@ def write_tables(out: IO[bytes], tables: list[Table]) -> None:
         ws.page_setup.orientation = "landscape"
         ws.page_setup.fitToWidth = 1
     wb.save(out)
+    return count
 
 
 def _shown(v: object) -> str:

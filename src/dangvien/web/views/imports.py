@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from dangvien.core.spreadsheet import ImportResult, safe_upload_name
+from dangvien.core.spreadsheet import ImportResult, UploadLimits, safe_upload_name, upload_limits
 from dangvien.members.importing import COLUMNS as MEMBER_COLUMNS
 from dangvien.members.importing import import_members
 from dangvien.orgs.importing import COLUMNS as ORG_COLUMNS
@@ -41,6 +41,12 @@ def _upload_dir() -> Path:
     return path
 
 
+def _limits() -> UploadLimits:
+    return UploadLimits(
+        max_uncompressed=settings.IMPORT_MAX_UNCOMPRESSED_MB * 1024 * 1024, max_rows=settings.IMPORT_MAX_ROWS
+    )
+
+
 def import_start(request: HttpRequest) -> HttpResponse:
     """Upload, then a dry run shows what would change and every error; nothing is written
     until the user confirms."""
@@ -65,7 +71,8 @@ def import_start(request: HttpRequest) -> HttpResponse:
                 for chunk in upload.chunks():
                     out.write(chunk)
             kind = form.cleaned_data["kind"]
-            result = IMPORTERS[kind](path=target, actor=acting_user(request), dry_run=True)
+            with upload_limits(_limits()):
+                result = IMPORTERS[kind](path=target, actor=acting_user(request), dry_run=True)
             if result.ok:
                 token = secrets.token_urlsafe(16)
                 request.session[_SESSION_KEY] = {
@@ -100,7 +107,8 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
         messages.warning(request, "Không còn tệp đã tải lên. Hãy tải lên lại.")
         return redirect("web:import_start")
     try:
-        result = IMPORTERS[pending["kind"]](path=path, actor=acting_user(request), dry_run=False)
+        with upload_limits(_limits()):
+            result = IMPORTERS[pending["kind"]](path=path, actor=acting_user(request), dry_run=False)
     finally:
         path.unlink(missing_ok=True)
     if result.ok:

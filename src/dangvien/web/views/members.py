@@ -8,6 +8,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from dangvien.accounts.audit import audit_export, mask
 from dangvien.accounts.scope import Scope
 from dangvien.cases.models import OPEN_TRANSFER_STATES, Recognition
 from dangvien.core.errors import ServiceError
@@ -98,6 +99,8 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "residence": m.residences.filter(ended_on__isnull=True).select_related("cell").first(),
         "others": person_other_memberships(m),
         "can_write": scope.can_write(m.cell),
+        # A viewer sees the CCCD masked (008*******81): identity numbers are for the staff.
+        "cccd": person.cccd if scope.can_write(m.cell) else mask(person.cccd),
         "ancestors": [a for a in org_ancestors(m.cell) if scope.can_read(a)],
         "province": province_name(person.residence_province) if person.residence_province else "",
         "ward": ward_name(person.residence_ward) if person.residence_ward else "",
@@ -225,10 +228,11 @@ def wards_options(request: HttpRequest) -> HttpResponse:
 
 
 def duplicates(request: HttpRequest) -> HttpResponse:
+    scope = request_scope(request)
     return render(
         request,
         "web/members/duplicates.html",
-        {"nav": "members", "groups": possible_duplicates(request_scope(request))},
+        {"nav": "members", "groups": possible_duplicates(scope), "sees_identity": scope.can_write_anything},
     )
 
 
@@ -248,7 +252,8 @@ def member_export(request: HttpRequest) -> HttpResponseBase:
         raise Http404
     fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
     out = tempfile.TemporaryFile()  # noqa: SIM115 - handed to FileResponse, which closes it
-    write_table(out, fmt, HEADERS, member_rows(scope, root), title=root.code if root else "dang-vien")
+    n = write_table(out, fmt, HEADERS, member_rows(scope, root), title=root.code if root else "dang-vien")
+    audit_export(actor=acting_user(request), what="members", rows=n, fmt=fmt, org=root.code if root else "")
     out.seek(0)
     name = f"dang-vien-{root.code if root else 'tat-ca'}-{timezone.localdate():%Y%m%d}.{fmt}"
     return FileResponse(out, as_attachment=True, filename=name)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dangvien.accounts.audit import audit_export
 from dangvien.accounts.scope import ScopeDenied
 from dangvien.core.dates import DateError, parse_user_date
 from dangvien.core.errors import ServiceError
@@ -120,13 +121,15 @@ def progress_page(request: HttpRequest) -> HttpResponse:
     fmt = request.GET.get("xuat", "")
     if fmt == "chi-tieu":  # every target and revision of the subtree, with the import's columns
         out = io.BytesIO()
-        write_table(out, "xlsx", TARGET_HEADERS, target_rows(scope, org), title=f"Chỉ tiêu {org.code}")
+        n = write_table(out, "xlsx", TARGET_HEADERS, target_rows(scope, org), title=f"Chỉ tiêu {org.code}")
+        audit_export(actor=acting_user(request), what="targets", rows=n, fmt="xlsx", org=org.code)
         response = HttpResponse(out.getvalue(), content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="chi-tieu-{org.code}.xlsx"'
         return response
     if fmt == "xlsx":
         out = io.BytesIO()
-        write_tables(out, [progress_table(view.report, org.name)])
+        n = write_tables(out, [progress_table(view.report, org.name)])
+        audit_export(actor=acting_user(request), what=f"progress {period}", rows=n, fmt="xlsx", org=org.code)
         response = HttpResponse(out.getvalue(), content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="tien-do-{org.code}-{period}.xlsx"'
         return response

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dangvien.accounts.audit import audit_export
 from dangvien.core.dates import DateError, parse_user_date
 from dangvien.orgs.selectors import org_children
 from dangvien.ratings.selectors import RatingSummary, rating_summary
@@ -27,7 +28,7 @@ from dangvien.reports.statistics import (
     units_without_admission,
 )
 from dangvien.web import charts
-from dangvien.web.context import request_scope
+from dangvien.web.context import acting_user, request_scope
 from dangvien.web.views.cases import _org_from_request
 from dangvien.web.views.progress import XLSX
 
@@ -73,6 +74,9 @@ def statistics_view(request: HttpRequest) -> HttpResponse:
         (_("Trình độ học vấn"), counts.by_education),
     ]
     if request.GET.get("xuat") == "xlsx":
+        audit_export(
+            actor=acting_user(request), what="statistics", rows=counts.total, fmt="xlsx", org=org.code
+        )
         return _excel(
             org.name, as_of, start, end, years, counts.total, sections, flows, fun, classes, idle, ratings
         )

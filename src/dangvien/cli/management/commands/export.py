@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from dangvien.accounts.audit import audit_export
 from dangvien.accounts.scope import scope_for
 from dangvien.core.spreadsheet import write_table
 from dangvien.members.exporting import HEADERS as MEMBER_HEADERS
@@ -47,5 +48,6 @@ class Command(BaseCommand):
                 n = write_table(out, opts["format"], headers, rows(scope, root))
             self.stderr.write(f"Đã xuất {n} dòng vào {opts['output']}")
         else:
-            write_table(sys.stdout.buffer, opts["format"], headers, rows(scope, root))
+            n = write_table(sys.stdout.buffer, opts["format"], headers, rows(scope, root))
             sys.stdout.flush()
+        audit_export(actor=None, what=opts["kind"], rows=n, fmt=opts["format"], org=root.code if root else "")
