@@ -205,3 +205,47 @@ def test_a_person_belongs_to_the_cells_of_today_else_to_those_of_the_past(tree, 
     assert owner_cells([b_candidate.person_id]) == {b_candidate.person_id: {tree.xb_c1.pk}}
     lone = Person.objects.create(full_name="Không Ai", birth_date=BIRTH, sex="female")
     assert owner_cells([lone.pk]) == {lone.pk: set()}
+
+
+def test_a_cell_secretary_cannot_rename_or_dissolve_their_own_cell_and_staff_can(tree, users):
+    from dangvien.accounts.scope import ScopeDenied
+    from dangvien.orgs.services import org_dissolve, org_rename
+
+    with pytest.raises(ScopeDenied):
+        org_rename(
+            actor=users.bithu1, org=tree.xa_c1, name="Chi bộ Thôn Một", effective_on=dt.date(2026, 1, 1)
+        )
+    with pytest.raises(ScopeDenied):
+        org_dissolve(actor=users.bithu1, org=tree.xa_c1, effective_on=dt.date(2026, 1, 1))
+    org_rename(actor=users.an, org=tree.xa_c1, name="Chi bộ Thôn Một", effective_on=dt.date(2026, 1, 1))
+    tree.xa_c1.refresh_from_db()
+    assert tree.xa_c1.name == "Chi bộ Thôn Một"
+
+
+def test_only_committee_staff_record_the_committees_resolution_and_decision(tree, users):
+    from dangvien.cases.checks import COMMITTEE_ONLY
+    from dangvien.cases.services import admission_record_committee_vote, admission_record_decision
+
+    from .cases_helpers import candidate, fresh, officials, open_case, prepare, vote
+
+    intro = officials(tree.xa_c1, 2, prefix="Giới thiệu")
+    case = prepare(open_case(candidate(tree.xa_c1)), introducers=intro)
+    vote(case, held_on=dt.date(2025, 12, 10), yes=3)
+    case = fresh(case)
+    assert case.step == "base_resolution"
+    with pytest.raises(ServiceError) as err:
+        admission_record_committee_vote(
+            actor=users.bithu1, case=case, expected_version=case.version, held_on=dt.date.today(),
+            members=9, present=9, yes=9, no=0,
+        )  # fmt: skip
+    assert err.value.message == COMMITTEE_ONLY
+    with pytest.raises(ServiceError, match="cán bộ của cấp ủy"):
+        admission_record_decision(
+            actor=users.bithu1, case=case, expected_version=case.version, decided_on=dt.date.today(),
+            decision_ref="01-QĐ/ĐU", received_on=dt.date.today(),
+        )  # fmt: skip
+    done = admission_record_committee_vote(
+        actor=users.an, case=case, expected_version=case.version, held_on=dt.date(2025, 12, 20),
+        members=9, present=9, yes=9, no=0,
+    )  # fmt: skip
+    assert done.passed

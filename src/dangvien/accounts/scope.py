@@ -145,3 +145,10 @@ class ScopeDenied(PermissionError):
 def require_write(scope: Scope, org: Organization) -> None:
     if not scope.can_write(org):
         raise ScopeDenied
+
+
+def require_manage(scope: Scope, org: Organization) -> None:
+    """Committee work (the tree itself: rename, move, merge, split, dissolve): staff of the
+    organization or above, never a cell's secretary on their own cell."""
+    if not scope.can_manage(org):
+        raise ScopeDenied

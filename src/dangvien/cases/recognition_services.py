@@ -13,6 +13,7 @@ from dangvien.accounts.audit import audit_log
 from dangvien.accounts.models import User
 from dangvien.accounts.scope import require_write, scope_for
 from dangvien.cases import recognition as R
+from dangvien.cases.checks import require_committee
 from dangvien.cases.models import (
     Body,
     Outcome,
@@ -357,6 +358,7 @@ def recognition_record_section_review(
     note: str = "",
 ) -> Recognition:
     r = _lock(actor, recognition, expected_version)
+    require_committee(actor, r.membership.cell)
     _require_step(r, R.SECTION_REVIEW)
     not_future(done_on, "done_on")
     assert r.cell_resolution_on is not None
@@ -383,6 +385,7 @@ def recognition_record_committee_vote(
 ) -> RecognitionVote:
     """The base committee's resolution: 2/3 of all its members, for recognition or removal."""
     r = _lock(actor, recognition, expected_version)
+    require_committee(actor, r.membership.cell)
     _require_step(r, R.BASE_RESOLUTION)
     not_future(held_on, "held_on")
     assert r.cell_resolution_on is not None
@@ -422,6 +425,7 @@ def recognition_record_decision(
     day the 12 months ended, whatever the date of the decision. Not qualified: removed
     from the rolls on the decision's date."""
     r = _lock(actor, recognition, expected_version)
+    require_committee(actor, r.membership.cell)
     _require_step(r, R.DECISION)
     not_future(decided_on, "decided_on")
     if outcome not in (Outcome.OFFICIAL, Outcome.REMOVED):

@@ -22,6 +22,7 @@ from dangvien.cases.checks import (
     check_introductions,
     check_verification,
     introduction_problem,
+    require_committee,
 )
 from dangvien.cases.models import (
     Body,
@@ -732,6 +733,7 @@ def admission_record_committee_vote(
 ) -> Vote:
     """The base committee's resolution: at least 2/3 of all its members."""
     c = _lock(actor, case, expected_version)
+    require_committee(actor, c.cell)
     _require_step(c, P.BASE_RESOLUTION)
     not_future(held_on, "held_on")
     _check_order(c, held_on, "held_on")
@@ -814,6 +816,7 @@ def admission_record_decision(
     """The competent committee's admission decision and the day the cell received it
     (the ceremony's 30 working days run from that day)."""
     c = _lock(actor, case, expected_version)
+    require_committee(actor, c.cell)
     _require_step(c, P.DECISION)
     not_future(decided_on, "decided_on")
     not_future(received_on, "received_on")

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from dangvien.accounts.audit import audit_log
 from dangvien.accounts.models import User
-from dangvien.accounts.scope import require_write, scope_for
+from dangvien.accounts.scope import require_manage, scope_for
 from dangvien.core.errors import ServiceError, StaleError
 from dangvien.core.text import fold
 from dangvien.orgs.models import (
@@ -158,7 +158,7 @@ def org_create(
     decision_ref: str = "",
 ) -> Organization:
     if parent is not None:
-        require_write(scope_for(actor), parent)
+        require_manage(scope_for(actor), parent)
     elif actor is not None and not scope_for(actor).is_admin:
         raise ServiceError("Chỉ quản trị hệ thống được tạo tổ chức cấp cao nhất", field="parent")
     if kind not in OrgKind.values:
@@ -223,7 +223,7 @@ def org_update(
 ) -> Organization:
     """Corrections that are not reorganizations: sector, kind, founding date."""
     org = _lock(org, expected_version)
-    require_write(scope_for(actor), org)
+    require_manage(scope_for(actor), org)
     changes: dict[str, object] = {}
     if sector is not None and sector != org.sector:
         if sector and sector not in Sector.values:
@@ -267,7 +267,7 @@ def org_rename(
     expected_version: int | None = None,
 ) -> ReorgSummary:
     org = _lock(org, expected_version)
-    require_write(scope_for(actor), org)
+    require_manage(scope_for(actor), org)
     _check_date(effective_on, [org])
     new_name = _check_name(name, org.parent, exclude_pk=org.pk)
     if new_name == org.name:
@@ -319,8 +319,8 @@ def org_move(
 ) -> ReorgSummary:
     org = _lock(org, expected_version)
     scope = scope_for(actor)
-    require_write(scope, org)
-    require_write(scope, new_parent)
+    require_manage(scope, org)
+    require_manage(scope, new_parent)
     if new_parent.pk == org.pk or new_parent.path.startswith(org.path):
         raise ServiceError(
             f"Không thể chuyển “{org.name}” vào chính nó hoặc tổ chức trực thuộc nó (tạo vòng lặp)",
@@ -420,12 +420,12 @@ def org_merge(
     """Merge sources into target (an existing organization, possibly newly created):
     their members and child organizations move to target, and the sources end."""
     scope = scope_for(actor)
-    require_write(scope, target)
+    require_manage(scope, target)
     sources = [Organization.objects.select_for_update().get(pk=s.pk) for s in sources if s.pk != target.pk]
     if not sources:
         raise ServiceError("Chọn ít nhất một tổ chức để hợp nhất vào", field="sources")
     for s in sources:
-        require_write(scope, s)
+        require_manage(scope, s)
         if not s.is_active:
             raise ServiceError(f"“{s.name}” đã giải thể hoặc hợp nhất", field="sources")
         if target.path.startswith(s.path):
@@ -488,10 +488,10 @@ def org_split(
     children; what is not listed stays (and source ends if dissolve_source and empty)."""
     source = _lock(source, None)
     scope = scope_for(actor)
-    require_write(scope, source)
+    require_manage(scope, source)
     if source.parent is None:
         raise ServiceError("Không thể chia tách tổ chức cấp cao nhất", field="source")
-    require_write(scope, source.parent)
+    require_manage(scope, source.parent)
     if len(parts) < 1:
         raise ServiceError("Cần ít nhất một tổ chức mới", field="parts")
     _check_date(effective_on, [source])
@@ -561,7 +561,7 @@ def org_dissolve(
     expected_version: int | None = None,
 ) -> ReorgSummary:
     org = _lock(org, expected_version)
-    require_write(scope_for(actor), org)
+    require_manage(scope_for(actor), org)
     if not org.is_active:
         raise ServiceError(f"“{org.name}” đã giải thể từ trước")
     members = org.memberships.filter(is_active=True).count()
