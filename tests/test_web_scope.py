@@ -214,3 +214,43 @@ def test_the_tree_page_takes_a_fixed_number_of_queries_whatever_the_roots(
     with django_assert_max_num_queries(10):
         body = c.get(reverse("web:org_tree")).content.decode()
     assert "Đảng bộ tỉnh Thử" in body
+
+
+def test_a_stranger_cannot_lock_the_administrator_out_from_another_address(client, users):
+    url = reverse("web:login")
+    for _ in range(5):  # five wrong passwords for admin from one address
+        assert (
+            client.post(url, {"username": "admin", "password": "sai"}, REMOTE_ADDR="10.9.9.9").status_code
+            == 401
+        )
+    locked = client.post(url, {"username": "admin", "password": PASSWORD}, REMOTE_ADDR="10.9.9.9")
+    assert locked.status_code == 401 and "tạm khóa" in locked.content.decode()
+    # The administrator, at their own desk, signs in.
+    ok = client.post(url, {"username": "admin", "password": PASSWORD}, REMOTE_ADDR="10.1.1.1")
+    assert ok.status_code == 302
+
+
+def test_guessing_across_many_accounts_from_one_address_is_slowed(client, users):
+    url = reverse("web:login")
+    names = ["an", "binh", "bithu1", "xem1", "nobody", "admin"]
+    answers = [
+        client.post(
+            url, {"username": names[i % 6], "password": f"sai{i}"}, REMOTE_ADDR="10.7.7.7"
+        ).status_code
+        for i in range(24)
+    ]
+    assert answers[:19] == [401] * 19
+    refused = client.post(url, {"username": "an", "password": PASSWORD}, REMOTE_ADDR="10.7.7.7")
+    assert "tạm khóa" in refused.content.decode()
+    assert (
+        client.post(url, {"username": "an", "password": PASSWORD}, REMOTE_ADDR="10.8.8.8").status_code == 302
+    )
+
+
+def test_made_up_account_names_do_not_grow_the_throttle_table(client, tree):
+    from dangvien.accounts.models import LoginThrottle
+
+    url = reverse("web:login")
+    for i in range(30):
+        client.post(url, {"username": f"khong-co-{i}", "password": "x"}, REMOTE_ADDR="10.6.6.6")
+    assert LoginThrottle.objects.count() == 2  # this address's unknown names, and its total

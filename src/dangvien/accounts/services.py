@@ -88,28 +88,60 @@ class LoginLocked(Exception):
         self.until = until
 
 
-def login_attempt(request: HttpRequest, *, username: str, password: str) -> User | None:
-    """Authenticate with lock-out after repeated failures on one account name.
+def client_address(request: HttpRequest) -> str:
+    """The client's address: behind our reverse proxy, the address it appended last to
+    X-Forwarded-For (the entries before it are the client's to forge)."""
+    if settings.BEHIND_PROXY:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+        if forwarded:
+            return forwarded[-1][:45]
+    return str(request.META.get("REMOTE_ADDR", ""))[:45]
 
-    The row is counted with a conditional UPDATE so that parallel guesses cannot slip
-    past the limit."""
+
+def _throttle_keys(username: str, address: str) -> list[tuple[str, int]]:
+    """The counters a failed sign-in adds to, each with its limit:
+    - the account from this address: a stranger elsewhere cannot lock the real user out;
+    - every account from this address together (four times the limit): one address
+      guessing across many accounts is slowed;
+    - an account name that does not exist counts only under its address (one row per
+      address, not one per made-up name: the table cannot be grown without bound)."""
+    limit = settings.LOGIN_MAX_FAILURES
+    exists = User.objects.filter(username__iexact=username).exists()
+    account = f"{username.lower()}|{address}" if exists else f"?|{address}"
+    return [(account, limit), (f"*|{address}", 4 * limit)]
+
+
+def login_attempt(request: HttpRequest, *, username: str, password: str) -> User | None:
+    """Authenticate, refusing for a while after repeated failures for this account from
+    this client address, or for many accounts from it (see _throttle_keys).
+
+    Counters move with conditional UPDATEs so that parallel guesses cannot slip past."""
     username = username.strip()[:150]
     now = timezone.now()
-    throttle, _ = LoginThrottle.objects.get_or_create(username=username.lower())
-    if throttle.locked_until and throttle.locked_until > now:
-        raise LoginLocked(throttle.locked_until)
+    keys = _throttle_keys(username, client_address(request))
+    rows = [LoginThrottle.objects.get_or_create(username=key)[0] for key, _ in keys]
+    locked = [r.locked_until for r in rows if r.locked_until and r.locked_until > now]
+    if locked:
+        raise LoginLocked(max(locked))
     user = authenticate(request, username=username, password=password)
     if user is None:
-        LoginThrottle.objects.filter(pk=throttle.pk).update(failures=F("failures") + 1)
-        throttle.refresh_from_db()
-        if throttle.failures >= settings.LOGIN_MAX_FAILURES:
-            until = now + dt.timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
-            LoginThrottle.objects.filter(pk=throttle.pk).update(locked_until=until, failures=0)
+        until = None
+        for row, (_key, limit) in zip(rows, keys, strict=True):
+            LoginThrottle.objects.filter(pk=row.pk).update(failures=F("failures") + 1)
+            row.refresh_from_db()
+            if row.failures >= limit:
+                until = now + dt.timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
+                LoginThrottle.objects.filter(pk=row.pk).update(locked_until=until, failures=0)
+        if until is not None:
             with transaction.atomic():
-                audit_log(actor=None, action="accounts.locked", changes={"username": username})
+                audit_log(
+                    actor=None,
+                    action="accounts.locked",
+                    changes={"username": username, "address": client_address(request)},
+                )
             raise LoginLocked(until)
         return None
-    LoginThrottle.objects.filter(pk=throttle.pk).update(failures=0, locked_until=None)
+    LoginThrottle.objects.filter(pk=rows[0].pk).update(failures=0, locked_until=None)
     assert isinstance(user, User)
     return user
 
