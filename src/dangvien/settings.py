@@ -103,6 +103,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "csp",
+    "ninja",  # the API's documentation from its own static files, never a CDN
     "dangvien.core",
     "dangvien.accounts",
     "dangvien.orgs",
@@ -132,9 +134,30 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "dangvien.core.middleware.PermissionsPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "dangvien.accounts.middleware.LoginRequiredMiddleware",
 ]
+
+# Content-Security-Policy (django-csp): scripts and styles from our own files only; no
+# inline script or event handler runs. style-src-attr allows the style="" attributes that
+# templates still carry (layout only: they cannot run anything).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 ROOT_URLCONF = "dangvien.urls"
 WSGI_APPLICATION = "dangvien.wsgi.application"

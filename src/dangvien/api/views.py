@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import NinjaAPI, Schema
@@ -32,7 +33,10 @@ class TokenAuth(HttpBearer):
         return found.user
 
 
-api = NinjaAPI(title="dangvien API", version="1", auth=TokenAuth(), urls_namespace="api")
+# The documentation (/api/docs, /api/openapi.json) only for a signed-in user of the web app.
+api = NinjaAPI(
+    title="dangvien API", version="1", auth=TokenAuth(), urls_namespace="api", docs_decorator=login_required
+)
 
 
 class OrgOut(Schema):

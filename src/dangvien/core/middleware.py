@@ -79,3 +79,18 @@ class RefuseControlCharactersMiddleware:
                 if _JSON_CONTROL.search(body) or re.search(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", body):
                     return True
         return False
+
+
+class PermissionsPolicyMiddleware:
+    """No page of ours uses the camera, microphone, location, payment or USB: say so, so
+    that an injected frame or script cannot ask for them."""
+
+    POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.POLICY)
+        return response

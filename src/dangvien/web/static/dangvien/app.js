@@ -8,3 +8,22 @@ document.addEventListener("click", function (event) {
   button.textContent = open ? "▸" : "▾";
   if (list) list.hidden = open;
 });
+
+// No inline handlers (the Content-Security-Policy forbids them): forms say what to do.
+// data-shows="ID": on submit, show the progress element ID; data-once: disable the button
+// so that a second click cannot send the form twice.
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  if (form.dataset.shows) {
+    var shown = document.getElementById(form.dataset.shows);
+    if (shown) shown.hidden = false;
+  }
+  if (form.hasAttribute("data-once")) {
+    var button = form.querySelector("button[type=submit], button:not([type])");
+    if (button) window.setTimeout(function () { button.disabled = true; }, 0);
+  }
+});
+// data-submit-on-change: a select that applies at once (the language switch).
+document.addEventListener("change", function (event) {
+  if (event.target.matches("select[data-submit-on-change]")) event.target.form.submit();
+});
