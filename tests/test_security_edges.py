@@ -4,6 +4,7 @@ every edge, uploads that cannot tie up a worker, identity numbers masked for vie
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import zipfile
 
@@ -165,3 +166,23 @@ def test_the_web_import_applies_the_row_limit(users, login, settings, tmp_path):
     )
     assert page.status_code == 200 and "hơn 2 dòng" in page.content.decode()
     assert not Membership.objects.exists()
+
+
+def test_the_daily_watch_prints_no_digest_when_no_mail_server_is_set(tree, users, settings, capsys):
+    """The README's cron line appends the tick's output to a log: with the default backend
+    nothing of a digest (members' names) may reach standard output."""
+    from django.core.management import call_command
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+    users.an.email = "an@example.vn"
+    users.an.save()
+    register(
+        tree.xa_c1,
+        "Hoàng Văn Dự Bị",
+        card="7",
+        admitted=dt.date.today() - dt.timedelta(days=350),
+        official=None,
+    )
+    call_command("tick")
+    out = capsys.readouterr().out
+    assert "Hoàng Văn Dự Bị" not in out and "chưa gửi" in out

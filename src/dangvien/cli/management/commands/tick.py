@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from dangvien.watch.models import Kind
@@ -34,5 +35,10 @@ class Command(BaseCommand):
         parts = ", ".join(f"{labels[k]}: {n}" for k, n in sorted(result.by_kind.items()))
         self.stdout.write(
             f"Ngày {result.as_of:%d/%m/%Y}: {result.items} việc ({parts or 'không có'}); "
-            f"{result.created} thông báo mới; {result.emails} thư đã gửi."
+            f"{result.created} thông báo mới; "
+            + (
+                f"{result.emails} thư chưa gửi (chưa đặt DANGVIEN_EMAIL_BACKEND)."
+                if settings.EMAIL_BACKEND.endswith("dummy.EmailBackend")
+                else f"{result.emails} thư đã gửi."
+            )
         )
