@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from dangvien.members.importing import HEADERS
 from dangvien.members.models import Membership
@@ -50,8 +51,9 @@ def test_staff_browse_the_tree_and_search_without_diacritics(page, transactional
     page.wait_for_selector("h1:has-text('Chi bộ Thôn 1')")
     page.click("header nav a:has-text('Đảng viên')")
     page.fill("#q", "nguyen van an")
-    page.wait_for_function("document.querySelector('#member-table').innerText.includes('Nguyễn Văn An')")
-    page.wait_for_function("!document.querySelector('#member-table').innerText.includes('Lê Thị Bích')")
+    # Locator expectations, not wait_for_function: the pages' CSP forbids evaluating strings.
+    expect(page.locator("#member-table")).to_contain_text("Nguyễn Văn An")
+    expect(page.locator("#member-table")).not_to_contain_text("Lê Thị Bích")
     shot(page, "member-search")
     page.click("text=Nguyễn Văn An")
     page.wait_for_selector("#timeline")
