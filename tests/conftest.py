@@ -228,10 +228,31 @@ def page(browser, live_server):  # type: ignore[no-untyped-def]
     context.close()
 
 
+def sign_in_verified(client: Client, user: User) -> Client:
+    """force_login, and for an account that must give a second factor (administrators),
+    a confirmed authenticator whose use this session has already shown, as after the
+    code page: tests of other pages start past it (tests/test_second_factor.py walks it)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from dangvien.accounts.second_factor import second_factor_required
+
+    client.force_login(user)
+    session = client.session
+    session["dangvien_2fa"] = [user.pk, second_factor_required(user)]  # as the sign-in page keeps it
+    session.save()
+    if second_factor_required(user):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        session = client.session
+        session["otp_device_id"] = device.persistent_id
+        session.save()
+    return client
+
+
 @pytest.fixture
 def login(client: Client):  # type: ignore[no-untyped-def]
     def do(user: User) -> Client:
-        client.force_login(user)
-        return client
+        return sign_in_verified(client, user)
 
     return do

@@ -9,7 +9,7 @@ from dangvien.accounts.models import AuditEntry
 from dangvien.members.models import EventKind
 from dangvien.members.services import member_record_event
 
-from .conftest import register
+from .conftest import register, sign_in_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +59,7 @@ def test_removing_the_last_rows_is_found_too(tree):
 
 
 def test_writes_in_the_django_admin_reach_the_audit_chain(client, users, tree):
-    client.force_login(users.admin)
+    sign_in_verified(client, users.admin)
     response = client.post(
         "/admin/accounts/user/add/",
         {

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from .conftest import CHROMIUM, register
+from .conftest import CHROMIUM, register, sign_in_verified
 from .test_browser import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,7 @@ PAGES = ["/", "/dang-vien/", "/nhap-du-lieu/", "/to-chuc/", "/thong-ke/"]
 
 def test_every_page_carries_the_policies_and_no_inline_handler(client, users, tree):
     register(tree.xa_c1, card="1")
-    client.force_login(users.admin)
+    sign_in_verified(client, users.admin)
     for url in PAGES:
         response = client.get(url)
         assert response.status_code == 200, url

@@ -16,7 +16,7 @@ from dangvien.accounts.models import Role
 from dangvien.accounts.services import user_create
 
 from .cases_helpers import candidate, officials, open_case
-from .conftest import PASSWORD
+from .conftest import PASSWORD, sign_in_verified
 
 pytestmark = pytest.mark.django_db
 CONVERTER = re.compile(r"<(?:(\w+):)?(\w+)>")
@@ -86,7 +86,7 @@ def test_every_route_for_every_persona(client, users, world):
             for method in ("get", "post"):
                 client.logout()
                 if user is not None:
-                    client.force_login(user)
+                    sign_in_verified(client, user)
                 response = getattr(client, method)(url)
                 code = response.status_code
                 if code >= 500:

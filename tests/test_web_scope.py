@@ -9,7 +9,7 @@ from django.urls import reverse
 from dangvien.accounts.models import AuditEntry
 from dangvien.members.models import Membership
 
-from .conftest import PASSWORD, register
+from .conftest import PASSWORD, register, sign_in_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -133,7 +133,7 @@ def test_the_audit_log_is_for_administrators_only(login, users, members):
 def test_django_admin_is_for_administrators_only(client, users):
     client.force_login(users.an)
     assert client.get("/admin/").status_code == 302
-    client.force_login(users.admin)
+    sign_in_verified(client, users.admin)
     assert client.get("/admin/").status_code == 200
 
 

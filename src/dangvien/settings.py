@@ -104,6 +104,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "ninja",  # the API's documentation from its own static files, never a CDN
     "dangvien.core",
     "dangvien.accounts",
@@ -132,12 +135,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "dangvien.core.middleware.PermissionsPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "dangvien.accounts.middleware.LoginRequiredMiddleware",
+    "dangvien.accounts.middleware.SecondFactorMiddleware",
 ]
 
 # Content-Security-Policy (django-csp): scripts and styles from our own files only; no
@@ -264,6 +269,10 @@ WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = DATA_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Two factors (TOTP and recovery codes, django-otp): always for administrators; for the
+# committees' staff when this is on; any other user may turn them on for their account.
+OTP_STAFF = env_bool("OTP_STAFF", False)
+OTP_TOTP_ISSUER = "dangvien"
 IMPORT_MAX_UPLOAD_MB = env_int("IMPORT_MAX_UPLOAD_MB", 200)
 # Checked before parsing (uncompressed size of an XLSX) and while reading (rows), web only.
 IMPORT_MAX_UNCOMPRESSED_MB = env_int("IMPORT_MAX_UNCOMPRESSED_MB", 400)

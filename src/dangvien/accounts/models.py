@@ -9,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 class User(AbstractUser):
     """A person at the keyboard. What they may see comes from their role assignments."""
 
+    # Set when an administrator resets the password: the next sign-in leads to the change.
+    must_change_password = models.BooleanField(default=False)
+
     class Meta:
         verbose_name = _("người dùng")
         verbose_name_plural = _("người dùng")

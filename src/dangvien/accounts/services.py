@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -149,7 +150,6 @@ def login_attempt(request: HttpRequest, *, username: str, password: str) -> User
 def token_create(*, actor: User | None, user: User, name: str) -> str:
     """Returns the token once; only its hash is kept."""
     import hashlib
-    import secrets
 
     from dangvien.accounts.models import ApiToken
 
@@ -160,3 +160,34 @@ def token_create(*, actor: User | None, user: User, name: str) -> str:
         )
         audit_log(actor=actor, action="accounts.token_create", obj=token, changes={"user": user.username})
     return key
+
+
+@transaction.atomic
+def password_change(*, user: User, old: str, new: str) -> None:
+    """The user's own change: the old password, then Django's validators on the new one."""
+    if not user.check_password(old):
+        raise ServiceError("Mật khẩu hiện tại không đúng", field="old_password")
+    if new == old:
+        raise ServiceError("Mật khẩu mới phải khác mật khẩu cũ", field="new_password")
+    try:
+        validate_password(new, user)
+    except ValidationError as exc:
+        raise ServiceError(" ".join(exc.messages), field="new_password") from None
+    user.set_password(new)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    audit_log(actor=user, action="accounts.password_change", obj=user)
+
+
+@transaction.atomic
+def password_reset(*, actor: User | None, user: User) -> str:
+    """An administrator gives the user a temporary password (returned once, to hand over in
+    person) that must be changed at the next sign-in."""
+    if not scope_for(actor).is_admin:
+        raise ServiceError("Chỉ quản trị hệ thống được đặt lại mật khẩu")
+    temporary = secrets.token_urlsafe(9)
+    user.set_password(temporary)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    audit_log(actor=actor, action="accounts.password_reset", obj=user)
+    return temporary

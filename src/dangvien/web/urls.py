@@ -1,6 +1,7 @@
 from django.urls import path
 
 from dangvien.web.views import (
+    account,
     audit,
     auth,
     cases,
@@ -26,6 +27,8 @@ app_name = "web"
 urlpatterns = [
     path("dang-nhap/", auth.login_view, name="login"),
     path("dang-xuat/", auth.logout_view, name="logout"),
+    path("tai-khoan/hai-buoc/", account.second_factor, name="second_factor"),
+    path("tai-khoan/mat-khau/", account.password_change_view, name="password_change"),
     path("", home.home, name="home"),
     path("to-chuc/", orgs.org_tree, name="org_tree"),
     path("to-chuc/tim/", orgs.org_search_partial, name="org_search"),

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from dangvien.accounts.middleware import remember_second_factor_need
 from dangvien.accounts.services import LoginLocked, login_attempt
 
 
@@ -28,6 +29,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 error = "Tên đăng nhập hoặc mật khẩu không đúng."
             else:
                 login(request, user)
+                remember_second_factor_need(request, user)
                 if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
                     return redirect(next_url)
                 return redirect("web:home")
