@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -41,12 +42,16 @@ def sign_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
     page.fill("#username", username)
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_load_state()
+    page.wait_for_url(re.compile(r".*/(tai-khoan/hai-buoc/)?$"))
     if "/tai-khoan/hai-buoc/" in page.url:  # an administrator: the second factor
+        if page.locator("#totp-secret").count():
+            shot(page, "second-factor-setup")
         page.fill("#code", totp_now(username))
-        page.click("form button[type=submit] >> nth=0")
+        with page.expect_navigation():
+            page.click("form:has(#code) button[type=submit]")
         if page.locator("#recovery-codes").count():
-            page.click("text=Đã cất mã")
+            shot(page, "second-factor-recovery-codes")
+            page.click("#recovery-codes ~ .actions a")
     page.wait_for_url(page.base + "/")
 
 

@@ -186,3 +186,30 @@ def test_the_daily_watch_prints_no_digest_when_no_mail_server_is_set(tree, users
     call_command("tick")
     out = capsys.readouterr().out
     assert "Hoàng Văn Dự Bị" not in out and "chưa gửi" in out
+
+
+@pytest.mark.parametrize("action", ["step", "exceptions", "introduction", "verification_add"])
+def test_a_stale_or_forged_version_gets_a_message_never_a_500(tree, users, login, action):
+    from .cases_helpers import candidate, officials, open_case
+
+    officials(tree.xa_c1, 2)
+    case = open_case(candidate(tree.xa_c1))
+    before = case.version
+    url = f"/ket-nap/{case.pk}/{action}/"
+    for version in ("abc", "-1", "99999999999999999999", str(before - 1)):
+        response = login(users.an).post(
+            url, {"version": version, "step": "application", "done_on": "01/12/2025"}
+        )
+        assert response.status_code in (200, 302, 400), (version, response.status_code)
+    case.refresh_from_db()
+    assert case.version in (before, before + 1)  # only the right version could change it
+
+
+def test_a_report_written_to_excel_by_the_command_line_is_an_audit_entry(tree, tmp_path):
+    from django.core.management import call_command
+
+    register(tree.xa_c1, "Nguyễn Văn An", card="1")
+    call_command("report", "members", "--org", "XA", "--format", "xlsx", "-o", str(tmp_path / "m.xlsx"))
+    call_command("report", "overdue", "--org", "XA", "--format", "xlsx", "-o", str(tmp_path / "o.xlsx"))
+    whats = list(AuditEntry.objects.filter(action="export").values_list("changes__what", flat=True))
+    assert whats == ["report overdue", "report members"]  # newest first

@@ -254,3 +254,44 @@ def test_made_up_account_names_do_not_grow_the_throttle_table(client, tree):
     for i in range(30):
         client.post(url, {"username": f"khong-co-{i}", "password": "x"}, REMOTE_ADDR="10.6.6.6")
     assert LoginThrottle.objects.count() == 2  # this address's unknown names, and its total
+
+
+def test_pauses_grow_one_two_four_minutes_and_a_success_starts_again(client, users):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from dangvien.accounts.models import LoginThrottle
+
+    url = reverse("web:login")
+
+    def five_wrong() -> float:
+        for _ in range(5):
+            client.post(url, {"username": "an", "password": "sai"}, REMOTE_ADDR="10.5.5.5")
+        row = LoginThrottle.objects.get(username="an|10.5.5.5")
+        minutes = (row.locked_until - timezone.now()).total_seconds() / 60
+        LoginThrottle.objects.filter(pk=row.pk).update(locked_until=timezone.now() - dt.timedelta(seconds=1))
+        return minutes
+
+    assert [round(five_wrong()) for _ in range(3)] == [1, 2, 4]
+    ok = client.post(url, {"username": "an", "password": PASSWORD}, REMOTE_ADDR="10.5.5.5")
+    assert ok.status_code == 302
+    client.logout()
+    assert round(five_wrong()) == 1
+
+
+def test_failures_older_than_the_pause_are_forgotten(client, users):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from dangvien.accounts.models import LoginThrottle
+
+    url = reverse("web:login")
+    for _ in range(4):
+        client.post(url, {"username": "an", "password": "sai"}, REMOTE_ADDR="10.4.4.4")
+    LoginThrottle.objects.update(last_failed_at=timezone.now() - dt.timedelta(minutes=16))
+    client.post(url, {"username": "an", "password": "sai"}, REMOTE_ADDR="10.4.4.4")
+    assert LoginThrottle.objects.get(username="an|10.4.4.4").failures == 1  # not paused
+    ok = client.post(url, {"username": "an", "password": PASSWORD}, REMOTE_ADDR="10.4.4.4")
+    assert ok.status_code == 302

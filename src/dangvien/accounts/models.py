@@ -55,6 +55,11 @@ class LoginThrottle(models.Model):
     username = models.CharField(max_length=150, unique=True)
     failures = models.PositiveIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
+    # Pauses in a row without a success: each one twice as long as the one before.
+    locks = models.PositiveIntegerField(default=0)
+    # Failures older than the pause are forgotten: an office behind one address that
+    # mistypes now and then is never paused for the sum of a month's typos.
+    last_failed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.username}: {self.failures}"

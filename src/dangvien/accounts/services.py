@@ -127,12 +127,19 @@ def login_attempt(request: HttpRequest, *, username: str, password: str) -> User
     user = authenticate(request, username=username, password=password)
     if user is None:
         until = None
+        window = now - dt.timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
         for row, (_key, limit) in zip(rows, keys, strict=True):
-            LoginThrottle.objects.filter(pk=row.pk).update(failures=F("failures") + 1)
+            LoginThrottle.objects.filter(pk=row.pk, last_failed_at__lt=window).update(failures=0, locks=0)
+            LoginThrottle.objects.filter(pk=row.pk).update(failures=F("failures") + 1, last_failed_at=now)
             row.refresh_from_db()
             if row.failures >= limit:
-                until = now + dt.timedelta(minutes=settings.LOGIN_LOCK_MINUTES)
-                LoginThrottle.objects.filter(pk=row.pk).update(locked_until=until, failures=0)
+                # Growing pauses, not a hard lock: 1, 2, 4, 8… minutes, at most LOGIN_LOCK_MINUTES.
+                minutes = min(settings.LOGIN_LOCK_MINUTES, 2 ** min(row.locks, 16))
+                row_until = now + dt.timedelta(minutes=minutes)
+                until = max(until, row_until) if until else row_until
+                LoginThrottle.objects.filter(pk=row.pk).update(
+                    locked_until=row_until, failures=0, locks=F("locks") + 1
+                )
         if until is not None:
             with transaction.atomic():
                 audit_log(
@@ -142,7 +149,7 @@ def login_attempt(request: HttpRequest, *, username: str, password: str) -> User
                 )
             raise LoginLocked(until)
         return None
-    LoginThrottle.objects.filter(pk=rows[0].pk).update(failures=0, locked_until=None)
+    LoginThrottle.objects.filter(pk=rows[0].pk).update(failures=0, locked_until=None, locks=0)
     assert isinstance(user, User)
     return user
 

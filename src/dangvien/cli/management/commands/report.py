@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from dangvien.accounts.audit import audit_export
 from dangvien.accounts.scope import scope_for
 from dangvien.core.errors import ServiceError
 from dangvien.core.memory import collector_paused
@@ -90,13 +91,14 @@ class Command(BaseCommand):
             if not opts["output"]:
                 raise CommandError("Định dạng xlsx cần -o TỆP", returncode=2)
             with opts["output"].open("wb") as out:
-                write_table(
+                written = write_table(
                     out,
                     "xlsx",
                     ["Nhóm", "Chỉ tiêu", "Số đảng viên"],
                     rows,
                     title=f"{code} {as_of:%d-%m-%Y}",
                 )
+            audit_export(actor=None, what="report members", rows=written, fmt="xlsx", org=code)
             return
         out = sys.stdout
         out.write(f"{name} — đảng viên đến ngày {as_of:%d/%m/%Y}: {counts.total:,}\n".replace(",", "."))
@@ -121,7 +123,8 @@ class Command(BaseCommand):
             if not opts["output"]:
                 raise CommandError("Định dạng xlsx cần -o TỆP", returncode=2)
             with opts["output"].open("wb") as out:
-                write_tables(out, [table])
+                n = write_tables(out, [table])
+            audit_export(actor=None, what=f"report progress {opts['period']}", rows=n, fmt="xlsx", org=name)
             return
         out = sys.stdout
         out.write(table.title + "\n")
@@ -146,7 +149,8 @@ class Command(BaseCommand):
             if not opts["output"]:
                 raise CommandError("Định dạng xlsx cần -o TỆP", returncode=2)
             with opts["output"].open("wb") as out:
-                write_table(out, "xlsx", headers, rows, title=f"Quá hạn {org.code} {as_of:%d-%m-%Y}")
+                n = write_table(out, "xlsx", headers, rows, title=f"Quá hạn {org.code} {as_of:%d-%m-%Y}")
+            audit_export(actor=None, what="report overdue", rows=n, fmt="xlsx", org=org.code)
             return
         out = sys.stdout
         out.write(f"{org.name} — các bước quá hạn đến ngày {as_of:%d/%m/%Y}: {len(items)}\n")

@@ -27,3 +27,14 @@ document.addEventListener("submit", function (event) {
 document.addEventListener("change", function (event) {
   if (event.target.matches("select[data-submit-on-change]")) event.target.form.submit();
 });
+// Bars: the width comes as data-bar-width (a share in percent) and is set through the DOM,
+// which the Content-Security-Policy allows (a style="" attribute it does not). Also after
+// htmx swaps new content in.
+function drawBars(root) {
+  root.querySelectorAll("[data-bar-width]").forEach(function (el) {
+    var value = parseFloat(String(el.dataset.barWidth).replace(",", "."));
+    el.style.width = (isNaN(value) ? 0 : Math.max(0, Math.min(100, value))) + "%";
+  });
+}
+document.addEventListener("DOMContentLoaded", function () { drawBars(document); });
+document.addEventListener("htmx:afterSwap", function (event) { drawBars(event.target); });
