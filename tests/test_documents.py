@@ -20,7 +20,7 @@ from dangvien.cases.services import admission_record_ceremony
 from dangvien.documents.context import BLANK, date_words, vn_percent
 from dangvien.documents.forms import FORMS
 from dangvien.documents.models import GeneratedDocument
-from dangvien.documents.services import document_generate, dossier_zip, forms_for
+from dangvien.documents.services import document_generate, dossier_zip, forms_for, papers_of
 
 from .cases_helpers import candidate, fresh, officials, open_case, prepare, through_decision, vote
 
@@ -79,13 +79,46 @@ def test_every_form_of_the_dossier_renders_with_its_key_facts(admitted):
 def test_the_dossier_zip_holds_every_paper_in_order(admitted):
     data = dossier_zip(actor=None, case=admitted)
     names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-    expected = [
-        f.code.replace("Đ", "D")
-        for f in FORMS
-        if f.code in {x.code for x in forms_for(admitted, admitted.membership.recognition)}
-    ]
+    expected = []
+    for f in FORMS:
+        if f.code in {x.code for x in forms_for(admitted, admitted.membership.recognition)}:
+            # 3-KNĐ is one paper per introducing member (issue 19): this dossier has two.
+            expected += [f.code.replace("Đ", "D")] * (2 if f.code == "3-KNĐ" else 1)
     assert [n[3:].rsplit("-nguyen", 1)[0] for n in names] == expected
-    assert names[0].startswith("01-CN-NTVD") and names[5].startswith("06-6-KND")
+    assert names[0].startswith("01-CN-NTVD") and names[6].startswith("07-6-KND")
+
+
+def test_the_dossier_and_the_single_form_fill_every_paper_the_same_way(admitted):
+    """Issue 19: the dossier's ZIP printed 8-KNĐ blank and 9-KNĐ without its number (the
+    recognition's empty vote and decision covered the admission's) and one 3-KNĐ for two
+    introducers, while the single form was right. One function fills both now."""
+    from dangvien.documents.context import member_introductions
+
+    zipped = zipfile.ZipFile(io.BytesIO(dossier_zip(actor=None, case=admitted)))
+    by_form: dict[str, list[str]] = {}
+    for name in zipped.namelist():
+        code = name[3:].rsplit("-nguyen", 1)[0].replace("KND", "KNĐ").replace("NTVD", "NTVĐ")
+        by_form.setdefault(code, []).append(text_of(zipped.read(name)))
+    recognition = admitted.membership.recognition
+    for code, texts in by_form.items():
+        if code == "3-KNĐ":
+            singles = [
+                text_of(
+                    bytes(
+                        document_generate(actor=None, form_code=code, case=admitted, introduction=i).content
+                    )
+                )
+                for i in member_introductions(admitted)
+            ]
+        else:
+            singles = [text_of(bytes(document_generate(actor=None, form_code=code, case=admitted).content))]
+        assert texts == singles, code
+    eight, nine = by_form["8-KNĐ"][0], by_form["9-KNĐ"][0]
+    assert "QĐ 15-QĐ/ĐU" in nine
+    assert "88,89%" in eight  # 8 of 9 committee members, as recorded
+    first, second = by_form["3-KNĐ"]
+    assert "Giới thiệu" in first and "Giới thiệu" in second and first != second
+    assert recognition is not None
 
 
 def test_a_name_with_markup_stays_text(tree):
@@ -116,7 +149,8 @@ def test_the_command_line_renders_a_form_and_the_dossier(admitted, tmp_path):
     assert "Nguyễn Thị Hằng" in text_of(out.read_bytes())
     z = tmp_path / "hs.zip"
     call_command("documents", "dossier", "--case", str(admitted.pk), "-o", str(z))
-    assert len(zipfile.ZipFile(z).namelist()) == len(forms_for(admitted, admitted.membership.recognition))
+    # One file a paper: every form, 3-KNĐ once per introducing member.
+    assert len(zipfile.ZipFile(z).namelist()) == len(papers_of(admitted, admitted.membership.recognition))
 
 
 def test_the_case_page_offers_the_papers_to_those_who_write_it(admitted, users, login):

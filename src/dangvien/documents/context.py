@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from dangvien.candidates.models import Certificate, ClassKind
-from dangvien.cases.models import Body, Case, IntroKind, Recognition
+from dangvien.cases.models import Body, Case, Introduction, IntroKind, Recognition
 from dangvien.documents.forms import RECOGNITION, FormDef
 from dangvien.orgs.models import Organization, OrgKind
 from dangvien.people.units import province_name, ward_name
@@ -129,9 +129,29 @@ def _vote(v: Any) -> Fields:
     )
 
 
+def member_introductions(case: Case) -> list[Introduction]:
+    """The introductions by party members still standing, in the order they were given:
+    one 3-KNĐ each."""
+    return list(
+        case.introductions.filter(kind=IntroKind.MEMBER, ended_on__isnull=True)
+        .select_related("introducer__person", "introducer__cell")
+        .order_by("given_on", "pk")
+    )
+
+
 def build_fields(
-    form: FormDef, *, case: Case | None, recognition: Recognition | None, today: dt.date
+    form: FormDef,
+    *,
+    case: Case | None,
+    recognition: Recognition | None,
+    today: dt.date,
+    introduction: Introduction | None = None,
 ) -> Fields:
+    """The one way a paper is filled: the single form, the dossier's ZIP and PDF and the
+    command line all come here. An admission paper reads the admission dossier only and a
+    recognition paper the recognition only (the recognition's blank vote must not cover
+    the admission's resolution in a dossier holding both). `introduction` picks the
+    introducer of a 3-KNĐ (default: the first)."""
     if form.dossier == RECOGNITION:
         assert recognition is not None
         m = recognition.membership
@@ -157,6 +177,10 @@ def build_fields(
         "class": base,
     }.get(form.issuer)
     f["issuer"] = _org(issuer) if issuer else Fields()
+    if form.dossier == RECOGNITION:
+        case = None
+    else:
+        recognition = None
     if case is not None:
         f["case"] = Fields(cell_resolution_on=vn_date(case.cell_resolution_on))
         f["decision"] = Fields(ref=_text(case.decision_ref), on=vn_date(case.decision_on))
@@ -166,11 +190,10 @@ def build_fields(
         cell_vote = next((v for v in reversed(votes) if v.body == Body.CELL and v.passed), None)
         committee = next((v for v in reversed(votes) if v.body == Body.BASE_COMMITTEE and v.passed), None)
         f["vote"], f["committee"] = _vote(cell_vote), _vote(committee)
-        intro = (
-            case.introductions.filter(kind=IntroKind.MEMBER, ended_on__isnull=True)
-            .select_related("introducer__person", "introducer__cell")
-            .first()
-        )
+        intro = introduction
+        if intro is None:
+            intros = member_introductions(case)
+            intro = intros[0] if intros else None
         if intro is not None and intro.introducer is not None:
             i = intro.introducer
             f["introducer"] = Fields(

@@ -6,15 +6,16 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 
 from dangvien.accounts.audit import audit_log
 from dangvien.accounts.models import User
-from dangvien.cases.models import Case, Recognition
+from dangvien.cases.models import Case, Introduction, Recognition
 from dangvien.core.errors import ServiceError
-from dangvien.documents.context import build_fields
+from dangvien.documents.context import build_fields, member_introductions
 from dangvien.documents.forms import ADMISSION, BY_CODE, FORMS, RECOGNITION, FormDef
 from dangvien.documents.models import GeneratedDocument
 from dangvien.documents.render import render_docx
@@ -26,6 +27,25 @@ def recognition_of(case: Case) -> Recognition | None:
     return (
         Recognition.objects.filter(membership_id=case.membership_id).first() if case.membership_id else None
     )
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One paper of a dossier: a form, and for a form made once per act the act's row."""
+
+    form: FormDef
+    introduction: Introduction | None = None
+
+
+def papers_of(case: Case, recognition: Recognition | None) -> list[Paper]:
+    """Every paper of the dossier, in order: 3-KNĐ once per introducing member."""
+    out: list[Paper] = []
+    for form in forms_for(case, recognition):
+        if form.code == "3-KNĐ":
+            out += [Paper(form, i) for i in member_introductions(case)] or [Paper(form)]
+        else:
+            out.append(Paper(form))
+    return out
 
 
 def forms_for(case: Case | None, recognition: Recognition | None) -> list[FormDef]:
@@ -49,7 +69,12 @@ def _file_name(form: FormDef, person: str) -> str:
 
 @transaction.atomic
 def document_generate(
-    *, actor: User | None, form_code: str, case: Case | None = None, recognition: Recognition | None = None
+    *,
+    actor: User | None,
+    form_code: str,
+    case: Case | None = None,
+    recognition: Recognition | None = None,
+    introduction: Introduction | None = None,
 ) -> GeneratedDocument:
     form = BY_CODE.get(form_code)
     if form is None:
@@ -64,9 +89,10 @@ def document_generate(
         raise ServiceError(f"Mẫu {form.code} thuộc hồ sơ kết nạp")
     cell = case.cell if case is not None and form.dossier == ADMISSION else recognition.membership.cell  # type: ignore[union-attr]
     template, version = template_for(form.code, cell)
-    content = render_docx(
-        template, build_fields(form, case=case, recognition=recognition, today=timezone.localdate())
+    fields = build_fields(
+        form, case=case, recognition=recognition, today=timezone.localdate(), introduction=introduction
     )
+    content = render_docx(template, fields)
     person = (case.person if case is not None else recognition.membership.person).full_name  # type: ignore[union-attr]
     doc = GeneratedDocument.objects.create(
         case=case if form.dossier == ADMISSION else None,
@@ -93,8 +119,14 @@ def dossier_zip(*, actor: User | None, case: Case) -> bytes:
     recognition = recognition_of(case)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for i, form in enumerate(forms_for(case, recognition), start=1):
-            doc = document_generate(actor=actor, form_code=form.code, case=case, recognition=recognition)
+        for i, paper in enumerate(papers_of(case, recognition), start=1):
+            doc = document_generate(
+                actor=actor,
+                form_code=paper.form.code,
+                case=case,
+                recognition=recognition,
+                introduction=paper.introduction,
+            )
             z.writestr(f"{i:02d}-{doc.file_name}", bytes(doc.content))
     return buf.getvalue()
 
@@ -120,7 +152,13 @@ def dossier_pdf(*, actor: User | None, case: Case) -> bytes:
         raise PdfUnavailable
     recognition = recognition_of(case)
     docs = [
-        document_generate(actor=actor, form_code=f.code, case=case, recognition=recognition)
-        for f in forms_for(case, recognition)
+        document_generate(
+            actor=actor,
+            form_code=p.form.code,
+            case=case,
+            recognition=recognition,
+            introduction=p.introduction,
+        )
+        for p in papers_of(case, recognition)
     ]
     return merge(docx_to_pdf([bytes(d.content) for d in docs]))
