@@ -256,3 +256,38 @@ def test_every_form_renders_for_a_demo_case_and_the_step_shows_its_forms(users, 
         assert short in text or form.code in ("2-KNĐ", "3-KNĐ"), form.code
     page = login(users.admin).get(reverse("web:case_detail", args=[case.pk])).content.decode()
     assert reverse("web:case_document", args=[case.pk, "6-KNĐ"]) in page and "Giấy tờ đã tạo" in page
+
+
+def test_each_paper_is_dated_and_numbered_by_its_act_and_named_as_that_day(admitted):
+    """Issue 19: papers were dated the day they were printed; 6-KNĐ left "Số ……" blank
+    although the resolution's number was recorded; a renamed cell's old papers took its
+    new name."""
+    from dangvien.orgs.services import org_rename
+
+    def paper(code: str, **kw: object) -> str:
+        return text_of(bytes(document_generate(actor=None, form_code=code, case=admitted, **kw).content))
+
+    assert "ngày 10 tháng 11 năm 2025" in paper("1-KNĐ")  # the application's day
+    assert "ngày 22 tháng 11 năm 2025" in paper("2-KNĐ")  # the history's
+    assert "ngày 23 tháng 11 năm 2025" in paper("3-KNĐ")  # the introduction's
+    assert "ngày 30 tháng 11 năm 2025" in paper("5-KNĐ")  # the opinions'
+    six = paper("6-KNĐ")
+    assert "Số NQ 05-NQ/CB" in six and "ngày 08 tháng 01 năm 2026" in six
+    assert "Số QĐ 15-QĐ/ĐU" in paper("9-KNĐ")
+    today = date_words(dt.date.today())
+    for code in ("CN-NTVĐ", "1-KNĐ", "6-KNĐ", "8-KNĐ", "9-KNĐ", "13-KNĐ"):
+        assert today not in paper(code), code  # never the day it was printed
+    # A paper certificate (no class recorded): the date is left to write by hand.
+    assert date_words(None) in paper("CN-NTVĐ")
+    # The cell renamed after its resolution: the resolution keeps the name of its day.
+    org_rename(actor=None, org=admitted.cell, name="Chi bộ Thôn Một Mới", effective_on=D(2026, 6, 1))
+    admitted.cell.refresh_from_db()
+    six = paper("6-KNĐ")
+    assert "CHI BỘ THÔN 1" in six and "THÔN MỘT MỚI" not in six
+
+
+def test_an_act_not_yet_recorded_leaves_the_date_blank(tree):
+    officials(tree.xa_c1, 3)
+    case = open_case(candidate(tree.xa_c1))
+    text = text_of(bytes(document_generate(actor=None, form_code="1-KNĐ", case=case).content))
+    assert date_words(None) in text and date_words(dt.date.today()) not in text

@@ -7,10 +7,12 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.db.models import Q
+
 from dangvien.candidates.models import Certificate, ClassKind
 from dangvien.cases.models import Body, Case, Introduction, IntroKind, Recognition
 from dangvien.documents.forms import RECOGNITION, FormDef
-from dangvien.orgs.models import Organization, OrgKind
+from dangvien.orgs.models import Organization, OrgKind, OrgVersion
 from dangvien.people.units import province_name, ward_name
 
 BLANK = "…………………………"
@@ -87,15 +89,30 @@ def _place(org: Organization) -> str:
     return name
 
 
-def _org(org: Organization | None) -> Fields:
+def name_on(org: Organization, day: dt.date | None) -> str:
+    """The organization's name as it was on `day` (the tree's history): a paper of 2024
+    bears the committee's name of 2024, not the one it took in the 2025 merger."""
+    if day is None:
+        return org.name
+    version = (
+        OrgVersion.objects.filter(organization=org, valid_from__lte=day)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+        .values_list("name", flat=True)
+        .first()
+    )
+    return version or org.name
+
+
+def _org(org: Organization | None, day: dt.date | None = None) -> Fields:
     if org is None:
         return Fields()
     parent = org.parent
+    name = name_on(org, day)
     return Fields(
-        name=org.name,
-        short_name=_short(org.name),
-        name_upper=org.name.upper(),
-        parent_upper=parent.name.upper() if parent else "",
+        name=name,
+        short_name=_short(name),
+        name_upper=name.upper(),
+        parent_upper=name_on(parent, day).upper() if parent else "",
     )
 
 
@@ -144,7 +161,6 @@ def build_fields(
     *,
     case: Case | None,
     recognition: Recognition | None,
-    today: dt.date,
     introduction: Introduction | None = None,
 ) -> Fields:
     """The one way a paper is filled: the single form, the dossier's ZIP and PDF and the
@@ -160,13 +176,20 @@ def build_fields(
         assert case is not None
         person, cell = case.person, case.cell
     base = _base_of(cell)
+    if form.dossier == RECOGNITION:
+        case = None
+    else:
+        recognition = None
+    act_on, act_number = act_of(form, case=case, recognition=recognition, introduction=introduction)
     f = Fields(
         person=_person(person),
-        cell=_org(cell),
-        base=_org(base),
-        date_words=date_words(today),
+        cell=_org(cell, act_on),
+        base=_org(base, act_on),
+        # A paper is dated the day of the act it records; an act not recorded yet leaves the
+        # date to write by hand, never today's date (issue 19).
+        date_words=date_words(act_on),
         place=_place(base) if base else BLANK,
-        doc_number=f"{BLANK[:10]}",
+        doc_number=act_number or BLANK[:10],
         signer=BLANK,
     )
     issuer: Organization | None = {
@@ -176,11 +199,7 @@ def build_fields(
         "competent": base,
         "class": base,
     }.get(form.issuer)
-    f["issuer"] = _org(issuer) if issuer else Fields()
-    if form.dossier == RECOGNITION:
-        case = None
-    else:
-        recognition = None
+    f["issuer"] = _org(issuer, act_on) if issuer else Fields()
     if case is not None:
         f["case"] = Fields(cell_resolution_on=vn_date(case.cell_resolution_on))
         f["decision"] = Fields(ref=_text(case.decision_ref), on=vn_date(case.decision_on))
@@ -234,22 +253,83 @@ def build_fields(
         mentor = r.mentors.filter(valid_to__isnull=True).select_related("mentor__person").first()
         if mentor is not None:
             f["mentor"] = Fields(full_name=mentor.mentor.person.full_name, since=vn_date(mentor.valid_from))
-    # A paper that records an act is dated the day of the act: a resolution its meeting, a
-    # decision its signing; the others are dated the day they are made (to be signed).
-    dated = {
-        "6-KNĐ": case.cell_resolution_on if case else None,
-        "9-KNĐ": case.decision_on if case else None,
-        "16-KNĐ": recognition.decision_on if recognition else None,
-        "13-KNĐ": recognition.cell_resolution_on if recognition else None,
-    }.get(form.code)
-    if form.code in ("8-KNĐ", "15-KNĐ"):
-        held = f["committee"].get("held_on_date") if isinstance(f.get("committee"), Fields) else None
-        dated = held
-    if dated is not None:
-        f["date_words"] = date_words(dated)
+    if form.code == "CN-NTVĐ" and case is not None:
+        tc = _class_of(person)
+        if tc is not None:  # issued by the class's training centre
+            name = tc.organizer_name or name_on(tc.organizer, act_on)
+            f["issuer"] = Fields(name=name, name_upper=name.upper(), parent_upper="")
     for name in KNOWN:  # Jinja looks top-level names up with "in": each must exist, as blanks if need be
         f.setdefault(name, Fields())
     return f
+
+
+def _class_of(person: Any) -> Any:
+    cert = (
+        Certificate.objects.filter(person=person, kind=ClassKind.AWARENESS, attendance__isnull=False)
+        .select_related("attendance__training_class__organizer")
+        .order_by("-issued_on")
+        .first()
+    )
+    return cert.attendance.training_class if cert is not None and cert.attendance is not None else None
+
+
+def _passed(votes: list[Any], body: str, *, recognition: bool) -> Any:
+    ok = [v for v in votes if v.body == body and (v.outcome if recognition else v.passed)]
+    return ok[-1] if ok else None
+
+
+def act_of(
+    form: FormDef, *, case: Case | None, recognition: Recognition | None, introduction: Introduction | None
+) -> tuple[dt.date | None, str]:
+    """The day and number of the act a paper records, as far as the dossier holds them:
+    the application's, the history's, the introduction's, the meeting's, the decision's…"""
+    code = form.code
+    if case is not None:
+        records = {r.step: r for r in case.records.all()}
+        votes = list(case.votes.all())
+
+        def step(name: str) -> tuple[dt.date | None, str]:
+            r = records.get(name)
+            return (r.done_on, r.doc_ref) if r is not None else (None, "")
+
+        if code == "CN-NTVĐ":
+            tc = _class_of(case.person)
+            return (tc.ends_on if tc else None), ""
+        if code in ("1-KNĐ", "2-KNĐ", "5-KNĐ", "7-KNĐ"):
+            return step(form.step)
+        if code == "3-KNĐ":
+            intro = introduction or next(iter(member_introductions(case)), None)
+            return (intro.given_on, intro.doc_ref) if intro else (None, "")
+        if code == "4-KNĐ":
+            union = case.introductions.exclude(kind=IntroKind.MEMBER).order_by("given_on").first()
+            return (union.given_on, union.doc_ref) if union else (None, "")
+        if code == "6-KNĐ":
+            v = _passed(votes, Body.CELL, recognition=False)
+            return (v.held_on, v.doc_ref) if v else (case.cell_resolution_on, "")
+        if code == "8-KNĐ":
+            v = _passed(votes, Body.BASE_COMMITTEE, recognition=False)
+            return (v.held_on, v.doc_ref) if v else (None, "")
+        if code == "9-KNĐ":
+            return case.decision_on, case.decision_ref
+    if recognition is not None:
+        r = recognition
+        rvotes = list(r.votes.all())
+        if code == "10-KNĐ":
+            return r.self_review_on, ""
+        if code == "11-KNĐ":
+            return r.mentor_review_on, ""
+        if code == "12-KNĐ":
+            known = [d for d in (r.mass_opinion_on, r.residence_opinion_on) if d]
+            return (max(known) if known else None), ""
+        if code == "13-KNĐ":
+            v = _passed(rvotes, Body.CELL, recognition=True)
+            return (v.held_on, v.doc_ref) if v else (r.cell_resolution_on, "")
+        if code == "15-KNĐ":
+            v = _passed(rvotes, Body.BASE_COMMITTEE, recognition=True)
+            return (v.held_on, v.doc_ref) if v else (None, "")
+        if code == "16-KNĐ":
+            return r.decision_on, r.decision_ref
+    return None, ""
 
 
 # The top-level names a template may use (checked when an administrator uploads one).

@@ -9,7 +9,6 @@ import zipfile
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
 
 from dangvien.accounts.audit import audit_log
 from dangvien.accounts.models import User
@@ -89,9 +88,7 @@ def document_generate(
         raise ServiceError(f"Mẫu {form.code} thuộc hồ sơ kết nạp")
     cell = case.cell if case is not None and form.dossier == ADMISSION else recognition.membership.cell  # type: ignore[union-attr]
     template, version = template_for(form.code, cell)
-    fields = build_fields(
-        form, case=case, recognition=recognition, today=timezone.localdate(), introduction=introduction
-    )
+    fields = build_fields(form, case=case, recognition=recognition, introduction=introduction)
     content = render_docx(template, fields)
     person = (case.person if case is not None else recognition.membership.person).full_name  # type: ignore[union-attr]
     doc = GeneratedDocument.objects.create(

@@ -144,7 +144,6 @@ def template_preview(request: HttpRequest, form: str) -> HttpResponseBase:
         data = bytes(t.content)
     else:
         data = default_template(form)[0]
-    from django.utils import timezone
 
     recognition = recognition_of(case)
     fdef = BY_CODE[form]
@@ -152,9 +151,7 @@ def template_preview(request: HttpRequest, form: str) -> HttpResponseBase:
         messages.error(request, "Hồ sơ này chưa có hồ sơ công nhận chính thức: chọn hồ sơ đã kết nạp.")
         return redirect("web:form_templates")
     try:
-        content = render_docx(
-            data, build_fields(fdef, case=case, recognition=recognition, today=timezone.localdate())
-        )
+        content = render_docx(data, build_fields(fdef, case=case, recognition=recognition))
     except ServiceError as exc:
         messages.error(request, exc.message)
         return redirect("web:form_templates")
