@@ -26,6 +26,7 @@ from dangvien.cases.models import (
 from dangvien.core.errors import ServiceError, StaleError
 from dangvien.core.services import not_future, recorded_by
 from dangvien.members.models import EventKind, Membership, Status
+from dangvien.members.officers import base_committee_of, check_committee_size
 from dangvien.members.services import member_record_event
 from dangvien.rules.arithmetic import vote_passes
 from dangvien.rules.calendar import calendar_from_db
@@ -391,6 +392,7 @@ def recognition_record_committee_vote(
     assert r.cell_resolution_on is not None
     if held_on < r.cell_resolution_on:
         raise ServiceError("Ngày họp không được trước nghị quyết của chi bộ", field="held_on")
+    check_committee_size(base_committee_of(r.membership.cell), held_on, members)
     vote = _vote(
         r,
         actor=actor,

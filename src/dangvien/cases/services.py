@@ -45,6 +45,7 @@ from dangvien.core.dates import add_months
 from dangvien.core.errors import ServiceError, StaleError
 from dangvien.core.services import not_future, recorded_by
 from dangvien.members.models import EventKind, MemberEvent, Membership, Status
+from dangvien.members.officers import base_committee_of, check_committee_size
 from dangvien.members.services import NewMember, members_bulk_register
 from dangvien.orgs.models import Organization
 from dangvien.rules.arithmetic import vote_passes, votes_needed
@@ -738,6 +739,7 @@ def admission_record_committee_vote(
     not_future(held_on, "held_on")
     _check_order(c, held_on, "held_on")
     _check_counts(yes=yes, no=no, present=present, denominator=members)
+    check_committee_size(base_committee_of(c.cell), held_on, members)
     book = RuleBook.load()
     threshold = book.get("vote.committee_threshold", on=held_on, org=c.cell)
     passed = vote_passes(yes=yes, denominator=members, threshold=threshold.value)  # type: ignore[arg-type]

@@ -277,10 +277,10 @@ BODIES: dict[str, list[tuple[str, ...]]] = {
 
 SIGNERS = {
     "person": ("NGƯỜI VIẾT", "(Ký, ghi rõ họ tên)"),
-    "cell": ("T/M CHI BỘ\nBÍ THƯ", "(Ký, ghi rõ họ tên)"),
-    "section": ("T/M ĐẢNG ỦY BỘ PHẬN", "(Ký, ghi rõ họ tên)"),
-    "base": ("T/M ĐẢNG ỦY", "(Ký tên, đóng dấu)"),
-    "competent": ("T/M BAN THƯỜNG VỤ", "(Ký tên, đóng dấu)"),
+    "cell": ("T/M CHI BỘ\n{{ signer_title }}", "(Ký, ghi rõ họ tên)"),
+    "section": ("T/M ĐẢNG ỦY BỘ PHẬN\n{{ signer_title }}", "(Ký, ghi rõ họ tên)"),
+    "base": ("T/M ĐẢNG ỦY\n{{ signer_title }}", "(Ký tên, đóng dấu)"),
+    "competent": ("T/M BAN THƯỜNG VỤ\n{{ signer_title }}", "(Ký tên, đóng dấu)"),
     "union": ("T/M BAN CHẤP HÀNH", "(Ký tên, đóng dấu)"),
     "issuer": ("T/M BAN THƯỜNG VỤ", "(Ký tên, đóng dấu)"),
     "class": ("T/M BAN THƯỜNG VỤ", "(Ký tên, đóng dấu)"),

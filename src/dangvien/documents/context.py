@@ -12,7 +12,8 @@ from django.db.models import Q
 from dangvien.candidates.models import Certificate, ClassKind
 from dangvien.cases.models import Body, Case, Introduction, IntroKind, Recognition
 from dangvien.documents.forms import RECOGNITION, FormDef
-from dangvien.orgs.models import Organization, OrgKind, OrgVersion
+from dangvien.members.officers import base_committee_of, committee_size_on, signer_on
+from dangvien.orgs.models import Organization, OrgVersion
 from dangvien.people.units import province_name, ward_name
 
 BLANK = "…………………………"
@@ -116,14 +117,6 @@ def _org(org: Organization | None, day: dt.date | None = None) -> Fields:
     )
 
 
-def _base_of(cell: Organization) -> Organization | None:
-    """The committee above the cell that resolves on its proposals (past a section committee)."""
-    org = cell.parent
-    while org is not None and org.kind == OrgKind.SECTION:
-        org = org.parent
-    return org if cell.kind != OrgKind.BASE_CELL else cell
-
-
 def _vote(v: Any) -> Fields:
     if v is None:
         return Fields()
@@ -175,7 +168,7 @@ def build_fields(
     else:
         assert case is not None
         person, cell = case.person, case.cell
-    base = _base_of(cell)
+    base = base_committee_of(cell)
     if form.dossier == RECOGNITION:
         case = None
     else:
@@ -191,6 +184,7 @@ def build_fields(
         place=_place(base) if base else BLANK,
         doc_number=act_number or BLANK[:10],
         signer=BLANK,
+        signer_title="BÍ THƯ",
     )
     issuer: Organization | None = {
         "cell": cell,
@@ -253,6 +247,24 @@ def build_fields(
         mentor = r.mentors.filter(valid_to__isnull=True).select_related("mentor__person").first()
         if mentor is not None:
             f["mentor"] = Fields(full_name=mentor.mentor.person.full_name, since=vn_date(mentor.valid_from))
+    # The signature block: the holder of the issuing organization's office on the paper's
+    # day (its secretary, else a deputy), or the person who writes the paper.
+    if issuer is not None and form.issuer in ("cell", "section", "base", "competent"):
+        holder = signer_on(issuer, act_on)
+        if holder is not None:
+            f["signer"], f["signer_title"] = holder.name, holder.title
+    elif form.issuer == "person":
+        writer = {
+            "3-KNĐ": f["introducer"].get("full_name") if isinstance(f.get("introducer"), Fields) else None,
+            "11-KNĐ": f["mentor"].get("full_name") if isinstance(f.get("mentor"), Fields) else None,
+        }.get(form.code, person.full_name)
+        f["signer"] = writer or BLANK
+    # 8-KNĐ / 15-KNĐ: "Tổng số ủy viên" is the committee as it stood at the meeting.
+    committee_vote = f.get("committee")
+    if isinstance(committee_vote, Fields) and base is not None and committee_vote.get("held_on_date"):
+        size = committee_size_on(base, committee_vote["held_on_date"])
+        if size is not None:
+            committee_vote["members"] = str(size)
     if form.code == "CN-NTVĐ" and case is not None:
         tc = _class_of(person)
         if tc is not None:  # issued by the class's training centre
@@ -335,7 +347,7 @@ def act_of(
 # The top-level names a template may use (checked when an administrator uploads one).
 KNOWN = frozenset(
     {
-        "person", "cell", "base", "issuer", "date_words", "place", "doc_number", "signer", "case",
+        "person", "cell", "base", "issuer", "date_words", "place", "doc_number", "signer", "signer_title", "case",
         "decision", "vote", "committee", "introducer", "certificate", "member", "recognition",
         "mentor", "union",
     }
@@ -349,7 +361,8 @@ FIELD_DOCS: tuple[tuple[str, str], ...] = (
     ("cell.name, cell.short_name, cell.name_upper, cell.parent_upper", "chi bộ"),
     ("base.name, base.short_name, base.name_upper", "đảng ủy cơ sở (cấp trên của chi bộ)"),
     ("issuer.name, issuer.name_upper, issuer.parent_upper", "cơ quan ban hành giấy (theo mẫu)"),
-    ("place, date_words, doc_number, signer", "dòng địa danh, ngày tháng năm bằng chữ, số văn bản, người ký"),
+    ("place, date_words, doc_number, signer, signer_title",
+     "dòng địa danh, ngày tháng năm của việc được ghi, số văn bản, người ký và chức vụ (theo cấp ủy ngày đó)"),
     ("case.cell_resolution_on, decision.ref, decision.on", "hồ sơ kết nạp: nghị quyết chi bộ, quyết định"),
     ("vote.held_on, vote.registry_total, vote.summoned, vote.present, vote.denominator, vote.yes, vote.no, "
      "vote.yes_percent, vote.doc_ref", "chi bộ biểu quyết (lần đạt)"),

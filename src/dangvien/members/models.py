@@ -204,3 +204,48 @@ class Residence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.membership_id} @ {self.cell_id}"
+
+
+class Office(models.TextChoices):
+    """Offices of a party organization's committee (a cell's chi ủy included)."""
+
+    SECRETARY = "secretary", _("Bí thư")
+    DEPUTY = "deputy", _("Phó Bí thư")
+    STANDING = "standing", _("Ủy viên Ban Thường vụ")
+    COMMITTEE = "committee", _("Cấp ủy viên")
+
+
+# Offices held by one person at a time in an organization.
+SINGLE_OFFICES = (Office.SECRETARY,)
+
+
+class OfficeHolder(models.Model):
+    """Who held an office of an organization, from valid_from up to (not including) valid_to.
+    Every office above is a seat on the committee (cấp ủy viên): its size on a day is the
+    number of people holding any of them. Kept as history: an office is ended, never erased."""
+
+    organization = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="office_holders"
+    )
+    office = models.CharField(_("chức vụ"), max_length=12, choices=Office.choices)
+    membership = models.ForeignKey(
+        Membership, null=True, blank=True, on_delete=models.PROTECT, related_name="offices"
+    )
+    full_name = models.CharField(_("họ và tên"), max_length=120)
+    valid_from = models.DateField(_("từ ngày"))
+    valid_to = models.DateField(_("đến ngày"), null=True, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organization_id", "valid_from", "pk"]
+        indexes = [models.Index(fields=["organization", "valid_from"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True) | models.Q(valid_to__gt=models.F("valid_from")),
+                name="office_ends_after_it_starts",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} — {self.get_office_display()}"

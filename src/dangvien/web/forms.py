@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangvien.core.dates import DateError, parse_user_date
 from dangvien.core.errors import ServiceError, StaleError
-from dangvien.members.models import EventKind, Status
+from dangvien.members.models import EventKind, Office, Status
 from dangvien.orgs.models import OrgKind, Sector
 from dangvien.people.models import Sex
 from dangvien.people.services import PersonData
@@ -215,6 +215,7 @@ class ImportUploadForm(forms.Form):
             ("orgs", _("Tổ chức đảng")),
             ("targets", _("Chỉ tiêu kết nạp")),
             ("ratings", _("Xếp loại chất lượng")),
+            ("officers", _("Cấp ủy (người giữ chức vụ)")),
         ],
     )
     file = forms.FileField(label=_("Tệp .xlsx hoặc .csv (UTF-8)"))
@@ -245,3 +246,17 @@ class CalendarDayForm(forms.Form):
         coerce=lambda v: v == "1",
     )
     reason = forms.CharField(label=_("Lý do (ví dụ số văn bản)"), max_length=200)
+
+
+class OfficerForm(forms.Form):
+    office = forms.ChoiceField(label=_("Chức vụ"), choices=Office.choices)
+    card_number = forms.CharField(
+        label=_("Số thẻ đảng viên"), max_length=20, required=False, help_text=_("Hoặc ghi họ và tên")
+    )
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=120, required=False)
+    valid_from = VnDateField(label=_("Từ ngày"))
+    valid_to = VnDateField(label=_("Đến ngày"), required=False)
+
+
+class OfficerEndForm(forms.Form):
+    on = VnDateField(label=_("Thôi giữ chức vụ từ ngày"))

@@ -11,6 +11,8 @@ from django.shortcuts import redirect, render
 from dangvien.core.spreadsheet import ImportResult, UploadLimits, safe_upload_name, upload_limits
 from dangvien.members.importing import COLUMNS as MEMBER_COLUMNS
 from dangvien.members.importing import import_members
+from dangvien.members.officers import COLUMNS as OFFICER_COLUMNS
+from dangvien.members.officers import import_officers
 from dangvien.orgs.importing import COLUMNS as ORG_COLUMNS
 from dangvien.orgs.importing import import_orgs
 from dangvien.ratings.importing import COLUMNS as RATING_COLUMNS
@@ -25,12 +27,14 @@ IMPORTERS = {
     "orgs": import_orgs,
     "targets": import_targets,
     "ratings": import_ratings,
+    "officers": import_officers,
 }
 COLUMNS = {
     "members": MEMBER_COLUMNS,
     "orgs": ORG_COLUMNS,
     "targets": TARGET_COLUMNS,
     "ratings": RATING_COLUMNS,
+    "officers": OFFICER_COLUMNS,
 }
 _SESSION_KEY = "pending_import"
 

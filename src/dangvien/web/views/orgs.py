@@ -3,13 +3,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from dangvien.accounts.scope import ScopeDenied, require_write
 from dangvien.cases.transfer_selectors import temporary_members_here
 from dangvien.core.dates import DateError, parse_user_date
 from dangvien.core.errors import ServiceError
 from dangvien.core.preview import preview
+from dangvien.members.models import Membership, OfficeHolder
+from dangvien.members.officers import holders_on, officer_appoint, officer_end, officer_history
 from dangvien.orgs import services
 from dangvien.orgs.models import Organization
 from dangvien.orgs.selectors import (
@@ -23,7 +27,7 @@ from dangvien.orgs.selectors import (
 )
 from dangvien.reports.selectors import member_counts
 from dangvien.web.context import acting_user, request_scope
-from dangvien.web.forms import OrgCreateForm, ReorgForm, add_service_error
+from dangvien.web.forms import OfficerEndForm, OfficerForm, OrgCreateForm, ReorgForm, add_service_error
 
 
 def org_tree(request: HttpRequest) -> HttpResponse:
@@ -74,6 +78,10 @@ def org_detail(request: HttpRequest, code: str) -> HttpResponse:
         "tree_then": tree_as_of(org, as_of) if past else None,
         # Shown here, counted where their membership is (not in the totals above).
         "temporary": list(temporary_members_here(scope, org=org)[:200]) if org.is_cell and not past else [],
+        "officers": officer_history(org),
+        "holders_today": holders_on(org, timezone.localdate()),
+        "can_manage": scope.can_manage(org),
+        "officer_form": OfficerForm(),
     }
     return render(request, "web/orgs/detail.html", context)
 
@@ -201,3 +209,59 @@ def org_reorganize(request: HttpRequest, code: str) -> HttpResponse:
             "picked": request.POST.getlist("pick"),
         },
     )
+
+
+@require_POST
+def org_officer_add(request: HttpRequest, code: str) -> HttpResponse:
+    """Record who holds an office of the organization (committee staff above it)."""
+    scope = request_scope(request)
+    org = org_get(scope, code=code)
+    if not scope.can_manage(org):
+        raise Http404
+    form = OfficerForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        membership = None
+        card = d["card_number"].strip()
+        if card:
+            membership = Membership.objects.filter(card_number=card).filter(scope.org_filter("cell")).first()
+            if membership is None:
+                form.add_error("card_number", "Không có đảng viên số thẻ này trong phạm vi của bạn")
+        if form.is_valid():
+            try:
+                officer_appoint(
+                    actor=acting_user(request),
+                    organization=org,
+                    office=d["office"],
+                    membership=membership,
+                    full_name=d["full_name"],
+                    valid_from=d["valid_from"],
+                    valid_to=d["valid_to"],
+                )
+            except ServiceError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, "Đã ghi người giữ chức vụ.")
+            return redirect(reverse("web:org_detail", args=[org.code]) + "#cap-uy")
+    messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+    return redirect(reverse("web:org_detail", args=[org.code]) + "#cap-uy")
+
+
+@require_POST
+def org_officer_end(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    scope = request_scope(request)
+    org = org_get(scope, code=code)
+    holder = OfficeHolder.objects.filter(pk=pk, organization=org).first()
+    if holder is None or not scope.can_manage(org):
+        raise Http404
+    form = OfficerEndForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+    else:
+        try:
+            officer_end(actor=acting_user(request), holder=holder, on=form.cleaned_data["on"])
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"Đã ghi đồng chí {holder.full_name} thôi giữ chức vụ.")
+    return redirect(reverse("web:org_detail", args=[org.code]) + "#cap-uy")

@@ -10,6 +10,7 @@ from dangvien.candidates.importing import import_candidates
 from dangvien.cli.progress import ProgressBar
 from dangvien.core.spreadsheet import ImportResult
 from dangvien.members.importing import import_members
+from dangvien.members.officers import import_officers
 from dangvien.orgs.importing import import_orgs
 from dangvien.ratings.importing import import_ratings
 from dangvien.targets.importing import import_targets
@@ -20,6 +21,7 @@ IMPORTERS = {
     "candidates": import_candidates,
     "targets": import_targets,
     "ratings": import_ratings,
+    "officers": import_officers,
 }
 
 

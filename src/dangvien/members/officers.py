@@ -1,0 +1,315 @@
+"""Office holders: who was the cell's secretary, the committee's members, its secretary and
+deputies, its standing committee, on any day. Papers are signed by the holder of the day
+("T/M CHI BỘ / BÍ THƯ / Nguyễn Văn A") and 8-KNĐ counts the committee as it stood at the
+meeting. Set by the committee's staff (an organization's own officers are the committee
+above's business), imported with `dangvien import officers`, kept as history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+from django.db.models import Q
+
+from dangvien.accounts.audit import audit_log
+from dangvien.accounts.models import User
+from dangvien.accounts.scope import ScopeDenied, scope_for
+from dangvien.core.errors import ServiceError
+from dangvien.core.importing import run_import
+from dangvien.core.spreadsheet import Column, ImportResult, Progress, RowError, Sheet, cell_text, date_cell
+from dangvien.core.text import clean_name, fold
+from dangvien.members.models import SINGLE_OFFICES, Membership, Office, OfficeHolder
+from dangvien.orgs.models import Organization, OrgKind
+
+
+def _check(
+    *,
+    organization: Organization,
+    office: str,
+    membership: Membership | None,
+    full_name: str,
+    valid_from: dt.date,
+    valid_to: dt.date | None,
+    exclude_pk: int | None = None,
+) -> str:
+    """The problem with this appointment, or "" (also used row by row by the import)."""
+    if office not in Office.values:
+        return "chức vụ không hợp lệ: Bí thư, Phó Bí thư, Ủy viên Ban Thường vụ hoặc Cấp ủy viên"
+    if not full_name:
+        return "chưa có họ và tên (hoặc số thẻ đảng viên)"
+    if valid_to is not None and valid_to <= valid_from:
+        return "ngày kết thúc phải sau ngày bắt đầu"
+    if membership is not None and not membership.cell.path.startswith(organization.path):
+        return f"đồng chí {full_name} không sinh hoạt trong {organization.name}"
+    overlapping = OfficeHolder.objects.filter(
+        organization=organization, valid_from__lt=valid_to or dt.date.max
+    )
+    overlapping = overlapping.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=valid_from))
+    if exclude_pk is not None:
+        overlapping = overlapping.exclude(pk=exclude_pk)
+    if office in SINGLE_OFFICES:
+        other = overlapping.filter(office=office).first()
+        if other is not None:
+            return (
+                f"trong thời gian này {organization.name} đã có {other.get_office_display()}: "
+                f"{other.full_name} (từ {other.valid_from:%d/%m/%Y}); hãy ghi ngày kết thúc cho người trước"
+            )
+    same_person = (
+        overlapping.filter(membership=membership)
+        if membership is not None
+        else overlapping.filter(membership__isnull=True, full_name=full_name)
+    )
+    if same_person.filter(office=office).exists():
+        return f"đồng chí {full_name} đã giữ chức vụ này trong thời gian đó"
+    return ""
+
+
+@transaction.atomic
+def officer_appoint(
+    *,
+    actor: User | None,
+    organization: Organization,
+    office: str,
+    valid_from: dt.date,
+    membership: Membership | None = None,
+    full_name: str = "",
+    valid_to: dt.date | None = None,
+    note: str = "",
+    audit: bool = True,
+) -> OfficeHolder:
+    if not scope_for(actor).can_manage(organization):
+        raise ScopeDenied
+    name = membership.person.full_name if membership is not None else clean_name(full_name)[:120]
+    problem = _check(
+        organization=organization,
+        office=office,
+        membership=membership,
+        full_name=name,
+        valid_from=valid_from,
+        valid_to=valid_to,
+    )
+    if problem:
+        raise ServiceError(problem[0].upper() + problem[1:], field="office")
+    holder = OfficeHolder.objects.create(
+        organization=organization,
+        office=office,
+        membership=membership,
+        full_name=name,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        note=note.strip()[:300],
+    )
+    if audit:
+        audit_log(
+            actor=actor,
+            action="orgs.officer_appoint",
+            obj=holder,
+            changes={"org": organization.code, "office": office, "from": valid_from, "to": valid_to},
+        )
+    return holder
+
+
+@transaction.atomic
+def officer_end(*, actor: User | None, holder: OfficeHolder, on: dt.date) -> OfficeHolder:
+    h = OfficeHolder.objects.select_for_update().select_related("organization").get(pk=holder.pk)
+    if not scope_for(actor).can_manage(h.organization):
+        raise ScopeDenied
+    if on <= h.valid_from:
+        raise ServiceError("Ngày thôi giữ chức vụ phải sau ngày bắt đầu", field="on")
+    if h.valid_to is not None and h.valid_to <= on:
+        raise ServiceError(f"Đồng chí {h.full_name} đã thôi chức vụ này từ {h.valid_to:%d/%m/%Y}", field="on")
+    old = h.valid_to
+    h.valid_to = on
+    h.save(update_fields=["valid_to"])
+    audit_log(actor=actor, action="orgs.officer_end", obj=h, changes={"to": [old, on]})
+    return h
+
+
+# -- reads ------------------------------------------------------------------------------
+
+
+def base_committee_of(cell: Organization) -> Organization | None:
+    """The committee above the cell that resolves on its proposals (past a section
+    committee); a base cell (chi bộ cơ sở) is its own."""
+    if cell.kind == OrgKind.BASE_CELL:
+        return cell
+    org = cell.parent
+    while org is not None and org.kind == OrgKind.SECTION:
+        org = org.parent
+    return org
+
+
+def check_committee_size(organization: Organization | None, day: dt.date, members: int) -> None:
+    """A committee vote's "total members" agrees with the office holders of that day, when
+    they are recorded (the paper's "Tổng số ủy viên" is read from them)."""
+    size = committee_size_on(organization, day) if organization is not None else None
+    if size is not None and size != members:
+        assert organization is not None
+        raise ServiceError(
+            f"Theo danh sách cấp ủy, ngày {day:%d/%m/%Y} {organization.name} có {size} ủy viên "
+            f"(đang ghi {members}). Sửa số ủy viên, hoặc cập nhật danh sách cấp ủy ở trang tổ chức.",
+            field="members",
+        )
+
+
+def holders_on(organization: Organization, day: dt.date) -> list[OfficeHolder]:
+    return list(
+        OfficeHolder.objects.filter(organization=organization, valid_from__lte=day)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+        .order_by("office", "valid_from", "pk")
+    )
+
+
+def committee_size_on(organization: Organization, day: dt.date) -> int | None:
+    """The committee's members that day (each person once), None when none is recorded."""
+    people = {
+        (h.membership_id, h.full_name if h.membership_id is None else "")
+        for h in holders_on(organization, day)
+    }
+    return len(people) or None
+
+
+@dataclass(frozen=True)
+class Signer:
+    title: str  # "BÍ THƯ" or "PHÓ BÍ THƯ"
+    name: str
+
+
+def signer_on(organization: Organization, day: dt.date | None) -> Signer | None:
+    """Who signs for the organization on that day: its secretary, else a deputy."""
+    if day is None:
+        return None
+    holders = holders_on(organization, day)
+    for office in (Office.SECRETARY, Office.DEPUTY):
+        found = [h for h in holders if h.office == office]
+        if found:
+            return Signer(str(Office(office).label).upper(), found[0].full_name)
+    return None
+
+
+def officer_history(organization: Organization) -> list[OfficeHolder]:
+    return list(
+        OfficeHolder.objects.filter(organization=organization)
+        .select_related("membership")
+        .order_by("-valid_from", "office", "pk")
+    )
+
+
+# -- import -----------------------------------------------------------------------------
+
+COLUMNS = [
+    Column("org", "Mã tổ chức", required=True),
+    Column("full_name", "Họ và tên"),
+    Column("card", "Số thẻ đảng viên"),
+    Column("office", "Chức vụ", required=True),
+    Column("valid_from", "Từ ngày", required=True),
+    Column("valid_to", "Đến ngày"),
+]
+HEADERS = [c.header for c in COLUMNS]
+OFFICE_WORDS = {fold(str(label)): value for value, label in Office.choices}
+OFFICE_WORDS.update(
+    {
+        "bi thu chi bo": Office.SECRETARY,
+        "pho bi thu chi bo": Office.DEPUTY,
+        "thuong vu": Office.STANDING,
+        "uy vien thuong vu": Office.STANDING,
+        "uy vien ban thuong vu": Office.STANDING,
+        "uy vien": Office.COMMITTEE,
+        "chi uy vien": Office.COMMITTEE,
+        "dang uy vien": Office.COMMITTEE,
+        "cap uy vien": Office.COMMITTEE,
+    }
+)
+
+
+def import_officers(
+    *, path: Path, actor: User | None, dry_run: bool = False, progress: Progress | None = None
+) -> ImportResult:
+    scope = scope_for(actor)
+
+    def body(result: ImportResult, progress: Progress | None) -> None:
+        sheet = Sheet(path, COLUMNS, progress)
+        h = sheet.header_of
+        orgs: dict[str, Organization | None] = {}
+        for line, v in sheet:
+            result.rows += 1
+            errors: list[RowError] = []
+            code = cell_text(v.get("org"))
+            if code not in orgs:
+                org = Organization.objects.filter(code=code).first()
+                orgs[code] = org if org is not None and scope.can_manage(org) else None
+            org = orgs[code]
+            if org is None:
+                errors.append(
+                    RowError(line, h["org"], f"không có tổ chức mã “{code[:30]}” trong phạm vi của bạn")
+                )
+            office_text = cell_text(v.get("office"))
+            office = OFFICE_WORDS.get(fold(office_text))
+            if office is None:
+                errors.append(
+                    RowError(
+                        line,
+                        h["office"],
+                        f"“{office_text[:40]}” không hợp lệ: "
+                        "Bí thư, Phó Bí thư, Ủy viên Ban Thường vụ, Cấp ủy viên",
+                    )
+                )
+            start = date_cell(v, "valid_from", h, line, errors, required=True)
+            end = date_cell(v, "valid_to", h, line, errors)
+            card = cell_text(v.get("card"))
+            membership = None
+            if card:
+                membership = (
+                    Membership.objects.select_related("person", "cell").filter(card_number=card).first()
+                )
+                if membership is None or (org is not None and not scope.can_read(membership.cell)):
+                    errors.append(RowError(line, h["card"], f"không có đảng viên số thẻ {card[:20]}"))
+            name = (
+                membership.person.full_name
+                if membership is not None
+                else clean_name(cell_text(v.get("full_name")))
+            )
+            if not name and not card:
+                errors.append(RowError(line, h["full_name"], "cần họ và tên hoặc số thẻ đảng viên"))
+            if errors:
+                result.errors.extend(errors)
+                continue
+            assert org is not None and office is not None and start is not None
+            same = OfficeHolder.objects.filter(
+                organization=org, office=office, valid_from=start, full_name=name[:120]
+            ).first()
+            if same is not None:
+                if same.valid_to != end and end is not None:
+                    OfficeHolder.objects.filter(pk=same.pk).update(valid_to=end)
+                    result.updated += 1
+                else:
+                    result.unchanged += 1
+                continue
+            problem = _check(
+                organization=org,
+                office=office,
+                membership=membership,
+                full_name=name[:120],
+                valid_from=start,
+                valid_to=end,
+            )
+            if problem:
+                result.errors.append(RowError(line, h["office"], problem))
+                continue
+            officer_appoint(
+                actor=actor,
+                organization=org,
+                office=office,
+                valid_from=start,
+                valid_to=end,
+                membership=membership,
+                full_name=name,
+                audit=False,
+            )
+            result.created += 1
+            if len(result.samples) < 20:
+                result.samples.append(f"{name}: {Office(office).label}, {org.name}, từ {start:%d/%m/%Y}")
+
+    return run_import(kind="officers", path=path, actor=actor, dry_run=dry_run, progress=progress, body=body)
