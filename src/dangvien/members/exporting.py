@@ -45,4 +45,5 @@ def member_rows(scope: Scope, root: Organization | None) -> Iterator[list[Any]]:
             p.education,
             p.profession,
             p.residence_detail,
+            m.status_since if m.status in _STATUS_WORDS else None,
         ]

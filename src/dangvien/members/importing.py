@@ -42,6 +42,8 @@ COLUMNS = [
     Column("education", "Trình độ học vấn"),
     Column("profession", "Nghề nghiệp"),
     Column("residence_detail", "Nơi cư trú"),
+    # The day the status in "Trạng thái" began (miễn / tạm miễn sinh hoạt); empty: the import's day.
+    Column("status_since", "Ngày miễn sinh hoạt"),
 ]
 HEADERS = [c.header for c in COLUMNS]
 SEX_WORDS = {"nam": Sex.MALE, "nu": Sex.FEMALE}
@@ -68,6 +70,7 @@ class _Row:
     admission_date: dt.date
     official_date: dt.date | None
     status: str | None
+    status_since: dt.date | None = None
 
 
 def _status_of(m: Membership) -> str | None:
@@ -150,6 +153,7 @@ def _parse(
     birth = date_cell(v, "birth_date", h, line, errors, required=True)
     admission = date_cell(v, "admission_date", h, line, errors, required=True)
     official = date_cell(v, "official_date", h, line, errors)
+    status_since = date_cell(v, "status_since", h, line, errors) if "status_since" in v else None
     sex_text = cell_text(v.get("sex"))
     sex = SEX_WORDS.get(fold(sex_text))
     if sex is None:
@@ -200,11 +204,24 @@ def _parse(
         errors.append(
             RowError(line, h["status"], "đảng viên dự bị (chưa có ngày chính thức) không thể miễn sinh hoạt")
         )
+    if status_since is not None and not errors:
+        if status is None:
+            errors.append(
+                RowError(line, h["status_since"], "chỉ ghi ngày khi đảng viên miễn hoặc tạm miễn sinh hoạt")
+            )
+        elif status_since > today:
+            errors.append(RowError(line, h["status_since"], "ngày không được sau hôm nay"))
+        elif status_since < (official or admission or status_since):
+            errors.append(
+                RowError(
+                    line, h["status_since"], "ngày miễn sinh hoạt phải từ ngày vào Đảng (chính thức) trở đi"
+                )
+            )
     if errors:
         result.errors.extend(errors)
         return None
     assert cell_id is not None and admission is not None
-    return _Row(line, person, card, cell_id, admission, official, status)
+    return _Row(line, person, card, cell_id, admission, official, status, status_since)
 
 
 def _write(
@@ -343,7 +360,11 @@ def _update_existing(
                 None: EventKind.EXEMPTION_ENDED,
             }[r.status]  # type: ignore[index]
             services.member_record_event(
-                actor=actor, membership=m, kind=kind, on=timezone.localdate(), note="Theo tệp nhập"
+                actor=actor,
+                membership=m,
+                kind=kind,
+                on=r.status_since if r.status is not None and r.status_since else timezone.localdate(),
+                note="Theo tệp nhập",
             )
             changed = True
     except ServiceError as exc:
@@ -368,6 +389,7 @@ def _create_new(rows: list[tuple[_Row, Person | None]], actor: User | None, resu
                 admission_date=r.admission_date,
                 official_date=r.official_date,
                 status=r.status,
+                status_since=r.status_since,
             )
             for r, p in rows
         ],

@@ -216,6 +216,7 @@ class ImportUploadForm(forms.Form):
             ("targets", _("Chỉ tiêu kết nạp")),
             ("ratings", _("Xếp loại chất lượng")),
             ("officers", _("Cấp ủy (người giữ chức vụ)")),
+            ("events", _("Sự kiện đã qua của đảng viên")),
         ],
     )
     file = forms.FileField(label=_("Tệp .xlsx hoặc .csv (UTF-8)"))

@@ -9,6 +9,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from dangvien.core.spreadsheet import ImportResult, UploadLimits, safe_upload_name, upload_limits
+from dangvien.members.events_import import COLUMNS as EVENT_COLUMNS
+from dangvien.members.events_import import import_events
 from dangvien.members.importing import COLUMNS as MEMBER_COLUMNS
 from dangvien.members.importing import import_members
 from dangvien.members.officers import COLUMNS as OFFICER_COLUMNS
@@ -28,6 +30,7 @@ IMPORTERS = {
     "targets": import_targets,
     "ratings": import_ratings,
     "officers": import_officers,
+    "events": import_events,
 }
 COLUMNS = {
     "members": MEMBER_COLUMNS,
@@ -35,6 +38,7 @@ COLUMNS = {
     "targets": TARGET_COLUMNS,
     "ratings": RATING_COLUMNS,
     "officers": OFFICER_COLUMNS,
+    "events": EVENT_COLUMNS,
 }
 _SESSION_KEY = "pending_import"
 

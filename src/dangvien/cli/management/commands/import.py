@@ -9,6 +9,7 @@ from dangvien.accounts.models import User
 from dangvien.candidates.importing import import_candidates
 from dangvien.cli.progress import ProgressBar
 from dangvien.core.spreadsheet import ImportResult
+from dangvien.members.events_import import import_events
 from dangvien.members.importing import import_members
 from dangvien.members.officers import import_officers
 from dangvien.orgs.importing import import_orgs
@@ -22,6 +23,7 @@ IMPORTERS = {
     "targets": import_targets,
     "ratings": import_ratings,
     "officers": import_officers,
+    "events": import_events,
 }
 
 
