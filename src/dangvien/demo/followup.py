@@ -14,6 +14,8 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.db.models import Count
+
 from dangvien.candidates.models import Certificate, ClassKind
 from dangvien.cases import recognition as R
 from dangvien.cases.models import (
@@ -29,7 +31,7 @@ from dangvien.cases.models import (
     TransferState,
 )
 from dangvien.core.dates import add_months
-from dangvien.members.models import Exemption, ExemptionKind, Membership, Status
+from dangvien.members.models import Exemption, ExemptionKind, Membership, OfficeHolder, Status
 from dangvien.orgs.models import Organization
 from dangvien.rules.calendar import Calendar
 from dangvien.rules.selectors import RuleBook
@@ -82,6 +84,16 @@ def fill_followup(
     for pk, cell_id, status, *_ in members:
         if status == Status.OFFICIAL:
             officials[cell_id].append(pk)
+    # The committee above each cell, counted from its office holders (the demo records them
+    # first): the committee votes' "total members" agree with 8-KNĐ / 15-KNĐ.
+    parent_ids = {c.parent_id for c in cells if c.parent_id}
+    committee_of: dict[int, int] = {}
+    for org_id, n in (
+        OfficeHolder.objects.filter(organization_id__in=parent_ids, valid_to__isnull=True)
+        .values_list("organization_id")
+        .annotate(n=Count("pk"))
+    ):
+        committee_of[org_id] = n
     months = int(book.value("probation.months", on=today))
     cell_days = int(book.value("deadline.recognition_cell_working_days", on=today))
     decision_days = int(book.value("deadline.recognition_decision_working_days", on=today))
@@ -165,18 +177,26 @@ def fill_followup(
             n = max(3, len(officials[cell_id]))
             votes = [
                 RecognitionVote(
-                    body=Body.CELL, held_on=held, denominator=n, yes=n - 1, no=0, outcome=Outcome.OFFICIAL
+                    body=Body.CELL,
+                    held_on=held,
+                    denominator=n,
+                    yes=n - 1,
+                    no=0,
+                    outcome=Outcome.OFFICIAL,
+                    doc_ref=f"NQ {len(recs) % 30 + 1}-NQ/CB",
                 )
             ]
             if R.BASE_RESOLUTION in steps:
+                size = committee_of.get(by_id[cell_id].parent_id or 0, 9)
                 votes.append(
                     RecognitionVote(
                         body=Body.BASE_COMMITTEE,
                         held_on=base,
-                        denominator=9,
-                        yes=9,
+                        denominator=size,
+                        yes=size,
                         no=0,
                         outcome=Outcome.OFFICIAL,
+                        doc_ref=f"NQ {len(recs) % 90 + 1}-NQ/ĐU",
                     )
                 )
             r = Recognition(

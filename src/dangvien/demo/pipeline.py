@@ -46,7 +46,7 @@ from dangvien.cases.models import (
 )
 from dangvien.cases.services import due_date
 from dangvien.core.text import clean_name, fold, vietnamese_sort_key
-from dangvien.members.models import Membership, Status
+from dangvien.members.models import Membership, Office, OfficeHolder, Status
 from dangvien.orgs.models import Organization, OrgKind
 from dangvien.people.models import Person
 from dangvien.people.services import PersonData
@@ -154,6 +154,15 @@ def fill_commune(
     ):
         officials[cell_id].append(mid)
     n = max(1, round(n_members * CANDIDATES_PER_MEMBER))
+    # Drawn from random generators of their own, named by the commune: the numbers the rest
+    # of the demo draws (and the figures the tests and benchmarks know) stay the same.
+    committee_size = demo_officers(
+        random.Random(f"officers-{commune.code}"),
+        commune=commune,
+        cells=cells,
+        officials=officials,
+        today=today,
+    )
 
     # People and candidacies.
     people: list[Person] = []
@@ -296,9 +305,75 @@ def fill_commune(
             )
         )
     by_candidate = {cand.pk: cert for (_, cand, _), cert in zip(certificates, cert_rows, strict=True)}
-    _open_cases(rng, candidates, by_candidate, by_id, officials, today, book, cal, stats)
+    _open_cases(rng, candidates, by_candidate, by_id, officials, today, book, cal, stats, committee_size)
     Certificate.objects.bulk_create(cert_rows, batch_size=2000)
-    _admitted_cases(rng, cell_ids, by_id, today, stats)
+    _admitted_cases(
+        rng,
+        cell_ids,
+        by_id,
+        today,
+        stats,
+        officials,
+        committee_size,
+        random.Random(f"dossiers-{commune.code}"),
+        commune,
+        finished,
+    )
+
+
+def demo_officers(
+    rng: random.Random,
+    *,
+    commune: Organization,
+    cells: Sequence[Organization],
+    officials: dict[int, list[int]],
+    today: dt.date,
+) -> int:
+    """Office holders since the 2025 congresses: each cell's secretary (and a deputy in a
+    cell of ten or more), the commune committee (secretary, two deputies, three more of the
+    standing committee, the rest committee members). Returns the committee's size."""
+    names = dict(
+        Membership.objects.filter(pk__in=[m for ids in officials.values() for m in ids]).values_list(
+            "pk", "person__full_name"
+        )
+    )
+    rows: list[OfficeHolder] = []
+    since_cells = today - dt.timedelta(days=rng.randint(600, 700))
+    for cell in cells:
+        pool = officials.get(cell.pk, [])
+        if not pool:
+            continue
+        chosen = rng.sample(pool, 2 if len(pool) >= 10 else 1)
+        for mid, office in zip(chosen, (Office.SECRETARY, Office.DEPUTY), strict=False):
+            rows.append(
+                OfficeHolder(
+                    organization=cell,
+                    office=office,
+                    membership_id=mid,
+                    full_name=names[mid],
+                    valid_from=since_cells,
+                )
+            )
+    everyone = [m for c in cells for m in officials.get(c.pk, [])]
+    size = min(len(everyone), rng.randint(9, 15))
+    since = since_cells + dt.timedelta(days=rng.randint(30, 60))
+    offices = [
+        Office.SECRETARY,
+        Office.DEPUTY,
+        Office.DEPUTY,
+        Office.STANDING,
+        Office.STANDING,
+        Office.STANDING,
+    ]
+    for k, mid in enumerate(rng.sample(everyone, size)):
+        office = offices[k] if k < len(offices) else Office.COMMITTEE
+        rows.append(
+            OfficeHolder(
+                organization=commune, office=office, membership_id=mid, full_name=names[mid], valid_from=since
+            )
+        )
+    OfficeHolder.objects.bulk_create(rows, batch_size=2000)
+    return size or 9
 
 
 def age_years(birth: dt.date, on: dt.date) -> int:
@@ -322,6 +397,7 @@ def _open_cases(
     book: RuleBook,
     cal: Calendar,
     stats: PipelineStats,
+    committee_size: int,
 ) -> None:
     plans: list[_Plan] = []
     for cand in candidates:
@@ -397,13 +473,21 @@ def _open_cases(
         stats.by_step[p.step] = stats.by_step.get(p.step, 0) + 1
     Case.objects.bulk_create(cases, batch_size=2000)
     stats.open_cases += len(cases)
-    _history(rng, list(zip(cases, plans, strict=True)), officials)
+    _history(rng, list(zip(cases, plans, strict=True)), officials, committee_size)
 
 
-def _history(rng: random.Random, pairs: list[tuple[Case, _Plan]], officials: dict[int, list[int]]) -> None:
+def _history(
+    rng: random.Random,
+    pairs: list[tuple[Case, _Plan]],
+    officials: dict[int, list[int]],
+    committee_size: int,
+    names: dict[int, str] | None = None,
+) -> None:
+    """Every record of the dossiers drawn: steps, verifications, introductions, votes. The
+    committee votes count the commune's committee as the office holders say (8-KNĐ)."""
     records, verifications, intros, votes, suspensions = [], [], [], [], []
     for case, p in pairs:
-        person_name = p.candidate.person.full_name
+        person_name = names[p.candidate.person_id] if names else p.candidate.person.full_name
         for step, on in p.done.items():
             records.append(
                 StepRecord(
@@ -488,6 +572,7 @@ def _history(rng: random.Random, pairs: list[tuple[Case, _Plan]], officials: dic
                     registry_official=n_official,
                     registry_exempt=0,
                     summoned=n_official,
+                    present=n_official,
                     denominator=n_official,
                     yes=yes,
                     no=n_official - yes,
@@ -496,7 +581,8 @@ def _history(rng: random.Random, pairs: list[tuple[Case, _Plan]], officials: dic
                 )
             )
         if P.BASE_RESOLUTION in p.done:
-            committee = rng.randint(9, 15)
+            rng.randint(9, 15)  # once the committee's size; still drawn so later numbers stay the same
+            committee = committee_size
             yes = rng.randint(votes_needed(denominator=committee, threshold=_TWO_THIRDS), committee)
             votes.append(
                 Vote(
@@ -504,10 +590,12 @@ def _history(rng: random.Random, pairs: list[tuple[Case, _Plan]], officials: dic
                     body=Body.BASE_COMMITTEE,
                     held_on=p.done[P.BASE_RESOLUTION],
                     summoned=committee,
+                    present=committee,
                     denominator=committee,
                     yes=yes,
                     no=committee - yes,
                     passed=True,
+                    doc_ref=f"NQ {len(votes) % 60 + 1}-NQ/ĐU",
                 )
             )
         if p.suspended_since is not None:
@@ -527,6 +615,11 @@ def _admitted_cases(
     cells: dict[int, Organization],
     today: dt.date,
     stats: PipelineStats,
+    officials: dict[int, list[int]],
+    committee_size: int,
+    records_rng: random.Random,
+    commune: Organization,
+    classes: list[TrainingClass],
 ) -> None:
     """Closed cases for the probationary members admitted in the last six months: the
     ceremony follows the decision, and the member's ceremony date is set to it."""
@@ -597,15 +690,60 @@ def _admitted_cases(
     for cand, (case, _) in zip(candidates, cases, strict=True):
         case.candidate = cand
     Case.objects.bulk_create([c for c, _ in cases], batch_size=2000)
-    StepRecord.objects.bulk_create(
-        [
-            StepRecord(
-                case=case, step=step, done_on=on, papers=[p.code for p in P.required_papers(step, case.route)]
+    # A finished dossier is complete: its steps, the verifications, two introducing members,
+    # both votes, as the open ones are (so that every paper of it prints full).
+    plans = [
+        _Plan(
+            candidate=cand,
+            cell=case.cell,
+            steps=case.steps,
+            done=done,
+            step=P.CEREMONY,
+            step_since=case.step_since,
+            route=case.route,
+            opened_on=case.opened_on,
+        )
+        for cand, (case, done) in zip(candidates, cases, strict=True)
+    ]
+    names = dict(
+        Person.objects.filter(pk__in=[c.person_id for c in candidates]).values_list("pk", "full_name")
+    )
+    # What the papers of a finished dossier print: the awareness class attended (and its
+    # certificate), the home town and the place of residence.
+    place = commune.name.replace("Đảng bộ ", "")
+    attendances, certs, people = [], [], []
+    for cand, (case, done) in zip(candidates, cases, strict=True):
+        fits = [c for c in classes if c.ends_on <= case.opened_on] or classes[:1]
+        if fits:
+            tc = records_rng.choice(fits)
+            done[P.CERTIFICATE] = tc.ends_on
+            attendances.append(Attendance(training_class=tc, person_id=cand.person_id, result=Result.PASSED))
+            certs.append(
+                Certificate(
+                    person_id=cand.person_id,
+                    kind=ClassKind.AWARENESS,
+                    number=f"{records_rng.randint(100, 9999)}/CN",
+                    issued_on=tc.ends_on,
+                )
             )
-            for case, done in cases
-            for step, on in done.items()
-        ],
-        batch_size=2000,
+        people.append(
+            Person(
+                pk=cand.person_id,
+                home_town=place,
+                residence_detail=f"{case.cell.name.replace('Chi bộ ', '')}, {place}",
+            )
+        )
+    Attendance.objects.bulk_create(attendances, batch_size=2000)
+    for cert, attendance in zip(certs, attendances, strict=True):
+        cert.attendance = attendance
+    Certificate.objects.bulk_create(certs, batch_size=2000)
+    Person.objects.bulk_update(people, ["home_town", "residence_detail"], batch_size=2000)
+    _history(
+        records_rng,
+        [(case, plan) for (case, _), plan in zip(cases, plans, strict=True)],
+        officials,
+        committee_size,
+        names,
     )
     Membership.objects.bulk_update(ceremonies, ["ceremony_date"], batch_size=2000)
     stats.admitted_cases += len(cases)

@@ -306,7 +306,13 @@ def act_of(
 
         if code == "CN-NTVĐ":
             tc = _class_of(case.person)
-            return (tc.ends_on if tc else None), ""
+            number = (
+                Certificate.objects.filter(person=case.person, kind=ClassKind.AWARENESS)
+                .order_by("-issued_on")
+                .values_list("number", flat=True)
+                .first()
+            )
+            return (tc.ends_on if tc else None), number or ""
         if code in ("1-KNĐ", "2-KNĐ", "5-KNĐ", "7-KNĐ"):
             return step(form.step)
         if code == "3-KNĐ":

@@ -158,3 +158,13 @@ FORMS: tuple[FormDef, ...] = (
     ),
 )
 BY_CODE = {f.code: f for f in FORMS}
+
+
+# Fields of a form that the system cannot know even for a complete dossier: they stay the
+# dotted blank to fill by hand (docs/forms.md lists every field and where it comes from).
+UNKNOWABLE: dict[str, frozenset[str]] = {
+    # The class's certificate is signed by the political centre's director: not recorded.
+    "CN-NTVĐ": frozenset({"signer"}),
+    # The summary of opinions on a probationary member carries no number of its own.
+    "12-KNĐ": frozenset({"doc_number"}),
+}
