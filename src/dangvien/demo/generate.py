@@ -20,7 +20,7 @@ from dangvien.demo import names
 from dangvien.demo.followup import FollowupStats, fill_followup, transfers_across
 from dangvien.demo.pipeline import PipelineStats, fill_commune
 from dangvien.demo.targets import fill_ceremony_days, fill_ratings, fill_targets
-from dangvien.members.models import EventKind, Status
+from dangvien.members.models import EventKind, Office, OfficeHolder, Status
 from dangvien.members.services import NewMember, members_bulk_register
 from dangvien.orgs.models import Organization, OrgKind, OrgVersion, Sector
 from dangvien.orgs.services import rebuild_paths
@@ -266,6 +266,8 @@ def generate(
             result.members += len(items)
             if progress:
                 progress(result.members, total)
+        with transaction.atomic():
+            _province_committee(province, communes)
     rebuild_paths()
     _versions(founded)
     result.followup.transfers += transfers_across(rng, today=today)
@@ -280,6 +282,35 @@ def generate(
     # The day's notifications, as the daily watch would have made them this morning.
     result.notifications = tick(as_of=today, send_mail=False).created
     return result
+
+
+def _province_committee(province: Organization, communes: list[Organization]) -> None:
+    """The province's committee: its secretary, deputies and standing members chosen among
+    the communes' committee members (drawn by a generator of its own: the rest of the demo
+    draws the same numbers)."""
+    rng = random.Random(f"officers-{province.code}")
+    pool = list(
+        OfficeHolder.objects.filter(organization__in=communes, valid_to__isnull=True)
+        .order_by("pk")
+        .values_list("membership_id", "full_name", "valid_from")
+    )
+    if not pool:
+        return
+    chosen = rng.sample(pool, min(len(pool), 15))
+    since = min(v for _, _, v in chosen)
+    offices = [Office.SECRETARY, Office.DEPUTY, Office.DEPUTY, *[Office.STANDING] * 4]
+    OfficeHolder.objects.bulk_create(
+        [
+            OfficeHolder(
+                organization=province,
+                office=offices[k] if k < len(offices) else Office.COMMITTEE,
+                membership_id=mid,
+                full_name=name,
+                valid_from=since,
+            )
+            for k, (mid, name, _v) in enumerate(chosen)
+        ]
+    )
 
 
 class _PeopleMaker:

@@ -81,9 +81,10 @@ def _short(name: str) -> str:
     return name
 
 
-def _place(org: Organization) -> str:
-    """The place on the date line: the locality's own name ("An Phú"), not its kind."""
-    name = _short(org.name)
+def _place_on(org: Organization, day: dt.date | None) -> str:
+    """The place on the date line: the locality's own name ("An Phú"), not its kind, as the
+    organization was named on the paper's day."""
+    name = _short(name_on(org, day))
     for kind in ("xã ", "phường ", "thị trấn ", "đặc khu ", "tỉnh ", "thành phố "):
         if name.lower().startswith(kind):
             return name[len(kind) :]
@@ -181,7 +182,7 @@ def build_fields(
         # A paper is dated the day of the act it records; an act not recorded yet leaves the
         # date to write by hand, never today's date (issue 19).
         date_words=date_words(act_on),
-        place=_place(base) if base else BLANK,
+        place=_place_on(base, act_on) if base else BLANK,
         doc_number=act_number or BLANK[:10],
         signer=BLANK,
         signer_title="BÍ THƯ",
