@@ -154,12 +154,17 @@ def check_committee_size(organization: Organization | None, day: dt.date, member
         )
 
 
+# Offices in the order a committee lists them.
+RANK = {office: i for i, office in enumerate(Office.values)}
+
+
 def holders_on(organization: Organization, day: dt.date) -> list[OfficeHolder]:
-    return list(
+    holders = (
         OfficeHolder.objects.filter(organization=organization, valid_from__lte=day)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
-        .order_by("office", "valid_from", "pk")
+        .order_by("valid_from", "pk")
     )
+    return sorted(holders, key=lambda h: RANK.get(h.office, len(RANK)))
 
 
 def committee_size_on(organization: Organization, day: dt.date) -> int | None:
@@ -190,11 +195,9 @@ def signer_on(organization: Organization, day: dt.date | None) -> Signer | None:
 
 
 def officer_history(organization: Organization) -> list[OfficeHolder]:
-    return list(
-        OfficeHolder.objects.filter(organization=organization)
-        .select_related("membership")
-        .order_by("-valid_from", "office", "pk")
-    )
+    holders = OfficeHolder.objects.filter(organization=organization).order_by("-valid_from", "pk")
+    # The current holders first, each group in the committee's order of offices.
+    return sorted(holders, key=lambda h: (h.valid_to is not None, -h.valid_from.toordinal(), RANK[h.office]))
 
 
 # -- import -----------------------------------------------------------------------------
