@@ -209,7 +209,7 @@ def progress_report(
     org (1: org and its children), counting the whole subtree all the same. A constant
     number of queries whatever the size of the tree: six when the tree of the day and the
     units' admissions are kept (targets/placement.py, targets/admissions.py), thirteen
-    when it reads the tree and counts and stores the admissions (tests/test_targets.py).
+    when it reads the tree and counts and stores the admissions (tests/targets/test_targets.py).
     org None is the whole tree (the country, every province under one row), for an
     administrator or the command line. `kept` False reads the tree and counts every
     admission afresh, keeping nothing (the tests compare the two)."""

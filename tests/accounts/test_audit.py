@@ -1,0 +1,151 @@
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from dangvien.accounts.audit import audit_verify
+from dangvien.accounts.models import AuditEntry
+from dangvien.members.models import EventKind
+from dangvien.members.services import member_record_event
+
+from ..conftest import register, sign_in_verified
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_service_write_leaves_one_entry_with_the_actor(tree, users):
+    before = AuditEntry.objects.count()
+    m = register(tree.xa_c1, card="1")
+    member_record_event(
+        actor=users.bithu1, membership=m, kind=EventKind.TEMP_EXEMPTED, on=dt.date(2024, 1, 1)
+    )
+    entries = list(AuditEntry.objects.order_by("seq"))[before:]
+    assert [e.action for e in entries] == ["members.register", "members.event.temp_exempted"]
+    assert entries[1].actor_name == "bithu1" and entries[1].object_id == str(m.pk)
+
+
+def test_sensitive_fields_are_masked(tree):
+    register(tree.xa_c1, card="1", cccd="001090012345")
+    entry = AuditEntry.objects.filter(action="members.register").get()
+    assert "001090012345" not in str(entry.changes)
+    assert entry.changes["cccd"].startswith("001") and "*" in entry.changes["cccd"]
+
+
+def test_the_chain_verifies_and_finds_an_altered_row(tree):
+    register(tree.xa_c1, card="1")
+    assert audit_verify().ok
+    victim = AuditEntry.objects.order_by("seq")[2]
+    AuditEntry.objects.filter(pk=victim.pk).update(actor_name="someone-else")
+    result = audit_verify()
+    assert not result.ok and result.broken_seq == victim.seq and "bị sửa" in result.reason
+    with pytest.raises(CommandError, match=f"mục #{victim.seq} đã bị sửa"):
+        call_command("audit", "verify")
+
+
+def test_the_chain_finds_a_removed_row(tree):
+    register(tree.xa_c1, card="1")
+    victim = AuditEntry.objects.order_by("seq")[1]
+    AuditEntry.objects.filter(pk=victim.pk).delete()
+    result = audit_verify()
+    assert not result.ok and result.broken_seq == victim.seq and "bị xóa" in result.reason
+
+
+def test_removing_the_last_rows_is_found_too(tree):
+    register(tree.xa_c1, card="1")
+    last = AuditEntry.objects.order_by("-seq").first()
+    AuditEntry.objects.filter(pk=last.pk).delete()
+    assert not audit_verify().ok
+
+
+def test_writes_in_the_django_admin_reach_the_audit_chain(client, users, tree):
+    sign_in_verified(client, users.admin)
+    response = client.post(
+        "/admin/accounts/user/add/",
+        {
+            "username": "moi",
+            "password1": "mot-mat-khau-rat-dai-2026",
+            "password2": "mot-mat-khau-rat-dai-2026",
+            "usable_password": "true",
+            "assignments-TOTAL_FORMS": "0",
+            "assignments-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    entry = AuditEntry.objects.filter(action="admin.add").get()
+    assert entry.actor_name == "admin" and entry.changes["object"] == "moi"
+    assert audit_verify().ok
+
+
+def _rewrite_without_the_key(from_seq: int) -> None:
+    """What an attacker with write access to the database does: change entry #from_seq and
+    recompute every later hash and the head, with a key they guess."""
+    from dangvien.accounts.audit import chain_digest
+    from dangvien.accounts.models import AuditHead
+
+    entries = list(AuditEntry.objects.order_by("seq"))
+    prev = entries[from_seq - 2].hash if from_seq > 1 else "0" * 64
+    for e in entries[from_seq - 1 :]:
+        if e.seq == from_seq:
+            e.changes = {**e.changes, "cell": "KHAC"}
+        e.prev_hash = prev
+        e.hash = prev = chain_digest(b"guessed-key", prev, e)
+        AuditEntry.objects.filter(pk=e.pk).update(prev_hash=e.prev_hash, hash=e.hash, changes=e.changes)
+    AuditHead.objects.filter(pk=1).update(last_hash=prev)
+
+
+def test_entry_50_changed_and_every_hash_recomputed_without_the_key_is_found(tree):
+    letters = "ABCDEGHIKLMNOPQRSTUVXY"
+    for i in range(50):
+        register(tree.xa_c1, f"Nguyễn Văn {letters[i % 22]} {letters[i // 22]}", card=str(100 + i))
+    assert AuditEntry.objects.count() >= 50 and audit_verify().ok
+    _rewrite_without_the_key(50)
+    result = audit_verify()
+    assert not result.ok and result.broken_seq == 50 and "bị sửa" in result.reason
+
+
+def test_an_anchor_finds_a_log_cut_back_and_regrown(tree, settings, capsys):
+    register(tree.xa_c1, card="1")
+    call_command("audit", "anchor")
+    line = capsys.readouterr().out.splitlines()[0]
+    head = AuditEntry.objects.order_by("-seq").first()
+    assert line.startswith(f"dangvien-audit seq={head.seq} hash={head.hash} at=")
+    assert settings.AUDIT_ANCHOR_FILE.read_text().strip() == line
+    assert settings.AUDIT_ANCHOR_FILE.stat().st_mode & 0o777 == 0o600
+    register(tree.xa_c2, "Lê Văn Sau", card="2")
+    assert audit_verify().ok  # the chain goes on past the anchor
+    # Cut back to before the anchor: the chain itself still links, the anchor does not.
+    from dangvien.accounts.models import AuditHead
+
+    last = AuditEntry.objects.filter(seq__lt=head.seq).order_by("-seq").first()
+    AuditEntry.objects.filter(seq__gte=head.seq).delete()
+    AuditHead.objects.filter(pk=1).update(seq=last.seq, last_hash=last.hash)
+    result = audit_verify()
+    assert not result.ok and result.broken_seq == head.seq and "cắt bớt" in result.reason
+    with pytest.raises(CommandError, match="cắt bớt"):
+        call_command("audit", "verify")
+
+
+def test_the_upgrade_relinks_an_intact_plain_chain_and_keeps_a_break_where_it_was(tree):
+    """Migration accounts/0003 on a log written before the key: run backwards (to plain
+    SHA-256), break one entry, run forwards: the break is still reported at that entry."""
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps as global_apps
+    from django.db import connection
+
+    register(tree.xa_c1, card="1")
+    register(tree.xa_c2, "Lê Văn Sau", card="2")
+    mig = importlib.import_module("dangvien.accounts.migrations.0003_audit_keyed_chain")
+    editor = SimpleNamespace(connection=connection)  # the data migration reads only its alias
+    mig.backwards(global_apps, editor)
+    assert not audit_verify().ok  # plain hashes do not pass the keyed check
+    mig.forwards(global_apps, editor)
+    assert audit_verify().ok
+    mig.backwards(global_apps, editor)
+    victim = AuditEntry.objects.order_by("seq")[3]
+    AuditEntry.objects.filter(pk=victim.pk).update(actor_name="ai-do")
+    mig.forwards(global_apps, editor)
+    result = audit_verify()
+    assert not result.ok and result.broken_seq == victim.seq

@@ -1,0 +1,239 @@
+import datetime as dt
+
+import pytest
+
+from dangvien.accounts.scope import ScopeDenied, scope_for
+from dangvien.core.errors import ServiceError, StaleError
+from dangvien.members.models import EventKind, Membership, Status
+from dangvien.members.services import member_record_event, member_update, membership_replay
+from dangvien.reports.selectors import member_counts
+
+from ..conftest import person, register
+
+pytestmark = pytest.mark.django_db
+
+
+def test_registering_writes_the_events_and_periods_the_state_comes_from(tree):
+    m = register(tree.xa_c1, card="1", admitted=dt.date(2015, 3, 2), official=dt.date(2016, 3, 10))
+    assert m.status == Status.OFFICIAL and m.official_date == dt.date(2016, 3, 10)
+    assert [e.kind for e in m.events.all()] == [EventKind.ADMITTED, EventKind.MADE_OFFICIAL]
+    assert membership_replay(m) == []
+
+
+def test_two_members_with_the_same_card_number_are_refused(tree):
+    register(tree.xa_c1, "Nguyễn Văn An", card="123")
+    with pytest.raises(ServiceError, match="Số thẻ đảng viên 123 đã có"):
+        register(tree.xa_c2, "Lê Văn Bình", card="123")
+    assert Membership.objects.count() == 1
+
+
+def test_a_person_cannot_be_two_members_at_once(tree):
+    register(tree.xa_c1, cccd="001090012345", card="1")
+    with pytest.raises(ServiceError, match="đang là đảng viên"):
+        register(tree.xa_c2, cccd="001090012345", card="2")
+    assert Membership.objects.count() == 1
+
+
+def test_an_invalid_cccd_is_refused_with_its_reason(tree):
+    with pytest.raises(ServiceError, match="đúng 12 chữ số") as exc:
+        register(tree.xa_c1, cccd="00109001234")
+    assert exc.value.field == "cccd"
+    assert Membership.objects.count() == 0
+
+
+def test_official_before_admission_is_refused(tree):
+    with pytest.raises(ServiceError, match="không được trước ngày vào Đảng"):
+        register(tree.xa_c1, admitted=dt.date(2020, 1, 1), official=dt.date(2019, 1, 1))
+
+
+@pytest.mark.parametrize(
+    "ending",
+    [EventKind.EXPELLED, EventKind.DIED, EventKind.REMOVED, EventKind.LEFT, EventKind.TRANSFERRED_OUT],
+)
+def test_nothing_follows_the_end_of_a_membership(tree, ending):
+    m = register(tree.xa_c1, card="1")
+    member_record_event(actor=None, membership=m, kind=ending, on=dt.date(2024, 1, 1), decision_ref="QĐ 1")
+    for later in (EventKind.EXEMPTED, EventKind.TEMP_EXEMPTED, EventKind.DIED, EventKind.CELL_CHANGED):
+        with pytest.raises(ServiceError, match="Không thể ghi"):
+            member_record_event(
+                actor=None, membership=m, kind=later, on=dt.date(2024, 2, 1), to_cell=tree.xa_c2
+            )
+    m.refresh_from_db()
+    assert not m.is_active and membership_replay(m) == []
+
+
+def test_an_event_dated_before_the_last_one_is_refused(tree):
+    m = register(tree.xa_c1, card="1")
+    member_record_event(actor=None, membership=m, kind=EventKind.EXEMPTED, on=dt.date(2024, 1, 1))
+    with pytest.raises(ServiceError, match="theo thứ tự thời gian"):
+        member_record_event(actor=None, membership=m, kind=EventKind.DIED, on=dt.date(2023, 12, 31))
+
+
+def test_a_probationary_member_cannot_be_exempted(tree):
+    m = register(tree.xa_c1, card="1", admitted=dt.date(2026, 1, 5), official=None)
+    with pytest.raises(ServiceError, match="Dự bị"):
+        member_record_event(actor=None, membership=m, kind=EventKind.EXEMPTED, on=dt.date(2026, 2, 1))
+
+
+def test_exemption_ends_back_to_official(tree):
+    m = register(tree.xa_c1, card="1")
+    member_record_event(actor=None, membership=m, kind=EventKind.TEMP_EXEMPTED, on=dt.date(2024, 1, 1))
+    member_record_event(actor=None, membership=m, kind=EventKind.EXEMPTION_ENDED, on=dt.date(2024, 6, 1))
+    m.refresh_from_db()
+    assert m.status == Status.OFFICIAL and membership_replay(m) == []
+
+
+def test_counts_at_any_date_follow_the_events(tree):
+    m = register(tree.xa_c1, card="1", admitted=dt.date(2015, 3, 2), official=dt.date(2016, 3, 10))
+    member_record_event(actor=None, membership=m, kind=EventKind.EXEMPTED, on=dt.date(2024, 1, 1))
+    member_record_event(actor=None, membership=m, kind=EventKind.DIED, on=dt.date(2025, 1, 1))
+    scope = scope_for(None)
+
+    def status_on(day):
+        return {k: v for k, v in member_counts(scope, tree.xa, day).by_status.items() if v}
+
+    assert status_on(dt.date(2015, 3, 1)) == {}
+    assert status_on(dt.date(2015, 3, 2)) == {"Dự bị": 1}
+    assert status_on(dt.date(2016, 3, 9)) == {"Dự bị": 1}
+    assert status_on(dt.date(2016, 3, 10)) == {"Chính thức": 1}
+    assert status_on(dt.date(2023, 12, 31)) == {"Chính thức": 1}
+    assert status_on(dt.date(2024, 1, 1)) == {"Miễn sinh hoạt": 1}
+    assert status_on(dt.date(2024, 12, 31)) == {"Miễn sinh hoạt": 1}
+    assert status_on(dt.date(2025, 1, 1)) == {}
+    # the same question twice, the same answer
+    assert (
+        member_counts(scope, tree.xa, dt.date(2024, 6, 1)).as_dict()
+        == member_counts(scope, tree.xa, dt.date(2024, 6, 1)).as_dict()
+    )
+
+
+def test_counts_by_sex_and_age_band(tree):
+    register(
+        tree.xa_c1,
+        "Nguyễn Thị Hoa",
+        card="1",
+        sex="female",
+        birth=dt.date(2000, 6, 1),
+        admitted=dt.date(2020, 1, 1),
+        official=dt.date(2021, 1, 5),
+    )
+    register(tree.xa_c1, "Lê Văn Nam", card="2", birth=dt.date(1950, 6, 1))
+    c = member_counts(scope_for(None), tree.xa, dt.date(2026, 6, 1))
+    assert c.by_sex == {"Nam": 1, "Nữ": 1}
+    assert c.by_age_band["Đến 30 tuổi"] == 1 and c.by_age_band["Trên 70 tuổi"] == 1
+    assert c.by_sector == {"Khu dân cư": 2}
+
+
+def test_a_stale_edit_is_refused_and_changes_nothing(tree):
+    m = register(tree.xa_c1, card="1")
+    stale_version = m.version
+    member_update(
+        actor=None,
+        membership=m,
+        expected_version=stale_version,
+        person=person("Nguyễn Văn Anh"),
+        card_number="1",
+        ceremony_date=None,
+    )
+    with pytest.raises(StaleError, match="tải lại trang"):
+        member_update(
+            actor=None,
+            membership=m,
+            expected_version=stale_version,
+            person=person("Nguyễn Văn Ánh"),
+            card_number="1",
+            ceremony_date=None,
+        )
+    m.refresh_from_db()
+    assert m.person.full_name == "Nguyễn Văn Anh"
+
+
+def test_a_secretary_writes_in_their_cell_only(tree, users):
+    mine = register(tree.xa_c1, card="1")
+    other = register(tree.xa_c2, "Lê Văn Bình", card="2")
+    member_record_event(
+        actor=users.bithu1, membership=mine, kind=EventKind.TEMP_EXEMPTED, on=dt.date(2024, 1, 1)
+    )
+    with pytest.raises(ScopeDenied):
+        member_record_event(
+            actor=users.bithu1, membership=other, kind=EventKind.TEMP_EXEMPTED, on=dt.date(2024, 1, 1)
+        )
+    with pytest.raises(ScopeDenied):
+        member_record_event(
+            actor=users.xem1, membership=mine, kind=EventKind.EXEMPTION_ENDED, on=dt.date(2024, 2, 1)
+        )
+
+
+def test_cell_tallies_follow_registrations_events_and_moves(tree, users):
+    from dangvien.members.models import CellTally
+    from dangvien.members.selectors import MemberFilter, member_list
+    from dangvien.members.services import memberships_move_cell
+    from dangvien.members.tally import tally_differences, tally_rebuild
+
+    a = register(tree.xa_c1, "Nguyễn Văn An")
+    register(tree.xa_c1, "Trần Thị Bình", sex="female", birth=dt.date(1991, 1, 1))
+    register(tree.xa_c2, "Lê Văn Cường", official=None, admitted=dt.date(2026, 3, 2))
+    register(tree.xb_c1, "Phạm Thị Dung", sex="female")
+    member_record_event(actor=None, membership=a, kind=EventKind.DIED, on=dt.date(2026, 1, 5))
+    memberships_move_cell(
+        actor=None,
+        memberships=Membership.objects.filter(cell=tree.xa_c2),
+        to_cell=tree.xa_c1,
+        on=dt.date(2026, 4, 1),
+        note="",
+    )
+    assert tally_differences() == {}
+
+    def count(user, **f):  # type: ignore[no-untyped-def]
+        return member_list(scope_for(user), MemberFilter(**f)).count
+
+    assert count(users.admin) == 3  # the deceased is not an active member
+    assert count(users.admin, status="all") == 4
+    assert count(users.admin, status=Status.PROBATIONARY) == 1
+    assert count(users.an) == 2  # XA only, all now in XA-C1
+    assert count(users.binh) == 1
+    assert count(users.bithu1, cell=tree.xa_c1) == 2
+    assert count(users.an, cell=tree.xa_c2) == 0
+
+    # A tally that drifted is found, and a rebuild repairs it.
+    CellTally.objects.filter(cell=tree.xb_c1).update(count=7)
+    assert tally_differences() == {(tree.xb_c1.pk, Status.OFFICIAL): (7, 1)}
+    tally_rebuild()
+    assert tally_differences() == {}
+
+
+def test_the_unfiltered_list_counts_from_the_tallies_not_the_rows(tree, users, django_assert_num_queries):
+    from dangvien.members.selectors import MemberFilter, member_list
+
+    for i in range(3):
+        register(tree.xa_c1, f"Nguyễn Văn An {chr(65 + i)}", birth=dt.date(1990, 1, 1 + i))
+    scope = scope_for(users.an)
+    scope.grants  # noqa: B018 - load the assignments before counting queries
+    with django_assert_num_queries(2):  # the tally sum and the page
+        page = member_list(scope, MemberFilter())
+    assert page.count == 3 and len(page.items) == 3
+
+
+@pytest.mark.parametrize("ids_limit", [5000, 2])  # one pass over the matches, and the fallback
+def test_a_search_pages_in_vietnamese_order_either_way(tree, users, monkeypatch, ids_limit):
+    from dangvien.members import selectors
+
+    monkeypatch.setattr(selectors, "SEARCH_IDS_LIMIT", ids_limit)
+    for i, name in enumerate(["Nguyễn Văn Đức", "Nguyễn Văn Dũng", "Trần Văn An", "Nguyễn Văn Ân"]):
+        register(tree.xa_c1, name, birth=dt.date(1990, 1, 1 + i))
+    register(tree.xb_c1, "Nguyễn Văn Anh")  # outside an's scope
+    scope = scope_for(users.an)
+    first = selectors.member_list(scope, selectors.MemberFilter(q="nguyen van"), page=1, per_page=2)
+    second = selectors.member_list(scope, selectors.MemberFilter(q="nguyen van"), page=2, per_page=2)
+    assert first.count == second.count == 3 and first.pages == 2
+    names = [m.person.full_name for m in first.items + second.items]
+    assert names == ["Nguyễn Văn Ân", "Nguyễn Văn Dũng", "Nguyễn Văn Đức"]
+
+
+@pytest.mark.parametrize("kind", [EventKind.REMOVED, EventKind.EXPELLED, EventKind.LEFT])
+def test_leaving_the_rolls_needs_the_decisions_number(tree, kind):
+    m = register(tree.xa_c1, card="1")
+    with pytest.raises(ServiceError, match="Ghi số quyết định"):
+        member_record_event(actor=None, membership=m, kind=kind, on=dt.date(2024, 1, 1), decision_ref="  ")
+    m.refresh_from_db()
+    assert m.is_active and m.events.count() == 2

@@ -1,0 +1,81 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from dangvien.members.importing import HEADERS
+from dangvien.members.models import Membership
+
+from ..files import member_row, write_xlsx
+
+pytestmark = pytest.mark.django_db
+
+
+def upload(client, path, kind="members"):
+    with path.open("rb") as fh:
+        return client.post(
+            reverse("web:import_start"), {"kind": kind, "file": SimpleUploadedFile(path.name, fh.read())}
+        )
+
+
+def test_upload_previews_then_confirm_writes_and_a_second_click_does_nothing(login, users, tree, tmp_path):
+    c = login(users.an)
+    path = write_xlsx(
+        tmp_path / "m.xlsx", HEADERS, [member_row(card="1"), member_row("Lê Thị Bích", sex="Nữ", card="2")]
+    )
+    body = upload(c, path).content.decode()
+    assert "Kiểm tra xong" in body and "sẽ thêm 2" in body
+    assert Membership.objects.count() == 0
+    token = body.split('name="token" value="')[1].split('"')[0]
+    response = c.post(reverse("web:import_confirm"), {"token": token}, follow=True)
+    assert "Đã nhập" in response.content.decode()
+    assert Membership.objects.count() == 2
+    response = c.post(reverse("web:import_confirm"), {"token": token}, follow=True)
+    assert "đã được nhập" in response.content.decode()
+    assert Membership.objects.count() == 2
+
+
+def test_upload_with_a_bad_row_shows_every_error_and_no_confirm_button(login, users, tree, tmp_path):
+    c = login(users.an)
+    path = write_xlsx(
+        tmp_path / "m.xlsx", HEADERS, [member_row(card="1"), member_row(birth="31/02/2021", card="2")]
+    )
+    body = upload(c, path).content.decode()
+    assert "Dòng 3, cột &quot;Ngày sinh&quot;: ngày 31/02/2021 không tồn tại" in body
+    assert "Xác nhận nhập" not in body
+    assert Membership.objects.count() == 0
+
+
+def test_a_file_of_the_wrong_type_is_refused(login, users, tree, tmp_path):
+    path = tmp_path / "m.pdf"
+    path.write_bytes(b"%PDF-1.4")
+    assert "Chỉ nhận tệp .xlsx hoặc .csv" in upload(login(users.an), path).content.decode()
+
+
+def test_a_viewer_cannot_import(login, users, tree, tmp_path):
+    path = write_xlsx(tmp_path / "m.xlsx", HEADERS, [member_row(card="1")])
+    assert upload(login(users.xem1), path).status_code == 404
+    assert Membership.objects.count() == 0
+
+
+def test_export_from_the_web_holds_only_the_scope_and_re_imports_unchanged(login, users, tree, tmp_path):
+    from dangvien.members.importing import import_members
+    from tests.conftest import register
+
+    register(tree.xa_c1, "Nguyễn Văn An", card="1")
+    register(tree.xb_c1, "Trần Văn Cường", card="2")
+    c = login(users.an)
+    response = c.get(reverse("web:member_export"))
+    assert response.status_code == 200 and response["Content-Disposition"].endswith('.xlsx"')
+    path = tmp_path / "export.xlsx"
+    path.write_bytes(b"".join(response.streaming_content))
+    from openpyxl import load_workbook
+
+    names = [row[0] for row in load_workbook(path).active.iter_rows(min_row=2, values_only=True)]
+    assert names == ["Nguyễn Văn An"]
+    result = import_members(path=path, actor=users.an)
+    assert result.ok and result.unchanged == 1
+    assert c.get(reverse("web:member_export"), {"cell": "XB-C1"}).status_code == 404
+    csv_body = b"".join(
+        c.get(reverse("web:member_export"), {"format": "csv", "cell": "XA"}).streaming_content
+    )
+    assert "Nguyễn Văn An".encode() in csv_body
