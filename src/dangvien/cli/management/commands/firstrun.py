@@ -62,6 +62,10 @@ class Command(BaseCommand):
                     f"Bí thư chi bộ:      bithu / {demo_password}  ({cells[0].name})",
                     f"Chỉ xem một chi bộ: xem / {demo_password}  ({cells[1].name})",
                 ]
+        lines.append(
+            "Quản trị hệ thống đăng nhập bằng hai bước: lần đầu, trang web hiện mã QR để thêm vào "
+            "ứng dụng xác thực trên điện thoại (Google/Microsoft Authenticator, FreeOTP)."
+        )
         text = "Đăng nhập tại http://127.0.0.1:8000/\n" + "\n".join(lines) + "\n"
         logins.write_text(text)
         logins.chmod(0o600)
