@@ -193,3 +193,75 @@ def test_the_organization_page_shows_and_records_office_holders(tree, users, peo
         == 404
     )
     assert login(users.binh).get(reverse("web:org_detail", args=["XA-C1"])).status_code == 404
+
+
+def test_an_end_in_a_later_file_goes_through_the_service_and_a_contradiction_is_refused(
+    tree, users, people, tmp_path
+):
+    from dangvien.accounts.models import AuditEntry
+
+    row = ["XA-C1", "", people[0].card_number, "Bí thư", "01/09/2020"]
+    assert import_officers(path=write_csv(tmp_path / "a.csv", HEADERS, [[*row, ""]]), actor=users.an).ok
+    ended = import_officers(
+        path=write_csv(tmp_path / "b.csv", HEADERS, [[*row, "01/06/2025"]]), actor=users.an
+    )
+    assert ended.ok and ended.updated == 1
+    assert OfficeHolder.objects.get().valid_to == D(2025, 6, 1)
+    assert AuditEntry.objects.filter(action="orgs.officer_end").exists()
+    other = import_officers(
+        path=write_csv(tmp_path / "c.csv", HEADERS, [[*row, "01/07/2025"]]), actor=users.an
+    )
+    assert [str(e) for e in other.errors] == [
+        'Dòng 2, cột "Đến ngày": đã ghi đồng chí '
+        + people[0].person.full_name
+        + " thôi chức vụ này từ 01/06/2025"
+    ]
+    assert OfficeHolder.objects.get().valid_to == D(2025, 6, 1)
+
+
+def test_ending_an_office_on_the_page_from_both_sides_of_the_scope(tree, users, people, login):
+    holder = officer_appoint(
+        actor=users.an, organization=tree.xa_c1, office=Office.SECRETARY, membership=people[0],
+        valid_from=D(2020, 9, 1),
+    )  # fmt: skip
+    url = reverse("web:org_officer_end", args=["XA-C1", holder.pk])
+    assert login(users.binh).post(url, {"on": "01/06/2025"}).status_code == 404
+    assert login(users.bithu1).post(url, {"on": "01/06/2025"}).status_code == 404
+    c = login(users.an)
+    bad = c.post(url, {"on": "31/02/2025"}, follow=True).content.decode()
+    assert "31/02/2025" in bad and OfficeHolder.objects.get().valid_to is None
+    before = c.post(url, {"on": "01/01/2019"}, follow=True).content.decode()
+    assert "phải sau ngày bắt đầu" in before and OfficeHolder.objects.get().valid_to is None
+    assert c.post(url, {"on": "01/06/2025"}).status_code == 302
+    assert OfficeHolder.objects.get().valid_to == D(2025, 6, 1)
+    again = c.post(url, {"on": "01/07/2025"}, follow=True).content.decode()  # a second click
+    assert "đã thôi chức vụ này" in again and OfficeHolder.objects.get().valid_to == D(2025, 6, 1)
+
+
+def test_a_card_number_outside_the_scope_is_refused_on_the_page(tree, users, login):
+    from dangvien.members.models import Membership
+
+    elsewhere = officials(tree.xb_c1, 1, prefix="Phường")[0]
+    Membership.objects.filter(pk=elsewhere.pk).update(card_number="55555")
+    page = login(users.an).post(
+        reverse("web:org_officer_add", args=["XA-C1"]),
+        {"office": "secretary", "card_number": "55555", "valid_from": "01/01/2025"},
+        follow=True,
+    )
+    assert "Không có đảng viên số thẻ này" in page.content.decode()
+    assert not OfficeHolder.objects.exists()
+
+
+def test_the_web_import_offers_officers_and_events(tree, users, people, login, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dangvien.members.events_import import HEADERS as EVENT_HEADERS
+
+    data = write_csv(
+        tmp_path / "e.csv", EVENT_HEADERS, [[people[1].card_number, "", "Tạm miễn", "01/03/2026", "", ""]]
+    )
+    page = login(users.an).post(
+        reverse("web:import_start"),
+        {"kind": "events", "file": SimpleUploadedFile("e.csv", data.read_bytes())},
+    )
+    assert page.status_code == 200 and "Tạm miễn sinh hoạt ngày 01/03/2026" in page.content.decode()

@@ -85,7 +85,7 @@ class PermissionsPolicyMiddleware:
     """No page of ours uses the camera, microphone, location, payment or USB: say so, so
     that an injected frame or script cannot ask for them."""
 
-    POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+    POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

@@ -291,6 +291,14 @@ def _passed(votes: list[Any], body: str, *, recognition: bool) -> Any:
     return ok[-1] if ok else None
 
 
+def _meeting(
+    votes: list[Any], body: str, *, recognition: bool, fallback: dt.date | None = None
+) -> tuple[dt.date | None, str]:
+    """The day and number of the meeting whose vote passed (a resolution's act)."""
+    v = _passed(votes, body, recognition=recognition)
+    return (v.held_on, v.doc_ref) if v else (fallback, "")
+
+
 def act_of(
     form: FormDef, *, case: Case | None, recognition: Recognition | None, introduction: Introduction | None
 ) -> tuple[dt.date | None, str]:
@@ -323,11 +331,9 @@ def act_of(
             union = case.introductions.exclude(kind=IntroKind.MEMBER).order_by("given_on").first()
             return (union.given_on, union.doc_ref) if union else (None, "")
         if code == "6-KNĐ":
-            v = _passed(votes, Body.CELL, recognition=False)
-            return (v.held_on, v.doc_ref) if v else (case.cell_resolution_on, "")
+            return _meeting(votes, Body.CELL, recognition=False, fallback=case.cell_resolution_on)
         if code == "8-KNĐ":
-            v = _passed(votes, Body.BASE_COMMITTEE, recognition=False)
-            return (v.held_on, v.doc_ref) if v else (None, "")
+            return _meeting(votes, Body.BASE_COMMITTEE, recognition=False)
         if code == "9-KNĐ":
             return case.decision_on, case.decision_ref
     if recognition is not None:
@@ -341,11 +347,9 @@ def act_of(
             known = [d for d in (r.mass_opinion_on, r.residence_opinion_on) if d]
             return (max(known) if known else None), ""
         if code == "13-KNĐ":
-            v = _passed(rvotes, Body.CELL, recognition=True)
-            return (v.held_on, v.doc_ref) if v else (r.cell_resolution_on, "")
+            return _meeting(rvotes, Body.CELL, recognition=True, fallback=r.cell_resolution_on)
         if code == "15-KNĐ":
-            v = _passed(rvotes, Body.BASE_COMMITTEE, recognition=True)
-            return (v.held_on, v.doc_ref) if v else (None, "")
+            return _meeting(rvotes, Body.BASE_COMMITTEE, recognition=True)
         if code == "16-KNĐ":
             return r.decision_on, r.decision_ref
     return None, ""

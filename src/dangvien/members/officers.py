@@ -284,9 +284,23 @@ def import_officers(
                 organization=org, office=office, valid_from=start, full_name=name[:120]
             ).first()
             if same is not None:
-                if same.valid_to != end and end is not None:
-                    OfficeHolder.objects.filter(pk=same.pk).update(valid_to=end)
+                if same.valid_to is None and end is not None:
+                    # The office ended since the last file: through the service (checked, audited).
+                    try:
+                        officer_end(actor=actor, holder=same, on=end)
+                    except ServiceError as exc:
+                        result.errors.append(RowError(line, h["valid_to"], exc.message))
+                        continue
                     result.updated += 1
+                elif same.valid_to != end:  # an end already recorded is corrected on the page
+                    assert same.valid_to is not None
+                    result.errors.append(
+                        RowError(
+                            line,
+                            h["valid_to"],
+                            f"đã ghi đồng chí {name} thôi chức vụ này từ {same.valid_to:%d/%m/%Y}",
+                        )
+                    )
                 else:
                     result.unchanged += 1
                 continue
