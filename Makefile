@@ -50,6 +50,7 @@ test: $(VENV)/.installed-dev system-deps
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests bench
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy
 	DANGVIEN_DATA_DIR=var/test $(BIN)/dangvien makemigrations --check --dry-run
 	DANGVIEN_DATA_DIR=var/test DANGVIEN_PRODUCTION=1 DANGVIEN_SECRET_KEY=$$(python3 -c 'print("x"*20 + "ci-only-check-deploy-key-0123456789")') \

@@ -25,7 +25,6 @@ from django.test import Client  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
 from dangvien.accounts.models import Role, User  # noqa: E402
-from dangvien.accounts.scope import scope_for  # noqa: E402
 from dangvien.accounts.services import user_create  # noqa: E402
 from dangvien.candidates.models import Candidate  # noqa: E402
 from dangvien.cases.models import Case, CaseState  # noqa: E402
@@ -35,6 +34,7 @@ from dangvien.demo.generate import generate  # noqa: E402
 from dangvien.members.importing import HEADERS, import_members  # noqa: E402
 from dangvien.members.selectors import MemberFilter, member_list, member_queryset  # noqa: E402
 from dangvien.orgs.models import Organization  # noqa: E402
+from dangvien.orgs.scope import scope_for  # noqa: E402
 
 
 def timed(fn, repeat: int, before=None) -> dict[str, float]:  # type: ignore[no-untyped-def]

@@ -26,11 +26,11 @@ from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from dangvien.accounts.models import Role, RoleAssignment, User  # noqa: E402
-from dangvien.accounts.scope import scope_for  # noqa: E402
 from dangvien.accounts.services import user_create  # noqa: E402
 from dangvien.demo.generate import generate  # noqa: E402
 from dangvien.members.models import Membership  # noqa: E402
 from dangvien.orgs.models import Organization, OrgKind  # noqa: E402
+from dangvien.orgs.scope import scope_for  # noqa: E402
 from dangvien.reports.timeliness import timeliness  # noqa: E402
 from dangvien.watch.models import Notification  # noqa: E402
 from dangvien.watch.services import tick  # noqa: E402

@@ -17,8 +17,8 @@ import datetime as dt
 
 from django.db import connection
 
-from dangvien.accounts.scope import scope_for
 from dangvien.orgs.models import Organization
+from dangvien.orgs.scope import scope_for
 from dangvien.reports.figures import figures_touch_units, tree_touch
 from dangvien.reports.models import AdmissionFigures, MemberFigures
 from dangvien.reports.selectors import member_counts
@@ -97,7 +97,7 @@ def raw_progress(root: Organization | None, period: str, as_of: dt.date, *, grou
 
 
 def raw_members(root: Organization | None, as_of: dt.date):  # type: ignore[no-untyped-def]
-    from dangvien.reports.selectors import AGE_BANDS, birth_range_for_band
+    from dangvien.people.ages import AGE_BANDS, birth_range_for_band
 
     root_path = root.path if root is not None else ""
     limits = [birth_range_for_band(label, as_of)[0] for label, _l, _h in AGE_BANDS[:-1]]
@@ -206,7 +206,7 @@ def measure(root: Organization | None, today: dt.date, timed, repeat: int = 10) 
     if (
         root is not None
     ):  # the committee's home page: both progress views with forecasts, funnel, idle cells, ratings
-        from dangvien.reports.dashboard import committee_dashboard
+        from dangvien.targets.dashboard import committee_dashboard
 
         out["dashboard"] = timed(lambda: committee_dashboard(scope, root, today), max(3, repeat // 2))
     out["members_total"] = member_counts(scope, root, today).total

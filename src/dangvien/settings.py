@@ -143,6 +143,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "dangvien.accounts.middleware.LoginRequiredMiddleware",
     "dangvien.accounts.middleware.SecondFactorMiddleware",
+    "dangvien.web.middleware.NotFoundMiddleware",
 ]
 
 # Content-Security-Policy (django-csp): scripts and styles from our own files only; no

@@ -4,7 +4,6 @@ import datetime as dt
 
 import pytest
 
-from dangvien.accounts.scope import ScopeDenied, scope_for
 from dangvien.candidates.models import Candidate, Certificate, ClassKind, Mentorship, Result, Source, State
 from dangvien.candidates.selectors import certificate_status, pool_survey
 from dangvien.candidates.services import (
@@ -18,6 +17,7 @@ from dangvien.candidates.services import (
     class_record_result,
 )
 from dangvien.core.errors import ServiceError
+from dangvien.orgs.scope import ScopeDenied, scope_for
 from dangvien.people.services import PersonData
 from dangvien.rules.services import rule_override
 

@@ -7,7 +7,6 @@ import json
 import pytest
 from django.core.management import call_command
 
-from dangvien.accounts.scope import ScopeDenied, scope_for
 from dangvien.candidates.models import Candidate, State
 from dangvien.candidates.services import certificate_record
 from dangvien.cases import procedure as P
@@ -29,6 +28,7 @@ from dangvien.core.errors import ServiceError, StaleError
 from dangvien.members.models import EventKind, Membership, Status
 from dangvien.members.services import member_record_event
 from dangvien.orgs.models import OrgKind
+from dangvien.orgs.scope import ScopeDenied, scope_for
 from dangvien.orgs.services import org_create
 from dangvien.rules.services import rule_override
 

@@ -7,7 +7,6 @@ import datetime as dt
 
 import pytest
 
-from dangvien.accounts.scope import ScopeDenied
 from dangvien.cases import recognition as R
 from dangvien.cases.models import Outcome, Recognition, RecognitionState, RecognitionStep
 from dangvien.cases.recognition_services import (
@@ -22,6 +21,7 @@ from dangvien.core.errors import ServiceError, StaleError
 from dangvien.members.models import EventKind, Membership, Status
 from dangvien.members.services import member_record_event, member_register, membership_replay
 from dangvien.orgs.models import Organization
+from dangvien.orgs.scope import ScopeDenied
 from tests.cases_helpers import officials
 from tests.conftest import person
 

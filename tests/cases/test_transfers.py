@@ -6,9 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.http import Http404
 
-from dangvien.accounts.scope import ScopeDenied, scope_for
 from dangvien.cases.models import Transfer, TransferKind, TransferState
 from dangvien.cases.transfer_selectors import (
     on_time,
@@ -26,7 +24,7 @@ from dangvien.cases.transfer_services import (
     transfer_receive,
     transfer_return,
 )
-from dangvien.core.errors import ServiceError, StaleError
+from dangvien.core.errors import NotFound, ServiceError, StaleError
 from dangvien.members.exemptions import (
     exemption_decide,
     exemption_end,
@@ -37,6 +35,7 @@ from dangvien.members.exemptions import (
 from dangvien.members.models import EventKind, Exemption, Membership, Status
 from dangvien.members.selectors import member_get
 from dangvien.members.services import member_record_event, membership_replay
+from dangvien.orgs.scope import ScopeDenied, scope_for
 from dangvien.reports.selectors import member_counts
 from dangvien.rules.calendar import DEFAULT as cal
 from tests.conftest import register
@@ -94,7 +93,7 @@ def test_a_transfer_between_two_committees_each_side_sees_its_own(tree, users):
     assert list(transfers_out(an, org=tree.xa)) == [t] and list(transfers_in(an, org=tree.xa)) == []
     assert list(transfers_in(binh, org=tree.xb)) == [t] and list(transfers_out(binh, org=tree.xb)) == []
     assert transfer_get(binh, t.pk) == t
-    with pytest.raises(Http404):  # the receiving side sees the transfer, not yet the member's file
+    with pytest.raises(NotFound):  # the receiving side sees the transfer, not yet the member's file
         member_get(binh, m.pk)
     # Only the receiving side receives; only the sending side cancels.
     with pytest.raises(ScopeDenied):
@@ -118,7 +117,7 @@ def test_a_transfer_between_two_committees_each_side_sees_its_own(tree, users):
         )  # a secretary sees only her own cell's transfers
     transfer_receive(actor=users.binh, transfer=t, expected_version=t.version, received_on=D(2026, 3, 10))
     assert member_get(binh, m.pk) == m
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         member_get(an, m.pk)
     with pytest.raises(StaleError):  # a double click on "receive"
         transfer_receive(actor=users.binh, transfer=t, expected_version=t.version, received_on=D(2026, 3, 10))
@@ -319,7 +318,7 @@ def test_a_residence_registration_lets_the_residence_cell_see_the_member_read_on
     residence_register(actor=users.an, membership=m, cell=tree.xb_c1, registered_on=D(2026, 4, 1))
     assert list(living_here(scope_for(users.binh), org=tree.xb)) == [m]
     assert list(living_here(scope_for(users.an), org=tree.xa)) == []
-    with pytest.raises(Http404):  # the list, not the file
+    with pytest.raises(NotFound):  # the list, not the file
         member_get(scope_for(users.binh), m.pk)
     assert Membership.objects.get(pk=m.pk).cell_id == tree.xa_c1.pk
 

@@ -251,8 +251,8 @@ def _classes(tree):
 def test_the_class_report_counts_per_organizer_and_per_organization(
     tree, users, django_assert_max_num_queries
 ):
-    from dangvien.accounts.scope import scope_for
     from dangvien.candidates.selectors import class_report
+    from dangvien.orgs.scope import scope_for
 
     _classes(tree)
     whole = class_report(scope_for(users.admin), org=tree.province, start=D(2025, 1, 1), end=D(2025, 12, 31))

@@ -13,11 +13,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from docx import Document
 
-from dangvien.accounts.scope import ScopeDenied
 from dangvien.core.errors import ServiceError
 from dangvien.documents.models import FormTemplate
 from dangvien.documents.services import document_generate
 from dangvien.documents.templates_service import template_activate, template_for, template_upload
+from dangvien.orgs.scope import ScopeDenied
 
 from ..cases_helpers import candidate, officials, open_case
 from .test_documents import text_of

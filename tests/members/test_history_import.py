@@ -68,8 +68,8 @@ def test_the_members_file_carries_the_day_an_exemption_began(tree, tmp_path):
     assert m.status == Status.EXEMPT and m.status_since == START
     assert cell_voters(tree.xa_c1, D(2026, 2, 28)) == (1, 0) and cell_voters(tree.xa_c1, START) == (0, 1)
     # Exported and imported again: nothing changes.
-    from dangvien.accounts.scope import scope_for
     from dangvien.members.exporting import member_rows
+    from dangvien.orgs.scope import scope_for
 
     (row,) = list(member_rows(scope_for(None), None))
     assert row[headers.index("Ngày miễn sinh hoạt")] == START

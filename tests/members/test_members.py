@@ -2,10 +2,10 @@ import datetime as dt
 
 import pytest
 
-from dangvien.accounts.scope import ScopeDenied, scope_for
 from dangvien.core.errors import ServiceError, StaleError
 from dangvien.members.models import EventKind, Membership, Status
 from dangvien.members.services import member_record_event, member_update, membership_replay
+from dangvien.orgs.scope import ScopeDenied, scope_for
 from dangvien.reports.selectors import member_counts
 
 from ..conftest import person, register

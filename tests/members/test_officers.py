@@ -10,7 +10,6 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from dangvien.accounts.scope import ScopeDenied
 from dangvien.core.errors import ServiceError
 from dangvien.documents.services import document_generate
 from dangvien.members.models import Office, OfficeHolder
@@ -21,6 +20,7 @@ from dangvien.members.officers import (
     officer_appoint,
     officer_end,
 )
+from dangvien.orgs.scope import ScopeDenied
 
 from ..cases_helpers import candidate, fresh, officials, open_case, prepare, through_decision, vote
 from ..documents.test_documents import text_of

@@ -2,12 +2,13 @@ import datetime as dt
 
 import pytest
 
-from dangvien.accounts.scope import ScopeDenied, scope_for
 from dangvien.core.errors import ServiceError
 from dangvien.members.models import EventKind, Membership
+from dangvien.members.selectors import org_children
 from dangvien.members.services import membership_replay
 from dangvien.orgs.models import Organization, OrgKind, OrgVersion
-from dangvien.orgs.selectors import org_children, tree_as_of
+from dangvien.orgs.scope import ScopeDenied, scope_for
+from dangvien.orgs.selectors import tree_as_of
 from dangvien.orgs.services import (
     SplitPart,
     org_create,

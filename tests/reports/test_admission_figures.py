@@ -12,9 +12,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from dangvien.accounts.scope import scope_for
 from dangvien.members.services import memberships_move_cell
 from dangvien.orgs.models import OrgKind, Sector
+from dangvien.orgs.scope import scope_for
 from dangvien.orgs.services import org_create, org_merge, org_move, org_update
 from dangvien.people.services import PersonData, person_apply
 from dangvien.reports.models import AdmissionFigures

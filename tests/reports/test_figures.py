@@ -13,11 +13,11 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
-from dangvien.accounts.scope import scope_for
 from dangvien.members.importing import HEADERS, import_members
 from dangvien.members.models import EventKind, Membership
 from dangvien.members.services import member_record_event, member_update, memberships_move_cell
 from dangvien.orgs.models import Organization, Sector
+from dangvien.orgs.scope import scope_for
 from dangvien.orgs.services import org_move, org_update
 from dangvien.people.services import PersonData
 from dangvien.reports import selectors

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from dangvien.accounts.scope import scope_for
+from dangvien.orgs.scope import scope_for
 from dangvien.reports.figures import TREE, read_stamps
 from dangvien.targets import placement as kept_trees
 from dangvien.targets.placement import placement

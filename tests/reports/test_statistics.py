@@ -8,10 +8,10 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from dangvien.accounts.scope import ScopeDenied, scope_for
 from dangvien.core.errors import ServiceError
 from dangvien.members.models import EventKind, Membership
 from dangvien.members.services import member_record_event, memberships_move_cell
+from dangvien.orgs.scope import ScopeDenied, scope_for
 from dangvien.ratings.models import Level, MemberRating, OrgRating
 from dangvien.ratings.selectors import rating_summary
 from dangvien.ratings.services import Entry, check_level, rating_record_org, ratings_record_members
@@ -259,7 +259,7 @@ def test_a_bad_ratings_file_writes_nothing(tree, users, tmp_path):
 
 
 def test_age_bands_computed_by_the_database_agree_with_full_years_on_the_day(tree):
-    from dangvien.reports.selectors import age_band_of
+    from dangvien.people.ages import age_band_of
 
     as_of = D(2026, 6, 15)
     births = {

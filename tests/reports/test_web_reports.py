@@ -227,8 +227,8 @@ def test_the_planner_lists_dossiers_and_staff_add_local_days(tree, users, login,
 
 
 def test_the_planner_fits_a_decided_dossier_before_its_ceremony_deadline(tree):
-    from dangvien.accounts.scope import scope_for
     from dangvien.cases.ceremonies import ceremony_plan, earliest_receipt
+    from dangvien.orgs.scope import scope_for
     from dangvien.rules.calendar import Calendar
 
     from ..cases.test_cases import to_cell_vote

@@ -12,7 +12,6 @@ import pytest
 from django.urls import reverse
 
 from dangvien.accounts.models import AuditEntry, Role
-from dangvien.accounts.scope import scope_for
 from dangvien.accounts.services import user_create
 from dangvien.candidates.importing import import_candidates
 from dangvien.candidates.models import OPEN_STATES, Candidate, Source
@@ -22,6 +21,7 @@ from dangvien.core.errors import ServiceError
 from dangvien.members.importing import HEADERS, import_members
 from dangvien.members.models import Membership
 from dangvien.members.services import member_register, member_update
+from dangvien.orgs.scope import scope_for
 from dangvien.people.models import Person
 from dangvien.people.ownership import (
     OPEN_CANDIDACY,
@@ -208,7 +208,7 @@ def test_a_person_belongs_to_the_cells_of_today_else_to_those_of_the_past(tree, 
 
 
 def test_a_cell_secretary_cannot_rename_or_dissolve_their_own_cell_and_staff_can(tree, users):
-    from dangvien.accounts.scope import ScopeDenied
+    from dangvien.orgs.scope import ScopeDenied
     from dangvien.orgs.services import org_dissolve, org_rename
 
     with pytest.raises(ScopeDenied):

@@ -13,9 +13,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from dangvien.accounts.audit import audit_verify
-from dangvien.accounts.scope import ScopeDenied, scope_for
 from dangvien.core.errors import ServiceError
 from dangvien.members.services import memberships_move_cell
+from dangvien.orgs.scope import ScopeDenied, scope_for
 from dangvien.orgs.services import org_create, org_merge
 from dangvien.targets.groups import is_young
 from dangvien.targets.models import Target, TargetRevision

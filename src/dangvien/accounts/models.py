@@ -113,3 +113,14 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.name}"
+
+
+def is_administrator(user: object) -> bool:
+    """May do everything: the command line's operator (None), a superuser, or an active
+    user holding the administrator's role. The scope (orgs/scope.py) asks the same of its
+    cached assignments."""
+    if user is None:
+        return True
+    if not isinstance(user, User) or not user.is_authenticated or not user.is_active:
+        return False
+    return bool(user.is_superuser) or user.assignments.filter(role=Role.ADMIN).exists()

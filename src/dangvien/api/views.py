@@ -6,16 +6,16 @@ import datetime as dt
 import hashlib
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
 from dangvien.accounts.models import ApiToken
-from dangvien.accounts.scope import scope_for
-from dangvien.core.errors import ServiceError
+from dangvien.core.errors import NotFound, ServiceError
 from dangvien.members.selectors import MemberFilter, member_get, member_list
+from dangvien.orgs.scope import scope_for
 from dangvien.orgs.selectors import org_get
 from dangvien.reports.selectors import member_counts
 from dangvien.targets.periods import parse_period
@@ -37,6 +37,12 @@ class TokenAuth(HttpBearer):
 api = NinjaAPI(
     title="dangvien API", version="1", auth=TokenAuth(), urls_namespace="api", docs_decorator=login_required
 )
+
+
+@api.exception_handler(NotFound)
+def _not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
+    """Absent or outside the token owner's scope: the same 404 as any unknown address."""
+    return api.create_response(request, {"detail": "Not Found"}, status=404)
 
 
 class OrgOut(Schema):
@@ -130,4 +136,4 @@ def report_progress(
     return report.as_dict()
 
 
-__all__ = ["Http404", "api"]
+__all__ = ["api"]

@@ -8,20 +8,20 @@ from pathlib import Path
 from django.utils import timezone
 
 from dangvien.accounts.models import User
-from dangvien.accounts.scope import scope_for
 from dangvien.candidates import services
 from dangvien.candidates.models import OPEN_STATES, Candidate, Certificate, ClassKind, Source
 from dangvien.core.errors import ServiceError
-from dangvien.core.importing import run_import
 from dangvien.core.spreadsheet import Column, ImportResult, Progress, RowError, Sheet, cell_text, date_cell
 from dangvien.core.text import fold
 from dangvien.members.importing import SEX_WORDS
 from dangvien.members.models import Membership
 from dangvien.orgs.importing import cell_from_code, writable_cells
 from dangvien.orgs.models import Organization
+from dangvien.orgs.scope import scope_for
 from dangvien.people.models import Person
 from dangvien.people.ownership import OTHER_SCOPE
 from dangvien.people.services import PersonData, validate_person
+from dangvien.pipeline.frame import run_import
 
 COLUMNS = [
     Column("full_name", "Họ và tên", required=True),

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from dangvien.accounts.scope import Scope
 from dangvien.candidates.models import (
     OPEN_STATES,
     Attendance,
@@ -23,6 +22,7 @@ from dangvien.candidates.models import (
 )
 from dangvien.members.models import Membership
 from dangvien.orgs.models import Organization
+from dangvien.orgs.scope import Scope
 from dangvien.people.models import Person
 from dangvien.rules.calendar import add_months
 from dangvien.rules.selectors import RuleBook

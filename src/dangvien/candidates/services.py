@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from dangvien.accounts.audit import audit_log
 from dangvien.accounts.models import User
-from dangvien.accounts.scope import require_write, scope_for
 from dangvien.candidates.models import (
     OPEN_STATES,
     Assessment,
@@ -32,6 +31,7 @@ from dangvien.core.services import not_future, recorded_by
 from dangvien.core.text import fold
 from dangvien.members.models import Membership, Status
 from dangvien.orgs.models import Organization
+from dangvien.orgs.scope import require_write, scope_for
 from dangvien.people.models import Person
 from dangvien.people.services import PersonData, person_apply
 

@@ -16,11 +16,11 @@ from django.db import IntegrityError, transaction
 
 from dangvien.accounts.audit import audit_log
 from dangvien.accounts.models import User
-from dangvien.accounts.scope import Scope, ScopeDenied, scope_for
 from dangvien.cases import procedure as P
 from dangvien.cases.models import Case, CaseState, CeremonyDay
 from dangvien.core.errors import ServiceError
 from dangvien.orgs.models import Organization
+from dangvien.orgs.scope import Scope, ScopeDenied, scope_for
 from dangvien.rules.calendar import Calendar, calendar_from_db
 from dangvien.rules.selectors import RuleBook
 

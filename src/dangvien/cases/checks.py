@@ -9,7 +9,6 @@ import re
 from dataclasses import dataclass
 
 from dangvien.accounts.models import User
-from dangvien.accounts.scope import scope_for
 from dangvien.candidates.selectors import certificate_status
 from dangvien.cases.models import (
     NEVER_READMITTED,
@@ -26,6 +25,7 @@ from dangvien.core.errors import ServiceError
 from dangvien.core.text import fold
 from dangvien.members.models import Membership, Status
 from dangvien.orgs.models import Organization
+from dangvien.orgs.scope import scope_for
 from dangvien.rules.calendar import age_in_full_months
 from dangvien.rules.selectors import RuleBook
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, QuerySet
 
-from dangvien.accounts.scope import Scope
 from dangvien.candidates.models import Certificate, ClassKind
 from dangvien.cases import recognition as R
 from dangvien.cases.models import (
@@ -16,8 +15,9 @@ from dangvien.cases.models import (
     RecognitionStep,
     RecognitionVote,
 )
-from dangvien.members.models import Membership, Status
+from dangvien.members.models import Membership, Residence, Status
 from dangvien.orgs.models import Organization
+from dangvien.orgs.scope import Scope
 from dangvien.rules.calendar import calendar_from_db
 from dangvien.rules.packs import PARAMS
 from dangvien.rules.selectors import RuleBook
@@ -173,7 +173,6 @@ def recognition_view(scope: Scope, pk: int, *, today: dt.date) -> RecognitionVie
 
 def living_here(scope: Scope, *, org: Organization) -> QuerySet[Membership]:
     """Members registered as living in the cells of `org` (read-only, wherever their cell)."""
-    from dangvien.members.models import Residence
 
     here = Residence.objects.filter(
         ended_on__isnull=True, membership_id=OuterRef("pk"), cell__path__startswith=org.path

@@ -11,7 +11,6 @@ from django.db import IntegrityError, transaction
 
 from dangvien.accounts.audit import audit_log
 from dangvien.accounts.models import User
-from dangvien.accounts.scope import require_write, scope_for
 from dangvien.cases import recognition as R
 from dangvien.cases.checks import require_committee
 from dangvien.cases.models import (
@@ -28,6 +27,7 @@ from dangvien.core.services import not_future, recorded_by
 from dangvien.members.models import EventKind, Membership, Status
 from dangvien.members.officers import base_committee_of, check_committee_size
 from dangvien.members.services import member_record_event
+from dangvien.orgs.scope import require_write, scope_for
 from dangvien.rules.arithmetic import vote_passes
 from dangvien.rules.calendar import calendar_from_db
 from dangvien.rules.selectors import RuleBook

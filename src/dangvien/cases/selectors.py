@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 
-from dangvien.accounts.scope import Scope
 from dangvien.cases import procedure as P
 from dangvien.cases.checks import Check, admission_checks
 from dangvien.cases.models import Case, CaseState, Introduction, StepRecord, Suspension, Verification, Vote
 from dangvien.core.dates import add_months
 from dangvien.members.models import MembershipPeriod, Status
 from dangvien.orgs.models import Organization
+from dangvien.orgs.scope import Scope
 from dangvien.rules.calendar import Calendar, calendar_from_db
 from dangvien.rules.packs import PARAMS
 from dangvien.rules.selectors import RuleBook

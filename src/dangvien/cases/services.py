@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from dangvien.accounts.audit import audit_log
 from dangvien.accounts.models import User
-from dangvien.accounts.scope import require_write, scope_for
 from dangvien.candidates.models import OPEN_STATES, Candidate, State
 from dangvien.candidates.selectors import certificate_status
 from dangvien.candidates.services import sync_readiness
@@ -48,6 +47,7 @@ from dangvien.members.models import EventKind, MemberEvent, Membership, Status
 from dangvien.members.officers import base_committee_of, check_committee_size
 from dangvien.members.services import NewMember, members_bulk_register
 from dangvien.orgs.models import Organization
+from dangvien.orgs.scope import require_write, scope_for
 from dangvien.rules.arithmetic import vote_passes, votes_needed
 from dangvien.rules.calendar import Calendar, calendar_from_db
 from dangvien.rules.selectors import RuleBook

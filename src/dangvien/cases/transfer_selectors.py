@@ -7,9 +7,9 @@ import datetime as dt
 
 from django.db.models import Q, QuerySet
 
-from dangvien.accounts.scope import Scope
 from dangvien.cases.models import OPEN_TRANSFER_STATES, Transfer, TransferKind, TransferState
 from dangvien.orgs.models import Organization
+from dangvien.orgs.scope import Scope
 
 
 def _base() -> QuerySet[Transfer]:

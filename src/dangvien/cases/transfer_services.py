@@ -16,7 +16,6 @@ from django.db.models import Q
 
 from dangvien.accounts.audit import audit_log
 from dangvien.accounts.models import User
-from dangvien.accounts.scope import require_write, scope_for
 from dangvien.cases.models import OPEN_TRANSFER_STATES, Transfer, TransferKind, TransferState
 from dangvien.core.dates import add_months
 from dangvien.core.errors import ServiceError, StaleError
@@ -24,6 +23,7 @@ from dangvien.core.services import not_future, recorded_by
 from dangvien.members.models import ACTIVE_STATUSES, EventKind, Membership
 from dangvien.members.services import member_record_event
 from dangvien.orgs.models import Organization
+from dangvien.orgs.scope import require_write, scope_for
 from dangvien.rules.calendar import calendar_from_db
 from dangvien.rules.selectors import RuleBook
 

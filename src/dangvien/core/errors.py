@@ -1,3 +1,6 @@
+"""The errors the domain raises: what the web, the API and the command line turn into a page,
+a status or an exit code. No HTTP here: selectors say NotFound, the web answers 404."""
+
 from __future__ import annotations
 
 
@@ -16,3 +19,9 @@ class StaleError(ServiceError):
 
     def __init__(self) -> None:
         super().__init__("Bản ghi vừa được người khác thay đổi. Hãy tải lại trang rồi làm lại.")
+
+
+class NotFound(LookupError):
+    """Not there, or not within the user's scope: the same answer on purpose, so that a
+    stranger learns nothing of what exists outside their part of the tree. The web answers
+    404 (web/middleware.py), the API 404, the command line an error."""

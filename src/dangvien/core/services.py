@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TypeVar
 
+from django.db import models
 from django.utils import timezone
 
 from dangvien.core.errors import ServiceError
 
-if TYPE_CHECKING:
-    from dangvien.accounts.models import User
+U = TypeVar("U", bound=models.Model)
 
 
-def recorded_by(actor: User | None) -> User | None:
+def recorded_by(actor: U | None) -> U | None:
     """The user to store as author: None for the command line (no saved user)."""
     return actor if actor is not None and actor.pk else None
 

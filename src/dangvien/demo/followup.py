@@ -30,9 +30,10 @@ from dangvien.cases.models import (
     TransferKind,
     TransferState,
 )
+from dangvien.cases.transfer_services import transfer_create, transfer_issue_letter, transfer_receive
 from dangvien.core.dates import add_months
 from dangvien.members.models import Exemption, ExemptionKind, Membership, OfficeHolder, Status
-from dangvien.orgs.models import Organization
+from dangvien.orgs.models import Organization, OrgKind
 from dangvien.rules.calendar import Calendar
 from dangvien.rules.selectors import RuleBook
 
@@ -319,8 +320,6 @@ def transfers_across(rng: random.Random, *, today: dt.date, limit: int = 40) -> 
     """Transfers between two communes (two committees: each sees its own side), through
     the services, so the received ones move the member in the registry as in life. Run
     once the tree's paths are built; none when the demo has a single commune."""
-    from dangvien.cases.transfer_services import transfer_create, transfer_issue_letter, transfer_receive
-    from dangvien.orgs.models import OrgKind
 
     communes = list(Organization.objects.filter(kind=OrgKind.UPPER_BASE).values_list("pk", flat=True)[:200])
     if len(communes) < 2:

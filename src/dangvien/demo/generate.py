@@ -15,6 +15,7 @@ from vietnam_provinces import Province, Ward
 
 from dangvien.core.bulk import analyze
 from dangvien.core.dates import add_months
+from dangvien.core.events import announce
 from dangvien.core.text import fold
 from dangvien.demo import names
 from dangvien.demo.followup import FollowupStats, fill_followup, transfers_across
@@ -22,12 +23,12 @@ from dangvien.demo.pipeline import PipelineStats, fill_commune
 from dangvien.demo.targets import fill_ceremony_days, fill_ratings, fill_targets
 from dangvien.members.models import EventKind, Office, OfficeHolder, Status
 from dangvien.members.services import NewMember, members_bulk_register
+from dangvien.orgs.events import TreeRebuilt
 from dangvien.orgs.models import Organization, OrgKind, OrgVersion, Sector
 from dangvien.orgs.services import rebuild_paths
 from dangvien.people.cccd import PROVINCE_CODES, sex_century_digit
 from dangvien.people.models import Sex
 from dangvien.people.services import PersonData
-from dangvien.reports.figures import figures_forget_all
 from dangvien.rules.calendar import calendar_from_db
 from dangvien.rules.selectors import RuleBook
 from dangvien.watch.services import tick
@@ -277,7 +278,7 @@ def generate(
         fill_ceremony_days(rng)
     # Written in bulk, not through the services: every member figure kept so far is stale,
     # and so are PostgreSQL's statistics of every table.
-    figures_forget_all()
+    announce(TreeRebuilt())
     analyze()
     # The day's notifications, as the daily watch would have made them this morning.
     result.notifications = tick(as_of=today, send_mail=False).created

@@ -14,7 +14,6 @@ from django.db.models import Max
 
 from dangvien.accounts.audit import audit_log
 from dangvien.accounts.models import User
-from dangvien.accounts.scope import ScopeDenied, scope_for
 from dangvien.core.errors import ServiceError
 from dangvien.documents.context import KNOWN, Fields
 from dangvien.documents.forms import BY_CODE
@@ -22,6 +21,7 @@ from dangvien.documents.models import FormTemplate
 from dangvien.documents.render import default_template, render_docx
 from dangvien.documents.sandbox import TemplateRefused, form_environment
 from dangvien.orgs.models import PATH_STEP, Organization
+from dangvien.orgs.scope import ScopeDenied, scope_for
 
 MAX_BYTES = 5 * 1024 * 1024
 

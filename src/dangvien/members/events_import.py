@@ -13,13 +13,13 @@ import datetime as dt
 from pathlib import Path
 
 from dangvien.accounts.models import User
-from dangvien.accounts.scope import scope_for
 from dangvien.core.errors import ServiceError
-from dangvien.core.importing import run_import
 from dangvien.core.spreadsheet import Column, ImportResult, Progress, RowError, Sheet, cell_text, date_cell
 from dangvien.core.text import fold
 from dangvien.members.models import EventKind, Membership
 from dangvien.members.services import member_record_event
+from dangvien.orgs.scope import scope_for
+from dangvien.pipeline.frame import run_import
 
 COLUMNS = [
     Column("card", "Số thẻ đảng viên"),

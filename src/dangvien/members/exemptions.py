@@ -11,12 +11,12 @@ from django.db import IntegrityError, transaction
 
 from dangvien.accounts.audit import audit_log
 from dangvien.accounts.models import User
-from dangvien.accounts.scope import require_write, scope_for
 from dangvien.core.errors import ServiceError, StaleError
 from dangvien.core.services import not_future
 from dangvien.members.models import EventKind, Exemption, ExemptionKind, Membership, Residence, Status
 from dangvien.members.services import member_record_event
 from dangvien.orgs.models import Organization
+from dangvien.orgs.scope import require_write, scope_for
 
 _EVENT = {ExemptionKind.EXEMPT: EventKind.EXEMPTED, ExemptionKind.TEMP_EXEMPT: EventKind.TEMP_EXEMPTED}
 _FROM = {

@@ -4,10 +4,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from dangvien.accounts.audit import mask
-from dangvien.accounts.scope import Scope
 from dangvien.members.importing import HEADERS
 from dangvien.members.models import Membership, Status
 from dangvien.orgs.models import Organization
+from dangvien.orgs.scope import Scope
 from dangvien.people.models import Sex
 
 __all__ = ["HEADERS", "member_rows"]

@@ -10,22 +10,21 @@ from typing import Any
 
 from django.utils import timezone
 
-from dangvien.accounts.audit import audit_log
 from dangvien.accounts.models import User
-from dangvien.accounts.scope import Scope, scope_for
 from dangvien.core.bulk import ANALYZE_FROM_ROWS, analyze_on_commit
 from dangvien.core.errors import ServiceError
-from dangvien.core.importing import run_import
 from dangvien.core.spreadsheet import Column, ImportResult, Progress, RowError, Sheet, cell_text, date_cell
 from dangvien.core.text import fold
 from dangvien.members import services
 from dangvien.members.lifecycle import STATUS_FROM_IMPORT, check_dates
 from dangvien.members.models import EventKind, MemberEvent, Membership, MembershipPeriod, Status
 from dangvien.orgs.importing import cell_from_code, writable_cells
+from dangvien.orgs.models import Organization
+from dangvien.orgs.scope import Scope, scope_for
 from dangvien.people.models import Person, Sex
 from dangvien.people.ownership import OTHER_SCOPE, persons_out_of_reach
-from dangvien.people.services import COUNTED, PersonData, validate_person
-from dangvien.reports.figures import figures_touch_people
+from dangvien.people.services import PersonData, person_save_changes, validate_person
+from dangvien.pipeline.frame import run_import
 
 COLUMNS = [
     Column("full_name", "Họ và tên", required=True),
@@ -313,26 +312,17 @@ def _update_existing(
             continue  # an empty optional cell keeps what is stored
         if getattr(person, key) != new:
             old[key] = [getattr(person, key), new]
-            setattr(person, key, new)
     if r.person.cccd and not person.cccd:
         old["cccd"] = [None, r.person.cccd]
-        person.cccd = r.person.cccd
     changed = bool(old)
-    if changed:
-        person.version += 1
-        person.save()
-        # The old values are kept, one entry per person changed (the file has its own entry);
-        # a counted fact (sex, birth date…) recounts the person's cells.
-        audit_log(actor=actor, action="people.update", obj=person, changes={**old, "source": "import"})
-        if old.keys() & COUNTED:
-            figures_touch_people([person.pk])
+    # The old values are kept, one entry per person changed (the file has its own entry);
+    # a counted fact (sex, birth date…) is announced, so the kept figures follow.
+    person_save_changes(actor=actor, person=person, changes=old, source="import")
     try:
         if r.card and m.card_number != r.card:
             Membership.objects.filter(pk=m.pk).update(card_number=r.card)
             changed = True
         if m.cell_id != r.cell_id:
-            from dangvien.orgs.models import Organization
-
             services.member_record_event(
                 actor=actor,
                 membership=m,

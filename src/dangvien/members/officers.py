@@ -15,13 +15,13 @@ from django.db.models import Q
 
 from dangvien.accounts.audit import audit_log
 from dangvien.accounts.models import User
-from dangvien.accounts.scope import ScopeDenied, scope_for
 from dangvien.core.errors import ServiceError
-from dangvien.core.importing import run_import
 from dangvien.core.spreadsheet import Column, ImportResult, Progress, RowError, Sheet, cell_text, date_cell
 from dangvien.core.text import clean_name, fold
 from dangvien.members.models import SINGLE_OFFICES, Membership, Office, OfficeHolder
 from dangvien.orgs.models import Organization, OrgKind
+from dangvien.orgs.scope import ScopeDenied, scope_for
+from dangvien.pipeline.frame import run_import
 
 
 def _check(

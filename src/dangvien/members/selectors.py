@@ -7,18 +7,18 @@ import hashlib
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet
-from django.http import Http404
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from dangvien.accounts.models import AuditHead
-from dangvien.accounts.scope import Scope
-from dangvien.core.text import fold
-from dangvien.members.models import ACTIVE_STATUSES, MemberEvent, Membership, Status
+from dangvien.core.errors import NotFound
+from dangvien.core.text import fold, natural_sort_key
+from dangvien.members.models import ACTIVE_STATUSES, CellTally, MemberEvent, Membership, Status
 from dangvien.members.tally import tally_sum
 from dangvien.orgs.models import Organization
+from dangvien.orgs.scope import Scope
+from dangvien.people.ages import birth_range_for_band
 from dangvien.people.models import Person
-from dangvien.reports.selectors import birth_range_for_band
 
 PER_PAGE = 50
 
@@ -149,7 +149,7 @@ def member_get(scope: Scope, pk: int) -> Membership:
             .get(pk=pk)
         )
     except Membership.DoesNotExist:
-        raise Http404 from None
+        raise NotFound from None
 
 
 def member_timeline(m: Membership) -> list[MemberEvent]:
@@ -198,3 +198,46 @@ def cell_official_choices(cell_id: int, *, exclude_person_id: int | None = None)
         qs = qs.exclude(person_id=exclude_person_id)
     rows = qs.select_related("person").order_by("person__sort_key")[:500]
     return [(str(m.pk), f"{m.person.full_name} ({m.person.birth_date:%Y})") for m in rows]
+
+
+def org_children(scope: Scope, org: Organization, *, include_dissolved: bool = False) -> list[Organization]:
+    """Children with their active member counts (whole subtree), in two queries."""
+    qs = scope.orgs().filter(parent=org)
+    if not include_dissolved:
+        qs = qs.filter(dissolved_on__isnull=True)
+    return with_counts(sorted(qs, key=lambda o: natural_sort_key(o.name)))
+
+
+def with_counts(orgs: list[Organization]) -> list[Organization]:
+    """Annotate each organization with its active members (whole subtree) and its active
+    children, in two queries whatever the number of organizations."""
+    counts = subtree_member_counts(orgs)
+    child_counts = dict(
+        Organization.objects.filter(parent__in=orgs, dissolved_on__isnull=True)
+        .values_list("parent_id")
+        .annotate(n=Count("id"))
+    )
+    for org in orgs:
+        org.member_count = counts.get(org.pk, 0)  # type: ignore[attr-defined]
+        org.child_count = child_counts.get(org.pk, 0)  # type: ignore[attr-defined]
+    return orgs
+
+
+def subtree_member_counts(orgs: list[Organization]) -> dict[int, int]:
+    """Active members under each of the given organizations, in one query (over the
+    per-cell tallies, not the membership rows)."""
+    if not orgs:
+        return {}
+    per_cell = (
+        CellTally.objects.filter(status__in=ACTIVE_STATUSES)
+        .filter(Q.create([("cell__path__startswith", o.path) for o in orgs], connector=Q.OR))
+        .values_list("cell__path")
+        .annotate(n=Sum("count"))
+        .order_by()
+    )
+    result = {o.pk: 0 for o in orgs}
+    for path, n in per_cell:
+        for o in orgs:
+            if path.startswith(o.path):
+                result[o.pk] += n
+    return result

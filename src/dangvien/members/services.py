@@ -15,10 +15,11 @@ from django.utils import timezone
 
 from dangvien.accounts.audit import audit_log
 from dangvien.accounts.models import User
-from dangvien.accounts.scope import require_write, scope_for
 from dangvien.core.bulk import allocate_ids, bulk_insert
 from dangvien.core.errors import ServiceError, StaleError
+from dangvien.core.events import announce
 from dangvien.core.text import clean_name, fold, vietnamese_sort_key
+from dangvien.members.events import MemberEventProposed, MembershipEnded, MembershipsChanged
 from dangvien.members.lifecycle import (
     TRANSITIONS,
     PlannedEvent,
@@ -37,9 +38,9 @@ from dangvien.members.models import (
 )
 from dangvien.members.tally import tally_add, tally_move
 from dangvien.orgs.models import Organization
+from dangvien.orgs.scope import require_write, scope_for
 from dangvien.people.models import Person
 from dangvien.people.services import PersonData, person_apply
-from dangvien.reports.figures import figures_touch_cells
 
 _CARD_MAX = 20
 
@@ -96,7 +97,7 @@ def _apply(
             open_period.save(update_fields=["valid_to"])
         MembershipPeriod.objects.create(membership=m, cell=cell, status=status, valid_from=on)
     tally_move([(m.cell_id, m.status)], [(cell.pk, status)])
-    figures_touch_cells({m.cell_id, cell.pk})
+    announce(MembershipsChanged(tuple({m.cell_id, cell.pk})))
     m.status, m.status_since, m.cell = status, on, cell
     m.is_active = status in ACTIVE_STATUSES
     if kind == EventKind.MADE_OFFICIAL:
@@ -220,8 +221,6 @@ def member_record_event(
     """Record one dated event of a membership. Recognition (made official) belongs to the
     recognition dossier and moves between cells to the transfers (cases package): those
     services call here with by_recognition / by_transfer; the generic form cannot."""
-    from dangvien.cases.models import OPEN_TRANSFER_STATES, Recognition, Transfer
-
     m = Membership.objects.select_for_update().select_related("cell").get(pk=membership.pk)
     if expected_version is not None and m.version != expected_version:
         raise StaleError
@@ -252,39 +251,16 @@ def member_record_event(
         cell = to_cell
     if kind == EventKind.MADE_OFFICIAL and on <= m.admission_date:
         raise ServiceError("Ngày chính thức phải sau ngày vào Đảng", field="on")
-    if (
-        kind == EventKind.MADE_OFFICIAL
-        and not by_recognition
-        and Recognition.objects.filter(membership_id=m.pk).exists()
-    ):
-        raise ServiceError(
-            "Đảng viên này có hồ sơ công nhận chính thức: ghi quyết định công nhận trong hồ sơ đó",
-            field="kind",
-        )
-    open_transfer = Transfer.objects.filter(membership_id=m.pk, state__in=OPEN_TRANSFER_STATES).first()
-    if (
-        kind in (EventKind.CELL_CHANGED, EventKind.TRANSFERRED_OUT)
-        and not by_transfer
-        and open_transfer is not None
-    ):
-        raise ServiceError(
-            "Đảng viên đang có giấy chuyển sinh hoạt chưa hoàn thành: "
-            "tiếp nhận hoặc hủy việc chuyển đó trước",
-            field="kind",
-        )
+    # The steps other packages own (a recognition dossier, an open transfer) refuse here.
+    announce(MemberEventProposed(m.pk, kind, by_recognition, by_transfer))
     old_status = m.status
     event = _apply(
         m, kind=kind, on=on, status=status, cell=cell, actor=actor, decision_ref=decision_ref, note=note
     )
     if status not in ACTIVE_STATUSES:
         # The membership ended (or left the system): nothing of it stays open anywhere.
-        from dangvien.cases.recognition_services import recognition_close_for_departure
-        from dangvien.cases.transfer_services import transfers_close_for_departure
-
         reason = f"{EventKind(kind).label} ngày {on:%d/%m/%Y}"
-        recognition_close_for_departure(membership_id=m.pk, on=on, reason=reason)
-        if not by_transfer:
-            transfers_close_for_departure(membership_id=m.pk, on=on, reason=reason)
+        announce(MembershipEnded(m.pk, on, reason, by_transfer))
     audit_log(
         actor=actor,
         action=f"members.event.{kind}",
@@ -306,7 +282,7 @@ def memberships_move_cell(
     tally_move(
         [(cell, status) for _, status, cell in moving], [(to_cell.pk, status) for _, status, _ in moving]
     )
-    figures_touch_cells({cell for _, _, cell in moving} | {to_cell.pk})
+    announce(MembershipsChanged(tuple({cell for _, _, cell in moving} | {to_cell.pk})))
     recorded_by = actor if actor is not None and actor.pk else None
     MemberEvent.objects.bulk_create(
         [
@@ -466,7 +442,7 @@ def members_bulk_register(*, actor: User | None, items: list[NewMember], note: s
     bulk_insert(MemberEvent, EVENT_COLUMNS, event_rows)
     bulk_insert(MembershipPeriod, PERIOD_COLUMNS, period_rows)
     tally_add(Counter((row[3], row[7]) for row in membership_rows))
-    figures_touch_cells({row[3] for row in membership_rows})
+    announce(MembershipsChanged(tuple({row[3] for row in membership_rows})))
     return membership_ids
 
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from dangvien.accounts.scope import Scope
 from dangvien.orgs.importing import COLUMNS
 from dangvien.orgs.models import Organization
+from dangvien.orgs.scope import Scope
 
 HEADERS = [c.header for c in COLUMNS]
 

@@ -9,14 +9,14 @@ from pathlib import Path
 from django.utils import timezone
 
 from dangvien.accounts.models import User
-from dangvien.accounts.scope import Scope, scope_for
 from dangvien.core.dates import DateError, parse_user_date
 from dangvien.core.errors import ServiceError
-from dangvien.core.importing import run_import
 from dangvien.core.spreadsheet import Column, ImportResult, Progress, RowError, Sheet, cell_text
 from dangvien.core.text import fold
 from dangvien.orgs import services
 from dangvien.orgs.models import CELL_KINDS, Organization, OrgKind, Sector
+from dangvien.orgs.scope import Scope, scope_for
+from dangvien.pipeline.frame import run_import
 
 COLUMNS = [
     Column("code", "Mã tổ chức", required=True),

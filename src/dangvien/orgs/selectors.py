@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet, Sum
-from django.http import Http404
+from django.db.models import Q, QuerySet
 
-from dangvien.accounts.scope import Scope
-from dangvien.core.text import fold, natural_sort_key
+from dangvien.core.errors import NotFound
+from dangvien.core.text import fold
 from dangvien.orgs.models import CELL_KINDS, Organization, OrgVersion
+from dangvien.orgs.scope import Scope
 
 
 def org_get(scope: Scope, *, code: str | None = None, pk: int | None = None) -> Organization:
@@ -20,55 +20,10 @@ def org_get(scope: Scope, *, code: str | None = None, pk: int | None = None) -> 
         if code is not None:
             return qs.get(code=code)
         if pk is None:
-            raise Http404
+            raise NotFound
         return qs.get(pk=pk)
     except Organization.DoesNotExist:
-        raise Http404 from None
-
-
-def org_children(scope: Scope, org: Organization, *, include_dissolved: bool = False) -> list[Organization]:
-    """Children with their active member counts (whole subtree), in two queries."""
-    qs = scope.orgs().filter(parent=org)
-    if not include_dissolved:
-        qs = qs.filter(dissolved_on__isnull=True)
-    return with_counts(sorted(qs, key=lambda o: natural_sort_key(o.name)))
-
-
-def with_counts(orgs: list[Organization]) -> list[Organization]:
-    """Annotate each organization with its active members (whole subtree) and its active
-    children, in two queries whatever the number of organizations."""
-    counts = subtree_member_counts(orgs)
-    child_counts = dict(
-        Organization.objects.filter(parent__in=orgs, dissolved_on__isnull=True)
-        .values_list("parent_id")
-        .annotate(n=Count("id"))
-    )
-    for org in orgs:
-        org.member_count = counts.get(org.pk, 0)  # type: ignore[attr-defined]
-        org.child_count = child_counts.get(org.pk, 0)  # type: ignore[attr-defined]
-    return orgs
-
-
-def subtree_member_counts(orgs: list[Organization]) -> dict[int, int]:
-    """Active members under each of the given organizations, in one query (over the
-    per-cell tallies, not the membership rows)."""
-    from dangvien.members.models import ACTIVE_STATUSES, CellTally
-
-    if not orgs:
-        return {}
-    per_cell = (
-        CellTally.objects.filter(status__in=ACTIVE_STATUSES)
-        .filter(Q.create([("cell__path__startswith", o.path) for o in orgs], connector=Q.OR))
-        .values_list("cell__path")
-        .annotate(n=Sum("count"))
-        .order_by()
-    )
-    result = {o.pk: 0 for o in orgs}
-    for path, n in per_cell:
-        for o in orgs:
-            if path.startswith(o.path):
-                result[o.pk] += n
-    return result
+        raise NotFound from None
 
 
 def org_search(scope: Scope, query: str, *, limit: int = 20, cells_only: bool = False) -> list[Organization]:

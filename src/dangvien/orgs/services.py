@@ -17,9 +17,10 @@ from django.utils import timezone
 
 from dangvien.accounts.audit import audit_log
 from dangvien.accounts.models import User
-from dangvien.accounts.scope import require_manage, scope_for
 from dangvien.core.errors import ServiceError, StaleError
+from dangvien.core.events import announce
 from dangvien.core.text import fold
+from dangvien.orgs.events import OrganizationAbsorbed, OrganizationsChanged, TreeChanged, TreeRebuilt
 from dangvien.orgs.models import (
     CELL_KINDS,
     Organization,
@@ -30,7 +31,7 @@ from dangvien.orgs.models import (
     Sector,
     path_segment,
 )
-from dangvien.reports.figures import figures_forget_all, figures_touch_paths, tree_touch
+from dangvien.orgs.scope import require_manage, scope_for
 
 _FAR_PAST = dt.date(1930, 2, 3)  # the Party's founding: no organization is older
 
@@ -106,7 +107,7 @@ def _open_version(org: Organization, on: dt.date, reorg: Reorganization | None) 
     """Close the org's current version on `on` and open one with its present fields."""
     current = OrgVersion.objects.filter(organization=org, valid_to__isnull=True).first()
     # Its kind, sector or place may change the member counts of the units it leaves and joins.
-    figures_touch_paths([org.path, current.path if current is not None else ""])
+    announce(OrganizationsChanged((org.path, current.path if current is not None else "")))
     values = {
         "name": org.name,
         "parent": org.parent,
@@ -128,7 +129,7 @@ def _open_version(org: Organization, on: dt.date, reorg: Reorganization | None) 
 
 
 def _close_version(org: Organization, on: dt.date) -> None:
-    figures_touch_paths([org.path])
+    announce(OrganizationsChanged((org.path,)))
     OrgVersion.objects.filter(organization=org, valid_to__isnull=True).update(valid_to=on)
 
 
@@ -184,7 +185,7 @@ def org_create(
     org.path = (parent.path if parent else "") + path_segment(org.pk)
     org.save(update_fields=["path"])
     reorg = _reorg(ReorgKind.CREATE, on, actor, decision_ref, "", org=org.code)
-    tree_touch()  # no member counted yet: the units' figures stand, the tree changed
+    announce(TreeChanged())  # no member counted yet: the units' figures stand, the tree changed
     OrgVersion.objects.create(
         organization=org,
         name=org.name,
@@ -250,7 +251,7 @@ def org_update(
     OrgVersion.objects.filter(organization=org, valid_to__isnull=True).update(
         kind=org.kind, sector=org.sector
     )
-    figures_touch_paths([org.path])  # the members counted by kind and sector there
+    announce(OrganizationsChanged((org.path,)))  # the members counted by kind and sector there
     audit_log(actor=actor, action="orgs.update", obj=org, changes=changes)
     return org
 
@@ -344,10 +345,9 @@ def org_move(
         new_parent=new_parent.code,
     )
     moved = _repath_subtree(org, new_parent, effective_on, reorg)
-    from dangvien.members.models import Membership
-
-    members = Membership.objects.filter(
-        is_active=True, cell__path__startswith=new_parent.path + path_segment(org.pk)
+    # The members move with their cells: nothing of theirs is written, only counted here.
+    members = Organization.objects.filter(
+        path__startswith=new_parent.path + path_segment(org.pk), memberships__is_active=True
     ).count()
     audit_log(
         actor=actor,
@@ -374,9 +374,8 @@ def _absorb(
     member_ids: list[int] | None = None,
     child_ids: list[int] | None = None,
 ) -> None:
-    """Move the members and child organizations of source (all, or those listed) to target."""
-    from dangvien.members.services import memberships_move_cell
-
+    """Move the members and child organizations of source (all, or those listed) to target.
+    The members' moves are the registry's to record (members/listeners.py)."""
     children = source.children.filter(dissolved_on__isnull=True)
     if child_ids is not None:
         children = children.filter(pk__in=child_ids)
@@ -388,12 +387,16 @@ def _absorb(
     memberships = source.memberships.filter(is_active=True)
     if member_ids is not None:
         memberships = memberships.filter(pk__in=member_ids)
-    moved = memberships_move_cell(
-        actor=actor,
-        memberships=memberships,
-        to_cell=target,
-        on=on,
-        note=f"{reorg.get_kind_display()} {source.name} → {target.name}",
+    moved = memberships.count()
+    announce(
+        OrganizationAbsorbed(
+            source_id=source.pk,
+            target_id=target.pk,
+            on=on,
+            member_ids=tuple(member_ids) if member_ids is not None else None,
+            note=f"{reorg.get_kind_display()} {source.name} → {target.name}",
+            actor=actor,
+        )
     )
     if moved:
         summary.lines.append(f"{moved} đảng viên: từ “{source.name}” sang “{target.name}”")
@@ -592,4 +595,4 @@ def rebuild_paths() -> None:
             updates.append(Organization(pk=pk, path=path, depth=depth + 1))
             stack.append((pk, path, depth + 1))
     Organization.objects.bulk_update(updates, ["path", "depth"], batch_size=1000)
-    figures_forget_all()
+    announce(TreeRebuilt())

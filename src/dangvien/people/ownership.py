@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from dangvien.accounts.scope import Scope
+from dangvien.orgs.scope import Scope
 from dangvien.people.models import Person
 
 OTHER_SCOPE = "Số CCCD này không dùng được; liên hệ cấp ủy cấp trên"

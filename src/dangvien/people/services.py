@@ -11,14 +11,15 @@ from django.utils import timezone
 
 from dangvien.accounts.audit import audit_log
 from dangvien.accounts.models import User
-from dangvien.accounts.scope import scope_for
 from dangvien.core.errors import ServiceError
+from dangvien.core.events import announce
 from dangvien.core.text import clean_name
+from dangvien.orgs.scope import scope_for
 from dangvien.people.cccd import CccdError, validate_cccd
+from dangvien.people.events import PeopleChanged
 from dangvien.people.models import Person, Sex
 from dangvien.people.ownership import OTHER_SCOPE, OTHER_SCOPE_PERSON, persons_out_of_reach
 from dangvien.people.units import province_name, ward_in_province
-from dangvien.reports.figures import figures_touch_people
 
 # The facts the member and admission figures are counted by (reports/figures.py): a change
 # to one recounts the person's cells.
@@ -139,18 +140,35 @@ def person_apply(
             if audit:
                 audit_log(actor=actor, action="people.create", obj=person, changes=changes)
             return person
-        for key, value in values.items():
-            if getattr(person, key) != value:
-                changes[key] = [getattr(person, key), value]
-                setattr(person, key, value)
-        if changes:
-            person.version += 1
-            person.save()
-            if changes.keys() & COUNTED:
-                figures_touch_people([person.pk])
-            # The old values are kept: by the caller's entry when it collects them (a
-            # member's correction), else here even when the caller writes its own entry
-            # for what it creates (a member or candidate added on an existing person).
-            if audit or collect is None:
-                audit_log(actor=actor, action="people.update", obj=person, changes=changes)
+        own = {k: [getattr(person, k), v] for k, v in values.items() if getattr(person, k) != v}
+        changes.update(own)
+        # The old values are kept: by the caller's entry when it collects them (a member's
+        # correction), else here even when the caller writes its own entry for what it
+        # creates (a member or candidate added on an existing person).
+        person_save_changes(actor=actor, person=person, changes=own, audit=audit or collect is None)
     return person
+
+
+def person_save_changes(
+    *,
+    actor: User | None,
+    person: Person,
+    changes: dict[str, Any],
+    audit: bool = True,
+    source: str = "",
+) -> None:
+    """The one writer of an existing person's fields: `changes` maps each field to
+    [old, new]. Saves with a new version, keeps the old values in the audit log and, when a
+    counted fact changed (sex, birth date…), announces it so the kept figures follow.
+    Callers check scope and values first (person_apply; the members import)."""
+    if not changes:
+        return
+    for key, (_old, new) in changes.items():
+        setattr(person, key, new)
+    person.version += 1
+    person.save()
+    if audit:
+        extra = {"source": source} if source else {}
+        audit_log(actor=actor, action="people.update", obj=person, changes={**changes, **extra})
+    if changes.keys() & COUNTED:
+        announce(PeopleChanged((person.pk,)))

@@ -11,13 +11,13 @@ from collections import defaultdict
 from pathlib import Path
 
 from dangvien.accounts.models import User
-from dangvien.accounts.scope import ScopeDenied, scope_for
 from dangvien.core.errors import ServiceError
-from dangvien.core.importing import run_import
 from dangvien.core.spreadsheet import Column, ImportResult, Progress, RowError, Sheet, cell_text, date_cell
 from dangvien.core.text import fold
 from dangvien.members.models import Membership
 from dangvien.orgs.models import Organization
+from dangvien.orgs.scope import ScopeDenied, scope_for
+from dangvien.pipeline.frame import run_import
 from dangvien.ratings.models import Level
 from dangvien.ratings.services import Entry, rating_record_org, ratings_record_members
 

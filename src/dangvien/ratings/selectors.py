@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count
 
-from dangvien.accounts.scope import Scope
 from dangvien.orgs.models import Organization
+from dangvien.orgs.scope import Scope
 from dangvien.ratings.models import LEVEL_ORDER, Level, MemberRating, OrgRating
 
 

@@ -12,11 +12,11 @@ from django.utils import timezone
 
 from dangvien.accounts.audit import audit_log
 from dangvien.accounts.models import User
-from dangvien.accounts.scope import ScopeDenied, scope_for
 from dangvien.core.errors import ServiceError
 from dangvien.core.services import recorded_by
 from dangvien.members.models import Membership
 from dangvien.orgs.models import Organization
+from dangvien.orgs.scope import ScopeDenied, scope_for
 from dangvien.ratings.models import Level, MemberRating, OrgRating
 from dangvien.rules.selectors import RuleBook
 

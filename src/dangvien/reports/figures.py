@@ -9,8 +9,9 @@ updated in place: they are counted by the same query as an uncached report
 
 How "nothing has changed" is known, without trusting every caller to delete the right
 rows: each unit has a stamp (`FigureStamp`), a number that every write which can change a
-count adds one to, in the writer's own transaction (`figures_touch_*`, called by the
-member, person and organization services, the members import and the demo). A reader
+count adds one to, in the writer's own transaction. Writers do not call the stamps: they
+announce what changed (people/events.py, members/events.py, orgs/events.py) and one
+listener per event stamps the units (reports/listeners.py). A reader
 reads the stamps *before* it counts, and stores the counts with the stamp it read. A
 writer that commits after the stamp was read leaves the stored figures under an older
 stamp, so the next reader counts again; figures can be recounted needlessly, never used
@@ -33,6 +34,7 @@ from collections.abc import Iterable, Sequence
 from django.db import DatabaseError, connection, models, transaction
 from django.db.models import Q
 
+from dangvien.members.models import MembershipPeriod
 from dangvien.orgs.models import PATH_STEP, OrgVersion
 from dangvien.reports.models import AdmissionFigures, FigureStamp, MemberFigures
 
@@ -130,13 +132,6 @@ def figures_touch_cells(cell_ids: Iterable[int]) -> None:
     figures_touch_units(units)
 
 
-def figures_touch_paths(paths: Iterable[str]) -> None:
-    """An organization changed (its kind, sector, place or name): stamp the units of its
-    paths, and the tree."""
-    figures_touch_units(unit_of(p) for p in paths if p)
-    tree_touch()
-
-
 def tree_touch() -> None:
     """The tree changed (an organization created, or a version written): a new token.
     After the units' stamps (figures_touch_units), so that writers lock in one order."""
@@ -152,7 +147,6 @@ def tree_touch() -> None:
 def figures_touch_people(person_ids: Iterable[int]) -> None:
     """A person's sex, birth date, ethnicity, religion or education changed: every cell
     they were ever a member in."""
-    from dangvien.members.models import MembershipPeriod
 
     ids = sorted(set(person_ids))
     if ids:

@@ -18,11 +18,11 @@ from typing import Any
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_noop
 
-from dangvien.accounts.scope import Scope
 from dangvien.candidates.models import Candidate, Certificate, ClassKind, Result, TrainingClass
 from dangvien.cases.models import Case
 from dangvien.members.models import EventKind, MemberEvent
 from dangvien.orgs.models import CELL_KINDS, Organization, OrgVersion
+from dangvien.orgs.scope import Scope
 from dangvien.orgs.selectors import org_path_on
 
 

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from dangvien.accounts.scope import Scope
 from dangvien.cases import procedure as P
 from dangvien.cases import recognition as R
 from dangvien.cases.models import (
@@ -29,8 +28,9 @@ from dangvien.cases.models import (
     StepRecord,
     Transfer,
 )
-from dangvien.cases.selectors import DueItem
+from dangvien.cases.selectors import DueItem, overdue_items
 from dangvien.orgs.models import Organization
+from dangvien.orgs.scope import Scope
 from dangvien.rules.calendar import Calendar, calendar_from_db
 from dangvien.rules.selectors import RuleBook
 
@@ -279,7 +279,6 @@ def overdue_everything(
 ) -> list[DueItem]:
     """Every open deadline past due under `org` — admission steps, recognition steps,
     transfers not received (on either side) — oldest first: `report overdue`."""
-    from dangvien.cases.selectors import overdue_items
 
     cal = cal or calendar_from_db()
     items = overdue_items(scope, org=org, as_of=as_of, cal=cal)

@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from dangvien.accounts.audit import audit_log
 from dangvien.accounts.models import User
-from dangvien.accounts.scope import scope_for
 from dangvien.core.errors import ServiceError
 from dangvien.orgs.models import Organization, OrgKind
+from dangvien.orgs.scope import scope_for
 from dangvien.rules.models import CalendarDay, RuleOverride
 from dangvien.rules.packs import PARAMS, parse_value, value_text
 

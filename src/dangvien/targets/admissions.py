@@ -27,8 +27,10 @@ from django.utils import timezone
 from dangvien.core.sql import YearsBefore, plain_rows
 from dangvien.members.models import EventKind, MemberEvent
 from dangvien.orgs.models import OrgVersion
+from dangvien.orgs.scope import scope_for
 from dangvien.reports.figures import EVERYTHING, UNIT_LEN, figures_store, read_stamps, scan_prefixes, unit_of
 from dangvien.reports.models import AdmissionFigures, FigureStamp
+from dangvien.reports.selectors import member_counts
 from dangvien.targets.groups import is_minority, is_religious
 
 # What is counted per cell (and per day for a cell that changed sector), in this order.
@@ -181,8 +183,6 @@ def figures_warm(as_of: dt.date) -> None:
     """Count and store, ahead of the day's first report, what the reports of as_of read:
     every unit's member figures of that day and its admissions of the current term and
     year up to that day (the nightly tick calls it). Units already counted are only read."""
-    from dangvien.accounts.scope import scope_for
-    from dangvien.reports.selectors import member_counts
     from dangvien.targets.periods import period_bounds, periods_around
 
     member_counts(scope_for(None), None, as_of)

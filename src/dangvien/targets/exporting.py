@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from dangvien.accounts.scope import Scope
 from dangvien.orgs.models import Organization
+from dangvien.orgs.scope import Scope
 from dangvien.targets.models import TargetRevision
 
 HEADERS = ["Mã tổ chức", "Kỳ", "Chỉ tiêu", "Nhóm", "Ngày hiệu lực", "Ghi chú"]

@@ -34,12 +34,12 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from dangvien.accounts.scope import Scope
 from dangvien.candidates.models import Candidate, State
 from dangvien.cases import procedure as P
 from dangvien.cases.models import Case, CaseState, StepRecord
 from dangvien.members.models import EventKind, MemberEvent
 from dangvien.orgs.models import Organization
+from dangvien.orgs.scope import Scope
 from dangvien.targets.periods import Bounds
 
 HISTORY_YEARS = 3

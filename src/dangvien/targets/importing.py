@@ -8,11 +8,11 @@ import re
 from pathlib import Path
 
 from dangvien.accounts.models import User
-from dangvien.accounts.scope import ScopeDenied, scope_for
 from dangvien.core.errors import ServiceError
-from dangvien.core.importing import run_import
 from dangvien.core.spreadsheet import Column, ImportResult, Progress, RowError, Sheet, cell_text, date_cell
 from dangvien.orgs.models import Organization
+from dangvien.orgs.scope import ScopeDenied, scope_for
+from dangvien.pipeline.frame import run_import
 from dangvien.targets.periods import default_bounds, parse_period
 from dangvien.targets.services import clean_group, target_set
 

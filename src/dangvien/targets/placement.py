@@ -25,9 +25,10 @@ from typing import Any
 
 from django.db.models import Q
 
-from dangvien.accounts.scope import Scope
 from dangvien.orgs.models import Organization, OrgVersion
-from dangvien.reports.figures import UNIT_LEN
+from dangvien.orgs.scope import Scope
+from dangvien.reports.figures import TREE, UNIT_LEN
+from dangvien.reports.models import FigureStamp
 
 # A version as read: (organization, name, kind, parent, path, sector, from, to, id).
 _COLUMNS = ("organization_id", "name", "kind", "parent_id", "path", "sector", "valid_from", "valid_to", "id")
@@ -197,8 +198,6 @@ def kept_placement_differences() -> list[tuple[str, dt.date, int | None]]:
     """The placements kept under the tree's current token that differ from the tree read
     afresh (empty when every change of the tree writes a new token). The test suite checks
     it after every test."""
-    from dangvien.reports.figures import TREE
-    from dangvien.reports.models import FigureStamp
 
     token = FigureStamp.objects.filter(unit=TREE).values_list("version", flat=True).first() or 0
     with _lock:

@@ -22,11 +22,11 @@ from django.db.models.functions import Length
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from dangvien.accounts.scope import Scope
 from dangvien.core.dates import add_months
 from dangvien.core.memory import collector_paused
 from dangvien.members.models import EventKind, MemberEvent
 from dangvien.orgs.models import PATH_STEP, Organization, OrgVersion, Reorganization, ReorgKind
+from dangvien.orgs.scope import Scope
 from dangvien.orgs.selectors import org_path_on
 from dangvien.reports.figures import TREE, UNIT_LEN, read_stamps
 from dangvien.targets.admissions import (

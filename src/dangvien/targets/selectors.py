@@ -9,8 +9,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from dangvien.accounts.scope import Scope
 from dangvien.orgs.models import Organization
+from dangvien.orgs.scope import Scope
 from dangvien.targets.models import Target, TargetRevision
 
 

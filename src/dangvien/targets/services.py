@@ -8,10 +8,10 @@ from django.db import transaction
 
 from dangvien.accounts.audit import audit_log
 from dangvien.accounts.models import User
-from dangvien.accounts.scope import ScopeDenied, scope_for
 from dangvien.core.errors import ServiceError
 from dangvien.core.services import recorded_by
 from dangvien.orgs.models import Organization
+from dangvien.orgs.scope import ScopeDenied, scope_for
 from dangvien.targets.groups import group_for, group_names
 from dangvien.targets.models import Period, Target, TargetRevision
 from dangvien.targets.periods import default_bounds, parse_period, period_bounds

@@ -9,8 +9,16 @@ from django.core.cache import cache
 from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 
 from dangvien.accounts.models import User
-from dangvien.accounts.scope import Scope
+from dangvien.cases import procedure as P
+from dangvien.cases import recognition as R
+from dangvien.cases.models import OPEN_TRANSFER_STATES, CaseState, RecognitionState, Transfer
+from dangvien.cases.recognition_selectors import recognition_queryset
+from dangvien.cases.selectors import case_queryset
+from dangvien.cases.transfer_selectors import transfers_in, transfers_out
 from dangvien.orgs.models import Organization
+from dangvien.orgs.scope import Scope
+from dangvien.rules.calendar import calendar_from_db
+from dangvien.rules.selectors import RuleBook
 from dangvien.watch.models import Kind, Notification
 
 BELL_SECONDS = 60  # the bell may lag a tick by a minute; it costs no query on most pages
@@ -60,15 +68,6 @@ def watch_list(
     tick): admission steps, recognitions, transfers on either side. The most urgent
     `limit`, and how many there are in all. Six queries whatever the size."""
     from django.urls import reverse
-
-    from dangvien.cases import procedure as P
-    from dangvien.cases import recognition as R
-    from dangvien.cases.models import OPEN_TRANSFER_STATES, CaseState, RecognitionState, Transfer
-    from dangvien.cases.recognition_selectors import recognition_queryset
-    from dangvien.cases.selectors import case_queryset
-    from dangvien.cases.transfer_selectors import transfers_in, transfers_out
-    from dangvien.rules.calendar import calendar_from_db
-    from dangvien.rules.selectors import RuleBook
 
     book = RuleBook.load()
     until = calendar_from_db().add_working_days(

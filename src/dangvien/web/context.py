@@ -3,7 +3,8 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 from dangvien.accounts.models import User
-from dangvien.accounts.scope import Scope, scope_for
+from dangvien.orgs.scope import Scope, scope_for
+from dangvien.watch.selectors import unread_count
 
 
 def request_scope(request: HttpRequest) -> Scope:
@@ -20,7 +21,6 @@ def scope(request: HttpRequest) -> dict[str, object]:
 
 
 def _bell(request: HttpRequest) -> int:
-    from dangvien.watch.selectors import unread_count
 
     user = getattr(request, "user", None)
     return unread_count(user) if isinstance(user, User) and user.is_authenticated else 0

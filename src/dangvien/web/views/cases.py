@@ -15,7 +15,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from dangvien.accounts.scope import Scope
 from dangvien.cases import procedure as P
 from dangvien.cases import services
 from dangvien.cases.models import Case, Exclusion, IntroKind
@@ -35,6 +34,7 @@ from dangvien.documents.services import forms_for
 from dangvien.members.models import Membership
 from dangvien.members.selectors import cell_official_choices
 from dangvien.orgs.models import Organization
+from dangvien.orgs.scope import Scope
 from dangvien.orgs.selectors import cells_in_scope
 from dangvien.rules.arithmetic import votes_needed
 from dangvien.rules.selectors import RuleBook

@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dangvien.accounts.scope import ScopeDenied
 from dangvien.cases.ceremonies import ceremony_day_add, ceremony_day_remove, ceremony_plan
 from dangvien.cases.models import CeremonyDay
 from dangvien.core.errors import ServiceError
+from dangvien.orgs.scope import ScopeDenied
 from dangvien.web.context import acting_user, request_scope
 from dangvien.web.views.cases import _org_from_request
 

@@ -5,9 +5,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangvien.orgs.selectors import org_children
-from dangvien.reports.dashboard import Dashboard, committee_dashboard
+from dangvien.members.selectors import org_children
 from dangvien.reports.selectors import member_counts
+from dangvien.targets.dashboard import Dashboard, committee_dashboard
 from dangvien.watch.selectors import WatchLine, watch_list
 from dangvien.web import charts
 from dangvien.web.context import request_scope

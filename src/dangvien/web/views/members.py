@@ -9,10 +9,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from dangvien.accounts.audit import audit_export, mask
-from dangvien.accounts.scope import Scope
 from dangvien.cases.models import OPEN_TRANSFER_STATES, Recognition
+from dangvien.cases.timeline import member_history
+from dangvien.core.dates import DateError, parse_user_date
 from dangvien.core.errors import ServiceError
+from dangvien.core.spreadsheet import write_table
 from dangvien.members import services
+from dangvien.members.exporting import HEADERS, member_rows
 from dangvien.members.models import ACTIVE_STATUSES, Status
 from dangvien.members.selectors import (
     MemberFilter,
@@ -21,14 +24,14 @@ from dangvien.members.selectors import (
     person_other_memberships,
     possible_duplicates,
 )
-from dangvien.members.timeline import member_history
 from dangvien.orgs.models import Organization
+from dangvien.orgs.scope import Scope
 from dangvien.orgs.selectors import cells_in_scope, org_ancestors
+from dangvien.people.ages import AGE_BANDS
 from dangvien.people.cccd import CccdError, validate_cccd
 from dangvien.people.models import Sex
 from dangvien.people.services import PersonData
 from dangvien.people.units import province_name, ward_name, wards_of
-from dangvien.reports.selectors import AGE_BANDS
 from dangvien.web.context import acting_user, request_scope
 from dangvien.web.forms import MemberEventForm, MemberForm, add_service_error
 
@@ -204,7 +207,6 @@ def member_event(request: HttpRequest, pk: int) -> HttpResponse:
 
 def check_cccd(request: HttpRequest) -> HttpResponse:
     """Inline check while typing: says at once what is wrong with the number."""
-    from dangvien.core.dates import DateError, parse_user_date
 
     number = request.POST.get("cccd", "").strip()
     message = ""
@@ -241,9 +243,6 @@ def member_export(request: HttpRequest) -> HttpResponseBase:
     import tempfile
 
     from django.http import FileResponse
-
-    from dangvien.core.spreadsheet import write_table
-    from dangvien.members.exporting import HEADERS, member_rows
 
     scope = request_scope(request)
     code = request.GET.get("cell", "")

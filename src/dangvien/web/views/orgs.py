@@ -7,24 +7,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from dangvien.accounts.scope import ScopeDenied, require_write
 from dangvien.cases.transfer_selectors import temporary_members_here
 from dangvien.core.dates import DateError, parse_user_date
 from dangvien.core.errors import ServiceError
 from dangvien.core.preview import preview
 from dangvien.members.models import Membership, OfficeHolder
 from dangvien.members.officers import holders_on, officer_appoint, officer_end, officer_history
+from dangvien.members.selectors import org_children, with_counts
 from dangvien.orgs import services
 from dangvien.orgs.models import Organization
-from dangvien.orgs.selectors import (
-    org_ancestors,
-    org_children,
-    org_get,
-    org_history,
-    org_search,
-    tree_as_of,
-    with_counts,
-)
+from dangvien.orgs.scope import ScopeDenied, require_write
+from dangvien.orgs.selectors import org_ancestors, org_get, org_history, org_search, tree_as_of
 from dangvien.reports.selectors import member_counts
 from dangvien.web.context import acting_user, request_scope
 from dangvien.web.forms import OfficerEndForm, OfficerForm, OrgCreateForm, ReorgForm, add_service_error

@@ -15,7 +15,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from dangvien.accounts.scope import Scope
 from dangvien.candidates import services as pool
 from dangvien.candidates.models import (
     OPEN_STATES,
@@ -36,12 +35,14 @@ from dangvien.candidates.selectors import (
 )
 from dangvien.cases import services
 from dangvien.cases.models import Case
-from dangvien.core.dates import add_months
+from dangvien.core.dates import DateError, add_months, parse_user_date
 from dangvien.core.errors import ServiceError
 from dangvien.members.models import Membership, Status
 from dangvien.members.selectors import cell_official_choices
 from dangvien.orgs.models import Organization
+from dangvien.orgs.scope import Scope
 from dangvien.orgs.selectors import cells_in_scope
+from dangvien.people.models import Person
 from dangvien.web import case_forms as F
 from dangvien.web.context import acting_user, request_scope
 from dangvien.web.forms import add_service_error
@@ -252,7 +253,6 @@ def case_open(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 def classes(request: HttpRequest) -> HttpResponse:
     """Classes held and attendees over a period, per organizer and per organization."""
-    from dangvien.core.dates import DateError, parse_user_date
 
     scope = request_scope(request)
     org = _org_from_request(request, scope)
@@ -364,8 +364,6 @@ def class_action(request: HttpRequest, pk: int, action: str) -> HttpResponseBase
         d = form.cleaned_data
         try:
             if action == "enroll":
-                from dangvien.people.models import Person
-
                 people = list(Person.objects.filter(pk__in=[int(x) for x in d["people"]]))
                 n = pool.class_enroll(actor=acting_user(request), training_class=tc, people=people)
                 message = f"Đã ghi danh {n} học viên."

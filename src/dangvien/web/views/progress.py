@@ -16,13 +16,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dangvien.accounts.audit import audit_export
-from dangvien.accounts.scope import ScopeDenied
 from dangvien.core.dates import DateError, parse_user_date
 from dangvien.core.errors import ServiceError
 from dangvien.core.spreadsheet import write_table
 from dangvien.orgs.models import Organization
-from dangvien.reports.dashboard import ProgressView, progress_view
+from dangvien.orgs.scope import ScopeDenied
 from dangvien.reports.excel import write_tables
+from dangvien.reports.pdf import html_to_pdf
+from dangvien.reports.statistics import funnel, units_without_admission
+from dangvien.targets.dashboard import ProgressView, progress_view
 from dangvien.targets.exporting import HEADERS as TARGET_HEADERS
 from dangvien.targets.exporting import target_rows
 from dangvien.targets.groups import GROUPS
@@ -211,9 +213,6 @@ def _post(request: HttpRequest, org: Organization, period: str) -> HttpResponse:
 def progress_pdf(request: HttpRequest) -> HttpResponse:
     """One printable page of an organization for a period, to attach to a committee report."""
     from django.template.loader import render_to_string
-
-    from dangvien.reports.pdf import html_to_pdf
-    from dangvien.reports.statistics import funnel, units_without_admission
 
     scope = request_scope(request)
     org = _org_from_request(request, scope)

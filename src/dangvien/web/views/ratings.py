@@ -9,10 +9,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangvien.accounts.scope import ScopeDenied
 from dangvien.core.errors import ServiceError
 from dangvien.members.models import Membership
-from dangvien.orgs.selectors import org_children
+from dangvien.members.selectors import org_children
+from dangvien.orgs.scope import ScopeDenied
 from dangvien.ratings.models import Level, MemberRating, OrgRating
 from dangvien.ratings.selectors import rating_summary
 from dangvien.ratings.services import Entry, ratings_record_members, ratings_record_orgs

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from dangvien.accounts.audit import audit_export
 from dangvien.core.dates import DateError, parse_user_date
-from dangvien.orgs.selectors import org_children
+from dangvien.members.selectors import org_children
 from dangvien.ratings.selectors import RatingSummary, rating_summary
 from dangvien.reports.excel import Table, write_tables
 from dangvien.reports.selectors import member_counts

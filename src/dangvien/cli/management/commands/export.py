@@ -7,13 +7,13 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from dangvien.accounts.audit import audit_export
-from dangvien.accounts.scope import scope_for
 from dangvien.core.spreadsheet import write_table
 from dangvien.members.exporting import HEADERS as MEMBER_HEADERS
 from dangvien.members.exporting import member_rows
 from dangvien.orgs.exporting import HEADERS as ORG_HEADERS
 from dangvien.orgs.exporting import org_rows
 from dangvien.orgs.models import Organization
+from dangvien.orgs.scope import scope_for
 from dangvien.targets.exporting import HEADERS as TARGET_HEADERS
 from dangvien.targets.exporting import target_rows
 

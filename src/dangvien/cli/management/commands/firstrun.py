@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand
 from dangvien.accounts.models import Role, User
 from dangvien.accounts.services import user_create
 from dangvien.orgs.models import Organization
+from dangvien.watch.services import tick
 
 
 class Command(BaseCommand):
@@ -54,7 +55,6 @@ class Command(BaseCommand):
                         full_name=name,
                     )
                 # The demo users' bell and list: what this morning's daily watch would show them.
-                from dangvien.watch.services import tick
 
                 tick(send_mail=False)
                 lines += [

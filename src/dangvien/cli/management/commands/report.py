@@ -10,12 +10,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from dangvien.accounts.audit import audit_export
-from dangvien.accounts.scope import scope_for
 from dangvien.core.errors import ServiceError
 from dangvien.core.memory import collector_paused
 from dangvien.core.spreadsheet import write_table
 from dangvien.core.text import vn_int, vn_pct
 from dangvien.orgs.models import Organization
+from dangvien.orgs.scope import scope_for
 from dangvien.reports.excel import write_tables
 from dangvien.reports.selectors import member_counts
 from dangvien.reports.timeliness import overdue_everything

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
 from dangvien.accounts.models import Role, User
+from dangvien.core.errors import NotFound
 from dangvien.orgs.models import Organization
 
 
@@ -135,7 +135,7 @@ def scope_for(user: object) -> Scope:
 
 def require_read(scope: Scope, org: Organization) -> None:
     if not scope.can_read(org):
-        raise Http404
+        raise NotFound
 
 
 class ScopeDenied(PermissionError):

@@ -7,8 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from dangvien.accounts.scope import Scope
 from dangvien.orgs.models import CELL_KINDS, Organization
+from dangvien.orgs.scope import Scope
 from dangvien.ratings.selectors import RatingSummary, rating_summary
 from dangvien.reports.statistics import Funnel, IdleUnit, funnel, units_without_admission
 from dangvien.targets.forecast import Forecast, PipelineData, forecast_for, load_pipeline
