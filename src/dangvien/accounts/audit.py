@@ -3,23 +3,37 @@ settings.AUDIT_KEY, kept outside the database) so that an altered or removed row
 by `dangvien audit verify`, even by someone who rewrote every later row and the head: they
 cannot recompute a hash without the key. `audit anchor` records the head outside the
 database (a file, a line on the committee's paper record); verify checks the chain still
-passes through the last anchor, so a log cut back and regrown is found too."""
+passes through the last anchor, so a log cut back and regrown is found too.
+
+Appending never waits for another writer. An entry is written in the writer's own
+transaction *pending*: no place in the chain yet (seq NULL), carrying only its own keyed
+MAC (`hash`), so a row forged without the key is known. Right after the writer commits, a
+short step seals the pending entries (`audit_seal`): it locks the chain's head for a few
+milliseconds, gives each committed pending entry the next seq in commit order, and links
+it to the one before. Until 2026-12 the head was locked by every writer for its whole
+transaction: a 15-second import made every audited write in the country wait (measured in
+docs/benchmarks.md). An entry whose writer died between commit and seal is sealed by the
+next seal anywhere, by the nightly tick, or by `audit verify`."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import json
+import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import DEFAULT_DB_ALIAS, models, transaction
 from django.utils import timezone
 
 from dangvien.accounts.models import AuditEntry, AuditHead, User
+
+log = logging.getLogger(__name__)
+PENDING = ""  # the chain link of an entry not sealed yet
 
 # Never written in clear into the log: it is read by more people than the records are.
 SENSITIVE_FIELDS = frozenset({"cccd", "old_id", "phone", "password"})
@@ -55,7 +69,8 @@ def _digest(prev_hash: str, entry: AuditEntry) -> str:
 
 def chain_digest(key: bytes, prev_hash: str, entry: Any) -> str:
     """The entry's link: HMAC-SHA256 over the previous hash and every field of the entry.
-    (Migration accounts/0003 holds a frozen copy for the log written before the key.)"""
+    (Migration accounts/0003 holds a frozen copy for the log written before the key.)
+    A pending entry's own MAC is the same over PENDING and seq None."""
     payload = json.dumps(
         [
             prev_hash,
@@ -79,10 +94,12 @@ def chain_digest(key: bytes, prev_hash: str, entry: Any) -> str:
 def audit_log(
     *, actor: User | None, action: str, obj: models.Model | None = None, changes: dict[str, Any] | None = None
 ) -> AuditEntry:
-    """Append one entry. Must run inside the service's transaction."""
-    head, _created = AuditHead.objects.select_for_update().get_or_create(pk=1)
+    """Append one entry, pending, in the service's transaction (which it must run in);
+    sealed into the chain right after that transaction commits. No lock is taken."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_log must be called inside a transaction")
     entry = AuditEntry(
-        seq=head.seq + 1,
+        seq=None,
         at=timezone.now(),
         actor=actor if actor is not None and actor.pk else None,
         actor_name=actor.get_username() if actor is not None and actor.pk else "system",
@@ -91,15 +108,52 @@ def audit_log(
         object_id=str(obj.pk) if obj is not None else "",
         object_repr=str(obj)[:200] if obj is not None else "",
         changes=json.loads(json.dumps(mask_changes(changes or {}), default=str)),
-        prev_hash=head.last_hash,
+        prev_hash=PENDING,
     )
-    entry.hash = _digest(head.last_hash, entry)
+    entry.hash = _digest(PENDING, entry)
     entry.save(force_insert=True)
-    head.seq, head.last_hash = entry.seq, entry.hash
-    head.save(update_fields=["seq", "last_hash"])
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("audit_log must be called inside a transaction")
+    # Robust: a failed seal is logged, never the writer's error; the next one catches up.
+    transaction.on_commit(audit_seal, robust=True)
     return entry
+
+
+SEAL_BATCH = 2000
+
+
+def audit_seal(*, using: str = DEFAULT_DB_ALIAS) -> int:
+    """Give every committed pending entry its place in the chain, in the order of their
+    ids, under the head's lock held for this short step only. Returns how many were sealed.
+    A pending entry whose own MAC is wrong (a row written without the key) is left out of
+    the chain and stays pending, where `audit verify` reports it."""
+    sealed = 0
+    while True:
+        with transaction.atomic(using=using):
+            head, _created = AuditHead.objects.using(using).select_for_update().get_or_create(pk=1)
+            pending = list(
+                AuditEntry.objects.using(using)
+                .select_for_update()
+                .filter(seq__isnull=True, prev_hash=PENDING)
+                .order_by("id")[:SEAL_BATCH]
+            )
+            batch: list[AuditEntry] = []
+            for entry in pending:
+                if not hmac.compare_digest(_digest(PENDING, entry), entry.hash):
+                    log.error("audit entry id=%s pending with a wrong MAC: not sealed", entry.pk)
+                    AuditEntry.objects.using(using).filter(pk=entry.pk).update(prev_hash="forged")
+                    continue
+                entry.seq = head.seq + 1
+                entry.prev_hash = head.last_hash
+                entry.hash = _digest(entry.prev_hash, entry)
+                head.seq, head.last_hash = entry.seq, entry.hash
+                batch.append(entry)
+            if batch:
+                AuditEntry.objects.using(using).bulk_update(
+                    batch, ["seq", "prev_hash", "hash"], batch_size=500
+                )
+                head.save(update_fields=["seq", "last_hash"])
+            sealed += len(batch)
+        if len(pending) < SEAL_BATCH:
+            return sealed
 
 
 def audit_export(*, actor: User | None, what: str, rows: int, fmt: str, org: str = "") -> None:
@@ -120,7 +174,18 @@ class VerifyResult:
 
 def audit_verify(*, using: str = "default", anchor_file: Path | None = None) -> VerifyResult:
     """Walk the chain in order; report the first entry that does not link or hash, then
-    check the last anchor written by `audit anchor` (if any) is still on the chain."""
+    check the last anchor written by `audit anchor` (if any) is still on the chain. Entries
+    committed but not sealed yet are sealed first (on the main database); one that cannot
+    be (written without the key) fails the check."""
+    if using == DEFAULT_DB_ALIAS:
+        audit_seal()
+    # Pending entries (a backup taken between a commit and its seal): each must carry the
+    # system's own MAC, else it was put there by someone without the key.
+    for entry in AuditEntry.objects.using(using).filter(seq__isnull=True).order_by("id"):
+        if entry.prev_hash != PENDING or not hmac.compare_digest(_digest(PENDING, entry), entry.hash):
+            return VerifyResult(
+                False, 0, None, f"mục chờ niêm phong (id {entry.pk}) không do hệ thống ghi: đã bị chèn"
+            )
     expected_prev = "0" * 64
     expected_seq = 1
     checked = 0
@@ -155,7 +220,9 @@ ANCHOR_RE = re.compile(r"dangvien-audit seq=(\d+) hash=([0-9a-f]{64})")
 
 
 def audit_anchor_line() -> str:
-    """The head of the chain as one line to keep outside the database."""
+    """The head of the chain as one line to keep outside the database (after sealing what
+    was committed, so the line covers every write made so far)."""
+    audit_seal()
     head = AuditHead.objects.filter(pk=1).first()
     seq, digest = (head.seq, head.last_hash) if head is not None else (0, "0" * 64)
     return f"dangvien-audit seq={seq} hash={digest} at={timezone.now():%Y-%m-%dT%H:%M:%S%z}"

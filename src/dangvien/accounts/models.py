@@ -66,7 +66,8 @@ class LoginThrottle(models.Model):
 
 
 class AuditHead(models.Model):
-    """The chain's tip. Locking this one row serializes appends on PostgreSQL."""
+    """The chain's tip. Locked only by the short step that seals committed entries into the
+    chain (accounts/audit.py), never for a writer's whole transaction."""
 
     seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
@@ -78,7 +79,8 @@ class AuditHead(models.Model):
 class AuditEntry(models.Model):
     """Append-only, hash-chained record of every write made through a service."""
 
-    seq = models.BigIntegerField(unique=True)
+    # Empty while pending: written by the service's transaction, sealed after its commit.
+    seq = models.BigIntegerField(unique=True, null=True, blank=True)
     at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -93,8 +95,12 @@ class AuditEntry(models.Model):
     hash = models.CharField(max_length=64)
 
     class Meta:
-        ordering = ["-seq"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        ordering = ["-id"]  # the order of writing; seq is the order of sealing (commits)
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            # The seal's question: the few pending entries among millions.
+            models.Index(fields=["id"], condition=models.Q(seq__isnull=True), name="audit_pending"),
+        ]
         verbose_name = _("nhật ký")
         verbose_name_plural = _("nhật ký")
 

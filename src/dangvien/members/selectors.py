@@ -7,10 +7,10 @@ import hashlib
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
-from dangvien.accounts.models import AuditHead
+from dangvien.accounts.models import AuditEntry, AuditHead
 from dangvien.core.errors import NotFound
 from dangvien.core.text import fold, natural_sort_key
 from dangvien.members.models import ACTIVE_STATUSES, CellTally, MemberEvent, Membership, Status
@@ -73,9 +73,14 @@ def member_queryset(scope: Scope, f: MemberFilter) -> QuerySet[Membership]:
     return _search(qs, f.q)
 
 
-def _registry_version() -> int:
-    """Grows with every write made through a service (each appends to the audit chain)."""
-    return AuditHead.objects.filter(pk=1).values_list("seq", flat=True).first() or 0
+def _registry_version() -> tuple[int, int]:
+    """Changes with every write made through a service (each appends to the audit log), in
+    one query: the last entry's id (a write seen in this transaction, or by this reader)
+    and the sealed chain's length (grows after each commit is sealed, so a write that
+    commits after a later-numbered one still changes the key)."""
+    head = Subquery(AuditHead.objects.filter(pk=1).values("seq")[:1])
+    row = AuditEntry.objects.order_by("-id").values_list("id", head).first()
+    return (row[0], row[1] or 0) if row is not None else (0, 0)
 
 
 def _count(scope: Scope, f: MemberFilter, qs: QuerySet[Membership]) -> int:

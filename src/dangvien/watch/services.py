@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from dangvien.accounts.audit import audit_seal
 from dangvien.accounts.models import Role, RoleAssignment, User
 from dangvien.candidates.models import OPEN_STATES, Candidate, ClassKind
 from dangvien.cases import procedure as P
@@ -317,6 +318,7 @@ def _insert_new(rows: list[tuple[object, ...]]) -> None:
 
 def tick(*, as_of: dt.date | None = None, send_mail: bool = True) -> TickResult:
     as_of = as_of or timezone.localdate()
+    audit_seal()  # entries whose writer died between its commit and its seal join the chain
     book, cal = RuleBook.load(), calendar_from_db()
     recipients = Recipients()
     result = TickResult(as_of=as_of)

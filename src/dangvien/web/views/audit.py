@@ -19,7 +19,7 @@ def audit_log_view(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(action__startswith=action)
     if actor:
         qs = qs.filter(actor_name=actor)
-    page = Paginator(qs.order_by("-seq"), 50).get_page(request.GET.get("page"))
+    page = Paginator(qs.order_by("-id"), 50).get_page(request.GET.get("page"))
     verify = audit_verify() if request.GET.get("verify") else None
     return render(
         request,
