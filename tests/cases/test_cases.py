@@ -556,6 +556,42 @@ def test_the_ceremony_makes_the_person_a_probationary_member(cell):
     assert m.recognition.ends_on == D(2027, 3, 3) and m.recognition.step == "cell_vote"
 
 
+def test_the_candidacy_keeps_its_whole_life_as_rows_with_a_new_version_each_time(cell):
+    """Issue 20, item 3: the pool's states change only through candidates.services, each
+    change a CandidateEvent row (from, to, day) and a new version, the cases included."""
+    case = to_cell_vote(cell, D(2026, 1, 8))
+    case = through_decision(case, resolution=D(2026, 1, 20), decided=D(2026, 2, 10), received=D(2026, 2, 12))
+    before = Candidate.objects.get(pk=case.candidate_id).version
+    admission_record_ceremony(actor=None, case=case, expected_version=case.version, held_on=D(2026, 3, 3))
+    cand = Candidate.objects.get(pk=case.candidate_id)
+    assert cand.version == before + 1
+    assert [(e.state_from, e.state_to, e.on) for e in cand.events.all()] == [
+        ("", State.READY, D(2025, 9, 1)),  # listed with a valid certificate
+        (State.READY, State.IN_ADMISSION, D(2025, 11, 3)),
+        (State.IN_ADMISSION, State.ADMITTED, D(2026, 3, 3)),
+    ]
+    assert not cand.mentorships.filter(valid_to__isnull=True).exists()  # the help ended that day
+
+
+def test_a_closed_case_returns_the_candidacy_to_the_pool_or_withdraws_it_as_rows(cell):
+    kept = open_case(candidate(cell, name="Lò Thị Hoa"))
+    admission_close(
+        actor=None, case=kept, expected_version=kept.version, outcome=CaseState.WITHDRAWN, on=D(2025, 12, 1),
+        reason="Chưa đủ điều kiện", keep_in_pool=True,
+    )  # fmt: skip
+    events = list(Candidate.objects.get(pk=kept.candidate_id).events.values_list("state_from", "state_to"))
+    # Back to sourcing, then ready at once: the certificate is still valid.
+    assert events[-2:] == [(State.IN_ADMISSION, State.SOURCING), (State.SOURCING, State.READY)]
+    gone = open_case(candidate(cell, name="Vi Thị Lan"))
+    admission_close(
+        actor=None, case=gone, expected_version=gone.version, outcome=CaseState.WITHDRAWN, on=D(2025, 12, 1),
+        reason="Chuyển nơi ở", keep_in_pool=False,
+    )  # fmt: skip
+    last = Candidate.objects.get(pk=gone.candidate_id).events.last()
+    assert (last.state_from, last.state_to) == (State.IN_ADMISSION, State.WITHDRAWN)
+    assert last.reason == "Chuyển nơi ở"
+
+
 def test_a_ceremony_after_its_limit_needs_the_agreement_of_the_committee_above(cell):
     case = to_cell_vote(cell, D(2026, 1, 8))
     case = through_decision(case, resolution=D(2026, 1, 20), decided=D(2026, 2, 10), received=D(2026, 2, 12))

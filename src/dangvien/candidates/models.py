@@ -59,6 +59,29 @@ class Candidate(models.Model):
         return f"{self.person} ({self.get_state_display()})"
 
 
+class CandidateEvent(models.Model):
+    """One change of a candidacy's state, kept as a row: the pool's lifecycle read back
+    (when listed, in class, ready, in admission, admitted or withdrawn, and why). Written
+    only by candidates.services.candidate_move, inside the audited service that caused it."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="events")
+    on = models.DateField(_("ngày"))
+    state_from = models.CharField(max_length=16, choices=State.choices, blank=True)  # "" when listed
+    state_to = models.CharField(max_length=16, choices=State.choices)
+    reason = models.CharField(_("lý do"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["on", "pk"]
+        indexes = [models.Index(fields=["candidate", "on"])]
+
+    def __str__(self) -> str:
+        return f"{self.candidate_id}: {self.state_from or '—'} → {self.state_to} ({self.on})"
+
+
 class Mentorship(models.Model):
     """An official member of the cell helping the candidate, from a date to a date."""
 

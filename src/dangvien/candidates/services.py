@@ -7,7 +7,6 @@ import datetime as dt
 from collections.abc import Sequence
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from dangvien.accounts.audit import audit_log
@@ -17,6 +16,7 @@ from dangvien.candidates.models import (
     Assessment,
     Attendance,
     Candidate,
+    CandidateEvent,
     Certificate,
     ClassKind,
     Mentorship,
@@ -110,6 +110,13 @@ def candidate_add(
         raise ServiceError(
             f"{p.full_name} đã có trong danh sách quần chúng ưu tú", field="full_name"
         ) from None
+    CandidateEvent.objects.create(
+        candidate=c,
+        on=c.state_since,
+        state_to=c.state,
+        reason=listed_ref.strip()[:500],
+        recorded_by=recorded_by(actor),
+    )
     if mentor is not None:
         Mentorship.objects.create(candidate=c, mentor=mentor, valid_from=listed_on or today)
     if audit:  # an import writes one entry for its file instead
@@ -128,7 +135,38 @@ def candidate_add(
     return c
 
 
-def sync_readiness(person: Person, *, on: dt.date, left_class: bool = False) -> None:
+def candidate_move(
+    c: Candidate, *, to: str, on: dt.date, actor: User | None, reason: str = "", ends_help: bool = False
+) -> None:
+    """The one writer of a candidacy's state: the new state with its date, a new version,
+    and a CandidateEvent row. `c` is locked by the caller, whose own audit entry covers the
+    change (a case opened, a class joined, a certificate recorded...). `ends_help`: the
+    mentor's help ends that day (admitted, withdrawn)."""
+    if to == c.state:
+        return
+    old = c.state
+    c.state, c.state_since = to, on
+    fields = ["state", "state_since", "version"]
+    if to == State.WITHDRAWN:
+        c.withdrawn_reason = reason.strip()[:500]
+        fields.append("withdrawn_reason")
+    c.version += 1
+    c.save(update_fields=fields)
+    CandidateEvent.objects.create(
+        candidate=c,
+        on=on,
+        state_from=old,
+        state_to=to,
+        reason=reason.strip()[:500],
+        recorded_by=recorded_by(actor),
+    )
+    if ends_help:
+        c.mentorships.filter(valid_to__isnull=True).update(valid_to=on)
+
+
+def sync_readiness(
+    person: Person, *, on: dt.date, left_class: bool = False, actor: User | None = None
+) -> None:
     """An open candidacy not yet in admission is ready exactly when the person holds a
     valid awareness certificate; without one it goes back to sourcing once out of class
     (a failed class does not undo an earlier certificate that is still valid)."""
@@ -146,7 +184,8 @@ def sync_readiness(person: Person, *, on: dt.date, left_class: bool = False) -> 
     else:
         return
     if state != c.state:
-        Candidate.objects.filter(pk=c.pk).update(state=state, state_since=on, version=F("version") + 1)
+        c = Candidate.objects.select_for_update().get(pk=c.pk)
+        candidate_move(c, to=state, on=on, actor=actor)
 
 
 def _locked(candidate: Candidate, expected_version: int | None) -> Candidate:
@@ -238,10 +277,7 @@ def candidate_withdraw(
     if not reason.strip():
         raise ServiceError("Ghi lý do đưa ra khỏi danh sách", field="reason")
     old = c.state
-    c.state, c.state_since, c.withdrawn_reason = State.WITHDRAWN, on, reason.strip()[:500]
-    c.version += 1
-    c.save(update_fields=["state", "state_since", "withdrawn_reason", "version"])
-    c.mentorships.filter(valid_to__isnull=True).update(valid_to=on)
+    candidate_move(c, to=State.WITHDRAWN, on=on, actor=actor, reason=reason, ends_help=True)
     audit_log(
         actor=actor, action="candidates.withdraw", obj=c, changes={"state": [old, c.state], "reason": reason}
     )
@@ -272,7 +308,7 @@ def certificate_record(
         person=person, kind=kind, issued_on=issued_on, number=number.strip()[:50]
     )
     if kind == ClassKind.AWARENESS:
-        sync_readiness(person, on=timezone.localdate())
+        sync_readiness(person, on=timezone.localdate(), actor=actor)
     if audit:
         audit_log(
             actor=actor,
@@ -331,9 +367,8 @@ def class_enroll(*, actor: User | None, training_class: TrainingClass, people: S
                 raise ServiceError(f"{p.full_name} không có trong danh sách quần chúng ưu tú", field="people")
             require_write(scope, c.cell)
             if c.state == State.SOURCING:
-                Candidate.objects.filter(pk=c.pk).update(
-                    state=State.IN_CLASS, state_since=training_class.starts_on
-                )
+                c = Candidate.objects.select_for_update().get(pk=c.pk)
+                candidate_move(c, to=State.IN_CLASS, on=training_class.starts_on, actor=actor)
         else:
             m = Membership.objects.filter(person=p, status=Status.PROBATIONARY).select_related("cell").first()
             if m is None:
@@ -387,7 +422,7 @@ def class_record_result(
             attendance=a,
         )
     if tc.kind == ClassKind.AWARENESS:
-        sync_readiness(a.person, on=certificate_date or tc.ends_on, left_class=True)
+        sync_readiness(a.person, on=certificate_date or tc.ends_on, left_class=True, actor=actor)
     audit_log(
         actor=actor,
         action="classes.result",

@@ -150,6 +150,25 @@ def check_certificate(case: Case, on: dt.date, book: RuleBook) -> Check:
     return Check("certificate", "Giấy chứng nhận", False, status.message, cite)
 
 
+def introducer_problem(m: Membership, on: dt.date) -> str:
+    """The one judge of "the introducer is an official member" (empty when they are): made
+    official on or before the day of the introduction, and not exempt, moved out or gone
+    since before that day. The service asks it when an introduction is recorded, the
+    dossier's check for every introduction on file."""
+    name = m.person.full_name
+    if m.official_date is None or m.official_date > on:
+        return (
+            f"{name} không phải đảng viên chính thức ngày {on:%d/%m/%Y}: "
+            "người giới thiệu phải là đảng viên chính thức"
+        )
+    if m.status != Status.OFFICIAL and m.status_since <= on:
+        return (
+            f"{name} không phải đảng viên chính thức đang sinh hoạt ngày {on:%d/%m/%Y} "
+            f"({m.get_status_display().lower()}): người giới thiệu phải là đảng viên chính thức"
+        )
+    return ""
+
+
 def introduction_problem(intro: Introduction, case: Case, book: RuleBook) -> str:
     """Why one introduction does not count (empty when it does), by the rules of its date."""
     on, org = intro.given_on, case.cell
@@ -157,8 +176,9 @@ def introduction_problem(intro: Introduction, case: Case, book: RuleBook) -> str
         m = intro.introducer
         assert m is not None
         name = m.person.full_name
-        if m.official_date is None or m.official_date > on:
-            return f"{name} chưa là đảng viên chính thức ngày {on:%d/%m/%Y}"
+        problem = introducer_problem(m, on)
+        if problem:
+            return problem
         if intro.is_relative and not book.value("introducer.relatives_allowed", on=on, org=org):
             return (
                 f"{name} là người thân của người vào Đảng: "

@@ -14,12 +14,13 @@ from dangvien.accounts.audit import audit_log
 from dangvien.accounts.models import User
 from dangvien.candidates.models import OPEN_STATES, Candidate, State
 from dangvien.candidates.selectors import certificate_status
-from dangvien.candidates.services import sync_readiness
+from dangvien.candidates.services import candidate_move, sync_readiness
 from dangvien.cases import procedure as P
 from dangvien.cases.checks import (
     admission_checks,
     check_introductions,
     check_verification,
+    introducer_problem,
     introduction_problem,
     require_committee,
 )
@@ -43,7 +44,7 @@ from dangvien.cases.selectors import cell_voters
 from dangvien.core.dates import add_months
 from dangvien.core.errors import ServiceError, StaleError
 from dangvien.core.services import not_future, recorded_by
-from dangvien.members.models import EventKind, MemberEvent, Membership, Status
+from dangvien.members.models import EventKind, MemberEvent, Membership
 from dangvien.members.officers import base_committee_of, check_committee_size
 from dangvien.members.services import NewMember, members_bulk_register
 from dangvien.orgs.models import Organization
@@ -287,9 +288,7 @@ def admission_open(
             )
             _advance(c, done_on=issued, book=book, cal=cal)
     c.save()
-    cand.state, cand.state_since = State.IN_ADMISSION, opened_on
-    cand.version += 1
-    cand.save(update_fields=["state", "state_since", "version"])
+    candidate_move(cand, to=State.IN_ADMISSION, on=opened_on, actor=actor)
     audit_log(
         actor=actor,
         action="cases.open",
@@ -492,12 +491,9 @@ def admission_add_introduction(
             raise ServiceError("Chọn đảng viên giới thiệu", field="introducer")
         if introducer.person_id == c.person_id:
             raise ServiceError("Người vào Đảng không tự giới thiệu mình được", field="introducer")
-        if introducer.status != Status.OFFICIAL:
-            raise ServiceError(
-                f"{introducer.person.full_name} không phải đảng viên chính thức đang sinh hoạt: "
-                "người giới thiệu phải là đảng viên chính thức",
-                field="introducer",
-            )
+        problem = introducer_problem(introducer, given_on)
+        if problem:
+            raise ServiceError(problem, field="introducer")
         if c.introductions.filter(introducer=introducer, ended_on__isnull=True).exists():
             raise ServiceError(
                 f"{introducer.person.full_name} đã giới thiệu trong hồ sơ này", field="introducer"
@@ -927,8 +923,8 @@ def admission_record_ceremony(
 
     recognition_open(actor=actor, membership=m)  # the probation is followed from today
     if c.candidate is not None:
-        Candidate.objects.filter(pk=c.candidate.pk).update(state=State.ADMITTED, state_since=held_on)
-        c.candidate.mentorships.filter(valid_to__isnull=True).update(valid_to=held_on)
+        cand = Candidate.objects.select_for_update().get(pk=c.candidate.pk)
+        candidate_move(cand, to=State.ADMITTED, on=held_on, actor=actor, ends_help=True)
     audit_log(
         actor=actor,
         action="cases.ceremony",
@@ -1026,14 +1022,10 @@ def admission_close(
     if c.candidate is not None:
         cand = Candidate.objects.select_for_update().get(pk=c.candidate.pk)
         if keep_in_pool:
-            cand.state, cand.state_since = State.SOURCING, on
-            cand.save(update_fields=["state", "state_since"])
-            sync_readiness(c.person, on=on)
+            candidate_move(cand, to=State.SOURCING, on=on, actor=actor, reason=reason)
+            sync_readiness(c.person, on=on, actor=actor)
         else:
-            cand.state, cand.state_since, cand.withdrawn_reason = State.WITHDRAWN, on, reason.strip()[:500]
-            cand.save(update_fields=["state", "state_since", "withdrawn_reason"])
-            cand.mentorships.filter(valid_to__isnull=True).update(valid_to=on)
-        Candidate.objects.filter(pk=cand.pk).update(version=cand.version + 1)
+            candidate_move(cand, to=State.WITHDRAWN, on=on, actor=actor, reason=reason, ends_help=True)
     audit_log(
         actor=actor,
         action="cases.close",

@@ -21,6 +21,7 @@ from dangvien.candidates.models import (
     Assessment,
     Attendance,
     Candidate,
+    CandidateEvent,
     Certificate,
     ClassKind,
     Mentorship,
@@ -212,6 +213,7 @@ def fill_commune(
             )
         )
     Candidate.objects.bulk_create(candidates, batch_size=2000)
+    _history_starts(candidates)
     stats.candidates += len(candidates)
 
     # Mentors and assessments.
@@ -687,6 +689,7 @@ def _admitted_cases(
         )
         ceremonies.append(Membership(pk=mid, ceremony_date=ceremony))
     Candidate.objects.bulk_create(candidates, batch_size=2000)
+    _history_starts(candidates)
     for cand, (case, _) in zip(candidates, cases, strict=True):
         case.candidate = cand
     Case.objects.bulk_create([c for c, _ in cases], batch_size=2000)
@@ -747,3 +750,15 @@ def _admitted_cases(
     )
     Membership.objects.bulk_update(ceremonies, ["ceremony_date"], batch_size=2000)
     stats.admitted_cases += len(cases)
+
+
+def _history_starts(candidates: list[Candidate]) -> None:
+    """Each demo candidacy's history: one row, its state since its date (the services write
+    one row per change; the demo makes the end state at once)."""
+    CandidateEvent.objects.bulk_create(
+        [
+            CandidateEvent(candidate=c, on=c.state_since, state_to=c.state, reason="(dữ liệu mẫu)")
+            for c in candidates
+        ],
+        batch_size=2000,
+    )
