@@ -27,8 +27,8 @@ from openpyxl import Workbook  # noqa: E402
 from dangvien.accounts.models import Role, User  # noqa: E402
 from dangvien.accounts.services import user_create  # noqa: E402
 from dangvien.candidates.models import Candidate  # noqa: E402
+from dangvien.cases.admission.selectors import overdue_items, pipeline_board  # noqa: E402
 from dangvien.cases.models import Case, CaseState  # noqa: E402
-from dangvien.cases.selectors import overdue_items, pipeline_board  # noqa: E402
 from dangvien.demo import names  # noqa: E402
 from dangvien.demo.generate import generate  # noqa: E402
 from dangvien.members.importing import HEADERS, import_members  # noqa: E402

@@ -6,9 +6,8 @@ import datetime as dt
 
 from dangvien.candidates.models import Candidate, Source
 from dangvien.candidates.services import candidate_add
-from dangvien.cases import procedure as P
-from dangvien.cases.models import Case, IntroKind, Route, VerificationResult
-from dangvien.cases.services import (
+from dangvien.cases.admission import procedure as P
+from dangvien.cases.admission.services import (
     admission_add_introduction,
     admission_open,
     admission_record_cell_vote,
@@ -17,6 +16,7 @@ from dangvien.cases.services import (
     admission_record_step,
     admission_record_verification,
 )
+from dangvien.cases.models import Case, IntroKind, Route, VerificationResult
 from dangvien.members.models import Membership
 from dangvien.members.services import NewMember, members_bulk_register
 from dangvien.orgs.models import Organization
@@ -148,7 +148,7 @@ def prepare(
 def vote(
     case: Case, *, held_on: dt.date, yes: int, no: int = 0, denominator: int | None = None, **kw: object
 ):  # type: ignore[no-untyped-def]
-    from dangvien.cases.selectors import cell_voters
+    from dangvien.cases.admission.selectors import cell_voters
 
     c = fresh(case)
     official, _ = cell_voters(c.cell, held_on)

@@ -9,11 +9,10 @@ from django.core.management import call_command
 
 from dangvien.candidates.models import Candidate, State
 from dangvien.candidates.services import certificate_record
-from dangvien.cases import procedure as P
-from dangvien.cases.checks import admission_checks, school_years
-from dangvien.cases.models import Case, CaseState, Exclusion, IntroKind, Route, Vote
-from dangvien.cases.selectors import cell_voters, overdue_items, pipeline_board
-from dangvien.cases.services import (
+from dangvien.cases.admission import procedure as P
+from dangvien.cases.admission.checks import admission_checks, school_years
+from dangvien.cases.admission.selectors import cell_voters, overdue_items, pipeline_board
+from dangvien.cases.admission.services import (
     admission_add_introduction,
     admission_add_verification,
     admission_close,
@@ -24,6 +23,7 @@ from dangvien.cases.services import (
     admission_resume,
     admission_suspend,
 )
+from dangvien.cases.models import Case, CaseState, Exclusion, IntroKind, Route, Vote
 from dangvien.core.errors import ServiceError, StaleError
 from dangvien.members.models import EventKind, Membership, Status
 from dangvien.members.services import member_record_event

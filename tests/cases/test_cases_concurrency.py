@@ -7,9 +7,9 @@ import threading
 import pytest
 from django.db import connection
 
-from dangvien.cases import procedure as P
+from dangvien.cases.admission import procedure as P
+from dangvien.cases.admission.services import admission_record_step
 from dangvien.cases.models import StepRecord
-from dangvien.cases.services import admission_record_step
 from dangvien.core.errors import StaleError
 
 from ..cases_helpers import candidate, fresh, open_case

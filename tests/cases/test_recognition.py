@@ -7,9 +7,9 @@ import datetime as dt
 
 import pytest
 
-from dangvien.cases import recognition as R
 from dangvien.cases.models import Outcome, Recognition, RecognitionState, RecognitionStep
-from dangvien.cases.recognition_services import (
+from dangvien.cases.recognition import rules as R
+from dangvien.cases.recognition.services import (
     recognition_assign_mentor,
     recognition_open,
     recognition_record_cell_vote,

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from dangvien.cases.models import Transfer, TransferKind, TransferState
-from dangvien.cases.transfer_selectors import (
+from dangvien.cases.transfer.selectors import (
     on_time,
     temporary_members_here,
     transfer_get,
@@ -16,7 +16,7 @@ from dangvien.cases.transfer_selectors import (
     transfers_out,
     transfers_overdue,
 )
-from dangvien.cases.transfer_services import (
+from dangvien.cases.transfer.services import (
     find_destination,
     transfer_cancel,
     transfer_create,
@@ -312,7 +312,7 @@ def test_a_member_who_left_cannot_be_exempted_nor_transferred(tree, users, endin
 
 
 def test_a_residence_registration_lets_the_residence_cell_see_the_member_read_only(tree, users):
-    from dangvien.cases.recognition_selectors import living_here
+    from dangvien.cases.recognition.selectors import living_here
 
     m = register(tree.xa_c1, card="1")
     residence_register(actor=users.an, membership=m, cell=tree.xb_c1, registered_on=D(2026, 4, 1))
@@ -328,7 +328,7 @@ def test_report_overdue_lists_late_recognitions_and_transfers_too(tree, users, c
 
     from django.core.management import call_command
 
-    from dangvien.cases.recognition_services import recognition_open
+    from dangvien.cases.recognition.services import recognition_open
     from dangvien.members.services import member_register
     from tests.conftest import person
 

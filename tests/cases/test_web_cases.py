@@ -7,7 +7,7 @@ import pytest
 
 from dangvien.candidates.models import Candidate, State, TrainingClass
 from dangvien.candidates.services import class_create, class_enroll
-from dangvien.cases import procedure as P
+from dangvien.cases.admission import procedure as P
 from dangvien.cases.models import Case, StepRecord
 from dangvien.members.models import Membership, Status
 
@@ -426,7 +426,7 @@ def test_the_lists_cost_the_same_queries_for_few_or_many_rows(tree, users, login
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from dangvien.cases.selectors import cell_voters
+    from dangvien.cases.admission.selectors import cell_voters
 
     officials(tree.xa_c1, 14)
 

@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from dangvien.cases import recognition as R
 from dangvien.cases.models import Recognition, Transfer, TransferState
-from dangvien.cases.recognition_services import recognition_open, recognition_record_papers
+from dangvien.cases.recognition import rules as R
+from dangvien.cases.recognition.services import recognition_open, recognition_record_papers
 from dangvien.members.models import Exemption, Membership, Status
 from dangvien.members.services import member_register
 from tests.cases_helpers import officials
@@ -194,7 +194,7 @@ def test_the_timeliness_report_lists_the_late_ones_in_a_fixed_number_of_queries(
     login, users, tree, django_assert_max_num_queries
 ):
     from dangvien.cases.models import Outcome
-    from dangvien.cases.recognition_services import (
+    from dangvien.cases.recognition.services import (
         recognition_record_cell_vote,
         recognition_record_committee_vote,
         recognition_record_decision,
@@ -253,7 +253,7 @@ def test_the_timeliness_report_lists_the_late_ones_in_a_fixed_number_of_queries(
 
 
 def test_a_temporary_member_is_listed_on_the_receiving_cells_page_not_in_its_total(login, users, tree):
-    from dangvien.cases.transfer_services import transfer_create, transfer_issue_letter, transfer_receive
+    from dangvien.cases.transfer.services import transfer_create, transfer_issue_letter, transfer_receive
 
     m = register(tree.xa_c1, "Tạm Thời", card="1")
     t = transfer_create(
@@ -292,7 +292,7 @@ def test_residence_registration_and_the_living_here_page_through_the_web(login, 
 
 
 def test_the_sender_cancels_a_transfer_the_receiver_cannot(login, users, tree):
-    from dangvien.cases.transfer_services import transfer_create
+    from dangvien.cases.transfer.services import transfer_create
 
     m = register(tree.xa_c1, "Không Đi Nữa", card="1")
     t = transfer_create(
@@ -326,7 +326,7 @@ def test_opening_the_follow_up_twice_keeps_one_file_and_is_refused_for_an_offici
 
 
 def test_a_second_click_on_the_decision_says_reload(login, users, tree):
-    from dangvien.cases.recognition_services import (
+    from dangvien.cases.recognition.services import (
         recognition_record_cell_vote,
         recognition_record_committee_vote,
     )

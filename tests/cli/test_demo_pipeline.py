@@ -6,10 +6,10 @@ import pytest
 from django.utils import timezone
 
 from dangvien.candidates.models import Candidate, Certificate, Source, State, TrainingClass
-from dangvien.cases import procedure as P
-from dangvien.cases.checks import admission_checks
+from dangvien.cases.admission import procedure as P
+from dangvien.cases.admission.checks import admission_checks
+from dangvien.cases.admission.services import compute_due
 from dangvien.cases.models import Case, CaseState, Vote
-from dangvien.cases.services import compute_due
 from dangvien.demo.generate import generate
 from dangvien.members.models import Status
 from dangvien.rules.calendar import calendar_from_db
@@ -61,8 +61,8 @@ def test_the_demo_cases_are_consistent_with_the_services():
 
 
 def test_the_demo_follows_probations_recognitions_transfers_and_exemptions():
-    from dangvien.cases import recognition as R
     from dangvien.cases.models import Recognition, RecognitionState, RecognitionStep, Transfer, TransferState
+    from dangvien.cases.recognition import rules as R
     from dangvien.members.models import Exemption, Membership
     from dangvien.members.services import membership_replay
 

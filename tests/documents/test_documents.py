@@ -16,7 +16,7 @@ from django.urls import reverse
 from docx import Document
 from pypdf import PdfReader
 
-from dangvien.cases.services import admission_record_ceremony
+from dangvien.cases.admission.services import admission_record_ceremony
 from dangvien.documents.context import BLANK, date_words, vn_percent
 from dangvien.documents.forms import FORMS
 from dangvien.documents.models import GeneratedDocument

@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 
-from dangvien.cases.selectors import cell_voters
+from dangvien.cases.admission.selectors import cell_voters
 from dangvien.members.events_import import HEADERS as EVENT_HEADERS
 from dangvien.members.events_import import import_events
 from dangvien.members.importing import HEADERS, import_members

@@ -144,7 +144,7 @@ def test_the_committee_vote_and_8_knd_count_the_committee_of_the_meeting_day(tre
 
 
 def _committee_vote(case, users, *, members):  # type: ignore[no-untyped-def]
-    from dangvien.cases.services import admission_record_committee_vote
+    from dangvien.cases.admission.services import admission_record_committee_vote
 
     c = fresh(case)
     return admission_record_committee_vote(

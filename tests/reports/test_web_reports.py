@@ -227,7 +227,7 @@ def test_the_planner_lists_dossiers_and_staff_add_local_days(tree, users, login,
 
 
 def test_the_planner_fits_a_decided_dossier_before_its_ceremony_deadline(tree):
-    from dangvien.cases.ceremonies import ceremony_plan, earliest_receipt
+    from dangvien.cases.admission.ceremonies import ceremony_plan, earliest_receipt
     from dangvien.orgs.scope import scope_for
     from dangvien.rules.calendar import Calendar
 
@@ -300,7 +300,7 @@ def test_rating_the_units_below_is_all_or_none_and_a_second_click_audits_nothing
 
 
 def test_a_local_anniversary_is_removed_once_and_only_by_its_committee(tree, users, login, client):
-    from dangvien.cases.ceremonies import ceremony_day_add
+    from dangvien.cases.admission.ceremonies import ceremony_day_add
 
     day = ceremony_day_add(actor=None, org=tree.xa, name="Ngày truyền thống", day=15, month=8)
     url = f"{reverse('web:ceremonies')}?to-chuc=XA"

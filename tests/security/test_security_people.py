@@ -223,8 +223,8 @@ def test_a_cell_secretary_cannot_rename_or_dissolve_their_own_cell_and_staff_can
 
 
 def test_only_committee_staff_record_the_committees_resolution_and_decision(tree, users):
-    from dangvien.cases.checks import COMMITTEE_ONLY
-    from dangvien.cases.services import admission_record_committee_vote, admission_record_decision
+    from dangvien.cases.admission.services import admission_record_committee_vote, admission_record_decision
+    from dangvien.cases.committee import COMMITTEE_ONLY
 
     from ..cases_helpers import candidate, fresh, officials, open_case, prepare, vote
 

@@ -8,7 +8,7 @@ import math
 
 import pytest
 
-from dangvien.cases import procedure as P
+from dangvien.cases.admission import procedure as P
 from dangvien.orgs.scope import scope_for
 from dangvien.targets.forecast import OpenCase, PastCase, forecast, forecast_for, load_pipeline
 from dangvien.targets.periods import default_bounds

@@ -175,7 +175,7 @@ def test_the_notifications_page_puts_what_is_late_first(tree, users, login):
 
 def late_transfer(tree, users):
     """Thôn 1 → Khu phố 1 (another ward): letter of 05/03/2026, to present by 16/04/2026."""
-    from dangvien.cases.transfer_services import transfer_create, transfer_issue_letter
+    from dangvien.cases.transfer.services import transfer_create, transfer_issue_letter
 
     m = officials(tree.xa_c1, 1, prefix="Chuyển Đi")[0]
     t = transfer_create(
@@ -193,7 +193,7 @@ def late_transfer(tree, users):
 
 @pytest.mark.django_db
 def test_a_late_transfer_is_on_both_sides_lists_and_a_recognition_on_its_cells(tree, users):
-    from dangvien.cases.recognition_services import recognition_open
+    from dangvien.cases.recognition.services import recognition_open
     from dangvien.members.services import member_register
     from tests.conftest import person
 

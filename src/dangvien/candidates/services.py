@@ -26,9 +26,10 @@ from dangvien.candidates.models import (
     TrainingClass,
 )
 from dangvien.candidates.selectors import certificate_status
-from dangvien.core.errors import ServiceError, StaleError
+from dangvien.core.errors import ServiceError
 from dangvien.core.services import not_future, recorded_by
 from dangvien.core.text import fold
+from dangvien.core.versioned import lock_for_write
 from dangvien.members.models import Membership, Status
 from dangvien.orgs.models import Organization
 from dangvien.orgs.scope import require_write, scope_for
@@ -189,10 +190,7 @@ def sync_readiness(
 
 
 def _locked(candidate: Candidate, expected_version: int | None) -> Candidate:
-    c = Candidate.objects.select_for_update().select_related("cell", "person").get(pk=candidate.pk)
-    if expected_version is not None and c.version != expected_version:
-        raise StaleError
-    return c
+    return lock_for_write(Candidate.objects.select_related("cell", "person"), candidate.pk, expected_version)
 
 
 @transaction.atomic

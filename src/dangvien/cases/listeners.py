@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dangvien.cases.models import OPEN_TRANSFER_STATES, Recognition, Transfer
-from dangvien.cases.recognition_services import recognition_close_for_departure
-from dangvien.cases.transfer_services import transfers_close_for_departure
+from dangvien.cases.recognition.services import recognition_close_for_departure
+from dangvien.cases.transfer.services import transfers_close_for_departure
 from dangvien.core.errors import ServiceError
 from dangvien.core.events import listen
 from dangvien.members.events import MemberEventProposed, MembershipEnded

@@ -7,6 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.urls import reverse
+
+from dangvien.cases.models import Recognition
+from dangvien.cases.recognition import rules as R
 from dangvien.members.models import Membership
 
 
@@ -20,11 +24,6 @@ class Moment:
 
 
 def member_history(m: Membership) -> list[Moment]:
-    from django.urls import reverse
-
-    from dangvien.cases import recognition as R
-    from dangvien.cases.models import Recognition
-
     out: list[Moment] = []
     for e in m.events.select_related("cell"):
         detail = "; ".join(

@@ -3,7 +3,7 @@ probation at its stage (mentor, end papers, the cell's vote), the recognitions o
 last eighteen months with their history (a few late), exemptions with their requests
 and reports, transfers in transit (some overdue), received, temporary and outside.
 
-Deadlines come from the same functions the services use (cases.recognition, the
+Deadlines come from the same functions the services use (cases/recognition/rules.py, the
 working-day calendar), so the demo's overdue lists and timeliness report are the
 ones the services would produce for the same story."""
 
@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from django.db.models import Count
 
 from dangvien.candidates.models import Certificate, ClassKind
-from dangvien.cases import recognition as R
 from dangvien.cases.models import (
     Body,
     Outcome,
@@ -30,7 +29,8 @@ from dangvien.cases.models import (
     TransferKind,
     TransferState,
 )
-from dangvien.cases.transfer_services import transfer_create, transfer_issue_letter, transfer_receive
+from dangvien.cases.recognition import rules as R
+from dangvien.cases.transfer.services import transfer_create, transfer_issue_letter, transfer_receive
 from dangvien.core.dates import add_months
 from dangvien.members.models import Exemption, ExemptionKind, Membership, OfficeHolder, Status
 from dangvien.orgs.models import Organization, OrgKind

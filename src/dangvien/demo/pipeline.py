@@ -30,7 +30,8 @@ from dangvien.candidates.models import (
     State,
     TrainingClass,
 )
-from dangvien.cases import procedure as P
+from dangvien.cases.admission import procedure as P
+from dangvien.cases.admission.services import due_date
 from dangvien.cases.models import (
     Body,
     Case,
@@ -45,7 +46,6 @@ from dangvien.cases.models import (
     VerificationResult,
     Vote,
 )
-from dangvien.cases.services import due_date
 from dangvien.core.text import clean_name, fold, vietnamese_sort_key
 from dangvien.members.models import Membership, Office, OfficeHolder, Status
 from dangvien.orgs.models import Organization, OrgKind

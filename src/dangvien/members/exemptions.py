@@ -11,8 +11,9 @@ from django.db import IntegrityError, transaction
 
 from dangvien.accounts.audit import audit_log
 from dangvien.accounts.models import User
-from dangvien.core.errors import ServiceError, StaleError
+from dangvien.core.errors import ServiceError
 from dangvien.core.services import not_future
+from dangvien.core.versioned import lock_for_write, save_versioned
 from dangvien.members.models import EventKind, Exemption, ExemptionKind, Membership, Residence, Status
 from dangvien.members.services import member_record_event
 from dangvien.orgs.models import Organization
@@ -26,20 +27,9 @@ _FROM = {
 
 
 def _lock(actor: User | None, exemption: Exemption, expected_version: int) -> Exemption:
-    e = (
-        Exemption.objects.select_for_update(of=("self",))
-        .select_related("membership__cell")
-        .get(pk=exemption.pk)
-    )
+    e = lock_for_write(Exemption.objects.select_related("membership__cell"), exemption.pk, expected_version)
     require_write(scope_for(actor), e.membership.cell)
-    if e.version != expected_version:
-        raise StaleError
     return e
-
-
-def _save(e: Exemption, *fields: str) -> None:
-    e.version += 1
-    e.save(update_fields=[*fields, "version"])
 
 
 @transaction.atomic
@@ -104,7 +94,7 @@ def exemption_decide(
             decision_ref=e.decision_ref,
             note=e.reason,
         )
-    _save(e, "decided_on", "decision_ref", "refused")
+    save_versioned(e, "decided_on", "decision_ref", "refused")
     audit_log(
         actor=actor,
         action="members.exemption.decide",
@@ -128,7 +118,7 @@ def exemption_report(
     if reported_on < e.decided_on:
         raise ServiceError("Ngày báo cáo không được trước ngày quyết định", field="reported_on")
     e.reported_on = reported_on
-    _save(e, "reported_on")
+    save_versioned(e, "reported_on")
     audit_log(actor=actor, action="members.exemption.report", obj=e, changes={"reported_on": reported_on})
     return e
 
@@ -148,7 +138,7 @@ def exemption_end(
         actor=actor, membership=e.membership, kind=EventKind.EXEMPTION_ENDED, on=on, decision_ref=decision_ref
     )
     e.ended_on = on
-    _save(e, "ended_on")
+    save_versioned(e, "ended_on")
     audit_log(actor=actor, action="members.exemption.end", obj=e, changes={"on": on})
     return e
 

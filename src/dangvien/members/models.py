@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dangvien.core.versioned import Versioned
+
 
 class Status(models.TextChoices):
     PROBATIONARY = "probationary", _("Dự bị")
@@ -151,7 +153,7 @@ class ExemptionKind(models.TextChoices):
     TEMP_EXEMPT = "temp_exempt", _("Tạm miễn sinh hoạt đảng")
 
 
-class Exemption(models.Model):
+class Exemption(Versioned):
     """An exemption from its request to its end: the member asks, the cell decides and
     reports upward (QĐ 24 7.1; HD 01/2021 10.3). The decision and the end are also
     member events; this row keeps the request and the report that the events do not."""
@@ -165,7 +167,6 @@ class Exemption(models.Model):
     refused = models.BooleanField(default=False)
     reported_on = models.DateField(_("ngày báo cáo cấp ủy cấp trên"), null=True, blank=True)
     ended_on = models.DateField(_("ngày trở lại sinh hoạt"), null=True, blank=True)
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["requested_on", "pk"]

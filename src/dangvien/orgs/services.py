@@ -17,9 +17,10 @@ from django.utils import timezone
 
 from dangvien.accounts.audit import audit_log
 from dangvien.accounts.models import User
-from dangvien.core.errors import ServiceError, StaleError
+from dangvien.core.errors import ServiceError
 from dangvien.core.events import announce
 from dangvien.core.text import fold
+from dangvien.core.versioned import lock_for_write
 from dangvien.orgs.events import OrganizationAbsorbed, OrganizationsChanged, TreeChanged, TreeRebuilt
 from dangvien.orgs.models import (
     CELL_KINDS,
@@ -206,10 +207,7 @@ def org_create(
 
 
 def _lock(org: Organization, expected_version: int | None) -> Organization:
-    locked = Organization.objects.select_for_update().get(pk=org.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise StaleError
-    return locked
+    return lock_for_write(Organization.objects.all(), org.pk, expected_version)
 
 
 @transaction.atomic

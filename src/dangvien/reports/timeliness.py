@@ -12,12 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from dangvien.cases import procedure as P
-from dangvien.cases import recognition as R
+from dangvien.cases.admission import procedure as P
+from dangvien.cases.admission.selectors import DueItem, overdue_items
 from dangvien.cases.models import (
     OPEN_TRANSFER_STATES,
     Case,
@@ -28,7 +29,7 @@ from dangvien.cases.models import (
     StepRecord,
     Transfer,
 )
-from dangvien.cases.selectors import DueItem, overdue_items
+from dangvien.cases.recognition import rules as R
 from dangvien.orgs.models import Organization
 from dangvien.orgs.scope import Scope
 from dangvien.rules.calendar import Calendar, calendar_from_db
@@ -244,7 +245,7 @@ def timeliness(
     # Open items: overdue and due soon in one aggregate per table.
     late_q, soon_q = Q(due_on__lt=today), Q(due_on__gte=today, due_on__lte=soon_until)
     agg = {"late": Count("pk", filter=late_q), "soon": Count("pk", filter=soon_q)}
-    open_rows = {
+    open_rows: dict[str, QuerySet[Any]] = {
         "case": Case.objects.filter(scope.org_filter("cell"), _under("cell__", org), state=CaseState.OPEN),
         "recognition": Recognition.objects.filter(
             scope.org_filter("membership__cell"),

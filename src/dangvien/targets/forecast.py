@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from dangvien.candidates.models import Candidate, State
-from dangvien.cases import procedure as P
+from dangvien.cases.admission import procedure as P
 from dangvien.cases.models import Case, CaseState, StepRecord
 from dangvien.members.models import EventKind, MemberEvent
 from dangvien.orgs.models import Organization

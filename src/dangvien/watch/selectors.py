@@ -9,12 +9,12 @@ from django.core.cache import cache
 from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 
 from dangvien.accounts.models import User
-from dangvien.cases import procedure as P
-from dangvien.cases import recognition as R
+from dangvien.cases.admission import procedure as P
+from dangvien.cases.admission.selectors import case_queryset
 from dangvien.cases.models import OPEN_TRANSFER_STATES, CaseState, RecognitionState, Transfer
-from dangvien.cases.recognition_selectors import recognition_queryset
-from dangvien.cases.selectors import case_queryset
-from dangvien.cases.transfer_selectors import transfers_in, transfers_out
+from dangvien.cases.recognition import rules as R
+from dangvien.cases.recognition.selectors import recognition_queryset
+from dangvien.cases.transfer.selectors import transfers_in, transfers_out
 from dangvien.orgs.models import Organization
 from dangvien.orgs.scope import Scope
 from dangvien.rules.calendar import calendar_from_db

@@ -26,8 +26,7 @@ from django.utils import timezone
 from dangvien.accounts.audit import audit_seal
 from dangvien.accounts.models import Role, RoleAssignment, User
 from dangvien.candidates.models import OPEN_STATES, Candidate, ClassKind
-from dangvien.cases import procedure as P
-from dangvien.cases import recognition as R
+from dangvien.cases.admission import procedure as P
 from dangvien.cases.models import (
     OPEN_TRANSFER_STATES,
     Case,
@@ -37,6 +36,7 @@ from dangvien.cases.models import (
     Transfer,
     TransferState,
 )
+from dangvien.cases.recognition import rules as R
 from dangvien.core.dates import add_months
 from dangvien.members.models import Membership, Status
 from dangvien.orgs.models import CELL_KINDS, PATH_STEP, Organization

@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dangvien.candidates.models import ClassKind, Result, Source
-from dangvien.cases import procedure as P
+from dangvien.cases.admission import procedure as P
 from dangvien.cases.models import (
     CaseState,
     Exclusion,

@@ -8,8 +8,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dangvien.cases import recognition as R
 from dangvien.cases.models import Outcome, TransferKind
+from dangvien.cases.recognition import rules as R
 from dangvien.members.models import ExemptionKind
 from dangvien.web.forms import VnDateField, _choices
 

@@ -15,10 +15,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from dangvien.cases import procedure as P
-from dangvien.cases import services
-from dangvien.cases.models import Case, Exclusion, IntroKind
-from dangvien.cases.selectors import (
+from dangvien.cases.admission import procedure as P
+from dangvien.cases.admission import services
+from dangvien.cases.admission.selectors import (
     CaseView,
     case_get,
     case_view,
@@ -28,6 +27,7 @@ from dangvien.cases.selectors import (
     overdue_items,
     pipeline_board,
 )
+from dangvien.cases.models import Case, Exclusion, IntroKind
 from dangvien.core.errors import ServiceError
 from dangvien.documents.models import GeneratedDocument
 from dangvien.documents.services import forms_for

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dangvien.cases.ceremonies import ceremony_day_add, ceremony_day_remove, ceremony_plan
+from dangvien.cases.admission.ceremonies import ceremony_day_add, ceremony_day_remove, ceremony_plan
 from dangvien.cases.models import CeremonyDay
 from dangvien.core.errors import ServiceError
 from dangvien.orgs.scope import ScopeDenied

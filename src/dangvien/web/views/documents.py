@@ -13,9 +13,9 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from dangvien.cases.admission.selectors import case_get
 from dangvien.cases.models import Case, Recognition
-from dangvien.cases.recognition_selectors import recognition_get
-from dangvien.cases.selectors import case_get
+from dangvien.cases.recognition.selectors import recognition_get
 from dangvien.core.errors import ServiceError
 from dangvien.documents.pdf import PdfUnavailable
 from dangvien.documents.services import document_generate, document_pdf, dossier_pdf, dossier_zip

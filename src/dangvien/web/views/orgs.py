@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from dangvien.cases.transfer_selectors import temporary_members_here
+from dangvien.cases.transfer.selectors import temporary_members_here
 from dangvien.core.dates import DateError, parse_user_date
 from dangvien.core.errors import ServiceError
 from dangvien.core.preview import preview

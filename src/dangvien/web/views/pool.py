@@ -33,7 +33,7 @@ from dangvien.candidates.selectors import (
     class_report,
     pool_survey,
 )
-from dangvien.cases import services
+from dangvien.cases.admission import services
 from dangvien.cases.models import Case
 from dangvien.core.dates import DateError, add_months, parse_user_date
 from dangvien.core.errors import ServiceError

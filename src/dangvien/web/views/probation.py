@@ -15,17 +15,17 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from dangvien.cases import recognition as R
-from dangvien.cases import recognition_services as S
+from dangvien.cases.admission.selectors import cell_voters
 from dangvien.cases.models import Outcome, Recognition
-from dangvien.cases.recognition_selectors import (
+from dangvien.cases.recognition import rules as R
+from dangvien.cases.recognition import services as S
+from dangvien.cases.recognition.selectors import (
     RecognitionView,
     living_here,
     probation_list,
     recognition_get,
     recognition_view,
 )
-from dangvien.cases.selectors import cell_voters
 from dangvien.core.errors import ServiceError
 from dangvien.documents.models import GeneratedDocument
 from dangvien.documents.services import forms_for

@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from dangvien.cases import transfer_services as S
 from dangvien.cases.models import OPEN_TRANSFER_STATES, Transfer, TransferKind, TransferState
-from dangvien.cases.transfer_selectors import (
+from dangvien.cases.transfer import services as S
+from dangvien.cases.transfer.selectors import (
     on_time,
     temporary_members_here,
     transfer_get,

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, QuerySet
 
 from dangvien.candidates.models import Certificate, ClassKind
-from dangvien.cases import recognition as R
 from dangvien.cases.models import (
     ProbationMentor,
     Recognition,
     RecognitionStep,
     RecognitionVote,
 )
+from dangvien.cases.recognition import rules as R
 from dangvien.members.models import Membership, Residence, Status
 from dangvien.orgs.models import Organization
 from dangvien.orgs.scope import Scope

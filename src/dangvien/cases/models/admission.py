@@ -12,7 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from dangvien.cases.procedure import CODES
+from dangvien.cases.admission.procedure import CODES
+from dangvien.cases.models.base import Dossier
 
 
 class CaseState(models.TextChoices):
@@ -46,7 +47,7 @@ class PriorExit(models.TextChoices):
 NEVER_READMITTED = (PriorExit.SELF_LEFT, PriorExit.DISUNITY, PriorExit.SERIOUS_CRIME)
 
 
-class Case(models.Model):
+class Case(Dossier):
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="cases")
     candidate = models.ForeignKey(
         "candidates.Candidate", on_delete=models.PROTECT, related_name="cases", null=True, blank=True
@@ -56,12 +57,7 @@ class Case(models.Model):
     state = models.CharField(
         _("tình trạng"), max_length=12, choices=CaseState.choices, default=CaseState.OPEN
     )
-    steps = models.JSONField(default=list)  # the step codes this case goes through, fixed at opening
     step = models.CharField(_("bước"), max_length=20, choices=[(c, c) for c in CODES])
-    step_since = models.DateField()
-    # The deadline of the open step; NULL when the step has none. "Overdue" is one query.
-    due_on = models.DateField(_("hạn"), null=True, blank=True)
-    due_rule = models.CharField(max_length=60, blank=True)  # the rule-pack key behind due_on
     route = models.CharField(_("hình thức giới thiệu"), max_length=12, choices=Route.choices)
     opened_on = models.DateField(_("ngày mở hồ sơ"))
     opened_by = models.ForeignKey(
@@ -91,10 +87,6 @@ class Case(models.Model):
     membership = models.OneToOneField(
         "members.Membership", null=True, blank=True, on_delete=models.PROTECT, related_name="admission_case"
     )
-    closed_on = models.DateField(null=True, blank=True)
-    close_reason = models.CharField(_("lý do"), max_length=500, blank=True)
-    version = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("hồ sơ kết nạp")
@@ -272,228 +264,6 @@ class Suspension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.since}–{self.until or ''}"
-
-
-# --- Probation and official recognition ------------------------------------------------
-
-
-class RecognitionState(models.TextChoices):
-    OPEN = "open", _("Đang dự bị / đang xét")
-    OFFICIAL = "official", _("Đã công nhận chính thức")
-    REMOVED = "removed", _("Xóa tên")
-    CLOSED = "closed", _("Đã kết thúc (đảng viên không còn sinh hoạt)")
-
-
-class Recognition(models.Model):
-    """The probation of one probationary member and the dossier that ends it: the cell's
-    review, the section's, the base committee's resolution, the competent committee's
-    decision (RULES.md "Probation and official recognition").
-
-    Like the admission case: the row holds the current step and its deadline; what
-    happened is rows (RecognitionStep, RecognitionVote, ProbationMentor)."""
-
-    membership = models.OneToOneField(
-        "members.Membership", on_delete=models.PROTECT, related_name="recognition"
-    )
-    state = models.CharField(
-        _("tình trạng"), max_length=10, choices=RecognitionState.choices, default=RecognitionState.OPEN
-    )
-    steps = models.JSONField(default=list)  # fixed at opening, from the tree
-    step = models.CharField(_("bước"), max_length=20)
-    step_since = models.DateField()
-    ceremony_on = models.DateField(_("ngày lễ kết nạp"))
-    # The day the 12 months end: the official date, whatever the date of the decision.
-    ends_on = models.DateField(_("ngày hết thời gian dự bị"))
-    due_on = models.DateField(_("hạn"), null=True, blank=True)
-    due_rule = models.CharField(max_length=60, blank=True)
-    # What the member hands in as the end approaches (12-HD/BTCTW): dated, with the paper's reference.
-    self_review_on = models.DateField(_("bản tự kiểm điểm"), null=True, blank=True)
-    mentor_review_on = models.DateField(_("nhận xét của đảng viên giúp đỡ"), null=True, blank=True)
-    mass_opinion_on = models.DateField(_("ý kiến của đoàn thể chính trị - xã hội"), null=True, blank=True)
-    residence_opinion_on = models.DateField(_("ý kiến chi ủy nơi cư trú"), null=True, blank=True)
-    # The cell's resolution (recognize or propose removal) starts the committee's 30 working days.
-    cell_resolution_on = models.DateField(_("ngày chi bộ ra nghị quyết"), null=True, blank=True)
-    proposal = models.CharField(_("đề nghị"), max_length=10, blank=True)  # "official" / "removed"
-    escalated_on = models.DateField(_("ngày báo cáo cấp trên (ba lần không đủ 2/3)"), null=True, blank=True)
-    escalated_body = models.CharField(max_length=16, blank=True)
-    decision_on = models.DateField(_("ngày quyết định"), null=True, blank=True)
-    decision_ref = models.CharField(_("số quyết định"), max_length=100, blank=True)
-    decided_by = models.CharField(_("cấp ủy ra quyết định"), max_length=200, blank=True)
-    closed_on = models.DateField(null=True, blank=True)
-    close_reason = models.CharField(_("lý do"), max_length=500, blank=True)
-    version = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("hồ sơ công nhận đảng viên chính thức")
-        verbose_name_plural = _("hồ sơ công nhận đảng viên chính thức")
-        indexes = [models.Index(fields=["state", "due_on"]), models.Index(fields=["state", "ends_on"])]
-
-    def __str__(self) -> str:
-        return f"Công nhận chính thức {self.pk}: {self.membership_id}"
-
-    @property
-    def is_open(self) -> bool:
-        return self.state == RecognitionState.OPEN
-
-
-class RecognitionStep(models.Model):
-    """A step of the recognition done, with the deadline it had (timeliness is proved here)."""
-
-    recognition = models.ForeignKey(Recognition, on_delete=models.CASCADE, related_name="records")
-    step = models.CharField(max_length=20)
-    done_on = models.DateField()
-    due_on = models.DateField(null=True, blank=True)
-    doc_ref = models.CharField(_("số văn bản"), max_length=100, blank=True)
-    note = models.CharField(_("ghi chú"), max_length=1000, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    recorded_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["done_on", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["recognition", "step"], name="one_record_per_recognition_step")
-        ]
-        indexes = [models.Index(fields=["done_on"])]
-
-    def __str__(self) -> str:
-        return f"{self.recognition_id} {self.step} {self.done_on}"
-
-
-class Outcome(models.TextChoices):
-    OFFICIAL = "official", _("Công nhận đảng viên chính thức")
-    REMOVED = "removed", _("Xóa tên trong danh sách đảng viên")
-    NONE = "", _("Không đủ 2/3 cho bên nào")
-
-
-class RecognitionVote(models.Model):
-    """A vote of the cell or base committee: for recognition (yes) or for removal (no).
-    Neither reaching 2/3 is kept; the third such vote escalates the case."""
-
-    recognition = models.ForeignKey(Recognition, on_delete=models.CASCADE, related_name="votes")
-    body = models.CharField(max_length=16, choices=Body.choices)
-    held_on = models.DateField(_("ngày họp"))
-    denominator = models.PositiveIntegerField(_("tổng số được tính"))
-    yes = models.PositiveIntegerField(_("tán thành công nhận chính thức"))
-    no = models.PositiveIntegerField(_("tán thành xóa tên"))
-    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
-    doc_ref = models.CharField(_("số nghị quyết / biên bản"), max_length=100, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    recorded_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["held_on", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.recognition_id} {self.body} {self.held_on}: {self.yes}/{self.no}/{self.denominator}"
-
-
-class ProbationMentor(models.Model):
-    """An official member helping the probationary member, from a date to a date."""
-
-    recognition = models.ForeignKey(Recognition, on_delete=models.CASCADE, related_name="mentors")
-    mentor = models.ForeignKey("members.Membership", on_delete=models.PROTECT, related_name="+")
-    valid_from = models.DateField()
-    valid_to = models.DateField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["valid_from", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.mentor_id} → {self.recognition_id} từ {self.valid_from}"
-
-
-# --- Transfers -------------------------------------------------------------------------
-
-
-class TransferKind(models.TextChoices):
-    PERMANENT = "permanent", _("Chuyển sinh hoạt đảng chính thức")
-    TEMPORARY = "temporary", _("Chuyển sinh hoạt đảng tạm thời")
-
-
-class TransferState(models.TextChoices):
-    PREPARING = "preparing", _("Chưa cấp giấy giới thiệu")
-    IN_TRANSIT = "in_transit", _("Đang chuyển (chưa đến nơi nhận)")
-    RECEIVED = "received", _("Đã tiếp nhận")
-    SENT_OUTSIDE = "sent_outside", _("Đã chuyển ra ngoài hệ thống")
-    RETURNED = "returned", _("Đã trở về (hết sinh hoạt tạm thời)")
-    CANCELLED = "cancelled", _("Đã hủy")
-
-
-OPEN_TRANSFER_STATES = (TransferState.PREPARING, TransferState.IN_TRANSIT)
-
-
-class Transfer(models.Model):
-    """One transfer of one member's party activity (QĐ 294 6.3). The sending side sees it
-    through from_cell, the receiving side through to_cell; neither sees the other's tree.
-    Until received, a permanent transfer keeps the member counted where they were: a
-    member is never between two lists."""
-
-    membership = models.ForeignKey("members.Membership", on_delete=models.PROTECT, related_name="transfers")
-    kind = models.CharField(_("loại"), max_length=10, choices=TransferKind.choices)
-    state = models.CharField(
-        _("tình trạng"), max_length=12, choices=TransferState.choices, default=TransferState.PREPARING
-    )
-    from_cell = models.ForeignKey(
-        "orgs.Organization", on_delete=models.PROTECT, related_name="+", db_index=False
-    )
-    to_cell = models.ForeignKey(
-        "orgs.Organization", on_delete=models.PROTECT, related_name="+", null=True, blank=True, db_index=False
-    )
-    outside_name = models.CharField(_("nơi đến ngoài hệ thống"), max_length=300, blank=True)
-    reason = models.CharField(_("lý do"), max_length=500)
-    # The decision or the move: the member's 60 working days run from here.
-    moved_on = models.DateField(_("ngày quyết định / chuyển đi"))
-    complete_by = models.DateField(_("hạn hoàn thành"))
-    until = models.DateField(_("sinh hoạt tạm thời đến"), null=True, blank=True)
-    letter_ref = models.CharField(_("số giấy giới thiệu"), max_length=100, blank=True)
-    letter_on = models.DateField(_("ngày cấp giấy giới thiệu"), null=True, blank=True)
-    issued_by = models.CharField(_("cấp ủy cấp giấy"), max_length=200, blank=True)
-    present_by = models.DateField(_("hạn trình giấy ở nơi nhận"), null=True, blank=True)
-    due_on = models.DateField(_("hạn"), null=True, blank=True)  # the earlier open deadline
-    received_on = models.DateField(_("ngày tiếp nhận"), null=True, blank=True)
-    returned_on = models.DateField(_("ngày trở về"), null=True, blank=True)
-    cancelled_on = models.DateField(null=True, blank=True)
-    cancel_reason = models.CharField(_("lý do hủy"), max_length=500, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    received_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    version = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("chuyển sinh hoạt đảng")
-        verbose_name_plural = _("chuyển sinh hoạt đảng")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["membership"],
-                condition=Q(state__in=["preparing", "in_transit"]),
-                name="one_open_transfer_per_membership",
-            )
-        ]
-        indexes = [
-            models.Index(fields=["from_cell", "state"]),
-            models.Index(fields=["to_cell", "state"]),
-            models.Index(fields=["state", "due_on"]),
-        ]
-
-    def __str__(self) -> str:
-        return f"Chuyển {self.pk}: {self.membership_id}"
-
-    @property
-    def is_open(self) -> bool:
-        return self.state in OPEN_TRANSFER_STATES
-
-    @property
-    def destination(self) -> str:
-        return self.to_cell.name if self.to_cell is not None else self.outside_name
 
 
 class CeremonyDay(models.Model):

@@ -12,14 +12,15 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 
 from dangvien.accounts.audit import audit_log
 from dangvien.accounts.models import User
 from dangvien.cases.models import OPEN_TRANSFER_STATES, Transfer, TransferKind, TransferState
 from dangvien.core.dates import add_months
-from dangvien.core.errors import ServiceError, StaleError
+from dangvien.core.errors import ServiceError
 from dangvien.core.services import not_future, recorded_by
+from dangvien.core.versioned import lock_for_write, save_versioned
 from dangvien.members.models import ACTIVE_STATUSES, EventKind, Membership
 from dangvien.members.services import member_record_event
 from dangvien.orgs.models import Organization
@@ -31,19 +32,10 @@ TEMPORARY_MAX_MONTHS = 24  # full-time study: 3 months to 2 years (QĐ 24 6.3.2)
 
 
 def _lock(transfer: Transfer, expected_version: int) -> Transfer:
-    t = (
-        Transfer.objects.select_for_update(of=("self",))
-        .select_related("membership__person", "membership__cell", "from_cell", "to_cell")
-        .get(pk=transfer.pk)
+    queryset = Transfer.objects.select_related(
+        "membership__person", "membership__cell", "from_cell", "to_cell"
     )
-    if t.version != expected_version:
-        raise StaleError
-    return t
-
-
-def _save(t: Transfer, *fields: str) -> None:
-    t.version += 1
-    t.save(update_fields=[*fields, "version"])
+    return lock_for_write(queryset, transfer.pk, expected_version)
 
 
 def find_destination(code: str) -> Organization:
@@ -183,7 +175,7 @@ def transfer_issue_letter(
         days = int(book.value("deadline.transfer_present_working_days", on=letter_on, org=t.from_cell))
         t.present_by = cal.add_working_days(letter_on, days)
         t.state, t.due_on = TransferState.IN_TRANSIT, min(t.present_by, t.complete_by)
-    _save(t, "letter_ref", "letter_on", "issued_by", "present_by", "state", "due_on")
+    save_versioned(t, "letter_ref", "letter_on", "issued_by", "present_by", "state", "due_on")
     audit_log(
         actor=actor,
         action="transfers.letter",
@@ -227,7 +219,7 @@ def transfer_receive(
         )
     t.state, t.received_on, t.received_by = TransferState.RECEIVED, received_on, recorded_by(actor)
     t.due_on = None
-    _save(t, "state", "received_on", "received_by", "due_on")
+    save_versioned(t, "state", "received_on", "received_by", "due_on")
     audit_log(actor=actor, action="transfers.receive", obj=t, changes={"received_on": received_on})
     return t
 
@@ -252,7 +244,7 @@ def transfer_return(
     if on < start:
         raise ServiceError(f"Ngày trở về không được trước {start:%d/%m/%Y}", field="on")
     t.state, t.returned_on = TransferState.RETURNED, on
-    _save(t, "state", "returned_on")
+    save_versioned(t, "state", "returned_on")
     audit_log(actor=actor, action="transfers.return", obj=t, changes={"on": on})
     return t
 
@@ -275,7 +267,7 @@ def transfer_cancel(
         reason.strip()[:500],
         None,
     )
-    _save(t, "state", "cancelled_on", "cancel_reason", "due_on")
+    save_versioned(t, "state", "cancelled_on", "cancel_reason", "due_on")
     audit_log(actor=actor, action="transfers.cancel", obj=t, changes={"on": on, "reason": reason})
     return t
 
@@ -283,10 +275,14 @@ def transfer_cancel(
 def transfers_close_for_departure(*, membership_id: int, on: dt.date, reason: str) -> None:
     """The membership ended: an open transfer is cancelled, a temporary stay ends."""
     Transfer.objects.filter(membership_id=membership_id, state__in=OPEN_TRANSFER_STATES).update(
-        state=TransferState.CANCELLED, cancelled_on=on, cancel_reason=reason[:500], due_on=None
+        state=TransferState.CANCELLED,
+        cancelled_on=on,
+        cancel_reason=reason[:500],
+        due_on=None,
+        version=F("version") + 1,  # a form opened before the departure is now stale
     )
     Transfer.objects.filter(
         Q(state=TransferState.RECEIVED) | Q(state=TransferState.SENT_OUTSIDE),
         membership_id=membership_id,
         kind=TransferKind.TEMPORARY,
-    ).update(state=TransferState.RETURNED, returned_on=on)
+    ).update(state=TransferState.RETURNED, returned_on=on, version=F("version") + 1)

@@ -8,8 +8,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from dangvien.accounts.models import User
 from dangvien.candidates.selectors import certificate_status
+from dangvien.cases.admission.procedure import BY_CODE, DATED_PAPERS, INTRODUCTIONS
 from dangvien.cases.models import (
     NEVER_READMITTED,
     Case,
@@ -19,13 +19,9 @@ from dangvien.cases.models import (
     Route,
     VerificationResult,
 )
-from dangvien.cases.procedure import BY_CODE, DATED_PAPERS, INTRODUCTIONS
 from dangvien.core.dates import add_months
-from dangvien.core.errors import ServiceError
 from dangvien.core.text import fold
 from dangvien.members.models import Membership, Status
-from dangvien.orgs.models import Organization
-from dangvien.orgs.scope import scope_for
 from dangvien.rules.calendar import age_in_full_months
 from dangvien.rules.selectors import RuleBook
 
@@ -357,16 +353,3 @@ def admission_checks(case: Case, *, on: dt.date, book: RuleBook | None = None) -
     if re_check is not None:
         checks.append(re_check)
     return checks
-
-
-COMMITTEE_ONLY = (
-    "Bước này do cán bộ của cấp ủy (đảng ủy cơ sở hoặc cấp trên) ghi, bí thư chi bộ không ghi được. "
-    "Hãy chuyển hồ sơ lên cấp ủy."
-)
-
-
-def require_committee(actor: User | None, cell: Organization) -> None:
-    """The base committee's resolution and the competent committee's decision are that
-    committee's acts: recorded by its staff (or above), never by the cell's secretary."""
-    if not scope_for(actor).can_manage(cell):
-        raise ServiceError(COMMITTEE_ONLY)

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 
 from dangvien.accounts.audit import audit_log
 from dangvien.accounts.models import User
-from dangvien.cases import procedure as P
+from dangvien.cases.admission import procedure as P
 from dangvien.cases.models import Case, CaseState, CeremonyDay
 from dangvien.core.errors import ServiceError
 from dangvien.orgs.models import Organization

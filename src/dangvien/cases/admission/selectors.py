@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 
-from dangvien.cases import procedure as P
-from dangvien.cases.checks import Check, admission_checks
+from dangvien.cases.admission import procedure as P
+from dangvien.cases.admission.checks import Check, admission_checks
 from dangvien.cases.models import Case, CaseState, Introduction, StepRecord, Suspension, Verification, Vote
 from dangvien.core.dates import add_months
 from dangvien.members.models import MembershipPeriod, Status

@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 
 from dangvien.accounts.audit import audit_log
 from dangvien.accounts.models import User
-from dangvien.cases import recognition as R
-from dangvien.cases.checks import require_committee
+from dangvien.cases.committee import require_committee
 from dangvien.cases.models import (
     Body,
     Outcome,
@@ -22,8 +22,10 @@ from dangvien.cases.models import (
     RecognitionStep,
     RecognitionVote,
 )
-from dangvien.core.errors import ServiceError, StaleError
+from dangvien.cases.recognition import rules as R
+from dangvien.core.errors import ServiceError
 from dangvien.core.services import not_future, recorded_by
+from dangvien.core.versioned import lock_for_write, save_versioned
 from dangvien.members.models import EventKind, Membership, Status
 from dangvien.members.officers import base_committee_of, check_committee_size
 from dangvien.members.services import member_record_event
@@ -34,14 +36,9 @@ from dangvien.rules.selectors import RuleBook
 
 
 def _lock(actor: User | None, rec: Recognition, expected_version: int) -> Recognition:
-    r = (
-        Recognition.objects.select_for_update(of=("self",))
-        .select_related("membership__cell", "membership__person")
-        .get(pk=rec.pk)
-    )
+    queryset = Recognition.objects.select_related("membership__cell", "membership__person")
+    r = lock_for_write(queryset, rec.pk, expected_version)
     require_write(scope_for(actor), r.membership.cell)
-    if r.version != expected_version:
-        raise StaleError
     return r
 
 
@@ -60,11 +57,6 @@ def _require_step(r: Recognition, step: str) -> None:
     raise ServiceError(
         f"Chưa đến bước “{R.BY_CODE[step].label}”: bước tiếp theo là “{R.BY_CODE[r.step].label}”"
     )
-
-
-def _save(r: Recognition, *fields: str) -> None:
-    r.version += 1
-    r.save(update_fields=[*fields, "version"])
 
 
 def _record(
@@ -170,7 +162,7 @@ def recognition_assign_mentor(
         current.valid_to = on
         current.save(update_fields=["valid_to"])
     pm = ProbationMentor.objects.create(recognition=r, mentor=mentor, valid_from=on)
-    _save(r)
+    save_versioned(r)
     audit_log(
         actor=actor,
         action="recognition.mentor",
@@ -202,7 +194,7 @@ def recognition_record_papers(
             changes[name] = [getattr(r, name), on]
             setattr(r, name, on)
     if changes:
-        _save(r, *changes)
+        save_versioned(r, *changes)
         audit_log(actor=actor, action="recognition.papers", obj=r, changes=changes)
     return r
 
@@ -266,7 +258,7 @@ def _vote(
             r.cell_resolution_on = held_on
         r.proposal = outcome
         _move_to(r, _next(r), since=held_on)
-        _save(r, "cell_resolution_on", "proposal", "step", "step_since", "due_on", "due_rule")
+        save_versioned(r, "cell_resolution_on", "proposal", "step", "step_since", "due_on", "due_rule")
         return vote
     failed = r.votes.filter(body=body, outcome="").count()
     limit = int(book.value("recognition.deadlock_votes", on=held_on, org=r.membership.cell))
@@ -283,9 +275,9 @@ def _vote(
         )
         r.escalated_on, r.escalated_body = held_on, body
         _move_to(r, R.DECISION, since=held_on)
-        _save(r, "escalated_on", "escalated_body", "step", "step_since", "due_on", "due_rule")
+        save_versioned(r, "escalated_on", "escalated_body", "step", "step_since", "due_on", "due_rule")
     else:
-        _save(r)
+        save_versioned(r)
     return vote
 
 
@@ -367,7 +359,7 @@ def recognition_record_section_review(
         raise ServiceError("Ngày thẩm định không được trước nghị quyết của chi bộ", field="done_on")
     _record(r, actor=actor, step=R.SECTION_REVIEW, done_on=done_on, doc_ref=doc_ref, note=note)
     _move_to(r, _next(r), since=done_on)
-    _save(r, "step", "step_since", "due_on", "due_rule")
+    save_versioned(r, "step", "step_since", "due_on", "due_rule")
     audit_log(actor=actor, action="recognition.section_review", obj=r, changes={"done_on": done_on})
     return r
 
@@ -455,7 +447,7 @@ def recognition_record_decision(
     )
     r.state, r.decision_on, r.decision_ref = state, decided_on, decision_ref.strip()[:100]
     r.decided_by, r.closed_on, r.due_on, r.due_rule = decided_by.strip()[:200], decided_on, None, ""
-    _save(r, "state", "decision_on", "decision_ref", "decided_by", "closed_on", "due_on", "due_rule")
+    save_versioned(r, "state", "decision_on", "decision_ref", "decided_by", "closed_on", "due_on", "due_rule")
     audit_log(
         actor=actor,
         action="recognition.decision",
@@ -469,5 +461,10 @@ def recognition_close_for_departure(*, membership_id: int, on: dt.date, reason: 
     """The member died, left, was expelled or transferred out of the system during
     probation: the dossier ends with them (called inside the registry's transaction)."""
     Recognition.objects.filter(membership_id=membership_id, state=RecognitionState.OPEN).update(
-        state=RecognitionState.CLOSED, closed_on=on, close_reason=reason[:500], due_on=None, due_rule=""
+        state=RecognitionState.CLOSED,
+        closed_on=on,
+        close_reason=reason[:500],
+        due_on=None,
+        due_rule="",
+        version=F("version") + 1,  # a form opened before the departure is now stale
     )

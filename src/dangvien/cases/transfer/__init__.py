@@ -1,0 +1,1 @@
+"""Transfers of party activity between cells (giấy giới thiệu sinh hoạt đảng)."""
