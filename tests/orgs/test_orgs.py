@@ -7,17 +7,10 @@ from dangvien.members.models import EventKind, Membership
 from dangvien.members.selectors import org_children
 from dangvien.members.services import membership_replay
 from dangvien.orgs.models import Organization, OrgKind, OrgVersion
+from dangvien.orgs.reorganize import SplitPart, org_dissolve, org_merge, org_move, org_split
 from dangvien.orgs.scope import ScopeDenied, scope_for
 from dangvien.orgs.selectors import tree_as_of
-from dangvien.orgs.services import (
-    SplitPart,
-    org_create,
-    org_dissolve,
-    org_merge,
-    org_move,
-    org_rename,
-    org_split,
-)
+from dangvien.orgs.services import org_create, org_rename
 from dangvien.reports.selectors import member_counts
 
 from ..conftest import register

@@ -14,8 +14,9 @@ from django.test.utils import CaptureQueriesContext
 
 from dangvien.members.services import memberships_move_cell
 from dangvien.orgs.models import OrgKind, Sector
+from dangvien.orgs.reorganize import org_merge, org_move
 from dangvien.orgs.scope import scope_for
-from dangvien.orgs.services import org_create, org_merge, org_move, org_update
+from dangvien.orgs.services import org_create, org_update
 from dangvien.people.services import PersonData, person_apply
 from dangvien.reports.models import AdmissionFigures
 from dangvien.targets.progress import progress_report

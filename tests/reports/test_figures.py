@@ -17,8 +17,9 @@ from dangvien.members.importing import HEADERS, import_members
 from dangvien.members.models import EventKind, Membership
 from dangvien.members.services import member_record_event, member_update, memberships_move_cell
 from dangvien.orgs.models import Organization, Sector
+from dangvien.orgs.reorganize import org_move
 from dangvien.orgs.scope import scope_for
-from dangvien.orgs.services import org_move, org_update
+from dangvien.orgs.services import org_update
 from dangvien.people.services import PersonData
 from dangvien.reports import selectors
 from dangvien.reports.figures import figures_forget_all, figures_prune

@@ -27,8 +27,9 @@ from dangvien.members.models import EventKind, Membership
 from dangvien.members.services import member_record_event, member_update
 from dangvien.members.tally import tally_differences
 from dangvien.orgs.models import Organization, OrgKind, Sector
+from dangvien.orgs.reorganize import SplitPart, org_merge, org_move, org_split
 from dangvien.orgs.scope import scope_for
-from dangvien.orgs.services import SplitPart, org_create, org_merge, org_move, org_split, org_update
+from dangvien.orgs.services import org_create, org_update
 from dangvien.people.services import PersonData
 from dangvien.reports import selectors
 from dangvien.reports.selectors import kept_figures_differences, member_counts

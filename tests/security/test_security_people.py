@@ -208,8 +208,9 @@ def test_a_person_belongs_to_the_cells_of_today_else_to_those_of_the_past(tree, 
 
 
 def test_a_cell_secretary_cannot_rename_or_dissolve_their_own_cell_and_staff_can(tree, users):
+    from dangvien.orgs.reorganize import org_dissolve
     from dangvien.orgs.scope import ScopeDenied
-    from dangvien.orgs.services import org_dissolve, org_rename
+    from dangvien.orgs.services import org_rename
 
     with pytest.raises(ScopeDenied):
         org_rename(

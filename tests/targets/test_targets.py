@@ -15,8 +15,9 @@ from django.utils import timezone
 from dangvien.accounts.audit import audit_verify
 from dangvien.core.errors import ServiceError
 from dangvien.members.services import memberships_move_cell
+from dangvien.orgs.reorganize import org_merge
 from dangvien.orgs.scope import ScopeDenied, scope_for
-from dangvien.orgs.services import org_create, org_merge
+from dangvien.orgs.services import org_create
 from dangvien.targets.groups import is_young
 from dangvien.targets.models import Target, TargetRevision
 from dangvien.targets.periods import default_bounds, parse_period, period_bounds
@@ -284,7 +285,7 @@ def test_a_merge_in_july_2025_keeps_the_totals_before_it_and_adds_up_after_it(tr
 
 
 def test_a_cell_moved_to_another_committee_takes_its_admissions_from_the_move_on(tree):
-    from dangvien.orgs.services import org_move
+    from dangvien.orgs.reorganize import org_move
 
     admit(tree.xa_c2, 2, D(2026, 2, 3))
     org_move(actor=None, org=tree.xa_c2, new_parent=tree.xb, effective_on=D(2026, 6, 1))
@@ -483,7 +484,8 @@ def test_under_30_in_the_report_agrees_with_the_rule_around_a_29_february_birthd
 
 def test_a_cell_with_two_sectors_in_its_history_counts_each_admission_by_the_sector_of_its_day(tree):
     from dangvien.orgs.models import Sector
-    from dangvien.orgs.services import org_move, org_update
+    from dangvien.orgs.reorganize import org_move
+    from dangvien.orgs.services import org_update
 
     target_set(actor=None, org=tree.province, period="2026", value=5, group="doanh nghiệp")
     admit(tree.xa_c1, 1, D(2026, 3, 2))  # a residential cell then

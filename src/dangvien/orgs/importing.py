@@ -13,7 +13,7 @@ from dangvien.core.dates import DateError, parse_user_date
 from dangvien.core.errors import ServiceError
 from dangvien.core.spreadsheet import Column, ImportResult, Progress, RowError, Sheet, cell_text
 from dangvien.core.text import fold
-from dangvien.orgs import services
+from dangvien.orgs import reorganize, services
 from dangvien.orgs.models import CELL_KINDS, Organization, OrgKind, Sector
 from dangvien.orgs.scope import Scope, scope_for
 from dangvien.pipeline.frame import run_import
@@ -160,7 +160,7 @@ def _apply(rows: dict[str, _Row], actor: User | None, result: ImportResult, h: d
             changed = False
             today = timezone.localdate()
             if (parent.pk if parent else None) != current.parent_id and parent is not None:
-                services.org_move(actor=actor, org=current, new_parent=parent, effective_on=today)
+                reorganize.org_move(actor=actor, org=current, new_parent=parent, effective_on=today)
                 current.refresh_from_db()
                 changed = True
             if r.name != current.name:

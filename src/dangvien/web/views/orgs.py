@@ -14,7 +14,7 @@ from dangvien.core.preview import preview
 from dangvien.members.models import Membership, OfficeHolder
 from dangvien.members.officers import holders_on, officer_appoint, officer_end, officer_history
 from dangvien.members.selectors import org_children, with_counts
-from dangvien.orgs import services
+from dangvien.orgs import reorganize, services
 from dangvien.orgs.models import Organization
 from dangvien.orgs.scope import ScopeDenied, require_write
 from dangvien.orgs.selectors import org_ancestors, org_get, org_history, org_search, tree_as_of
@@ -127,7 +127,7 @@ def _run_reorg(request: HttpRequest, org: Organization, form: ReorgForm) -> serv
             raise ServiceError(
                 f"Không có tổ chức mã “{d['new_parent']}” trong phạm vi của bạn", field="new_parent"
             )
-        return services.org_move(
+        return reorganize.org_move(
             actor=actor,
             org=org,
             new_parent=target,
@@ -141,7 +141,7 @@ def _run_reorg(request: HttpRequest, org: Organization, form: ReorgForm) -> serv
         missing = [c for c in codes if c not in found]
         if missing:
             raise ServiceError("Không có tổ chức mã " + ", ".join(f"“{c}”" for c in missing), field="sources")
-        return services.org_merge(actor=actor, sources=list(found.values()), target=org, **common)
+        return reorganize.org_merge(actor=actor, sources=list(found.values()), target=org, **common)
     if kind == "split":
         parts = []
         for line in d["parts"].splitlines():
@@ -158,10 +158,10 @@ def _run_reorg(request: HttpRequest, org: Organization, form: ReorgForm) -> serv
                 raise ServiceError(
                     "Có số thẻ không thuộc đảng viên đang sinh hoạt ở tổ chức này", field="parts"
                 )
-            parts.append(services.SplitPart(code=bits[0], name=bits[1], member_ids=ids))
-        return services.org_split(actor=actor, source=org, parts=parts, **common)
+            parts.append(reorganize.SplitPart(code=bits[0], name=bits[1], member_ids=ids))
+        return reorganize.org_split(actor=actor, source=org, parts=parts, **common)
     if kind == "dissolve":
-        return services.org_dissolve(actor=actor, org=org, expected_version=d["version"], **common)
+        return reorganize.org_dissolve(actor=actor, org=org, expected_version=d["version"], **common)
     raise Http404
 
 
