@@ -18,8 +18,9 @@ from dangvien.core.dates import add_months
 from dangvien.core.events import announce
 from dangvien.core.text import fold
 from dangvien.demo import names
+from dangvien.demo.dossiers import PipelineStats
 from dangvien.demo.followup import FollowupStats, fill_followup, transfers_across
-from dangvien.demo.pipeline import PipelineStats, fill_commune
+from dangvien.demo.pipeline import fill_commune
 from dangvien.demo.targets import fill_ceremony_days, fill_ratings, fill_targets
 from dangvien.members.models import EventKind, Office, OfficeHolder, Status
 from dangvien.members.services import NewMember, members_bulk_register
