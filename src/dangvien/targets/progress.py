@@ -292,34 +292,53 @@ def progress_report(
     # A cell that changed sector is read admission date by admission date (rare): its
     # admissions count for doanh nghiệp only on the days it was one.
     changed = placed.sector_changed() if "sector" in kinds else set()
+    # Where the counts come from (kept per unit, or scanned) is decided here; what they
+    # mean for the rows is roll_up's rule alone, which reads nothing.
+    by_cell, by_day = _admission_counts(
+        root_path, bounds.start, end, cells_q, placed, stamps if kept else None, outside_sources, changed
+    )
+    roll_up(rows, placed, root_path, where, group_defs, by_cell, by_day)
+    return report
+
+
+def _admission_counts(
+    root_path: str,
+    start: dt.date,
+    end: dt.date,
+    cells_q: Q,
+    placed: Placement,
+    stamps: dict[str, int] | None,
+    outside_sources: list[int],
+    changed: set[int],
+) -> tuple[dict[int, Tally], dict[tuple[int, Any], Tally]]:
+    """The admissions each cell made from start to end: per cell, and per cell and day
+    for the cells whose sector changed. With `stamps` (a unit, a province or the country)
+    from the figures kept per unit; otherwise scanned from the events."""
     by_cell: dict[int, Tally]
-    if kept and len(root_path) <= UNIT_LEN:
+    if stamps is not None and len(root_path) <= UNIT_LEN:
         # A unit, a province or the country: each unit's admissions per cell, kept ahead
         # of time (targets/admissions.py); only the cells this report places are taken
         # below (those under the root by as_of); the cells merged in from outside are
         # counted here.
-        by_cell = kept_by_cell(root_path, bounds.start, end, units=placed.units, stamps=stamps)
+        by_cell = kept_by_cell(root_path, start, end, units=placed.units, stamps=stamps)
         if outside_sources:
             by_cell.update(
                 (c, t)
-                for (c, _d), t in tally(
-                    admissions(bounds.start, end).filter(cell_id__in=outside_sources)
-                ).items()
+                for (c, _d), t in tally(admissions(start, end).filter(cell_id__in=outside_sources)).items()
             )
     else:
         by_cell = {
             c: t
             for (c, _d), t in tally(
-                admissions(bounds.start, end).filter(cells_q).exclude(cell_id__in=changed)
+                admissions(start, end).filter(cells_q).exclude(cell_id__in=changed)
             ).items()
         }
     by_day: dict[tuple[int, Any], Tally] = {}
     if changed:
         for c in changed:
             by_cell.pop(c, None)
-        by_day = tally(admissions(bounds.start, end).filter(cells_q, cell_id__in=changed), by_day=True)
-    _roll_up(rows, placed, root_path, where, group_defs, by_cell, by_day)
-    return report
+        by_day = tally(admissions(start, end).filter(cells_q, cell_id__in=changed), by_day=True)
+    return by_cell, by_day
 
 
 def _where(placed: Placement, merged: dict[int, int]) -> dict[int, str]:
@@ -342,7 +361,7 @@ def _where(placed: Placement, merged: dict[int, int]) -> dict[int, str]:
     return where
 
 
-def _roll_up(
+def roll_up(
     rows: list[ProgressRow],
     placed: Placement,
     root_path: str,
@@ -351,9 +370,10 @@ def _roll_up(
     by_cell: dict[int, Tally],
     by_day: dict[tuple[int, Any], Tally],
 ) -> None:
-    """Each cell's admissions into the nearest row at or above where it stands, then every
-    row, deepest first, into the row above (the report's rows stop at max_depth). Added
-    straight into the rows, which are made afresh for each report."""
+    """The report's rule, a pure function (no query): each cell's admissions into the
+    nearest row at or above where it stands, then every row, deepest first, into the row
+    above (the report's rows stop at max_depth). Added straight into the rows, which are
+    made afresh for each report. The same whether the counts were kept or scanned."""
     if not rows:
         return
     by_path = {r.path: r for r in rows}
