@@ -239,7 +239,7 @@ def test_only_committee_staff_record_the_committees_resolution_and_decision(tree
             actor=users.bithu1, case=case, expected_version=case.version, held_on=dt.date.today(),
             members=9, present=9, yes=9, no=0,
         )  # fmt: skip
-    assert err.value.message == COMMITTEE_ONLY
+    assert err.value.code == COMMITTEE_ONLY
     with pytest.raises(ServiceError, match="cán bộ của cấp ủy"):
         admission_record_decision(
             actor=users.bithu1, case=case, expected_version=case.version, decided_on=dt.date.today(),

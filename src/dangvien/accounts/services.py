@@ -35,23 +35,23 @@ def user_create(
     email: str = "",
 ) -> User:
     if not is_administrator(actor):
-        raise ServiceError("Chỉ quản trị hệ thống được tạo tài khoản")
+        raise ServiceError("accounts.admin_only_create")
     username = username.strip()
     if not username or len(username) > 150:
-        raise ServiceError("Tên đăng nhập không hợp lệ", field="username")
+        raise ServiceError("accounts.username_invalid", field="username")
     if User.objects.filter(username__iexact=username).exists():
-        raise ServiceError(f"Tên đăng nhập “{username}” đã có", field="username")
+        raise ServiceError("accounts.username_taken", username=username, field="username")
     if role not in Role.values:
-        raise ServiceError("Vai trò không hợp lệ", field="role")
+        raise ServiceError("accounts.role_invalid", field="role")
     if role != Role.ADMIN and organization is None:
-        raise ServiceError("Chọn tổ chức cho vai trò này", field="organization")
+        raise ServiceError("accounts.role_needs_organization", field="organization")
     if role == Role.SECRETARY and organization is not None and not organization.is_cell:
-        raise ServiceError("Bí thư chi bộ phải gắn với một chi bộ", field="organization")
+        raise ServiceError("accounts.secretary_needs_cell", field="organization")
     user = User(username=username, email=email, first_name=full_name[:150])
     try:
         validate_password(password, user)
     except ValidationError as exc:
-        raise ServiceError(" ".join(exc.messages), field="password") from None
+        raise ServiceError("core.reason", field="password", reason=" ".join(exc.messages)) from None
     user.set_password(password)
     user.is_staff = user.is_superuser = role == Role.ADMIN  # Django admin: administrators only
     user.save()
@@ -70,7 +70,7 @@ def role_assign(
     *, actor: User | None, user: User, role: str, organization: Organization | None
 ) -> RoleAssignment:
     if not is_administrator(actor):  # who may do everything may grant anywhere
-        raise ServiceError("Chỉ quản trị hệ thống được phân quyền")
+        raise ServiceError("accounts.admin_only_assign")
     assignment, _ = RoleAssignment.objects.get_or_create(user=user, role=role, organization=organization)
     audit_log(
         actor=actor,
@@ -171,13 +171,13 @@ def token_create(*, actor: User | None, user: User, name: str) -> str:
 def password_change(*, user: User, old: str, new: str) -> None:
     """The user's own change: the old password, then Django's validators on the new one."""
     if not user.check_password(old):
-        raise ServiceError("Mật khẩu hiện tại không đúng", field="old_password")
+        raise ServiceError("accounts.password_wrong", field="old_password")
     if new == old:
-        raise ServiceError("Mật khẩu mới phải khác mật khẩu cũ", field="new_password")
+        raise ServiceError("accounts.password_unchanged", field="new_password")
     try:
         validate_password(new, user)
     except ValidationError as exc:
-        raise ServiceError(" ".join(exc.messages), field="new_password") from None
+        raise ServiceError("core.reason", field="new_password", reason=" ".join(exc.messages)) from None
     user.set_password(new)
     user.must_change_password = False
     user.save(update_fields=["password", "must_change_password"])
@@ -189,7 +189,7 @@ def password_reset(*, actor: User | None, user: User) -> str:
     """An administrator gives the user a temporary password (returned once, to hand over in
     person) that must be changed at the next sign-in."""
     if not is_administrator(actor):
-        raise ServiceError("Chỉ quản trị hệ thống được đặt lại mật khẩu")
+        raise ServiceError("accounts.admin_only_reset")
     temporary = secrets.token_urlsafe(9)
     user.set_password(temporary)
     user.must_change_password = True

@@ -40,12 +40,12 @@ from dangvien.people.services import PersonData, person_apply
 def _check_mentor(mentor: Membership, cell: Organization) -> None:
     if mentor.status != Status.OFFICIAL:
         raise ServiceError(
-            f"{mentor.person.full_name} không phải đảng viên chính thức: "
-            "người giúp đỡ phải là đảng viên chính thức",
+            "candidates.mentor_not_official",
+            mentor=mentor,
             field="mentor",
         )
     if mentor.cell_id != cell.pk:
-        raise ServiceError(f"{mentor.person.full_name} không sinh hoạt ở {cell.name}", field="mentor")
+        raise ServiceError("candidates.mentor_other_cell", mentor=mentor, cell=cell, field="mentor")
 
 
 @transaction.atomic
@@ -65,30 +65,27 @@ def candidate_add(
     awareness certificate may come with them: with a valid one they are ready at once."""
     require_write(scope_for(actor), cell)
     if not cell.is_cell:
-        raise ServiceError(
-            f"“{cell.name}” không phải chi bộ: quần chúng được theo dõi ở chi bộ", field="cell"
-        )
+        raise ServiceError("candidates.not_a_cell", cell=cell, field="cell")
     if source not in Source.values:
-        raise ServiceError("Nguồn không hợp lệ", field="source")
+        raise ServiceError("candidates.source_invalid", field="source")
     if listed_on is not None:
         not_future(listed_on, "listed_on")
     if isinstance(person, PersonData) and not person.cccd:
         # Without a CCCD the same human is recognized by name and birth date, as in the registry.
         same = {"person__name_search": fold(person.full_name), "person__birth_date": person.birth_date}
         if Membership.objects.filter(is_active=True, **same).exists():
-            raise ServiceError(
-                f"{person.full_name} ({person.birth_date:%d/%m/%Y}) đang là đảng viên", field="full_name"
-            )
+            raise ServiceError("candidates.already_member_same_birth", person=person, field="full_name")
         if Candidate.objects.filter(state__in=OPEN_STATES, **same).exists():
             raise ServiceError(
-                f"{person.full_name} ({person.birth_date:%d/%m/%Y}) đã có trong danh sách quần chúng ưu tú",
+                "candidates.already_listed_same_birth",
+                person=person,
                 field="full_name",
             )
     p = person if isinstance(person, Person) else person_apply(actor=actor, data=person, audit=False)
     if p.memberships.filter(is_active=True).exists():
-        raise ServiceError(f"{p.full_name} đang là đảng viên", field="full_name")
+        raise ServiceError("candidates.already_member", p=p, field="full_name")
     if Candidate.objects.filter(person=p, state__in=OPEN_STATES).exists():
-        raise ServiceError(f"{p.full_name} đã có trong danh sách quần chúng ưu tú", field="full_name")
+        raise ServiceError("candidates.already_listed", p=p, field="full_name")
     if mentor is not None:
         _check_mentor(mentor, cell)
     today = timezone.localdate()
@@ -108,9 +105,7 @@ def candidate_add(
                 state_since=listed_on or today,
             )
     except IntegrityError:  # two clicks at once: the partial unique index lets one through
-        raise ServiceError(
-            f"{p.full_name} đã có trong danh sách quần chúng ưu tú", field="full_name"
-        ) from None
+        raise ServiceError("candidates.already_listed", p=p, field="full_name") from None
     CandidateEvent.objects.create(
         candidate=c,
         on=c.state_since,
@@ -207,15 +202,16 @@ def candidate_assign_mentor(
     require_write(scope_for(actor), c.cell)
     not_future(on, "on")
     if c.state not in OPEN_STATES:
-        raise ServiceError("Quần chúng này không còn trong danh sách", field="mentor")
+        raise ServiceError("candidates.not_listed_any_more", field="mentor")
     _check_mentor(mentor, c.cell)
     current = c.mentorships.filter(valid_to__isnull=True).first()
     if current is not None:
         if current.mentor_id == mentor.pk:
-            raise ServiceError(f"{mentor.person.full_name} đang là người giúp đỡ", field="mentor")
+            raise ServiceError("candidates.already_mentor", mentor=mentor, field="mentor")
         if on < current.valid_from:
             raise ServiceError(
-                f"Ngày phân công phải từ {current.valid_from:%d/%m/%Y} (ngày phân công người trước)",
+                "candidates.mentor_date_before_previous",
+                current=current,
                 field="on",
             )
         current.valid_to = on
@@ -246,9 +242,9 @@ def candidate_assess(
     require_write(scope_for(actor), c.cell)
     not_future(on, "on")
     if c.state not in OPEN_STATES:
-        raise ServiceError("Quần chúng này không còn trong danh sách", field="on")
+        raise ServiceError("candidates.not_listed_any_more", field="on")
     if not conclusion.strip():
-        raise ServiceError("Ghi kết luận của chi bộ", field="conclusion")
+        raise ServiceError("candidates.conclusion_missing", field="conclusion")
     a = Assessment.objects.create(
         candidate=c,
         on=on,
@@ -269,11 +265,11 @@ def candidate_withdraw(
     require_write(scope_for(actor), c.cell)
     not_future(on, "on")
     if c.state not in OPEN_STATES:
-        raise ServiceError("Quần chúng này đã ra khỏi danh sách hoặc đã được kết nạp")
+        raise ServiceError("candidates.left_or_admitted")
     if c.state == State.IN_ADMISSION:
-        raise ServiceError("Đang có hồ sơ kết nạp: dừng hồ sơ trước, rồi đưa ra khỏi danh sách")
+        raise ServiceError("candidates.in_admission")
     if not reason.strip():
-        raise ServiceError("Ghi lý do đưa ra khỏi danh sách", field="reason")
+        raise ServiceError("candidates.withdraw_reason_missing", field="reason")
     old = c.state
     candidate_move(c, to=State.WITHDRAWN, on=on, actor=actor, reason=reason, ends_help=True)
     audit_log(
@@ -290,7 +286,7 @@ def certificate_record(
     may write where the person is followed (their open candidacy's or membership's cell)."""
     not_future(issued_on, "issued_on")
     if kind not in ClassKind.values:
-        raise ServiceError("Loại giấy chứng nhận không hợp lệ", field="kind")
+        raise ServiceError("candidates.certificate_kind_invalid", field="kind")
     holder = (
         Candidate.objects.filter(person=person, state__in=OPEN_STATES)
         .values_list("cell_id", flat=True)
@@ -331,11 +327,11 @@ def class_create(
 ) -> TrainingClass:
     require_write(scope_for(actor), organizer)
     if kind not in ClassKind.values:
-        raise ServiceError("Loại lớp không hợp lệ", field="kind")
+        raise ServiceError("candidates.class_kind_invalid", field="kind")
     if not name.strip():
-        raise ServiceError("Ghi tên lớp", field="name")
+        raise ServiceError("candidates.class_name_missing", field="name")
     if ends_on < starts_on:
-        raise ServiceError("Ngày bế giảng phải từ ngày khai giảng trở đi", field="ends_on")
+        raise ServiceError("candidates.class_ends_before_start", field="ends_on")
     tc = TrainingClass.objects.create(
         kind=kind,
         name=name.strip()[:200],
@@ -362,7 +358,7 @@ def class_enroll(*, actor: User | None, training_class: TrainingClass, people: S
         if training_class.kind == ClassKind.AWARENESS:
             c = Candidate.objects.filter(person=p, state__in=OPEN_STATES).select_related("cell").first()
             if c is None:
-                raise ServiceError(f"{p.full_name} không có trong danh sách quần chúng ưu tú", field="people")
+                raise ServiceError("candidates.not_listed", p=p, field="people")
             require_write(scope, c.cell)
             if c.state == State.SOURCING:
                 c = Candidate.objects.select_for_update().get(pk=c.pk)
@@ -370,7 +366,7 @@ def class_enroll(*, actor: User | None, training_class: TrainingClass, people: S
         else:
             m = Membership.objects.filter(person=p, status=Status.PROBATIONARY).select_related("cell").first()
             if m is None:
-                raise ServiceError(f"{p.full_name} không phải đảng viên dự bị", field="people")
+                raise ServiceError("candidates.not_probationary", p=p, field="people")
             require_write(scope, m.cell)
         _, created = Attendance.objects.get_or_create(training_class=training_class, person=p)
         added += created
@@ -396,13 +392,14 @@ def class_record_result(
     tc = a.training_class
     require_write(scope_for(actor), tc.organizer)
     if result not in (Result.PASSED, Result.FAILED):
-        raise ServiceError("Kết quả phải là Đạt hoặc Không đạt", field="result")
+        raise ServiceError("candidates.result_invalid", field="result")
     if result == Result.PASSED:
         if certificate_date is None:
-            raise ServiceError("Ghi ngày cấp giấy chứng nhận", field="certificate_date")
+            raise ServiceError("candidates.certificate_date_missing", field="certificate_date")
         if certificate_date < tc.ends_on:
             raise ServiceError(
-                f"Ngày cấp giấy chứng nhận không thể trước ngày bế giảng ({tc.ends_on:%d/%m/%Y})",
+                "candidates.certificate_before_class_end",
+                tc=tc,
                 field="certificate_date",
             )
         not_future(certificate_date, "certificate_date")

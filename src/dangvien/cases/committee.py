@@ -7,10 +7,7 @@ from dangvien.core.errors import ServiceError
 from dangvien.orgs.models import Organization
 from dangvien.orgs.scope import scope_for
 
-COMMITTEE_ONLY = (
-    "Bước này do cán bộ của cấp ủy (đảng ủy cơ sở hoặc cấp trên) ghi, bí thư chi bộ không ghi được. "
-    "Hãy chuyển hồ sơ lên cấp ủy."
-)
+COMMITTEE_ONLY = "cases.committee_only"  # a step only the committee's staff record
 
 
 def require_committee(actor: User | None, cell: Organization) -> None:

@@ -21,7 +21,7 @@ def refuse_steps_owned_by_a_dossier(event: MemberEventProposed) -> None:
         and Recognition.objects.filter(membership_id=event.membership_id).exists()
     ):
         raise ServiceError(
-            "Đảng viên này có hồ sơ công nhận chính thức: ghi quyết định công nhận trong hồ sơ đó",
+            "cases.official_by_recognition",
             field="kind",
         )
     if (
@@ -32,8 +32,7 @@ def refuse_steps_owned_by_a_dossier(event: MemberEventProposed) -> None:
         ).exists()
     ):
         raise ServiceError(
-            "Đảng viên đang có giấy chuyển sinh hoạt chưa hoàn thành: "
-            "tiếp nhận hoặc hủy việc chuyển đó trước",
+            "cases.open_transfer",
             field="kind",
         )
 

@@ -21,4 +21,4 @@ def recorded_by(actor: U | None) -> U | None:
 def not_future(on: dt.date, field: str) -> None:
     """Acts are recorded after they happen: a date after today is a typing mistake."""
     if on > timezone.localdate():
-        raise ServiceError("Ngày không được sau hôm nay", field=field)
+        raise ServiceError("core.date_in_future", field=field)

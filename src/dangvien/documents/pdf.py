@@ -19,10 +19,7 @@ TIMEOUT_SECONDS = 120
 
 class PdfUnavailable(ServiceError):
     def __init__(self) -> None:
-        super().__init__(
-            "Máy chủ chưa cài LibreOffice nên chưa tạo được PDF; hãy tải bản Word (DOCX). "
-            "Quản trị hệ thống cài gói libreoffice-writer-nogui để có PDF."
-        )
+        super().__init__("documents.pdf_unavailable")
 
 
 def converter() -> str | None:

@@ -33,10 +33,7 @@ def render_docx(template: bytes, fields: Fields) -> bytes:
         doc.render(fields, jinja_env=form_environment(), autoescape=True)
     except (TemplateRefused, SecurityError) as exc:
         # A stored template from before the upload check, or one the check missed.
-        raise ServiceError(
-            "Mẫu giấy tờ đang dùng có lệnh không được phép nên không in được. "
-            "Quản trị viên hãy tải lên mẫu khác hoặc dùng lại mẫu mặc định. " + str(exc)[:300]
-        ) from None
+        raise ServiceError("documents.template_refused", detail=str(exc)[:300]) from None
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

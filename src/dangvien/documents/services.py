@@ -77,15 +77,13 @@ def document_generate(
 ) -> GeneratedDocument:
     form = BY_CODE.get(form_code)
     if form is None:
-        raise ServiceError(f"Không có mẫu “{form_code[:20]}”", field="form")
+        raise ServiceError("documents.no_such_form", v1=form_code[:20], field="form")
     if form.dossier == RECOGNITION and recognition is None and case is not None:
         recognition = recognition_of(case)
     if form.dossier == RECOGNITION and recognition is None:
-        raise ServiceError(
-            f"Mẫu {form.code} thuộc hồ sơ công nhận chính thức: đảng viên này chưa có hồ sơ đó"
-        )
+        raise ServiceError("documents.form_needs_recognition", form=form)
     if form.dossier == ADMISSION and case is None:
-        raise ServiceError(f"Mẫu {form.code} thuộc hồ sơ kết nạp")
+        raise ServiceError("documents.form_needs_case", form=form)
     cell = case.cell if case is not None and form.dossier == ADMISSION else recognition.membership.cell  # type: ignore[union-attr]
     template, version = template_for(form.code, cell)
     fields = build_fields(form, case=case, recognition=recognition, introduction=introduction)

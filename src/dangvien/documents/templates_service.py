@@ -58,34 +58,25 @@ def validate_template(data: bytes) -> None:
     from docxtpl import DocxTemplate
 
     if len(data) > MAX_BYTES:
-        raise ServiceError("Tệp mẫu quá lớn (tối đa 5 MB)", field="file")
+        raise ServiceError("documents.template_too_large", field="file")
     if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise ServiceError(
-            "Tệp không phải văn bản Word (.docx): hãy lưu mẫu dưới dạng .docx rồi tải lên", field="file"
-        )
+        raise ServiceError("documents.template_not_docx", field="file")
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         if "word/document.xml" not in z.namelist():
-            raise ServiceError("Tệp không phải văn bản Word (.docx): không có phần nội dung", field="file")
+            raise ServiceError("documents.template_no_body", field="file")
     try:
         names = DocxTemplate(io.BytesIO(data)).get_undeclared_template_variables(jinja_env=form_environment())
     except TemplateRefused as exc:
-        raise ServiceError(str(exc), field="file") from None
+        raise ServiceError("documents.template_refused_upload", field="file", detail=str(exc)[:300]) from None
     except Exception as exc:  # jinja2 TemplateSyntaxError and the XML errors of a damaged file
-        raise ServiceError(
-            f"Mẫu có trường viết sai, ví dụ thiếu dấu đóng }}}}: {str(exc)[:200]}", field="file"
-        ) from None
+        raise ServiceError("documents.template_syntax", v1=str(exc)[:200], field="file") from None
     unknown = sorted(set(names) - KNOWN)
     if unknown:
-        raise ServiceError(
-            "Mẫu dùng trường không có trong hệ thống: "
-            + ", ".join(unknown)
-            + ". Xem danh sách trường bên dưới.",
-            field="file",
-        )
+        raise ServiceError("documents.unknown_fields", field="file", fields=", ".join(unknown))
     try:
         render_docx(data, Fields({k: Fields() for k in KNOWN}))
     except Exception as exc:
-        raise ServiceError(f"Mẫu không điền được: {str(exc)[:200]}", field="file") from None
+        raise ServiceError("documents.template_fails", v1=str(exc)[:200], field="file") from None
 
 
 def _require_admin(actor: User | None) -> None:
@@ -99,9 +90,9 @@ def template_upload(
 ) -> FormTemplate:
     _require_admin(actor)
     if form_code not in BY_CODE:
-        raise ServiceError("Không có mẫu này", field="form")
+        raise ServiceError("documents.no_such_template", field="form")
     if province is not None and province.parent_id is not None:
-        raise ServiceError("Chọn một đảng bộ tỉnh (cấp cao nhất của cây)", field="province")
+        raise ServiceError("documents.province_missing", field="province")
     validate_template(data)
     reach = province.code if province else ""
     current = FormTemplate.objects.select_for_update().filter(form=form_code, reach=reach)
@@ -120,7 +111,7 @@ def template_upload(
                 uploaded_by=actor if actor is not None and actor.pk else None,
             )
     except IntegrityError:  # two uploads at the same moment
-        raise ServiceError("Một mẫu khác vừa được tải lên cùng lúc. Hãy tải lại trang.") from None
+        raise ServiceError("documents.template_race") from None
     audit_log(
         actor=actor,
         action="documents.template_upload",

@@ -43,22 +43,21 @@ def exemption_request(
     )
     require_write(scope_for(actor), m.cell)
     if kind not in ExemptionKind.values:
-        raise ServiceError("Chọn miễn hoặc tạm miễn sinh hoạt", field="kind")
+        raise ServiceError("members.exemption_kind_missing", field="kind")
     not_future(requested_on, "requested_on")
     if m.status not in _FROM[ExemptionKind(kind)]:
         raise ServiceError(
-            f"Không thể đề nghị “{ExemptionKind(kind).label}” cho đảng viên đang ở trạng thái "
-            f"“{m.get_status_display()}”"
+            "members.exemption_not_allowed", v1=ExemptionKind(kind).label, v2=m.get_status_display()
         )
     if not reason.strip():
-        raise ServiceError("Ghi lý do (tuổi cao, sức khỏe yếu, công việc lưu động...)", field="reason")
+        raise ServiceError("members.exemption_reason_missing", field="reason")
     try:
         with transaction.atomic():
             e = Exemption.objects.create(
                 membership=m, kind=kind, requested_on=requested_on, reason=reason.strip()[:500]
             )
     except IntegrityError:
-        raise ServiceError(f"{m.person.full_name} đang có một đề nghị miễn sinh hoạt chưa kết thúc") from None
+        raise ServiceError("members.exemption_open", m=m) from None
     audit_log(
         actor=actor, action="members.exemption.request", obj=e, changes={"kind": kind, "on": requested_on}
     )
@@ -78,12 +77,12 @@ def exemption_decide(
     """The cell's decision. Approved: the member is (temporarily) exempt from that day."""
     e = _lock(actor, exemption, expected_version)
     if e.decided_on is not None or e.refused:
-        raise ServiceError("Chi bộ đã quyết định đề nghị này. Hãy tải lại trang.")
+        raise ServiceError("members.exemption_decided")
     not_future(decided_on, "decided_on")
     if decided_on < e.requested_on:
-        raise ServiceError("Ngày quyết định không được trước ngày làm đơn", field="decided_on")
+        raise ServiceError("members.decided_before_request", field="decided_on")
     if not decision_ref.strip():
-        raise ServiceError("Ghi số nghị quyết / quyết định của chi bộ", field="decision_ref")
+        raise ServiceError("members.resolution_missing", field="decision_ref")
     e.decided_on, e.decision_ref, e.refused = decided_on, decision_ref.strip()[:100], not approved
     if approved:
         member_record_event(
@@ -111,12 +110,12 @@ def exemption_report(
     """The cell reports its decision to the committee above."""
     e = _lock(actor, exemption, expected_version)
     if e.decided_on is None or e.refused:
-        raise ServiceError("Chỉ báo cáo cấp trên sau khi chi bộ đã quyết định miễn sinh hoạt")
+        raise ServiceError("members.report_before_decision")
     if e.reported_on is not None:
-        raise ServiceError(f"Đã báo cáo ngày {e.reported_on:%d/%m/%Y}")
+        raise ServiceError("members.already_reported", e=e)
     not_future(reported_on, "reported_on")
     if reported_on < e.decided_on:
-        raise ServiceError("Ngày báo cáo không được trước ngày quyết định", field="reported_on")
+        raise ServiceError("members.reported_before_decided", field="reported_on")
     e.reported_on = reported_on
     save_versioned(e, "reported_on")
     audit_log(actor=actor, action="members.exemption.report", obj=e, changes={"reported_on": reported_on})
@@ -130,10 +129,10 @@ def exemption_end(
     """The member returns to activity."""
     e = _lock(actor, exemption, expected_version)
     if e.decided_on is None or e.refused or e.ended_on is not None:
-        raise ServiceError("Đảng viên không đang được miễn sinh hoạt theo đề nghị này")
+        raise ServiceError("members.not_exempt")
     not_future(on, "on")
     if on < e.decided_on:
-        raise ServiceError("Ngày trở lại sinh hoạt không được trước ngày quyết định miễn", field="on")
+        raise ServiceError("members.back_before_exempt", field="on")
     member_record_event(
         actor=actor, membership=e.membership, kind=EventKind.EXEMPTION_ENDED, on=on, decision_ref=decision_ref
     )
@@ -156,16 +155,16 @@ def residence_register(
     )
     require_write(scope_for(actor), m.cell)
     if not m.is_active:
-        raise ServiceError(f"{m.person.full_name} không còn sinh hoạt đảng")
+        raise ServiceError("members.not_active", m=m)
     if not cell.is_cell or not cell.is_active:
-        raise ServiceError(f"“{cell.name}” không phải chi bộ đang hoạt động", field="cell")
+        raise ServiceError("members.not_active_cell", cell=cell, field="cell")
     if cell.pk == m.cell_id:
-        raise ServiceError("Chi bộ nơi cư trú trùng chi bộ sinh hoạt: không cần đăng ký", field="cell")
+        raise ServiceError("members.residence_same_cell", field="cell")
     not_future(registered_on, "registered_on")
     current = Residence.objects.filter(membership=m, ended_on__isnull=True).first()
     if current is not None:
         if registered_on < current.registered_on:
-            raise ServiceError("Ngày đăng ký trước lần đăng ký hiện tại", field="registered_on")
+            raise ServiceError("members.residence_before_current", field="registered_on")
         current.ended_on = registered_on
         current.save(update_fields=["ended_on"])
     r = Residence.objects.create(membership=m, cell=cell, registered_on=registered_on)

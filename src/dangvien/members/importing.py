@@ -191,14 +191,9 @@ def _parse(
             errors.append(RowError(line, h[key], message))
     if birth and admission:
         problem = check_dates(birth_date=birth, admission_date=admission, official_date=official, today=today)
-        if problem:
-            errors.append(
-                RowError(
-                    line,
-                    h["official_date" if "chính thức" in problem else "admission_date"],
-                    problem[0].lower() + problem[1:],
-                )
-            )
+        if problem is not None:
+            assert problem.field is not None
+            errors.append(RowError(line, h[problem.field], problem.message[0].lower() + problem.message[1:]))
     if status == Status.EXEMPT and official is None and not errors:
         errors.append(
             RowError(line, h["status"], "đảng viên dự bị (chưa có ngày chính thức) không thể miễn sinh hoạt")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from dangvien.core.errors import ServiceError
 from dangvien.members.models import ACTIVE_STATUSES, EventKind, Status
 
 # event kind -> (states it may follow, state it leads to; None = "back to official or probationary")
@@ -74,17 +75,18 @@ def initial_events(
 
 def check_dates(
     *, birth_date: dt.date, admission_date: dt.date, official_date: dt.date | None, today: dt.date
-) -> str | None:
-    """The first impossible date, as a message; None when the dates make sense."""
+) -> ServiceError | None:
+    """The first impossible date, as the refusal to raise (its field says which date);
+    None when the dates make sense."""
     if admission_date > today:
-        return "Ngày vào Đảng không được sau hôm nay"
+        return ServiceError("members.admitted_in_future", field="admission_date")
     if admission_date < dt.date(1930, 2, 3):
-        return "Ngày vào Đảng không được trước ngày thành lập Đảng (03/02/1930)"
+        return ServiceError("members.admitted_before_party", field="admission_date")
     if birth_date >= admission_date:
-        return "Ngày vào Đảng phải sau ngày sinh"
+        return ServiceError("members.admitted_before_birth", field="admission_date")
     if official_date is not None:
         if official_date < admission_date:
-            return "Ngày chính thức không được trước ngày vào Đảng"
+            return ServiceError("members.official_before_admitted", field="official_date")
         if official_date > today:
-            return "Ngày chính thức không được sau hôm nay"
+            return ServiceError("members.official_in_future", field="official_date")
     return None

@@ -91,7 +91,7 @@ def officer_appoint(
         valid_to=valid_to,
     )
     if problem:
-        raise ServiceError(problem[0].upper() + problem[1:], field="office")
+        raise ServiceError("core.reason", field="office", reason=problem[0].upper() + problem[1:])
     holder = OfficeHolder.objects.create(
         organization=organization,
         office=office,
@@ -117,9 +117,9 @@ def officer_end(*, actor: User | None, holder: OfficeHolder, on: dt.date) -> Off
     if not scope_for(actor).can_manage(h.organization):
         raise ScopeDenied
     if on <= h.valid_from:
-        raise ServiceError("Ngày thôi giữ chức vụ phải sau ngày bắt đầu", field="on")
+        raise ServiceError("members.office_ends_before_start", field="on")
     if h.valid_to is not None and h.valid_to <= on:
-        raise ServiceError(f"Đồng chí {h.full_name} đã thôi chức vụ này từ {h.valid_to:%d/%m/%Y}", field="on")
+        raise ServiceError("members.office_already_ended", h=h, field="on")
     old = h.valid_to
     h.valid_to = on
     h.save(update_fields=["valid_to"])
@@ -148,8 +148,11 @@ def check_committee_size(organization: Organization | None, day: dt.date, member
     if size is not None and size != members:
         assert organization is not None
         raise ServiceError(
-            f"Theo danh sách cấp ủy, ngày {day:%d/%m/%Y} {organization.name} có {size} ủy viên "
-            f"(đang ghi {members}). Sửa số ủy viên, hoặc cập nhật danh sách cấp ủy ở trang tổ chức.",
+            "members.committee_size_differs",
+            day=day,
+            organization=organization,
+            size=size,
+            members=members,
             field="members",
         )
 

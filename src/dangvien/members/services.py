@@ -54,16 +54,16 @@ def _clean_card(card_number: str | None) -> str | None:
     if not card:
         return None
     if len(card) > _CARD_MAX or not card.replace("-", "").isalnum():
-        raise ServiceError("Số thẻ đảng viên chỉ gồm chữ số (tối đa 20 ký tự)", field="card_number")
+        raise ServiceError("members.card_invalid", field="card_number")
     return card
 
 
 def _check_cell(actor: User | None, cell: Organization) -> None:
     require_write(scope_for(actor), cell)
     if not cell.is_cell:
-        raise ServiceError(f"“{cell.name}” không phải chi bộ: đảng viên sinh hoạt ở chi bộ", field="cell")
+        raise ServiceError("members.not_a_cell", cell=cell, field="cell")
     if not cell.is_active:
-        raise ServiceError(f"“{cell.name}” đã giải thể hoặc hợp nhất", field="cell")
+        raise ServiceError("members.cell_dissolved", cell=cell, field="cell")
 
 
 def _apply(
@@ -125,16 +125,16 @@ def member_register(
     problem = check_dates(
         birth_date=person.birth_date, admission_date=admission_date, official_date=official_date, today=today
     )
-    if problem:
-        raise ServiceError(problem, field="official_date" if "chính thức" in problem else "admission_date")
+    if problem is not None:
+        raise problem
     if status in (Status.EXEMPT,) and official_date is None:
-        raise ServiceError("Đảng viên dự bị không thể được miễn sinh hoạt", field="status")
+        raise ServiceError("members.probationary_exempt", field="status")
     card = _clean_card(card_number)
     if card and Membership.objects.filter(card_number=card).exists():
-        raise ServiceError(f"Số thẻ đảng viên {card} đã có trong danh sách", field="card_number")
+        raise ServiceError("members.card_taken", card=card, field="card_number")
     p = person_apply(actor=actor, data=person, audit=False)
     if p.memberships.filter(is_active=True).exists():
-        raise ServiceError(f"{p.full_name} đang là đảng viên (cùng số CCCD)", field="cccd")
+        raise ServiceError("members.already_member_same_cccd", p=p, field="cccd")
     (membership_id,) = members_bulk_register(
         actor=actor,
         note="",
@@ -188,7 +188,7 @@ def member_update(
     require_write(scope_for(actor), m.cell)
     card = _clean_card(card_number)
     if card and Membership.objects.filter(card_number=card).exclude(pk=m.pk).exists():
-        raise ServiceError(f"Số thẻ đảng viên {card} đã có trong danh sách", field="card_number")
+        raise ServiceError("members.card_taken", card=card, field="card_number")
     changes: dict[str, Any] = {}
     if card != m.card_number:
         changes["card_number"] = [m.card_number, card]
@@ -227,30 +227,31 @@ def member_record_event(
     if not by_transfer:  # a transfer is received by the other side, checked by its service
         require_write(scope_for(actor), m.cell)
     if kind not in EventKind.values or kind == EventKind.ADMITTED:
-        raise ServiceError("Loại sự kiện không hợp lệ", field="kind")
+        raise ServiceError("members.event_kind_invalid", field="kind")
     if kind in NEEDS_DECISION and not decision_ref.strip():
-        raise ServiceError("Ghi số quyết định của cấp có thẩm quyền", field="decision_ref")
+        raise ServiceError("members.decision_ref_missing", field="decision_ref")
     if on > timezone.localdate():
-        raise ServiceError("Ngày không được sau hôm nay", field="on")
+        raise ServiceError("members.date_in_future", field="on")
     last = m.events.order_by("-on", "-id").values_list("on", flat=True).first()
     if last is not None and on < last:
         raise ServiceError(
-            f"Ngày {on:%d/%m/%Y} trước sự kiện gần nhất ({last:%d/%m/%Y}): "
-            "các sự kiện phải theo thứ tự thời gian",
+            "members.event_out_of_order",
+            on=on,
+            last=last,
             field="on",
         )
     try:
         status = next_status(kind, m.status, is_official=m.official_date is not None)
     except TransitionError as exc:
-        raise ServiceError(str(exc), field="kind") from None
+        raise ServiceError("core.reason", field="kind", reason=str(exc)) from None
     cell = m.cell
     if kind == EventKind.CELL_CHANGED:
         if to_cell is None or to_cell.pk == m.cell_id:
-            raise ServiceError("Chọn chi bộ mới khác chi bộ hiện tại", field="to_cell")
+            raise ServiceError("members.same_cell", field="to_cell")
         _check_cell(actor, to_cell)
         cell = to_cell
     if kind == EventKind.MADE_OFFICIAL and on <= m.admission_date:
-        raise ServiceError("Ngày chính thức phải sau ngày vào Đảng", field="on")
+        raise ServiceError("members.official_before_admission", field="on")
     # The steps other packages own (a recognition dossier, an open transfer) refuse here.
     announce(MemberEventProposed(m.pk, kind, by_recognition, by_transfer))
     old_status = m.status

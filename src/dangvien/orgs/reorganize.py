@@ -73,11 +73,12 @@ def org_move(
     require_manage(scope, new_parent)
     if new_parent.pk == org.pk or new_parent.path.startswith(org.path):
         raise ServiceError(
-            f"Không thể chuyển “{org.name}” vào chính nó hoặc tổ chức trực thuộc nó (tạo vòng lặp)",
+            "orgs.move_into_itself",
+            org=org,
             field="new_parent",
         )
     if new_parent.pk == org.parent_id:
-        raise ServiceError(f"“{org.name}” đã trực thuộc “{new_parent.name}”", field="new_parent")
+        raise ServiceError("orgs.already_under", org=org, new_parent=new_parent, field="new_parent")
     check_parent(org.kind, new_parent)
     check_name(org.name, new_parent, exclude_pk=org.pk)
     subtree = list(Organization.objects.filter(path__startswith=org.path))
@@ -175,19 +176,17 @@ def org_merge(
     require_manage(scope, target)
     sources = [Organization.objects.select_for_update().get(pk=s.pk) for s in sources if s.pk != target.pk]
     if not sources:
-        raise ServiceError("Chọn ít nhất một tổ chức để hợp nhất vào", field="sources")
+        raise ServiceError("orgs.merge_sources_missing", field="sources")
     for s in sources:
         require_manage(scope, s)
         if not s.is_active:
-            raise ServiceError(f"“{s.name}” đã giải thể hoặc hợp nhất", field="sources")
+            raise ServiceError("orgs.source_dissolved", s=s, field="sources")
         if target.path.startswith(s.path):
-            raise ServiceError(f"Không thể hợp nhất “{s.name}” vào tổ chức trực thuộc nó", field="target")
+            raise ServiceError("orgs.merge_into_own_child", s=s, field="target")
         if s.memberships.filter(is_active=True).exists() and not target.is_cell:
-            raise ServiceError(f"“{s.name}” có đảng viên nên phải hợp nhất vào một chi bộ", field="target")
+            raise ServiceError("orgs.merge_members_need_cell", s=s, field="target")
         if s.children.filter(dissolved_on__isnull=True).exists() and target.is_cell:
-            raise ServiceError(
-                f"“{s.name}” có tổ chức trực thuộc nên không thể hợp nhất vào chi bộ", field="target"
-            )
+            raise ServiceError("orgs.merge_children_into_cell", s=s, field="target")
     check_date(effective_on, [*sources, target])
     reorg = reorg_record(
         ReorgKind.MERGE,
@@ -242,10 +241,10 @@ def org_split(
     scope = scope_for(actor)
     require_manage(scope, source)
     if source.parent is None:
-        raise ServiceError("Không thể chia tách tổ chức cấp cao nhất", field="source")
+        raise ServiceError("orgs.split_top", field="source")
     require_manage(scope, source.parent)
     if len(parts) < 1:
-        raise ServiceError("Cần ít nhất một tổ chức mới", field="parts")
+        raise ServiceError("orgs.split_parts_missing", field="parts")
     check_date(effective_on, [source])
     reorg = reorg_record(
         ReorgKind.SPLIT,
@@ -284,7 +283,10 @@ def org_split(
     if dissolve_source:
         if left_members or left_children:
             raise ServiceError(
-                f"“{source.name}” còn {left_members} đảng viên và {left_children} tổ chức chưa chia về đâu",
+                "orgs.split_leftovers",
+                source=source,
+                left_members=left_members,
+                left_children=left_children,
                 field="parts",
             )
         _dissolve(source, effective_on)
@@ -315,14 +317,11 @@ def org_dissolve(
     org = lock_org(org, expected_version)
     require_manage(scope_for(actor), org)
     if not org.is_active:
-        raise ServiceError(f"“{org.name}” đã giải thể từ trước")
+        raise ServiceError("orgs.already_dissolved", org=org)
     members = org.memberships.filter(is_active=True).count()
     children = org.children.filter(dissolved_on__isnull=True).count()
     if members or children:
-        raise ServiceError(
-            f"“{org.name}” còn {members} đảng viên và {children} tổ chức trực thuộc: "
-            "hãy chuyển hoặc hợp nhất trước khi giải thể"
-        )
+        raise ServiceError("orgs.dissolve_not_empty", org=org, members=members, children=children)
     check_date(effective_on, [org])
     reorg = reorg_record(ReorgKind.DISSOLVE, effective_on, actor, decision_ref, note, org=org.code)
     _dissolve(org, effective_on)

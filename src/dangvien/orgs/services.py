@@ -52,44 +52,42 @@ def today() -> dt.date:
 def _check_code(code: str) -> str:
     code = code.strip()
     if not code:
-        raise ServiceError("Chưa nhập mã tổ chức", field="code")
+        raise ServiceError("orgs.code_missing", field="code")
     if len(code) > 32 or not all(ch.isascii() and (ch.isalnum() or ch in ".-_") for ch in code):
-        raise ServiceError(
-            "Mã tổ chức tối đa 32 ký tự, chỉ gồm chữ không dấu, chữ số và dấu . - _", field="code"
-        )
+        raise ServiceError("orgs.code_invalid", field="code")
     if Organization.objects.filter(code=code).exists():
-        raise ServiceError(f"Mã tổ chức “{code}” đã có", field="code")
+        raise ServiceError("orgs.code_taken", v1=code, field="code")
     return code
 
 
 def check_name(name: str, parent: Organization | None, *, exclude_pk: int | None = None) -> str:
     name = " ".join(name.split())
     if not name:
-        raise ServiceError("Chưa nhập tên tổ chức", field="name")
+        raise ServiceError("orgs.name_missing", field="name")
     siblings = Organization.objects.filter(parent=parent, dissolved_on__isnull=True, name_search=fold(name))
     if exclude_pk is not None:
         siblings = siblings.exclude(pk=exclude_pk)
     existing = siblings.first()
     if existing is not None:
         where = f"trong “{parent.name}”" if parent else "ở cấp cao nhất"
-        raise ServiceError(f"Đã có tổ chức tên “{existing.name}” {where}", field="name")
+        raise ServiceError("orgs.name_taken", existing=existing, where=where, field="name")
     return name
 
 
 def check_parent(kind: str, parent: Organization | None) -> None:
     if parent is None:
         if kind in CELL_KINDS:
-            raise ServiceError("Chi bộ phải trực thuộc một tổ chức đảng", field="parent")
+            raise ServiceError("orgs.cell_needs_parent", field="parent")
         return
     if parent.is_cell:
-        raise ServiceError(f"“{parent.name}” là chi bộ, không thể có tổ chức trực thuộc", field="parent")
+        raise ServiceError("orgs.parent_is_cell", parent=parent, field="parent")
     if not parent.is_active:
-        raise ServiceError(f"“{parent.name}” đã giải thể hoặc hợp nhất", field="parent")
+        raise ServiceError("orgs.parent_dissolved", parent=parent, field="parent")
 
 
 def check_date(on: dt.date, orgs: list[Organization]) -> None:
     if on > today():
-        raise ServiceError("Ngày hiệu lực không được sau hôm nay", field="effective_on")
+        raise ServiceError("orgs.effective_in_future", field="effective_on")
     latest = (
         OrgVersion.objects.filter(organization__in=orgs)
         .order_by("-valid_from")
@@ -97,7 +95,8 @@ def check_date(on: dt.date, orgs: list[Organization]) -> None:
     ).first()
     if latest is not None and on < latest:
         raise ServiceError(
-            f"Ngày hiệu lực phải từ {latest:%d/%m/%Y} trở đi (ngày của lần thay đổi gần nhất)",
+            "orgs.effective_before_last_change",
+            latest=latest,
             field="effective_on",
         )
 
@@ -160,11 +159,11 @@ def org_create(
     if parent is not None:
         require_manage(scope_for(actor), parent)
     elif actor is not None and not scope_for(actor).is_admin:
-        raise ServiceError("Chỉ quản trị hệ thống được tạo tổ chức cấp cao nhất", field="parent")
+        raise ServiceError("orgs.admin_only_top", field="parent")
     if kind not in OrgKind.values:
-        raise ServiceError("Loại tổ chức không hợp lệ", field="kind")
+        raise ServiceError("orgs.kind_invalid", field="kind")
     if sector and sector not in Sector.values:
-        raise ServiceError("Loại hình không hợp lệ", field="sector")
+        raise ServiceError("orgs.sector_invalid", field="sector")
     code = _check_code(code)
     check_parent(kind, parent)
     name = check_name(name, parent)
@@ -224,16 +223,16 @@ def org_update(
     changes: dict[str, object] = {}
     if sector is not None and sector != org.sector:
         if sector and sector not in Sector.values:
-            raise ServiceError("Loại hình không hợp lệ", field="sector")
+            raise ServiceError("orgs.sector_invalid", field="sector")
         changes["sector"] = [org.sector, sector]
         org.sector = sector
     if kind is not None and kind != org.kind:
         if kind not in OrgKind.values:
-            raise ServiceError("Loại tổ chức không hợp lệ", field="kind")
+            raise ServiceError("orgs.kind_invalid", field="kind")
         if kind in CELL_KINDS and org.children.filter(dissolved_on__isnull=True).exists():
-            raise ServiceError("Tổ chức còn tổ chức trực thuộc nên không thể là chi bộ", field="kind")
+            raise ServiceError("orgs.has_children", field="kind")
         if kind not in CELL_KINDS and org.memberships.filter(is_active=True).exists():
-            raise ServiceError("Tổ chức còn đảng viên sinh hoạt nên phải là chi bộ", field="kind")
+            raise ServiceError("orgs.has_members", field="kind")
         changes["kind"] = [org.kind, kind]
         org.kind = kind
     if founded_on is not None and founded_on != org.founded_on:
@@ -268,7 +267,7 @@ def org_rename(
     check_date(effective_on, [org])
     new_name = check_name(name, org.parent, exclude_pk=org.pk)
     if new_name == org.name:
-        raise ServiceError("Tên mới trùng tên hiện tại", field="name")
+        raise ServiceError("orgs.same_name", field="name")
     old = org.name
     reorg = reorg_record(
         ReorgKind.RENAME, effective_on, actor, decision_ref, note, org=org.code, old=old, new=new_name

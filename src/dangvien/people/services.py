@@ -18,7 +18,7 @@ from dangvien.orgs.scope import scope_for
 from dangvien.people.cccd import CccdError, validate_cccd
 from dangvien.people.events import PeopleChanged
 from dangvien.people.models import Person, Sex
-from dangvien.people.ownership import OTHER_SCOPE, OTHER_SCOPE_PERSON, persons_out_of_reach
+from dangvien.people.ownership import persons_out_of_reach
 from dangvien.people.units import province_name, ward_in_province
 
 # The facts the member and admission figures are counted by (reports/figures.py): a change
@@ -106,29 +106,25 @@ def person_apply(
     errors = validate_person(data)
     if errors:
         field, message = next(iter(errors.items()))
-        raise ServiceError(message, field=field)
+        raise ServiceError("core.reason", field=field, reason=message)
     values = asdict(data)
     values["cccd"] = data.cccd or None
     scope = scope_for(actor)
     person = existing
     if person is not None and persons_out_of_reach(scope, [person.pk]):
-        raise ServiceError(OTHER_SCOPE_PERSON, field="cccd")
+        raise ServiceError("people.other_scope_person", field="cccd")
     if person is None and data.cccd:
         person = Person.objects.filter(cccd=data.cccd).first()
         # Out of reach comes first: the refusal must not tell what the other record holds.
         if person is not None and persons_out_of_reach(scope, [person.pk]):
-            raise ServiceError(OTHER_SCOPE, field="cccd")
+            raise ServiceError("people.other_scope", field="cccd")
         if person is not None and (person.birth_date != data.birth_date or person.sex != data.sex):
-            raise ServiceError(
-                "Số CCCD này đã có ở một người khác (khác ngày sinh hoặc giới tính)", field="cccd"
-            )
+            raise ServiceError("people.cccd_other_person", field="cccd")
     if person is not None and data.cccd:
         other = Person.objects.filter(cccd=data.cccd).exclude(pk=person.pk).first()
         if other is not None:
             raise ServiceError(
-                OTHER_SCOPE
-                if persons_out_of_reach(scope, [other.pk])
-                else "Số CCCD này đã có ở một người khác",
+                "people.other_scope" if persons_out_of_reach(scope, [other.pk]) else "people.cccd_taken",
                 field="cccd",
             )
     changes = collect if collect is not None else {}

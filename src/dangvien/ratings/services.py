@@ -34,11 +34,11 @@ def check_level(
     """The level must agree with the score, when one is given (366-QĐ/TW: ≥ 90 excellent
     — or good, the excellent level needing further conditions —, 70 good, 50 complete)."""
     if level not in Level.values:
-        raise ServiceError("Chọn một mức xếp loại", field="level")
+        raise ServiceError("ratings.grade_missing", field="level")
     if score is None:
         return
     if not 0 <= score <= 100:
-        raise ServiceError("Điểm phải từ 0 đến 100", field="score")
+        raise ServiceError("ratings.score_out_of_range", field="score")
     book = book or RuleBook.load()
     on = dt.date(year, 12, 31)
     top = int(book.value("rating.excellent_min_score", on=on, org=org))
@@ -55,13 +55,13 @@ def check_level(
     )
     if level not in allowed:
         names = " hoặc ".join(f"“{Level(x).label}”" for x in sorted(allowed, key=Level.values.index))
-        raise ServiceError(f"{score} điểm ứng với mức {names}", field="level")
+        raise ServiceError("ratings.score_grade_mismatch", score=score, names=names, field="level")
 
 
 def _check_year(year: int) -> None:
     today = timezone.localdate()
     if not 2000 <= year <= today.year:
-        raise ServiceError(f"Năm đánh giá phải từ 2000 đến {today.year}", field="year")
+        raise ServiceError("ratings.year_out_of_range", today=today, field="year")
 
 
 @transaction.atomic
@@ -81,16 +81,16 @@ def ratings_record_members(
     for pk, e in entries.items():
         m = members.get(pk)
         if m is None:
-            raise ServiceError("Có đảng viên không thuộc chi bộ này: hãy tải lại trang", field="entries")
+            raise ServiceError("ratings.member_other_cell", field="entries")
         if m.admission_date > dt.date(year, 12, 31):
-            problems.append(f"{m.person.full_name}: vào Đảng sau năm {year}")
+            problems.append(ServiceError("ratings.admitted_after_year", m=m, year=year).message)
             continue
         try:
             check_level(e.level, e.score, year=year, org=cell, book=book)
         except ServiceError as exc:
-            problems.append(f"{m.person.full_name}: {exc.message}")
+            problems.append(ServiceError("ratings.member_problem", m=m, problem=exc.message).message)
     if problems:
-        raise ServiceError("; ".join(problems), field="entries")
+        raise ServiceError("core.reason", field="entries", reason="; ".join(problems))
     existing = {
         r.membership_id: r for r in MemberRating.objects.filter(membership_id__in=list(entries), year=year)
     }

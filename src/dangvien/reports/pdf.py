@@ -19,10 +19,7 @@ TIMEOUT_SECONDS = 60
 
 class ReportPdfUnavailable(ServiceError):
     def __init__(self) -> None:
-        super().__init__(
-            "Máy chủ chưa cài Chromium nên chưa tạo được PDF. Hãy dùng nút “In” của trình duyệt "
-            "trên trang báo cáo; quản trị hệ thống cài gói chromium để có PDF."
-        )
+        super().__init__("reports.pdf_unavailable")
 
 
 def chromium() -> str | None:

@@ -18,7 +18,7 @@ from dangvien.rules.packs import PARAMS, parse_value, value_text
 
 def _require_admin(actor: User | None) -> None:
     if not scope_for(actor).is_admin:
-        raise ServiceError("Chỉ quản trị viên được thay đổi quy định và lịch làm việc")
+        raise ServiceError("rules.admin_only")
 
 
 @transaction.atomic
@@ -35,15 +35,15 @@ def rule_override(
     _require_admin(actor)
     param = PARAMS.get(key)
     if param is None:
-        raise ServiceError(f"Không có tham số “{key}”", field="key")
+        raise ServiceError("rules.no_such_parameter", key=key, field="key")
     try:
         parsed = parse_value(param, value)
     except ValueError as exc:
-        raise ServiceError(str(exc), field="value") from None
+        raise ServiceError("core.reason", field="value", reason=str(exc)) from None
     if not reason.strip():
-        raise ServiceError("Ghi lý do hoặc căn cứ (số văn bản) của điều chỉnh", field="reason")
+        raise ServiceError("rules.override_reason_missing", field="reason")
     if province is not None and province.kind != OrgKind.PROVINCE:
-        raise ServiceError(f"“{province.name}” không phải đảng bộ tỉnh", field="province")
+        raise ServiceError("rules.not_a_province", province=province, field="province")
     override = RuleOverride.objects.create(
         key=key,
         value=value_text(parsed),
@@ -73,7 +73,7 @@ def rule_override_revoke(*, actor: User | None, override: RuleOverride, reason: 
     _require_admin(actor)
     o = RuleOverride.objects.select_for_update().get(pk=override.pk)
     if o.revoked_at is not None:
-        raise ServiceError("Điều chỉnh này đã được hủy trước đó")
+        raise ServiceError("rules.already_revoked")
     o.revoked_at = timezone.now()
     o.revoked_by = actor if actor is not None and actor.pk else None
     o.revoke_reason = reason.strip()[:500]
@@ -89,7 +89,7 @@ def calendar_day_set(*, actor: User | None, date: dt.date, working: bool, reason
     """Declare a day off (on a weekday) or a working day (on a weekend or holiday)."""
     _require_admin(actor)
     if not reason.strip():
-        raise ServiceError("Ghi lý do (ví dụ số văn bản hoán đổi ngày làm việc)", field="reason")
+        raise ServiceError("rules.calendar_reason_missing", field="reason")
     day, _ = CalendarDay.objects.update_or_create(
         date=date,
         defaults={
@@ -112,7 +112,7 @@ def calendar_day_remove(*, actor: User | None, date: dt.date) -> None:
     _require_admin(actor)
     day = CalendarDay.objects.filter(date=date).first()
     if day is None:
-        raise ServiceError(f"Ngày {date:%d/%m/%Y} không có trong danh sách điều chỉnh")
+        raise ServiceError("rules.no_such_calendar_day", date=date)
     audit_log(
         actor=actor, action="rules.calendar.remove", obj=day, changes={"date": date, "working": day.working}
     )

@@ -43,14 +43,12 @@ def parse_period(text: str) -> tuple[str, str]:
     if m:
         a, b = int(m.group(1)), int(m.group(2))
         if not (1930 <= a < b <= a + 10):
-            raise ServiceError(
-                f"Nhiệm kỳ “{text}” không hợp lệ: năm đầu phải trước năm cuối, ví dụ 2025-2030"
-            )
+            raise ServiceError("targets.term_invalid", text=text)
         return f"{a}-{b}", PeriodKind.TERM
     m = _YEAR.match(text or "")
     if m and 1930 <= int(m.group(1)) <= 2200:
         return m.group(1), PeriodKind.YEAR
-    raise ServiceError(f"Kỳ “{text}” không hợp lệ: viết một nhiệm kỳ như 2025-2030 hoặc một năm như 2026")
+    raise ServiceError("targets.period_invalid", text=text)
 
 
 def default_bounds(code: str) -> Bounds:

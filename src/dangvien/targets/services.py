@@ -25,7 +25,7 @@ def clean_group(text: str) -> str:
         return ""
     g = group_for(text)
     if g is None:
-        raise ServiceError(f"Không có nhóm “{text.strip()}”. Các nhóm: {group_names()}", field="group")
+        raise ServiceError("targets.no_such_group", v1=text.strip(), v2=group_names(), field="group")
     return g.key
 
 
@@ -49,15 +49,17 @@ def target_set(
     bounds = period_bounds(code)
     key = clean_group(group)
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ServiceError("Chỉ tiêu phải là một số nguyên không âm, ví dụ 25", field="value")
+        raise ServiceError("targets.target_not_number", field="value")
     if value > MAX_TARGET:
-        raise ServiceError("Chỉ tiêu quá lớn: kiểm tra lại con số", field="value")
+        raise ServiceError("targets.target_too_large", field="value")
     if org.dissolved_on is not None:
-        raise ServiceError(f"“{org.name}” đã thôi hoạt động: không giao chỉ tiêu", field="org")
+        raise ServiceError("targets.org_inactive", org=org, field="org")
     on = effective_on or bounds.start
     if on > bounds.end:
         raise ServiceError(
-            f"Ngày hiệu lực {on:%d/%m/%Y} sau khi {bounds.label} kết thúc ({bounds.end:%d/%m/%Y})",
+            "targets.effective_after_period",
+            on=on,
+            bounds=bounds,
             field="effective_on",
         )
     reason, decision_ref = reason.strip()[:500], decision_ref.strip()[:100]
@@ -98,11 +100,11 @@ def period_set_dates(*, actor: User | None, period: str, starts_on: dt.date, end
         raise ScopeDenied
     default = default_bounds(period)
     if starts_on >= ends_on:
-        raise ServiceError("Ngày bắt đầu phải trước ngày kết thúc", field="ends_on")
+        raise ServiceError("targets.start_after_end", field="ends_on")
     if abs((starts_on - default.start).days) > 366 or abs((ends_on - default.end).days) > 366:
         raise ServiceError(
-            f"Ngày của {default.label} phải cách ngày mặc định "
-            f"({default.start:%d/%m/%Y}–{default.end:%d/%m/%Y}) không quá một năm",
+            "targets.period_too_far",
+            default=default,
             field="starts_on",
         )
     row, _ = Period.objects.select_for_update().get_or_create(

@@ -60,20 +60,18 @@ def ceremony_day_add(
         raise ScopeDenied
     name = " ".join(name.split())[:200]
     if not name:
-        raise ServiceError("Nhập tên ngày kỷ niệm", field="name")
+        raise ServiceError("cases.anniversary_name_missing", field="name")
     try:
         dt.date(2025, month, day)  # not a leap year: 29/02 comes only one year in four
     except (ValueError, TypeError):
-        raise ServiceError(
-            f"Ngày {day}/{month} không có trong năm: chọn một ngày khác", field="day"
-        ) from None
+        raise ServiceError("cases.no_such_day", day=day, month=month, field="day") from None
     if any((m, d) == (month, day) for m, d, _ in NATIONAL_DAYS):
-        raise ServiceError("Ngày này đã là ngày lễ lớn của cả nước", field="day")
+        raise ServiceError("cases.already_national_day", field="day")
     try:
         with transaction.atomic():
             row = CeremonyDay.objects.create(organization=org, name=name, day=day, month=month)
     except IntegrityError:
-        raise ServiceError(f"{org.name} đã có ngày kỷ niệm {day:02d}/{month:02d}", field="day") from None
+        raise ServiceError("cases.anniversary_exists", org=org, day=day, month=month, field="day") from None
     audit_log(
         actor=actor, action="cases.ceremony_day_add", obj=org, changes={"name": name, "day": f"{day}/{month}"}
     )

@@ -20,6 +20,7 @@ from dangvien.cases.models import (
     VerificationResult,
 )
 from dangvien.core.dates import add_months
+from dangvien.core.errors import ServiceError
 from dangvien.core.text import fold
 from dangvien.members.models import Membership, Status
 from dangvien.rules.calendar import age_in_full_months
@@ -146,64 +147,64 @@ def check_certificate(case: Case, on: dt.date, book: RuleBook) -> Check:
     return Check("certificate", "Giấy chứng nhận", False, status.message, cite)
 
 
-def introducer_problem(m: Membership, on: dt.date) -> str:
-    """The one judge of "the introducer is an official member" (empty when they are): made
+def introducer_problem(m: Membership, on: dt.date) -> ServiceError | None:
+    """The one judge of "the introducer is an official member" (None when they are): made
     official on or before the day of the introduction, and not exempt, moved out or gone
-    since before that day. The service asks it when an introduction is recorded, the
-    dossier's check for every introduction on file."""
-    name = m.person.full_name
+    since before that day. The service raises it when an introduction is recorded; the
+    dossier's check shows its message for every introduction on file."""
     if m.official_date is None or m.official_date > on:
-        return (
-            f"{name} không phải đảng viên chính thức ngày {on:%d/%m/%Y}: "
-            "người giới thiệu phải là đảng viên chính thức"
-        )
+        return ServiceError("cases.introducer_not_official", field="introducer", m=m, on=on)
     if m.status != Status.OFFICIAL and m.status_since <= on:
-        return (
-            f"{name} không phải đảng viên chính thức đang sinh hoạt ngày {on:%d/%m/%Y} "
-            f"({m.get_status_display().lower()}): người giới thiệu phải là đảng viên chính thức"
-        )
-    return ""
+        status = m.get_status_display().lower()
+        return ServiceError("cases.introducer_not_active", field="introducer", m=m, on=on, status=status)
+    return None
 
 
-def introduction_problem(intro: Introduction, case: Case, book: RuleBook) -> str:
-    """Why one introduction does not count (empty when it does), by the rules of its date."""
+def introduction_problem(intro: Introduction, case: Case, book: RuleBook) -> ServiceError | None:
+    """Why one introduction does not count (None when it does), by the rules of its date:
+    the refusal the service raises, with the field to blame."""
     on, org = intro.given_on, case.cell
     if intro.kind == IntroKind.MEMBER:
         m = intro.introducer
         assert m is not None
-        name = m.person.full_name
         problem = introducer_problem(m, on)
-        if problem:
+        if problem is not None:
             return problem
         if intro.is_relative and not book.value("introducer.relatives_allowed", on=on, org=org):
-            return (
-                f"{name} là người thân của người vào Đảng: "
-                + book.get("introducer.relatives_allowed", on=on, org=org).cite
-            )
+            rule = book.get("introducer.relatives_allowed", on=on, org=org)
+            return ServiceError("cases.introducer_relative", field="is_relative", m=m, cite=rule.cite)
         months = book.get("introducer.months_together", on=on, org=org)
         exempt = intro.replacement and book.value("introducer.replacement_exempt", on=on, org=org)
         if not exempt and (intro.months_together or 0) < int(months.value):
-            return (
-                f"{name} mới cùng công tác/sinh hoạt {intro.months_together or 0} tháng, "
-                f"cần ít nhất {months.value} tháng ({months.cite})"
+            return ServiceError(
+                "cases.introducer_months",
+                field="months_together",
+                m=m,
+                have=intro.months_together or 0,
+                need=months.value,
+                cite=months.cite,
             )
-        return ""
+        return None
     limit = book.get("youth_union.max_age_years", on=on, org=org)
     if intro.kind == IntroKind.YOUTH_UNION and age_in_full_months(case.person.birth_date, on) > 12 * int(
         limit.value
     ):
-        return (
-            f"Ngày {on:%d/%m/%Y} {case.person.full_name} đã quá {limit.value} tuổi, không còn là đoàn viên "
-            f"({limit.cite}): cần hai đảng viên chính thức giới thiệu"
+        return ServiceError(
+            "cases.youth_union_over_age",
+            field="kind",
+            on=on,
+            person=case.person,
+            limit=limit.value,
+            cite=limit.cite,
         )
-    return ""
+    return None
 
 
 def check_introductions(case: Case, on: dt.date, book: RuleBook, intros: list[Introduction]) -> Check:
     count = book.get("introducer.count", on=on, org=case.cell)
     active = [i for i in intros if i.ended_on is None or i.ended_on > on]
-    problems = [p for p in (introduction_problem(i, case, book) for i in active) if p]
-    good = [i for i in active if not introduction_problem(i, case, book)]
+    problems = [p.message for p in (introduction_problem(i, case, book) for i in active) if p is not None]
+    good = [i for i in active if introduction_problem(i, case, book) is None]
     members = sum(1 for i in good if i.kind == IntroKind.MEMBER)
     if case.route == Route.MEMBERS:
         need, have = int(count.value), members

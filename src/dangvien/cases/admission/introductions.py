@@ -49,39 +49,37 @@ def admission_add_introduction(
     require_open(c)
     not_future(given_on, "given_on")
     if kind not in IntroKind.values:
-        raise ServiceError("Chọn hình thức giới thiệu", field="kind")
+        raise ServiceError("cases.introduction_kind_missing", field="kind")
     if c.records.filter(step=P.INTRODUCTIONS).exists() and not replacement:
-        raise ServiceError(
-            "Bước giới thiệu đã xong: chỉ thêm được người giới thiệu thay thế", field="replacement"
-        )
+        raise ServiceError("cases.introductions_done", field="replacement")
     if kind == IntroKind.MEMBER:
         if introducer is None:
-            raise ServiceError("Chọn đảng viên giới thiệu", field="introducer")
+            raise ServiceError("cases.introducer_missing", field="introducer")
         if introducer.person_id == c.person_id:
-            raise ServiceError("Người vào Đảng không tự giới thiệu mình được", field="introducer")
+            raise ServiceError("cases.self_introduction", field="introducer")
         problem = introducer_problem(introducer, given_on)
-        if problem:
-            raise ServiceError(problem, field="introducer")
+        if problem is not None:
+            raise problem
         if c.introductions.filter(introducer=introducer, ended_on__isnull=True).exists():
-            raise ServiceError(
-                f"{introducer.person.full_name} đã giới thiệu trong hồ sơ này", field="introducer"
-            )
+            raise ServiceError("cases.already_introduced", introducer=introducer, field="introducer")
         if months_together is None or months_together < 0 or months_together > 1200:
-            raise ServiceError("Ghi số tháng cùng công tác, học tập hoặc sinh hoạt", field="months_together")
+            raise ServiceError("cases.months_together_missing", field="months_together")
         if replacement and not c.introductions.filter(kind=IntroKind.MEMBER, ended_on__isnull=False).exists():
             raise ServiceError(
-                "Giới thiệu thay thế chỉ khi một người giới thiệu trước đã thôi (chuyển đi, bị kỷ luật...)",
+                "cases.replacement_without_leaver",
                 field="replacement",
             )
     else:
         expected = IntroKind.YOUTH_UNION if c.route == Route.YOUTH_UNION else IntroKind.TRADE_UNION
         if c.route == Route.MEMBERS or kind != expected:
             raise ServiceError(
-                f"Hồ sơ theo hình thức “{c.get_route_display()}”: không nhận {IntroKind(kind).label.lower()}",
+                "cases.introduction_kind_wrong",
+                v1=c.get_route_display(),
+                v2=IntroKind(kind).label.lower(),
                 field="kind",
             )
         if not doc_ref.strip():
-            raise ServiceError("Ghi số nghị quyết giới thiệu", field="doc_ref")
+            raise ServiceError("cases.introduction_resolution_missing", field="doc_ref")
         introducer, months_together, is_relative, replacement = None, None, False, False
     intro = Introduction(
         case=c,
@@ -94,8 +92,8 @@ def admission_add_introduction(
         doc_ref=doc_ref.strip()[:100],
     )
     problem = introduction_problem(intro, c, RuleBook.load())
-    if problem:
-        raise ServiceError(problem, field="months_together" if "tháng" in problem else "introducer")
+    if problem is not None:
+        raise problem
     intro.save()
     save_versioned(c)
     audit_log(
@@ -122,12 +120,12 @@ def admission_end_introduction(
     require_open(c)
     intro = c.introductions.filter(pk=introduction.pk, ended_on__isnull=True).first()
     if intro is None:
-        raise ServiceError("Không có người giới thiệu này trong hồ sơ")
+        raise ServiceError("cases.no_such_introducer")
     not_future(on, "on")
     if on < intro.given_on:
-        raise ServiceError("Ngày thôi giới thiệu trước ngày giới thiệu", field="on")
+        raise ServiceError("cases.introduction_ends_before_given", field="on")
     if not reason.strip():
-        raise ServiceError("Ghi lý do", field="reason")
+        raise ServiceError("cases.reason_missing", field="reason")
     intro.ended_on, intro.ended_reason = on, reason.strip()[:300]
     intro.save(update_fields=["ended_on", "ended_reason"])
     save_versioned(c)

@@ -46,11 +46,11 @@ from dangvien.rules.selectors import RuleBook
 
 def _check_prior_exit(prior_exit: str, cleared: dt.date | None) -> None:
     if prior_exit and prior_exit not in PriorExit.values:
-        raise ServiceError("Lý do ra khỏi Đảng không hợp lệ", field="prior_exit")
+        raise ServiceError("cases.prior_exit_invalid", field="prior_exit")
     if cleared is not None:
         not_future(cleared, "conviction_cleared_on")
     if prior_exit == PriorExit.CONVICTION_CLEARED and cleared is None:
-        raise ServiceError("Ghi ngày được xóa án tích", field="conviction_cleared_on")
+        raise ServiceError("cases.conviction_cleared_missing", field="conviction_cleared_on")
 
 
 def _current_mentor_exists(candidate: Candidate) -> bool:
@@ -77,17 +77,17 @@ def admission_open(
     require_write(scope_for(actor), cand.cell)
     not_future(opened_on, "opened_on")
     if cand.state not in OPEN_STATES:
-        raise ServiceError(f"{cand.person.full_name} không còn trong danh sách quần chúng ưu tú")
+        raise ServiceError("cases.not_listed_any_more", cand=cand)
     if (
         cand.state == State.IN_ADMISSION
         or Case.objects.filter(person=cand.person, state__in=[CaseState.OPEN, CaseState.SUSPENDED]).exists()
     ):
-        raise ServiceError(f"{cand.person.full_name} đang có hồ sơ kết nạp")
+        raise ServiceError("cases.case_already_open", cand=cand)
     if route not in Route.values:
-        raise ServiceError("Hình thức giới thiệu không hợp lệ", field="route")
+        raise ServiceError("cases.route_invalid", field="route")
     _check_prior_exit(prior_exit, conviction_cleared_on)
     if cand.person.memberships.filter(is_active=True).exists():
-        raise ServiceError(f"{cand.person.full_name} đang là đảng viên")
+        raise ServiceError("cases.already_member", cand=cand)
     parent_kind = cand.cell.parent.kind if cand.cell.parent_id else None  # type: ignore[union-attr]
     steps = [s.code for s in P.steps_for(cand.cell, parent_kind)]
     try:
@@ -109,7 +109,7 @@ def admission_open(
                 conviction_cleared_on=conviction_cleared_on,
             )
     except IntegrityError:  # a second click at the same moment
-        raise ServiceError(f"{cand.person.full_name} đang có hồ sơ kết nạp") from None
+        raise ServiceError("cases.case_already_open", cand=cand) from None
     Verification.objects.create(case=c, relation=Relation.SELF, full_name=cand.person.full_name)
     book, cal = RuleBook.load(), calendar_from_db()
     if cand.listed_on is not None and _current_mentor_exists(cand):
@@ -165,32 +165,32 @@ def admission_record_step(
     c = lock_case(actor, case, expected_version)
     require_step(c, step)
     if step in (P.CELL_VOTE, P.BASE_RESOLUTION, P.DECISION, P.CEREMONY):
-        raise ServiceError(f"Bước “{P.BY_CODE[step].label}” được ghi bằng mẫu riêng của nó")
+        raise ServiceError("cases.step_has_own_form", v1=P.BY_CODE[step].label)
     not_future(done_on, "done_on")
     check_order(c, done_on, "done_on")
     book = RuleBook.load()
     if step == P.SYMPATHIZER:
         assert c.candidate is not None
         if c.candidate.listed_on is None:
-            raise ServiceError("Chưa ghi ngày chi bộ đưa vào danh sách cảm tình Đảng", field="done_on")
+            raise ServiceError("cases.listed_date_missing", field="done_on")
         if not _current_mentor_exists(c.candidate):
-            raise ServiceError("Chưa phân công đảng viên chính thức giúp đỡ", field="done_on")
+            raise ServiceError("cases.mentor_missing", field="done_on")
     elif step == P.CERTIFICATE:
         status = certificate_status(c.person, on=done_on, org=c.cell, book=book)
         if not status.valid:
-            raise ServiceError(status.message, field="done_on")
+            raise ServiceError("core.reason", field="done_on", reason=status.message)
     elif step == P.APPLICATION and done_on < c.opened_on - dt.timedelta(days=366):
-        raise ServiceError("Ngày làm đơn quá xa trước khi mở hồ sơ", field="done_on")
+        raise ServiceError("cases.application_too_early", field="done_on")
     elif step == P.HISTORY:
         check = check_verification(c)
         if not check.ok:
-            raise ServiceError(check.message, field="done_on")
+            raise ServiceError("core.reason", field="done_on", reason=check.message)
     elif step == P.INTRODUCTIONS:
         check = check_introductions(
             c, done_on, book, list(c.introductions.select_related("introducer__person"))
         )
         if not check.ok:
-            raise ServiceError(f"{check.message} ({check.cite})", field="done_on")
+            raise ServiceError("cases.check_failed", check=check, field="done_on")
     clean = clean_papers(step, papers)
     record_step(c, actor=actor, step=step, done_on=done_on, doc_ref=doc_ref, papers=clean, note=note)
     advance(c, done_on=done_on, book=book, cal=calendar_from_db())
@@ -222,7 +222,7 @@ def admission_record_exceptions(
     c = lock_case(actor, case, expected_version)
     require_open(c)
     if c.cell_resolution_on is not None:
-        raise ServiceError("Chi bộ đã biểu quyết: không sửa điều kiện của hồ sơ được nữa")
+        raise ServiceError("cases.conditions_after_vote")
     _check_prior_exit(prior_exit, conviction_cleared_on)
     new = {
         "education_exception": education_exception.strip()[:300],
@@ -257,12 +257,12 @@ def admission_add_verification(
     c = lock_case(actor, case, expected_version)
     require_open(c)
     if relation not in Relation.values or relation == Relation.SELF:
-        raise ServiceError("Chọn quan hệ với người vào Đảng", field="relation")
+        raise ServiceError("cases.relation_missing", field="relation")
     name = " ".join(full_name.split())[:120]
     if not name:
-        raise ServiceError("Ghi họ và tên người cần thẩm tra", field="full_name")
+        raise ServiceError("cases.verified_name_missing", field="full_name")
     if c.records.filter(step=P.HISTORY).exists():
-        raise ServiceError("Bước lý lịch đã xong: không thêm người thẩm tra được nữa")
+        raise ServiceError("cases.background_done")
     v = Verification.objects.create(case=c, relation=relation, full_name=name, exempt=exempt)
     save_versioned(c)
     audit_log(
@@ -290,9 +290,9 @@ def admission_record_verification(
     require_open(c)
     v = c.verifications.filter(pk=verification.pk).first()
     if v is None:
-        raise ServiceError("Không có người thẩm tra này trong hồ sơ")
+        raise ServiceError("cases.no_such_verification")
     if result not in (VerificationResult.CLEAR, VerificationResult.CONCERN):
-        raise ServiceError("Chọn kết quả thẩm tra", field="result")
+        raise ServiceError("cases.verification_result_missing", field="result")
     not_future(result_on, "result_on")
     old = v.result
     v.result, v.result_on, v.result_ref, v.note = (

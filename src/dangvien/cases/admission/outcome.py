@@ -54,19 +54,20 @@ def admission_record_ceremony(
     assert c.decision_on is not None and c.decision_received_on is not None
     if held_on < c.decision_received_on:
         raise ServiceError(
-            f"Lễ kết nạp phải sau khi chi bộ nhận quyết định ({c.decision_received_on:%d/%m/%Y})",
+            "cases.ceremony_before_decision",
+            c=c,
             field="held_on",
         )
     if c.due_on is not None and held_on > c.due_on and not late_agreement.strip():
         rule = RuleBook.load().get("deadline.ceremony_working_days", on=c.decision_received_on, org=c.cell)
         raise ServiceError(
-            f"Quá hạn tổ chức lễ kết nạp ({c.due_on:%d/%m/%Y}, {rule.value} ngày làm việc "
-            "từ khi nhận quyết định — "
-            f"{rule.cite}): cần ý kiến đồng ý của cấp ủy cấp trên trực tiếp, ghi số văn bản",
+            "cases.ceremony_late",
+            c=c,
+            rule=rule,
             field="late_agreement",
         )
     if c.person.memberships.filter(is_active=True).exists():
-        raise ServiceError(f"{c.person.full_name} đã là đảng viên")
+        raise ServiceError("cases.already_member_now", c=c)
     (membership_id,) = members_bulk_register(
         actor=actor,
         note=f"Kết nạp theo quyết định {c.decision_ref}",
@@ -129,11 +130,9 @@ def admission_suspend(
     require_open(c)
     not_future(on, "on")
     if on < c.step_since:
-        raise ServiceError(
-            f"Ngày tạm dừng trước ngày bắt đầu bước hiện tại ({c.step_since:%d/%m/%Y})", field="on"
-        )
+        raise ServiceError("cases.suspended_before_step", c=c, field="on")
     if not reason.strip():
-        raise ServiceError("Ghi lý do tạm dừng", field="reason")
+        raise ServiceError("cases.suspension_reason_missing", field="reason")
     Suspension.objects.create(case=c, since=on, reason=reason.strip()[:500])
     c.state = CaseState.SUSPENDED
     save_versioned(c, "state")
@@ -148,11 +147,11 @@ def admission_resume(
     """Resume a suspended case: its deadline moves by the working days it was paused."""
     c = lock_case(actor, case, expected_version)
     if c.state != CaseState.SUSPENDED:
-        raise ServiceError("Hồ sơ không ở trạng thái tạm dừng")
+        raise ServiceError("cases.not_suspended")
     not_future(on, "on")
     s = c.suspensions.get(until__isnull=True)
     if on < s.since:
-        raise ServiceError(f"Ngày tiếp tục trước ngày tạm dừng ({s.since:%d/%m/%Y})", field="on")
+        raise ServiceError("cases.resumed_before_suspended", s=s, field="on")
     cal = calendar_from_db()
     s.until, s.resume_note, s.working_days = on, note.strip()[:500], cal.working_days_between(s.since, on)
     s.save()
@@ -187,14 +186,14 @@ def admission_close(
     The person goes back to the pool, or leaves it."""
     c = lock_case(actor, case, expected_version)
     if not c.is_open:
-        raise ServiceError(f"Hồ sơ đã đóng ({c.get_state_display()})")
+        raise ServiceError("cases.closed", v1=c.get_state_display())
     if outcome not in CLOSE_OUTCOMES:
-        raise ServiceError("Chọn kết quả: không kết nạp hoặc rút hồ sơ", field="outcome")
+        raise ServiceError("cases.close_outcome_missing", field="outcome")
     not_future(on, "on")
     if on < c.opened_on:
-        raise ServiceError("Ngày đóng hồ sơ trước ngày mở hồ sơ", field="on")
+        raise ServiceError("cases.closed_before_opened", field="on")
     if not reason.strip():
-        raise ServiceError("Ghi lý do", field="reason")
+        raise ServiceError("cases.reason_missing", field="reason")
     c.suspensions.filter(until__isnull=True).update(until=on)
     c.state, c.closed_on, c.close_reason, c.due_on, c.due_rule = outcome, on, reason.strip()[:500], None, ""
     save_versioned(c, "state", "closed_on", "close_reason", "due_on", "due_rule")

@@ -38,9 +38,9 @@ def lock_case(actor: User | None, case: Case, expected_version: int) -> Case:
 
 def require_open(c: Case) -> None:
     if c.state == CaseState.SUSPENDED:
-        raise ServiceError("Hồ sơ đang tạm dừng: bấm “Tiếp tục hồ sơ” trước khi ghi bước mới")
+        raise ServiceError("cases.suspended")
     if c.state != CaseState.OPEN:
-        raise ServiceError(f"Hồ sơ đã đóng ({c.get_state_display()}): không ghi thêm được")
+        raise ServiceError("cases.closed_no_more", v1=c.get_state_display())
 
 
 def require_step(c: Case, step: str) -> None:
@@ -49,14 +49,10 @@ def require_step(c: Case, step: str) -> None:
         return
     done = c.records.filter(step=step).first()
     if done is not None:
-        raise ServiceError(
-            f"Bước “{P.BY_CODE[step].label}” đã được ghi ngày {done.done_on:%d/%m/%Y}. Hãy tải lại trang."
-        )
+        raise ServiceError("cases.step_already_done", v1=P.BY_CODE[step].label, done=done)
     if step not in c.steps:
-        raise ServiceError(f"Hồ sơ này không có bước “{P.BY_CODE[step].label}”")
-    raise ServiceError(
-        f"Chưa đến bước “{P.BY_CODE[step].label}”: bước tiếp theo là “{P.BY_CODE[c.step].label}”"
-    )
+        raise ServiceError("cases.no_such_step", v1=P.BY_CODE[step].label)
+    raise ServiceError("cases.step_not_yet", v1=P.BY_CODE[step].label, v2=P.BY_CODE[c.step].label)
 
 
 def last_done(c: Case) -> dt.date | None:
@@ -67,7 +63,9 @@ def check_order(c: Case, on: dt.date, field: str) -> None:
     last = last_done(c)
     if last is not None and on < last:
         raise ServiceError(
-            f"Ngày {on:%d/%m/%Y} trước bước đã làm gần nhất ({last:%d/%m/%Y}): các bước phải theo thứ tự",
+            "cases.step_out_of_order",
+            on=on,
+            last=last,
             field=field,
         )
 
@@ -77,7 +75,7 @@ def clean_papers(step: str, papers: Iterable[str]) -> list[str]:
     given = set(papers)
     unknown = given - set(allowed)
     if unknown:
-        raise ServiceError("Giấy tờ không thuộc bước này: " + ", ".join(sorted(unknown)), field="papers")
+        raise ServiceError("cases.papers_not_of_step", field="papers", papers=", ".join(sorted(unknown)))
     return [code for code in allowed if code in given]
 
 

@@ -44,16 +44,16 @@ from dangvien.rules.selectors import RuleBook
 def _check_counts(*, yes: int, no: int, present: int | None, denominator: int) -> None:
     for name, value in (("yes", yes), ("no", no), ("denominator", denominator)):
         if value < 0:
-            raise ServiceError("Số phiếu không được âm", field=name)
+            raise ServiceError("cases.votes_negative", field=name)
     if denominator == 0:
-        raise ServiceError("Tổng số được tính phải lớn hơn 0", field="denominator")
+        raise ServiceError("cases.denominator_zero", field="denominator")
     if present is not None and yes + no > present:
-        raise ServiceError(
-            f"Tán thành + không tán thành ({yes + no}) nhiều hơn số có mặt ({present})", field="yes"
-        )
+        raise ServiceError("cases.votes_over_present", v1=yes + no, present=present, field="yes")
     if yes + no > denominator:
         raise ServiceError(
-            f"Tán thành + không tán thành ({yes + no}) nhiều hơn tổng số được tính ({denominator})",
+            "cases.votes_over_counted",
+            v1=yes + no,
+            denominator=denominator,
             field="yes",
         )
 
@@ -115,31 +115,34 @@ def admission_record_cell_vote(
     book = RuleBook.load()
     failed = [ch for ch in admission_checks(c, on=held_on, book=book) if not ch.ok]
     if failed:
-        raise ServiceError(
-            "Hồ sơ chưa đủ điều kiện để chi bộ xét: "
-            + " ".join(f"{ch.label}: {ch.message}" + (f" ({ch.cite})" if ch.cite else "") for ch in failed)
+        reasons = " ".join(
+            f"{ch.label}: {ch.message}" + (f" ({ch.cite})" if ch.cite else "") for ch in failed
         )
+        raise ServiceError("cases.not_ready_for_vote", failed=reasons)
     official, exempt = cell_voters(c.cell, held_on)
     if exempt_present < 0 or exempt_present > exempt:
         raise ServiceError(
-            f"Ngày {held_on:%d/%m/%Y} chi bộ có {exempt} đảng viên miễn/tạm miễn sinh hoạt",
+            "cases.exempt_members_on_day",
+            held_on=held_on,
+            exempt=exempt,
             field="exempt_present",
         )
     clean_excluded: dict[str, int] = {}
     for code, n in excluded.items():
         if code not in Exclusion.values or n < 0:
-            raise ServiceError("Lý do không tính vào tổng số không hợp lệ", field="excluded")
+            raise ServiceError("cases.exclusion_invalid", field="excluded")
         if n:
             clean_excluded[code] = n
     proposal = official + exempt_present - sum(clean_excluded.values())
     if denominator != proposal and not denominator_note.strip():
         raise ServiceError(
-            f"Tổng số được tính ({denominator}) khác số theo danh sách đảng viên ({proposal}): "
-            "ghi lý do điều chỉnh",
+            "cases.denominator_differs",
+            denominator=denominator,
+            proposal=proposal,
             field="denominator_note",
         )
     if summoned < 0 or (present is not None and present > summoned + exempt_present):
-        raise ServiceError("Số có mặt nhiều hơn số được triệu tập", field="present")
+        raise ServiceError("cases.present_over_called", field="present")
     _check_counts(yes=yes, no=no, present=present, denominator=denominator)
     threshold = book.get("vote.cell_threshold", on=held_on, org=c.cell)
     passed = vote_passes(yes=yes, denominator=denominator, threshold=threshold.value)  # type: ignore[arg-type]
@@ -242,18 +245,20 @@ def admission_extend(
     c = lock_case(actor, case, expected_version)
     require_open(c)
     if c.step not in P.DECISION_PHASE or c.cell_resolution_on is None:
-        raise ServiceError("Chỉ gia hạn thời gian ra quyết định kết nạp sau khi chi bộ có nghị quyết")
+        raise ServiceError("cases.extension_before_resolution")
     book = RuleBook.load()
     limit = book.get("deadline.decision_extension_max_working_days", on=c.cell_resolution_on, org=c.cell)
     if days <= 0:
-        raise ServiceError("Số ngày gia hạn phải lớn hơn 0", field="days")
+        raise ServiceError("cases.extension_zero", field="days")
     if c.extension_days + days > int(limit.value):
         raise ServiceError(
-            f"Chỉ gia hạn tối đa {limit.value} ngày làm việc ({limit.cite}); đã gia hạn {c.extension_days}",
+            "cases.extension_too_long",
+            limit=limit,
+            c=c,
             field="days",
         )
     if not reason.strip():
-        raise ServiceError("Ghi lý do gia hạn", field="reason")
+        raise ServiceError("cases.extension_reason_missing", field="reason")
     old = c.due_on
     c.extension_days += days
     c.extension_reason = "; ".join(filter(None, [c.extension_reason, reason.strip()]))[:500]
@@ -289,11 +294,11 @@ def admission_record_decision(
     not_future(received_on, "received_on")
     check_order(c, decided_on, "decided_on")
     if not decision_ref.strip():
-        raise ServiceError("Ghi số quyết định kết nạp", field="decision_ref")
+        raise ServiceError("cases.decision_ref_missing", field="decision_ref")
     if received_on < decided_on:
-        raise ServiceError("Ngày nhận quyết định không được trước ngày quyết định", field="received_on")
+        raise ServiceError("cases.received_before_decided", field="received_on")
     if c.person.memberships.filter(is_active=True).exists():
-        raise ServiceError(f"{c.person.full_name} đã là đảng viên")
+        raise ServiceError("cases.already_member_now", c=c)
     record_step(
         c,
         actor=actor,

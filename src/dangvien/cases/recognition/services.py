@@ -44,19 +44,15 @@ def _lock(actor: User | None, rec: Recognition, expected_version: int) -> Recogn
 
 def _require_step(r: Recognition, step: str) -> None:
     if r.state != RecognitionState.OPEN:
-        raise ServiceError(f"Hồ sơ đã kết thúc ({r.get_state_display()}): không ghi thêm được")
+        raise ServiceError("cases.recognition_ended", v1=r.get_state_display())
     if r.step == step:
         return
     done = r.records.filter(step=step).first()
     if done is not None:
-        raise ServiceError(
-            f"Bước “{R.BY_CODE[step].label}” đã được ghi ngày {done.done_on:%d/%m/%Y}. Hãy tải lại trang."
-        )
+        raise ServiceError("cases.step_already_done", v1=R.BY_CODE[step].label, done=done)
     if step not in r.steps:
-        raise ServiceError(f"Hồ sơ này không có bước “{R.BY_CODE[step].label}”")
-    raise ServiceError(
-        f"Chưa đến bước “{R.BY_CODE[step].label}”: bước tiếp theo là “{R.BY_CODE[r.step].label}”"
-    )
+        raise ServiceError("cases.no_such_step", v1=R.BY_CODE[step].label)
+    raise ServiceError("cases.step_not_yet", v1=R.BY_CODE[step].label, v2=R.BY_CODE[r.step].label)
 
 
 def _record(
@@ -102,7 +98,7 @@ def recognition_open(*, actor: User | None, membership: Membership) -> Recogniti
     )
     require_write(scope_for(actor), m.cell)
     if m.status != Status.PROBATIONARY:
-        raise ServiceError(f"{m.person.full_name} không phải đảng viên dự bị")
+        raise ServiceError("cases.not_probationary", m=m)
     existing = Recognition.objects.filter(membership=m).first()
     if existing is not None:
         return existing  # a second click: the dossier is already there
@@ -139,26 +135,22 @@ def recognition_assign_mentor(
     """Assign (or replace) the official member who helps the probationary member."""
     r = _lock(actor, recognition, expected_version)
     if r.state != RecognitionState.OPEN:
-        raise ServiceError("Hồ sơ đã kết thúc: không phân công người giúp đỡ được nữa")
+        raise ServiceError("cases.recognition_ended_no_mentor")
     not_future(on, "on")
     if on < r.ceremony_on:
-        raise ServiceError(
-            f"Ngày phân công không được trước lễ kết nạp ({r.ceremony_on:%d/%m/%Y})", field="on"
-        )
+        raise ServiceError("cases.mentor_before_ceremony", r=r, field="on")
     if (
         mentor.pk == r.membership_id
         or mentor.status != Status.OFFICIAL
         or mentor.cell_id != r.membership.cell_id
     ):
-        raise ServiceError("Người giúp đỡ phải là đảng viên chính thức của chi bộ", field="mentor")
+        raise ServiceError("cases.mentor_not_official", field="mentor")
     current = r.mentors.filter(valid_to__isnull=True).first()
     if current is not None:
         if current.mentor_id == mentor.pk:
-            raise ServiceError("Đảng viên này đang là người giúp đỡ", field="mentor")
+            raise ServiceError("cases.already_mentor", field="mentor")
         if on < current.valid_from:
-            raise ServiceError(
-                f"Ngày phân công phải sau lần phân công trước ({current.valid_from:%d/%m/%Y})", field="on"
-            )
+            raise ServiceError("cases.mentor_before_previous", current=current, field="on")
         current.valid_to = on
         current.save(update_fields=["valid_to"])
     pm = ProbationMentor.objects.create(recognition=r, mentor=mentor, valid_from=on)
@@ -180,7 +172,7 @@ def recognition_record_papers(
     opinions of mass organizations and of the residence cell, each by its date."""
     r = _lock(actor, recognition, expected_version)
     if r.state != RecognitionState.OPEN:
-        raise ServiceError("Hồ sơ đã kết thúc: không ghi thêm được")
+        raise ServiceError("cases.recognition_ended_plain")
     changes = {}
     for name, label in R.END_PAPERS:
         if name not in dates:
@@ -189,7 +181,7 @@ def recognition_record_papers(
         if on is not None:
             not_future(on, name)
             if on < r.ceremony_on:
-                raise ServiceError(f"{label}: ngày không được trước lễ kết nạp", field=name)
+                raise ServiceError("cases.paper_before_ceremony", label=label, field=name)
         if getattr(r, name) != on:
             changes[name] = [getattr(r, name), on]
             setattr(r, name, on)
@@ -201,12 +193,14 @@ def recognition_record_papers(
 
 def _check_counts(*, yes: int, no: int, denominator: int) -> None:
     if min(yes, no, denominator) < 0:
-        raise ServiceError("Số phiếu không được âm", field="yes")
+        raise ServiceError("cases.votes_negative", field="yes")
     if denominator == 0:
-        raise ServiceError("Tổng số được tính phải lớn hơn 0", field="denominator")
+        raise ServiceError("cases.denominator_zero", field="denominator")
     if yes + no > denominator:
         raise ServiceError(
-            f"Số phiếu công nhận + xóa tên ({yes + no}) nhiều hơn tổng số được tính ({denominator})",
+            "cases.recognition_votes_over_counted",
+            v1=yes + no,
+            denominator=denominator,
             field="yes",
         )
 
@@ -301,20 +295,18 @@ def recognition_record_cell_vote(
     not_future(held_on, "held_on")
     if held_on <= r.ends_on:
         raise ServiceError(
-            f"Chi bộ chỉ xét sau khi hết thời gian dự bị ({r.ends_on:%d/%m/%Y}): "
-            "nghị quyết phải đề ngày sau ngày đó",
+            "cases.review_before_probation_end",
+            r=r,
             field="held_on",
         )
     last = r.votes.filter(body=Body.CELL).order_by("-held_on").values_list("held_on", flat=True).first()
     if last is not None and held_on < last:
-        raise ServiceError(f"Ngày họp trước lần biểu quyết trước ({last:%d/%m/%Y})", field="held_on")
+        raise ServiceError("cases.meeting_before_last_vote", last=last, field="held_on")
     missing = [str(label) for name, label in R.END_PAPERS if getattr(r, name) is None]
     if missing:
-        raise ServiceError(
-            "Chưa đủ hồ sơ để chi bộ xét: thiếu " + "; ".join(missing) + ". Ghi các giấy tờ này trước."
-        )
+        raise ServiceError("cases.review_papers_missing", missing="; ".join(missing))
     if r.membership.status != Status.PROBATIONARY:
-        raise ServiceError(f"{r.membership.person.full_name} không còn là đảng viên dự bị")
+        raise ServiceError("cases.no_longer_probationary", r=r)
     vote = _vote(
         r,
         actor=actor,
@@ -356,7 +348,7 @@ def recognition_record_section_review(
     not_future(done_on, "done_on")
     assert r.cell_resolution_on is not None
     if done_on < r.cell_resolution_on:
-        raise ServiceError("Ngày thẩm định không được trước nghị quyết của chi bộ", field="done_on")
+        raise ServiceError("cases.appraisal_before_resolution", field="done_on")
     _record(r, actor=actor, step=R.SECTION_REVIEW, done_on=done_on, doc_ref=doc_ref, note=note)
     _move_to(r, _next(r), since=done_on)
     save_versioned(r, "step", "step_since", "due_on", "due_rule")
@@ -383,7 +375,7 @@ def recognition_record_committee_vote(
     not_future(held_on, "held_on")
     assert r.cell_resolution_on is not None
     if held_on < r.cell_resolution_on:
-        raise ServiceError("Ngày họp không được trước nghị quyết của chi bộ", field="held_on")
+        raise ServiceError("cases.meeting_before_resolution", field="held_on")
     check_committee_size(base_committee_of(r.membership.cell), held_on, members)
     vote = _vote(
         r,
@@ -423,13 +415,13 @@ def recognition_record_decision(
     _require_step(r, R.DECISION)
     not_future(decided_on, "decided_on")
     if outcome not in (Outcome.OFFICIAL, Outcome.REMOVED):
-        raise ServiceError("Chọn công nhận chính thức hoặc xóa tên", field="outcome")
+        raise ServiceError("cases.outcome_missing", field="outcome")
     if not decision_ref.strip():
-        raise ServiceError("Ghi số quyết định", field="decision_ref")
+        raise ServiceError("cases.decision_number_missing", field="decision_ref")
     since = r.escalated_on or r.cell_resolution_on
     assert since is not None
     if decided_on < since:
-        raise ServiceError(f"Ngày quyết định không được trước {since:%d/%m/%Y}", field="decided_on")
+        raise ServiceError("cases.decided_too_early", since=since, field="decided_on")
     _record(r, actor=actor, step=R.DECISION, done_on=decided_on, doc_ref=decision_ref, note=decided_by)
     if outcome == Outcome.OFFICIAL:
         kind, on, state = EventKind.MADE_OFFICIAL, r.ends_on, RecognitionState.OFFICIAL

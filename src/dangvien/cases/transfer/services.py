@@ -43,13 +43,11 @@ def find_destination(code: str) -> Organization:
     code from the receiving side's papers, not from browsing its tree."""
     org = Organization.objects.filter(code=code.strip()).first()
     if org is None:
-        raise ServiceError(
-            f"Không có tổ chức đảng mã “{code.strip()[:40]}”: kiểm tra lại mã nơi đến", field="to_code"
-        )
+        raise ServiceError("cases.no_such_destination", v1=code.strip()[:40], field="to_code")
     if not org.is_cell:
-        raise ServiceError(f"“{org.name}” không phải chi bộ: chuyển đến một chi bộ", field="to_code")
+        raise ServiceError("cases.destination_not_cell", org=org, field="to_code")
     if not org.is_active:
-        raise ServiceError(f"“{org.name}” đã giải thể hoặc hợp nhất", field="to_code")
+        raise ServiceError("cases.destination_dissolved", org=org, field="to_code")
     return org
 
 
@@ -74,31 +72,31 @@ def transfer_create(
     )
     require_write(scope_for(actor), m.cell)
     if m.status not in ACTIVE_STATUSES:
-        raise ServiceError(
-            f"Không thể chuyển sinh hoạt: {m.person.full_name} đã {m.get_status_display().lower()}"
-        )
+        raise ServiceError("cases.transfer_member_gone", m=m, v1=m.get_status_display().lower())
     if kind not in TransferKind.values:
-        raise ServiceError("Chọn chuyển chính thức hoặc tạm thời", field="kind")
+        raise ServiceError("cases.transfer_kind_missing", field="kind")
     not_future(moved_on, "moved_on")
     last = m.events.order_by("-on", "-id").values_list("on", flat=True).first()
     if last is not None and moved_on < last:
         raise ServiceError(
-            f"Ngày {moved_on:%d/%m/%Y} trước sự kiện gần nhất của đảng viên ({last:%d/%m/%Y})",
+            "cases.transfer_before_last_event",
+            moved_on=moved_on,
+            last=last,
             field="moved_on",
         )
     if not reason.strip():
-        raise ServiceError("Ghi lý do chuyển sinh hoạt (nơi công tác, cư trú, học tập mới)", field="reason")
+        raise ServiceError("cases.transfer_reason_missing", field="reason")
     if (to_cell is None) == (not outside_name.strip()):
-        raise ServiceError("Chọn chi bộ nơi đến, hoặc ghi nơi đến ngoài hệ thống", field="to_code")
+        raise ServiceError("cases.destination_missing", field="to_code")
     if to_cell is not None and to_cell.pk == m.cell_id:
-        raise ServiceError("Nơi đến trùng với chi bộ hiện tại", field="to_code")
+        raise ServiceError("cases.destination_same_cell", field="to_code")
     if kind == TransferKind.TEMPORARY:
         if until is None or until <= moved_on:
-            raise ServiceError("Ghi ngày hết sinh hoạt tạm thời (sau ngày chuyển)", field="until")
+            raise ServiceError("cases.temporary_end_missing", field="until")
         if until > add_months(moved_on, TEMPORARY_MAX_MONTHS):
-            raise ServiceError("Sinh hoạt tạm thời không quá 2 năm", field="until")
+            raise ServiceError("cases.temporary_too_long", field="until")
     elif until is not None:
-        raise ServiceError("Chuyển chính thức không có ngày hết hạn", field="until")
+        raise ServiceError("cases.permanent_has_no_end", field="until")
     book, cal = RuleBook.load(), calendar_from_db()
     days = int(book.value("deadline.transfer_complete_working_days", on=moved_on, org=m.cell))
     complete_by = cal.add_working_days(moved_on, days)
@@ -118,7 +116,7 @@ def transfer_create(
                 created_by=recorded_by(actor),
             )
     except IntegrityError:
-        raise ServiceError(f"{m.person.full_name} đang có một việc chuyển sinh hoạt chưa xong") from None
+        raise ServiceError("cases.transfer_already_open", m=m) from None
     audit_log(
         actor=actor,
         action="transfers.create",
@@ -149,14 +147,12 @@ def transfer_issue_letter(
     t = _lock(transfer, expected_version)
     require_write(scope_for(actor), t.from_cell)
     if t.state != TransferState.PREPARING:
-        raise ServiceError(f"Giấy giới thiệu đã được ghi ({t.get_state_display()}). Hãy tải lại trang.")
+        raise ServiceError("cases.letter_already_recorded", v1=t.get_state_display())
     if not letter_ref.strip():
-        raise ServiceError("Ghi số giấy giới thiệu", field="letter_ref")
+        raise ServiceError("cases.letter_number_missing", field="letter_ref")
     not_future(letter_on, "letter_on")
     if letter_on < t.moved_on:
-        raise ServiceError(
-            f"Ngày cấp giấy không được trước ngày chuyển ({t.moved_on:%d/%m/%Y})", field="letter_on"
-        )
+        raise ServiceError("cases.letter_before_move", t=t, field="letter_on")
     t.letter_ref, t.letter_on, t.issued_by = letter_ref.strip()[:100], letter_on, issued_by.strip()[:200]
     if t.to_cell_id is None:
         t.state, t.due_on = TransferState.SENT_OUTSIDE, None
@@ -194,19 +190,17 @@ def transfer_receive(
     membership is. A late arrival is recorded all the same (and shows as late)."""
     t = _lock(transfer, expected_version)
     if t.to_cell is None:
-        raise ServiceError("Chuyển ra ngoài hệ thống: không có bên nhận để ghi")
+        raise ServiceError("cases.outside_no_receiver")
     require_write(scope_for(actor), t.to_cell)
     if t.state != TransferState.IN_TRANSIT:
-        raise ServiceError(f"Không tiếp nhận được: việc chuyển đang ở tình trạng “{t.get_state_display()}”")
+        raise ServiceError("cases.cannot_receive", v1=t.get_state_display())
     not_future(received_on, "received_on")
     assert t.letter_on is not None
     if received_on < t.letter_on:
-        raise ServiceError(
-            f"Ngày tiếp nhận không được trước ngày cấp giấy ({t.letter_on:%d/%m/%Y})", field="received_on"
-        )
+        raise ServiceError("cases.received_before_letter", t=t, field="received_on")
     if t.kind == TransferKind.PERMANENT:
         if not t.to_cell.is_active:
-            raise ServiceError(f"“{t.to_cell.name}” đã giải thể hoặc hợp nhất: bên chuyển cần hủy và làm lại")
+            raise ServiceError("cases.receiver_dissolved", t=t)
         member_record_event(
             actor=actor,
             membership=t.membership,
@@ -237,12 +231,12 @@ def transfer_return(
         TransferState.RECEIVED,
         TransferState.SENT_OUTSIDE,
     ):
-        raise ServiceError("Chỉ ghi trở về cho đảng viên đang sinh hoạt tạm thời ở nơi khác")
+        raise ServiceError("cases.return_not_temporary")
     not_future(on, "on")
     start = t.received_on or t.letter_on
     assert start is not None
     if on < start:
-        raise ServiceError(f"Ngày trở về không được trước {start:%d/%m/%Y}", field="on")
+        raise ServiceError("cases.return_too_early", start=start, field="on")
     t.state, t.returned_on = TransferState.RETURNED, on
     save_versioned(t, "state", "returned_on")
     audit_log(actor=actor, action="transfers.return", obj=t, changes={"on": on})
@@ -257,9 +251,9 @@ def transfer_cancel(
     t = _lock(transfer, expected_version)
     require_write(scope_for(actor), t.from_cell)
     if t.state not in OPEN_TRANSFER_STATES:
-        raise ServiceError(f"Không hủy được: việc chuyển đã “{t.get_state_display()}”")
+        raise ServiceError("cases.cannot_cancel", v1=t.get_state_display())
     if not reason.strip():
-        raise ServiceError("Ghi lý do hủy", field="reason")
+        raise ServiceError("cases.cancel_reason_missing", field="reason")
     not_future(on, "on")
     t.state, t.cancelled_on, t.cancel_reason, t.due_on = (
         TransferState.CANCELLED,

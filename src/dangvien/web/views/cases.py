@@ -293,7 +293,7 @@ def _verification_add(actor: Any, c: Case, d: dict[str, Any], form: forms.Form) 
 def _verification_result(actor: Any, c: Case, d: dict[str, Any], form: forms.Form) -> str:
     v = c.verifications.filter(pk=d["verification"]).first()
     if v is None:
-        raise ServiceError("Không có người thẩm tra này trong hồ sơ")
+        raise ServiceError("web.no_such_verification")
     services.admission_record_verification(
         actor=actor,
         case=c,
@@ -327,7 +327,7 @@ def _introduction(actor: Any, c: Case, d: dict[str, Any], form: forms.Form) -> s
 def _introduction_end(actor: Any, c: Case, d: dict[str, Any], form: forms.Form) -> str:
     intro = c.introductions.filter(pk=d["introduction"]).first()
     if intro is None:
-        raise ServiceError("Không có người giới thiệu này trong hồ sơ")
+        raise ServiceError("web.no_such_introducer")
     services.admission_end_introduction(
         actor=actor, case=c, expected_version=d["version"], introduction=intro, on=d["on"], reason=d["reason"]
     )

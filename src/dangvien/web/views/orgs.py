@@ -112,7 +112,7 @@ def _run_reorg(request: HttpRequest, org: Organization, form: ReorgForm) -> serv
     kind = d["kind"]
     common = {"effective_on": d["effective_on"], "decision_ref": d["decision_ref"], "note": d["note"]}
     if d["effective_on"] is None:
-        raise ServiceError("Chưa nhập ngày hiệu lực", field="effective_on")
+        raise ServiceError("web.effective_missing", field="effective_on")
     if kind == "rename":
         return services.org_rename(
             actor=actor,
@@ -124,9 +124,7 @@ def _run_reorg(request: HttpRequest, org: Organization, form: ReorgForm) -> serv
     if kind == "move":
         target = scope.orgs(write=True).filter(code=d["new_parent"].strip()).first()
         if target is None:
-            raise ServiceError(
-                f"Không có tổ chức mã “{d['new_parent']}” trong phạm vi của bạn", field="new_parent"
-            )
+            raise ServiceError("web.no_such_org_in_scope", v1=d["new_parent"], field="new_parent")
         return reorganize.org_move(
             actor=actor,
             org=org,
@@ -140,7 +138,8 @@ def _run_reorg(request: HttpRequest, org: Organization, form: ReorgForm) -> serv
         found = {o.code: o for o in scope.orgs(write=True).filter(code__in=codes)}
         missing = [c for c in codes if c not in found]
         if missing:
-            raise ServiceError("Không có tổ chức mã " + ", ".join(f"“{c}”" for c in missing), field="sources")
+            listed = ", ".join(f"“{c}”" for c in missing)
+            raise ServiceError("web.no_such_orgs", field="sources", codes=listed)
         return reorganize.org_merge(actor=actor, sources=list(found.values()), target=org, **common)
     if kind == "split":
         parts = []
@@ -149,15 +148,13 @@ def _run_reorg(request: HttpRequest, org: Organization, form: ReorgForm) -> serv
                 continue
             bits = [b.strip() for b in line.split(";")]
             if len(bits) < 2:
-                raise ServiceError("Mỗi dòng cần: mã; tên; số thẻ đảng viên", field="parts")
+                raise ServiceError("web.split_line_invalid", field="parts")
             cards = [c.strip() for c in (bits[2] if len(bits) > 2 else "").split(",") if c.strip()]
             ids = list(
                 org.memberships.filter(is_active=True, card_number__in=cards).values_list("pk", flat=True)
             )
             if len(ids) != len(cards):
-                raise ServiceError(
-                    "Có số thẻ không thuộc đảng viên đang sinh hoạt ở tổ chức này", field="parts"
-                )
+                raise ServiceError("web.card_not_here", field="parts")
             parts.append(reorganize.SplitPart(code=bits[0], name=bits[1], member_ids=ids))
         return reorganize.org_split(actor=actor, source=org, parts=parts, **common)
     if kind == "dissolve":

@@ -370,7 +370,7 @@ def class_action(request: HttpRequest, pk: int, action: str) -> HttpResponseBase
             else:
                 attendance = Attendance.objects.filter(pk=d["attendance"], training_class=tc).first()
                 if attendance is None:
-                    raise ServiceError("Không có học viên này trong lớp")
+                    raise ServiceError("web.no_such_attendee")
                 pool.class_record_result(
                     actor=acting_user(request),
                     attendance=attendance,

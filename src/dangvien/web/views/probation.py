@@ -180,7 +180,7 @@ def _action(name: str) -> Callable[[Callable[[Any, Recognition, dict[str, Any]],
 def _mentor(actor: Any, r: Recognition, d: dict[str, Any]) -> str:
     mentor = Membership.objects.filter(pk=int(d["mentor"] or 0)).first()
     if mentor is None:
-        raise ServiceError("Chọn đảng viên giúp đỡ", field="mentor")
+        raise ServiceError("web.mentor_missing", field="mentor")
     S.recognition_assign_mentor(
         actor=actor, recognition=r, expected_version=d["version"], mentor=mentor, on=d["on"]
     )

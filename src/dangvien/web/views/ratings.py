@@ -27,7 +27,7 @@ def _entry(request: HttpRequest, key: str) -> Entry | None:
         return None
     score_text = request.POST.get(f"diem-{key}", "").strip()
     if score_text and not score_text.isdigit():
-        raise ServiceError(_("Điểm “{s}” không phải một số từ 0 đến 100").format(s=score_text[:10]))
+        raise ServiceError("web.score_not_number", s=score_text[:10])
     return Entry(level, int(score_text) if score_text else None)
 
 

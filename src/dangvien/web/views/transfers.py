@@ -308,7 +308,7 @@ def residence_start(request: HttpRequest, pk: int) -> HttpResponse:
         cell = Organization.objects.filter(code=d["cell_code"].strip()).first()
         try:
             if cell is None:
-                raise ServiceError("Không có chi bộ mã này: kiểm tra lại mã", field="cell_code")
+                raise ServiceError("web.no_such_cell", field="cell_code")
             E.residence_register(
                 actor=acting_user(request), membership=m, cell=cell, registered_on=d["registered_on"]
             )
