@@ -22,6 +22,7 @@ import hmac
 import json
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -115,6 +116,37 @@ def audit_log(
     # Robust: a failed seal is logged, never the writer's error; the next one catches up.
     transaction.on_commit(audit_seal, robust=True)
     return entry
+
+
+def audit_log_many(
+    *, actor: User | None, action: str, entries: Sequence[tuple[models.Model, dict[str, Any]]]
+) -> None:
+    """One entry per object, written in one statement (an import's batch: a cell's yearly
+    ratings), pending and sealed after the commit like any other."""
+    if not entries:
+        return
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_log_many must be called inside a transaction")
+    now = timezone.now()
+    who = actor if actor is not None and actor.pk else None
+    rows = []
+    for obj, changes in entries:
+        entry = AuditEntry(
+            seq=None,
+            at=now,
+            actor=who,
+            actor_name=actor.get_username() if who is not None and actor is not None else "system",
+            action=action,
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            object_repr=str(obj)[:200],
+            changes=json.loads(json.dumps(mask_changes(changes), default=str)),
+            prev_hash=PENDING,
+        )
+        entry.hash = _digest(PENDING, entry)
+        rows.append(entry)
+    AuditEntry.objects.bulk_create(rows, batch_size=1000)
+    transaction.on_commit(audit_seal, robust=True)
 
 
 SEAL_BATCH = 2000

@@ -24,6 +24,7 @@ from dangvien.orgs.scope import Scope, scope_for
 from dangvien.people.models import Person, Sex
 from dangvien.people.ownership import OTHER_SCOPE, persons_out_of_reach
 from dangvien.people.services import PersonData, person_save_changes, validate_person
+from dangvien.pipeline import vocabulary
 from dangvien.pipeline.frame import run_import
 
 COLUMNS = [
@@ -45,7 +46,7 @@ COLUMNS = [
     Column("status_since", "Ngày miễn sinh hoạt"),
 ]
 HEADERS = [c.header for c in COLUMNS]
-SEX_WORDS = {"nam": Sex.MALE, "nu": Sex.FEMALE}
+SEX_WORDS = vocabulary.SEXES
 OTHER_CARD = "Số thẻ đảng viên này không dùng được; liên hệ cấp ủy cấp trên"
 _PERSON_FIELDS = (
     "full_name",
@@ -156,7 +157,7 @@ def _parse(
     sex_text = cell_text(v.get("sex"))
     sex = SEX_WORDS.get(fold(sex_text))
     if sex is None:
-        errors.append(RowError(line, h["sex"], f"“{sex_text}” không hợp lệ: ghi Nam hoặc Nữ"))
+        errors.append(RowError(line, h["sex"], f"“{sex_text}” không hợp lệ: {vocabulary.SEX_HINT}"))
     cell_id = cell_from_code(cell_text(v.get("cell")), cells, h["cell"], line, errors)
     status_text = cell_text(v.get("status"))
     status_key = fold(status_text)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from dangvien.core.errors import ServiceError
 from dangvien.members.models import ACTIVE_STATUSES, EventKind, Status
+from dangvien.pipeline import vocabulary
 
 # event kind -> (states it may follow, state it leads to; None = "back to official or probationary")
 TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
@@ -23,13 +24,8 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     EventKind.DIED: (ACTIVE_STATUSES, Status.DIED),
 }
 
-STATUS_FROM_IMPORT = {
-    "": None,
-    "dang sinh hoat": None,
-    "mien sinh hoat": Status.EXEMPT,
-    "mien cong tac va sinh hoat": Status.EXEMPT,
-    "tam mien sinh hoat": Status.TEMP_EXEMPT,
-}
+# The words of a members file (pipeline/vocabulary.py), as statuses.
+STATUS_FROM_IMPORT = {k: Status(v) if v else None for k, v in vocabulary.STATUSES.items()}
 
 
 class TransitionError(ValueError):

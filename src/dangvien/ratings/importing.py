@@ -7,8 +7,11 @@ Mã tổ chức (an organization's rating: the code, and no member columns)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from dangvien.accounts.models import User
 from dangvien.core.errors import ServiceError
@@ -18,6 +21,8 @@ from dangvien.members.models import Membership
 from dangvien.orgs.models import Organization
 from dangvien.orgs.scope import ScopeDenied, scope_for
 from dangvien.pipeline.frame import run_import
+from dangvien.pipeline.matching import find_by, find_by_name_and_birth
+from dangvien.pipeline.rows import run_rows
 from dangvien.ratings.models import Level
 from dangvien.ratings.services import Entry, rating_record_org, ratings_record_members
 
@@ -42,9 +47,27 @@ LEVEL_WORDS = {fold(str(label)): value for value, label in Level.choices} | {
 }
 
 
+@dataclass
+class _Row:
+    line: int
+    year: int
+    entry: Entry
+    card: str
+    cccd: str
+    name: str
+    birth: dt.date | None
+    code: str
+    member: Membership | None = None
+    org: Organization | None = None
+
+
 def import_ratings(
     *, path: Path, actor: User | None, dry_run: bool = False, progress: Progress | None = None
 ) -> ImportResult:
+    """Through the pipeline (pipeline/rows.py): each row parsed, each batch's members found
+    in at most three queries (by card, by CCCD, by name and birth date) and its
+    organizations in one, then one service call per cell and year."""
+
     def body(result: ImportResult, progress: Progress | None) -> None:
         sheet = Sheet(path, COLUMNS, progress)
         h = sheet.header_of
@@ -54,9 +77,8 @@ def import_ratings(
         )  # (cell, year) → rows
         orgs: list[tuple[int, Organization, int, Entry]] = []
         seen: dict[tuple[str, int], int] = {}
-        for line, v in sheet:
-            result.rows += 1
-            errors: list[RowError] = []
+
+        def parse(line: int, v: dict[str, Any], errors: list[RowError]) -> _Row | None:
             year_text = cell_text(v.get("year"))
             year = int(year_text) if year_text.isdigit() else None
             if year is None:
@@ -78,54 +100,70 @@ def import_ratings(
             card, cccd, name = (cell_text(v.get(k)) for k in ("card_number", "cccd", "full_name"))
             birth = date_cell(v, "birth_date", h, line, errors)
             code = cell_text(v.get("org"))
-            member: Membership | None = None
-            org: Organization | None = None
-            if card or cccd or name:
-                qs = Membership.objects.select_related("person", "cell").filter(scope.org_filter("cell"))
-                if card:
-                    found = list(qs.filter(card_number=card)[:2])
-                    where = h["card_number"]
-                elif cccd:
-                    found = list(qs.filter(person__cccd=cccd, is_active=True)[:2])
-                    where = h["cccd"]
-                else:
-                    found = (
-                        list(
-                            qs.filter(
-                                person__name_search=fold(name), person__birth_date=birth, is_active=True
-                            )[:2]
-                        )
-                        if birth
-                        else []
-                    )
-                    where = h["full_name"]
-                if len(found) == 1:
-                    member = found[0]
-                elif not found:
-                    errors.append(RowError(line, where, "không tìm thấy đảng viên này trong phạm vi của bạn"))
-                else:
-                    errors.append(
-                        RowError(line, where, "có hai đảng viên cùng họ tên và ngày sinh: ghi số thẻ")
-                    )
-            elif code:
-                org = Organization.objects.filter(code=code).first()
-                if org is None or not scope.can_read(org):
-                    errors.append(RowError(line, h["org"], f"không có tổ chức mã “{code}”"))
-                    org = None
-            else:
+            if not (card or cccd or name or code):
                 errors.append(RowError(line, h["card_number"], "ghi số thẻ đảng viên (hoặc mã tổ chức)"))
-            key = (f"m{member.pk}" if member else f"o{org.pk}" if org else "", year or 0)
-            if key[0] and key in seen:
-                errors.append(RowError(line, h["year"], f"trùng với dòng {seen[key]}"))
             if errors or level is None or year is None:
-                result.errors.extend(errors)
-                continue
-            seen[key] = line
-            entry = Entry(level, score)
-            if member is not None:
-                members[(member.cell_id, year)].append((line, member.pk, entry))
-            elif org is not None:
-                orgs.append((line, org, year, entry))
+                return None
+            return _Row(line, year, Entry(level, score), card, cccd, name, birth, code)
+
+        def match(batch: list[_Row]) -> None:
+            qs = Membership.objects.select_related("person", "cell").filter(scope.org_filter("cell"))
+            by_card = find_by(qs, "card_number", [r.card for r in batch if r.card])
+            by_cccd = find_by(qs.filter(is_active=True), "person__cccd", [r.cccd for r in batch if r.cccd])
+            by_name = find_by_name_and_birth(
+                qs.filter(is_active=True),
+                [(fold(r.name), r.birth) for r in batch if r.name and r.birth and not (r.card or r.cccd)],
+            )
+            by_code = find_by(
+                Organization.objects.all(),
+                "code",
+                [r.code for r in batch if not (r.card or r.cccd or r.name)],
+            )
+            for r in batch:
+                errors: list[RowError] = []
+                if r.card or r.cccd or r.name:
+                    if r.card:
+                        found, where = by_card.get(r.card, []), h["card_number"]
+                    elif r.cccd:
+                        found, where = by_cccd.get(r.cccd, []), h["cccd"]
+                    else:
+                        found = by_name.get((fold(r.name), r.birth), []) if r.birth else []
+                        where = h["full_name"]
+                    if len(found) == 1:
+                        r.member = found[0]
+                    elif not found:
+                        errors.append(
+                            RowError(r.line, where, "không tìm thấy đảng viên này trong phạm vi của bạn")
+                        )
+                    else:
+                        errors.append(
+                            RowError(r.line, where, "có hai đảng viên cùng họ tên và ngày sinh: ghi số thẻ")
+                        )
+                else:
+                    candidates = by_code.get(r.code, [])
+                    org = candidates[0] if candidates else None
+                    if org is None or not scope.can_read(org):
+                        errors.append(RowError(r.line, h["org"], f"không có tổ chức mã “{r.code}”"))
+                    else:
+                        r.org = org
+                key = (f"m{r.member.pk}" if r.member else f"o{r.org.pk}" if r.org else "", r.year)
+                if key[0] and key in seen:
+                    errors.append(RowError(r.line, h["year"], f"trùng với dòng {seen[key]}"))
+                if errors:
+                    result.errors.extend(errors)
+                    r.member = r.org = None
+                    continue
+                seen[key] = r.line
+
+        def gather(batch: list[_Row]) -> None:
+            """The writes need the whole file (one call per cell and year): gathered here."""
+            for r in batch:
+                if r.member is not None:
+                    members[(r.member.cell_id, r.year)].append((r.line, r.member.pk, r.entry))
+                elif r.org is not None:
+                    orgs.append((r.line, r.org, r.year, r.entry))
+
+        run_rows(sheet, result, parse=parse, match=match, write=gather)
         if result.errors:
             return
         cells = Organization.objects.in_bulk([cell for cell, _ in members])

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from dangvien.accounts.audit import audit_log
+from dangvien.accounts.audit import audit_log, audit_log_many
 from dangvien.accounts.models import User
 from dangvien.core.errors import ServiceError
 from dangvien.core.services import recorded_by
@@ -94,29 +94,34 @@ def ratings_record_members(
     existing = {
         r.membership_id: r for r in MemberRating.objects.filter(membership_id__in=list(entries), year=year)
     }
-    changed = 0
+    # Written as one batch (an import gives a cell's whole year at once): the changed rows in
+    # one statement, their audit entries in another.
+    rows, audited = [], []
     for pk, e in entries.items():
         old = existing.get(pk)
         if old is not None and (old.level, old.score, old.note) == (e.level, e.score, e.note[:300]):
             continue
-        MemberRating.objects.update_or_create(
-            membership_id=pk,
-            year=year,
-            defaults={
-                "cell": cell,
-                "level": e.level,
-                "score": e.score,
-                "note": e.note[:300],
-                "recorded_by": recorded_by(actor),
-            },
+        rows.append(
+            MemberRating(
+                membership_id=pk,
+                year=year,
+                cell=cell,
+                level=e.level,
+                score=e.score,
+                note=e.note[:300],
+                recorded_by=recorded_by(actor),
+            )
         )
-        changed += 1
-        audit_log(
-            actor=actor,
-            action="ratings.member",
-            obj=members[pk],
-            changes={"year": year, "level": [old.level if old else None, e.level], "score": e.score},
-        )
+        changes = {"year": year, "level": [old.level if old else None, e.level], "score": e.score}
+        audited.append((members[pk], changes))
+    MemberRating.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["membership", "year"],
+        update_fields=["cell", "level", "score", "note", "recorded_by", "recorded_at"],
+    )
+    audit_log_many(actor=actor, action="ratings.member", entries=audited)
+    changed = len(rows)
     return changed
 
 
