@@ -81,3 +81,19 @@ def test_a_candidates_file_finds_the_people_already_listed_per_batch(tree, users
     person_by_name = '"people_person"."name_search" IN'
     selects = [q["sql"] for q in ctx.captured_queries if person_by_name in q["sql"]]
     assert len(selects) == 1, selects
+
+
+def test_a_members_file_matches_its_namesakes_per_batch(tree, users, tmp_path):
+    from dangvien.members.importing import HEADERS as MEMBER_HEADERS
+    from dangvien.members.importing import import_members
+
+    from ..files import member_row
+
+    rows = [member_row(name=f"Hà Văn {x}", birth=f"{1 + i:02d}/04/1985") for i, x in enumerate(LETTERS[:12])]
+    path = write_csv(tmp_path / "dv.csv", MEMBER_HEADERS, rows)
+    assert import_members(path=path, actor=users.an).created == 12
+    with CaptureQueriesContext(connection) as ctx:
+        again = import_members(path=path, actor=users.an)
+    assert again.ok and again.created == 0 and again.unchanged == 12, again.errors
+    person_by_name = '"people_person"."name_search" IN'
+    assert len([q for q in ctx.captured_queries if person_by_name in q["sql"]]) == 1

@@ -26,6 +26,8 @@ from dangvien.people.ownership import OTHER_SCOPE, persons_out_of_reach
 from dangvien.people.services import PersonData, person_save_changes, validate_person
 from dangvien.pipeline import vocabulary
 from dangvien.pipeline.frame import run_import
+from dangvien.pipeline.matching import find_by_name_and_birth
+from dangvien.pipeline.rows import run_rows
 
 COLUMNS = [
     Column("full_name", "Họ và tên", required=True),
@@ -91,49 +93,46 @@ def import_members(
         seen_cards: dict[str, int] = {}
         seen_cccd: dict[str, int] = {}
         seen_names: dict[str, int] = {}
-        batch: list[_Row] = []
-        for line, v in sheet:
-            result.rows += 1
+        matched: list[_Matches] = []
+
+        def parse(line: int, v: dict[str, Any], errors: list[RowError]) -> _Row | None:
             row = _parse(line, v, h, cells, today, result)
             if row is None:
-                continue
-            dup = False
+                return None
             if row.card:
                 if row.card in seen_cards:
-                    result.errors.append(
+                    errors.append(
                         RowError(
                             line, h["card_number"], f"số thẻ {row.card} trùng với dòng {seen_cards[row.card]}"
                         )
                     )
-                    dup = True
                 seen_cards.setdefault(row.card, line)
             if row.person.cccd:
                 if row.person.cccd in seen_cccd:
-                    result.errors.append(
+                    errors.append(
                         RowError(line, h["cccd"], f"số CCCD trùng với dòng {seen_cccd[row.person.cccd]}")
                     )
-                    dup = True
                 seen_cccd.setdefault(row.person.cccd, line)
             if not row.card and not row.person.cccd:
                 # Without a card or CCCD a human is known by name and birth date: the same
                 # twice in one file is a duplicate, not two members (issue 18).
                 who = f"{fold(row.person.full_name)}|{row.person.birth_date}"
                 if who in seen_names:
-                    result.errors.append(
+                    errors.append(
                         RowError(
                             line, h["full_name"], f"trùng họ tên và ngày sinh với dòng {seen_names[who]}"
                         )
                     )
-                    dup = True
                 seen_names.setdefault(who, line)
-            if dup:
-                continue
-            batch.append(row)
-            if len(batch) >= BATCH:
-                _write(batch, actor, scope, writable_ids, result, h)
-                batch = []
-        if batch:
-            _write(batch, actor, scope, writable_ids, result, h)
+            return row
+
+        def match(batch: list[_Row]) -> None:
+            matched[:] = [_match(batch, scope, writable_ids)]
+
+        def write(batch: list[_Row]) -> None:
+            _write(batch, matched[0], actor, writable_ids, result, h)
+
+        run_rows(sheet, result, parse=parse, match=match, write=write, batch=BATCH)
         result.errors.sort(key=lambda e: e.row)
         if result.created >= ANALYZE_FROM_ROWS:  # a rollback (errors, dry run) drops it
             analyze_on_commit([Person, Membership, MemberEvent, MembershipPeriod])
@@ -219,14 +218,18 @@ def _parse(
     return _Row(line, person, card, cell_id, admission, official, status, status_since)
 
 
-def _write(
-    batch: list[_Row],
-    actor: User | None,
-    scope: Scope,
-    writable_ids: set[int],
-    result: ImportResult,
-    h: dict[str, str],
-) -> None:
+@dataclass
+class _Matches:
+    """What a batch's rows name, found in five queries whatever the batch's size."""
+
+    by_card: dict[str | None, Membership]
+    persons_by_cccd: dict[str | None, Person]
+    active_by_person: dict[int, Membership]
+    by_name: dict[tuple[str, dt.date], list[Membership]]
+    out_of_reach: set[int]
+
+
+def _match(batch: list[_Row], scope: Scope, writable_ids: set[int]) -> _Matches:
     by_card = {
         m.card_number: m
         for m in Membership.objects.select_related("person").filter(
@@ -242,11 +245,30 @@ def _write(
             is_active=True, person_id__any=[p.pk for p in persons_by_cccd.values()]
         )
     }
+    # Matched by name and birth date only among the cells this import may write: a
+    # namesake elsewhere is another human as far as this file can tell.
+    by_name = find_by_name_and_birth(
+        Membership.objects.select_related("person").filter(is_active=True, cell_id__in=writable_ids),
+        [(fold(r.person.full_name), r.person.birth_date) for r in batch if not r.card and not r.person.cccd],
+    )
     # A row that names another commune's member or person (by card or CCCD) is refused with
     # one sentence that tells nothing of that record (people.ownership); checked per batch.
     out_of_reach = persons_out_of_reach(
         scope, [p.pk for p in persons_by_cccd.values()] + [m.person_id for m in by_card.values()]
     )
+    return _Matches(by_card, persons_by_cccd, active_by_person, by_name, set(out_of_reach))
+
+
+def _write(
+    batch: list[_Row],
+    found: _Matches,
+    actor: User | None,
+    writable_ids: set[int],
+    result: ImportResult,
+    h: dict[str, str],
+) -> None:
+    by_card, persons_by_cccd, active_by_person = found.by_card, found.persons_by_cccd, found.active_by_person
+    out_of_reach = found.out_of_reach
     new_rows: list[tuple[_Row, Person | None]] = []
     for r in batch:
         m = by_card.get(r.card) if r.card else None
@@ -265,18 +287,8 @@ def _write(
                 )
                 continue
         if m is None and not r.card and not r.person.cccd:
-            # Matched by name and birth date only among the cells this import may write:
-            # a namesake elsewhere is another human as far as this file can tell.
-            m = (
-                Membership.objects.select_related("person")
-                .filter(
-                    is_active=True,
-                    cell_id__in=writable_ids,
-                    person__name_search=fold(r.person.full_name),
-                    person__birth_date=r.person.birth_date,
-                )
-                .first()
-            )
+            namesakes = found.by_name.get((fold(r.person.full_name), r.person.birth_date), [])
+            m = min(namesakes, key=lambda x: x.pk) if namesakes else None
         if m is None:
             if person is not None and (
                 person.birth_date != r.person.birth_date or person.sex != r.person.sex
