@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -20,6 +21,7 @@ from django.test import Client
 
 from dangvien.accounts.models import Role, User
 from dangvien.accounts.services import user_create
+from dangvien.core.errors import ServiceError
 from dangvien.members.models import Membership
 from dangvien.members.services import member_register
 from dangvien.orgs.models import Organization, OrgKind, Sector
@@ -256,3 +258,12 @@ def login(client: Client):  # type: ignore[no-untyped-def]
         return sign_in_verified(client, user)
 
     return do
+
+
+@contextmanager
+def refused(code: str) -> Iterator[pytest.ExceptionInfo[ServiceError]]:
+    """The block must be refused with this code (issue 20: tests assert codes, not the
+    sentences, which translators may reword)."""
+    with pytest.raises(ServiceError) as info:
+        yield info
+    assert info.value.code == code, f"refused with {info.value.code}: {info.value.message}"

@@ -21,7 +21,7 @@ from dangvien.orgs.scope import ScopeDenied, scope_for
 from dangvien.people.services import PersonData
 from dangvien.rules.services import rule_override
 
-from ..conftest import register
+from ..conftest import refused, register
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -64,10 +64,10 @@ def test_the_mentor_must_be_an_official_member_of_the_same_cell(tree, users):
 
 def test_a_person_is_listed_once_and_a_member_not_at_all(tree, users):
     candidate_add(actor=users.an, person=someone(), cell=tree.xa_c1, source=Source.WOMEN, listed_on=None)
-    with pytest.raises(ServiceError, match="đã có trong danh sách"):
+    with refused("candidates.already_listed_same_birth"):
         candidate_add(actor=users.an, person=someone(), cell=tree.xa_c2, source=Source.WOMEN, listed_on=None)
     member = register(tree.xa_c1, "Nguyễn Văn An")
-    with pytest.raises(ServiceError, match="đang là đảng viên"):
+    with refused("candidates.already_member"):
         candidate_add(
             actor=users.an, person=member.person, cell=tree.xa_c1, source=Source.OTHER, listed_on=None
         )
@@ -156,7 +156,7 @@ def test_a_class_turns_candidates_ready_when_they_pass(tree, users):
     a.refresh_from_db()
     assert a.state == State.IN_CLASS
     att_a, att_b = tc.attendances.order_by("pk")
-    with pytest.raises(ServiceError, match="trước ngày bế giảng"):
+    with refused("candidates.certificate_before_class_end"):
         class_record_result(
             actor=users.an, attendance=att_a, result=Result.PASSED, certificate_date=D(2026, 3, 5)
         )
@@ -211,7 +211,7 @@ def test_the_pool_survey_counts_and_flags_the_unassessed(tree, users):
 
 def test_a_withdrawn_candidate_leaves_with_a_reason_and_may_come_back(tree, users):
     c = candidate_add(actor=users.an, person=someone(), cell=tree.xa_c1, source=Source.OTHER, listed_on=None)
-    with pytest.raises(ServiceError, match="lý do"):
+    with refused("candidates.withdraw_reason_missing"):
         candidate_withdraw(actor=users.an, candidate=c, on=D(2026, 5, 1), reason=" ")
     candidate_withdraw(actor=users.an, candidate=c, on=D(2026, 5, 1), reason="Chuyển đi nơi khác")
     c.refresh_from_db()

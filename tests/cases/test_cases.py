@@ -24,7 +24,7 @@ from dangvien.cases.admission.services import (
     admission_suspend,
 )
 from dangvien.cases.models import Case, CaseState, Exclusion, IntroKind, Route, Vote
-from dangvien.core.errors import ServiceError, StaleError
+from dangvien.core.errors import StaleError
 from dangvien.members.models import EventKind, Membership, Status
 from dangvien.members.services import member_record_event
 from dangvien.orgs.models import OrgKind
@@ -33,6 +33,7 @@ from dangvien.orgs.services import org_create
 from dangvien.rules.services import rule_override
 
 from ..cases_helpers import candidate, fresh, officials, open_case, prepare, through_decision, vote
+from ..conftest import refused
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -69,7 +70,7 @@ def test_opening_takes_the_sympathizer_list_and_the_certificate_from_the_pool(ce
 def test_without_a_certificate_the_case_waits_at_the_certificate_step(cell):
     case = open_case(candidate(cell, certificate=None))
     assert case.step == P.CERTIFICATE
-    with pytest.raises(ServiceError, match="Chưa có giấy chứng nhận"):
+    with refused("core.reason"):
         admission_record_step(
             actor=None, case=case, expected_version=case.version, step=P.CERTIFICATE, done_on=D(2025, 11, 5)
         )
@@ -89,7 +90,7 @@ def test_without_a_certificate_the_case_waits_at_the_certificate_step(cell):
 def test_a_person_has_one_open_case_at_a_time(cell):
     cand = candidate(cell)
     open_case(cand)
-    with pytest.raises(ServiceError, match="đang có hồ sơ"):
+    with refused("cases.case_already_open"):
         open_case(Candidate.objects.get(pk=cand.pk))
 
 
@@ -126,7 +127,7 @@ def test_the_steps_follow_the_tree(tree):
 
 def test_a_step_cannot_be_skipped_nor_recorded_twice(cell):
     case = open_case(candidate(cell))
-    with pytest.raises(ServiceError, match="Chưa đến bước"):
+    with refused("cases.step_not_yet"):
         admission_record_step(
             actor=None, case=case, expected_version=case.version, step=P.OPINIONS, done_on=D(2025, 11, 5)
         )
@@ -137,7 +138,7 @@ def test_a_step_cannot_be_skipped_nor_recorded_twice(cell):
         admission_record_step(
             actor=None, case=case, expected_version=case.version, step=P.APPLICATION, done_on=D(2025, 11, 5)
         )
-    with pytest.raises(ServiceError, match="đã được ghi ngày 05/11/2025"):
+    with refused("cases.step_already_done"):
         admission_record_step(
             actor=None, case=done, expected_version=done.version, step=P.APPLICATION, done_on=D(2025, 11, 5)
         )
@@ -147,12 +148,12 @@ def test_a_step_cannot_be_skipped_nor_recorded_twice(cell):
 def test_bad_input_changes_nothing(cell):
     case = open_case(candidate(cell))
     version = case.version
-    for kwargs, message in [
-        ({"done_on": dt.date.today() + dt.timedelta(days=1)}, "sau hôm nay"),
-        ({"done_on": D(2025, 8, 1)}, "trước bước đã làm"),
-        ({"done_on": D(2025, 11, 5), "papers": ["<script>"]}, "không thuộc bước"),
+    for kwargs, code in [
+        ({"done_on": dt.date.today() + dt.timedelta(days=1)}, "core.date_in_future"),
+        ({"done_on": D(2025, 8, 1)}, "cases.step_out_of_order"),
+        ({"done_on": D(2025, 11, 5), "papers": ["<script>"]}, "cases.papers_not_of_step"),
     ]:
-        with pytest.raises(ServiceError, match=message):
+        with refused(code):
             admission_record_step(
                 actor=None, case=case, expected_version=version, step=P.APPLICATION, **kwargs
             )
@@ -211,7 +212,7 @@ def test_a_certificate_expiring_the_day_before_the_meeting_blocks_the_vote(cell)
     assert check(case, "certificate", D(2026, 1, 11)).ok
     expired = check(case, "certificate", D(2026, 1, 12))
     assert not expired.ok and "hết hạn ngày 11/01/2026" in expired.message
-    with pytest.raises(ServiceError, match="hết hạn"):
+    with refused("cases.not_ready_for_vote"):
         vote(case, held_on=D(2026, 1, 12), yes=12)
     assert not Vote.objects.exists()
 
@@ -220,7 +221,7 @@ def test_an_introducer_with_11_months_together_does_not_count_and_12_does(cell):
     case = open_case(candidate(cell))
     a, _b = intros(cell)
     case = fresh(case)
-    with pytest.raises(ServiceError, match="11 tháng, cần ít nhất 12"):
+    with refused("cases.introducer_months"):
         admission_add_introduction(
             actor=None,
             case=case,
@@ -271,7 +272,7 @@ def test_a_replacement_introducer_is_exempt_from_the_12_months(cell):
 def test_an_introducer_must_be_an_official_member(cell):
     case = open_case(candidate(cell))
     probationary = officials(cell, 1, prefix="Dự bị", official=False)[0]
-    with pytest.raises(ServiceError, match="không phải đảng viên chính thức"):
+    with refused("cases.introducer_not_official"):
         admission_add_introduction(
             actor=None,
             case=case,
@@ -294,7 +295,7 @@ def test_the_youth_union_route_only_while_the_person_is_a_union_member(cell):
         given_on=D(2025, 11, 20),
     )
     older = open_case(candidate(cell, name="Lớn", birth=D(1990, 1, 1)), route=Route.YOUTH_UNION)
-    with pytest.raises(ServiceError, match="quá 30 tuổi"):
+    with refused("cases.youth_union_over_age"):
         admission_add_introduction(
             actor=None,
             case=older,
@@ -339,7 +340,7 @@ def test_history_waits_for_every_verification_result(cell):
         full_name="Lê Thị Mẹ",
         exempt=True,
     )
-    with pytest.raises(ServiceError, match="Chưa có kết quả thẩm tra: Nguyễn Thị Hằng, Nguyễn Văn Cha"):
+    with refused("core.reason"):
         admission_record_step(
             actor=None,
             case=fresh(case),
@@ -397,7 +398,7 @@ def test_readmission_waits_needs_the_province_and_never_for_the_excluded_grounds
 
 
 def test_a_cleared_conviction_needs_its_date(cell):
-    with pytest.raises(ServiceError, match="xóa án tích"):
+    with refused("cases.conviction_cleared_missing"):
         open_case(candidate(cell), prior_exit="conviction_cleared")
     assert not Case.objects.exists()
 
@@ -432,7 +433,7 @@ def test_exempt_members_absent_are_left_out_and_present_are_counted(cell):
     # Two exempt members came and voted: they count; the third, absent, does not.
     v = vote(case, held_on=D(2025, 12, 10), yes=12, exempt_present=2, denominator=17)
     assert v.passed and v.denominator == 17 and v.registry_exempt == 3
-    with pytest.raises(ServiceError, match="3 đảng viên miễn"):
+    with refused("cases.exempt_members_on_day"):
         other = prepare(open_case(candidate(cell, name="Khác")), introducers=intros(cell))
         vote(other, held_on=D(2025, 12, 10), yes=11, exempt_present=4, denominator=19)
 
@@ -440,7 +441,7 @@ def test_exempt_members_absent_are_left_out_and_present_are_counted(cell):
 def test_probationary_members_do_not_vote_and_a_corrected_denominator_needs_a_reason(cell):
     officials(cell, 2, prefix="Dự bị", official=False)
     case = prepare(open_case(candidate(cell)), introducers=intros(cell))
-    with pytest.raises(ServiceError, match="ghi lý do"):
+    with refused("cases.denominator_differs"):
         vote(case, held_on=D(2025, 12, 10), yes=10, denominator=14)
     v = vote(
         case,
@@ -454,7 +455,7 @@ def test_probationary_members_do_not_vote_and_a_corrected_denominator_needs_a_re
 
 def test_the_vote_counts_must_add_up(cell):
     case = ready_case(cell)
-    with pytest.raises(ServiceError, match="nhiều hơn tổng số"):
+    with refused("cases.votes_over_counted"):
         vote(case, held_on=D(2025, 12, 10), yes=15, no=1)
     assert not Vote.objects.exists()
 
@@ -483,7 +484,7 @@ def test_the_decision_deadline_across_tet_2027_and_its_extension(cell):
     # 60 working days from Fri 20/11/2026 end on Tue 23/02/2027 (24/11 Ngày Văn hóa Việt Nam,
     # 1/1 and 4–10/02 Tết off); one more working day is Wed 24/02.
     assert case.due_on == D(2027, 2, 24)
-    with pytest.raises(ServiceError, match="tối đa 30 ngày"):
+    with refused("cases.extension_too_long"):
         admission_extend(actor=None, case=case, expected_version=case.version, days=30, reason="x")
     case = admission_extend(actor=None, case=case, expected_version=case.version, days=29, reason="Lý do 2")
     assert case.extension_days == 30
@@ -502,7 +503,7 @@ def test_a_suspension_moves_the_due_date_by_the_paused_working_days(cell):
     case = admission_suspend(
         actor=None, case=case, expected_version=case.version, on=D(2026, 3, 2), reason="Chờ xác minh"
     )
-    with pytest.raises(ServiceError, match="tạm dừng"):
+    with refused("cases.suspended"):
         through_decision(case, resolution=D(2026, 3, 3), decided=D(2026, 3, 4), received=D(2026, 3, 4))
     case = admission_resume(actor=None, case=fresh(case), expected_version=case.version, on=D(2026, 3, 9))
     # Paused Mon 2/3 to Mon 9/3: five working days (3,4,5,6,9) → 9/4 becomes 16/4.
@@ -596,7 +597,7 @@ def test_a_ceremony_after_its_limit_needs_the_agreement_of_the_committee_above(c
     case = to_cell_vote(cell, D(2026, 1, 8))
     case = through_decision(case, resolution=D(2026, 1, 20), decided=D(2026, 2, 10), received=D(2026, 2, 12))
     assert case.due_on == D(2026, 4, 2)  # 30 working days from 12/02/2026 skipping Tết (16–20/02)
-    with pytest.raises(ServiceError, match="cấp ủy cấp trên trực tiếp"):
+    with refused("cases.ceremony_late"):
         admission_record_ceremony(actor=None, case=case, expected_version=case.version, held_on=D(2026, 4, 3))
     m = admission_record_ceremony(
         actor=None,
@@ -631,7 +632,7 @@ def test_closing_returns_the_person_to_the_pool_or_takes_them_off_it(cell):
         keep_in_pool=False,
     )
     assert Candidate.objects.get(pk=gone.candidate_id).state == State.WITHDRAWN
-    with pytest.raises(ServiceError, match="đã đóng"):
+    with refused("cases.closed"):
         admission_close(
             actor=None,
             case=fresh(gone),

@@ -17,13 +17,15 @@ from dangvien.cases.recognition.services import (
     recognition_record_decision,
     recognition_record_papers,
 )
-from dangvien.core.errors import ServiceError, StaleError
+from dangvien.core.errors import StaleError
 from dangvien.members.models import EventKind, Membership, Status
 from dangvien.members.services import member_record_event, member_register, membership_replay
 from dangvien.orgs.models import Organization
 from dangvien.orgs.scope import ScopeDenied
 from tests.cases_helpers import officials
 from tests.conftest import person
+
+from ..conftest import refused
 
 D = dt.date
 
@@ -110,7 +112,7 @@ def test_the_cell_resolution_is_dated_after_the_end_day_before_day_of_day_after(
     r = recognition_open(actor=None, membership=probationary(tree.xa_c1, D(2025, 3, 14)))
     papers_in(r, D(2026, 3, 1))
     for day in (D(2026, 3, 13), D(2026, 3, 14)):
-        with pytest.raises(ServiceError, match="sau khi hết thời gian dự bị"):
+        with refused("cases.review_before_probation_end"):
             cell_vote(r, day, yes=9)
     vote = cell_vote(r, D(2026, 3, 15), yes=9)
     assert vote.outcome == Outcome.OFFICIAL
@@ -122,7 +124,7 @@ def test_the_cell_cannot_vote_without_the_end_of_probation_papers(tree):
     recognition_record_papers(
         actor=None, recognition=r, expected_version=r.version, dates={"self_review_on": D(2026, 3, 1)}
     )
-    with pytest.raises(ServiceError, match="thiếu Bản nhận xét của đảng viên được phân công giúp đỡ"):
+    with refused("cases.review_papers_missing"):
         cell_vote(r, D(2026, 3, 20), yes=9)
     assert fresh(r).votes.count() == 0
 
@@ -199,9 +201,9 @@ def test_the_base_committee_votes_for_recognition_or_removal_before_the_decision
     r = recognition_open(actor=None, membership=probationary(tree.xa_c1, D(2025, 3, 14)))
     papers_in(r, D(2026, 3, 2))
     cell_vote(r, D(2026, 3, 16), yes=9)
-    with pytest.raises(ServiceError, match="Chưa đến bước"):
+    with refused("cases.step_not_yet"):
         decide(r, D(2026, 3, 20))
-    with pytest.raises(ServiceError, match="trước nghị quyết của chi bộ"):
+    with refused("cases.meeting_before_resolution"):
         committee(r, D(2026, 3, 13))
     assert committee(r, D(2026, 3, 18), yes=4).outcome == Outcome.NONE  # 4 of 7 < 2/3
     assert committee(r, D(2026, 3, 19), yes=5).outcome == Outcome.OFFICIAL  # 5 of 7 ≥ 2/3
@@ -211,7 +213,7 @@ def test_the_base_committee_votes_for_recognition_or_removal_before_the_decision
 def test_made_official_only_through_the_recognition_and_departure_closes_it(tree):
     m = probationary(tree.xa_c1, D(2025, 3, 14))
     r = recognition_open(actor=None, membership=m)
-    with pytest.raises(ServiceError, match="hồ sơ công nhận chính thức"):
+    with refused("cases.official_by_recognition"):
         member_record_event(actor=None, membership=m, kind=EventKind.MADE_OFFICIAL, on=D(2026, 3, 14))
     member_record_event(actor=None, membership=m, kind=EventKind.DIED, on=D(2026, 1, 5))
     r = fresh(r)
@@ -225,7 +227,7 @@ def test_mentor_history_and_scope_and_stale_forms(tree, users):
     recognition_assign_mentor(
         actor=users.bithu1, recognition=r, expected_version=r.version, mentor=mentor_a, on=D(2025, 3, 20)
     )
-    with pytest.raises(ServiceError, match="đảng viên chính thức của chi bộ"):
+    with refused("cases.mentor_not_official"):
         recognition_assign_mentor(
             actor=users.bithu1,
             recognition=fresh(r),

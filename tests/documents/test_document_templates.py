@@ -13,13 +13,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from docx import Document
 
-from dangvien.core.errors import ServiceError
 from dangvien.documents.models import FormTemplate
 from dangvien.documents.services import document_generate
 from dangvien.documents.templates_service import template_activate, template_for, template_upload
 from dangvien.orgs.scope import ScopeDenied
 
 from ..cases_helpers import candidate, officials, open_case
+from ..conftest import refused
 from .test_documents import text_of
 
 pytestmark = pytest.mark.django_db
@@ -78,20 +78,22 @@ def test_a_template_saved_by_libreoffice_renders(case, users, tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("data", "message"),
+    ("data", "code"),
     [
-        (b"PK\x03\x04 not really a zip", "không phải văn bản Word"),
-        (b"%PDF-1.7", "không phải văn bản Word"),
-        (docx_with("{{ person.full_name }"), "viết sai"),
-        (docx_with("{{ luong_thang }}"), "luong_thang"),
+        (b"PK\x03\x04 not really a zip", "documents.template_not_docx"),
+        (b"%PDF-1.7", "documents.template_not_docx"),
+        (docx_with("{{ person.full_name }"), "documents.template_syntax"),
+        (docx_with("{{ luong_thang }}"), "documents.unknown_fields"),
     ],
 )
-def test_a_broken_template_is_refused_and_the_active_one_stays(case, users, data, message):
+def test_a_broken_template_is_refused_and_the_active_one_stays(case, users, data, code):
     good = template_upload(
         actor=users.admin, form_code="1-KNĐ", data=docx_with("Tốt: {{ person.full_name }}")
     )
-    with pytest.raises(ServiceError, match=message):
+    with refused(code) as err:
         template_upload(actor=users.admin, form_code="1-KNĐ", data=data)
+    if code == "documents.unknown_fields":
+        assert err.value.params["fields"] == "luong_thang"  # the reason names the field
     assert list(FormTemplate.objects.filter(active=True)) == [good]
     assert "Tốt: Nguyễn Thị Hằng" in text_of(
         bytes(document_generate(actor=None, form_code="1-KNĐ", case=case).content)
