@@ -5,12 +5,14 @@ exemptions that began in March).
 
 Each member's events are applied in date order through the registry's own rule
 (`member_record_event`: the same transitions, the same checks as the form); all or
-nothing, with every error as `Dòng N, cột "X": reason`."""
+nothing, with every error as `Dòng N, cột "X": reason`, through the one import pipeline."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from dangvien.accounts.models import User
 from dangvien.core.errors import ServiceError
@@ -20,6 +22,8 @@ from dangvien.members.models import EventKind, Membership
 from dangvien.members.services import member_record_event
 from dangvien.orgs.scope import scope_for
 from dangvien.pipeline.frame import run_import
+from dangvien.pipeline.matching import find_by
+from dangvien.pipeline.rows import run_rows
 
 COLUMNS = [
     Column("card", "Số thẻ đảng viên"),
@@ -60,38 +64,34 @@ EVENT_WORDS.update(
 )
 
 
+@dataclass
+class _Row:
+    line: int
+    card: str
+    cccd: str
+    kind: EventKind
+    on: dt.date
+    decision_ref: str
+    note: str
+    membership: Membership | None = None
+
+
 def import_events(
     *, path: Path, actor: User | None, dry_run: bool = False, progress: Progress | None = None
 ) -> ImportResult:
+    """Through the pipeline (pipeline/rows.py): rows parsed, each batch's members found by
+    card and by CCCD in two queries, then every member's events applied in date order."""
     scope = scope_for(actor)
 
     def body(result: ImportResult, progress: Progress | None) -> None:
         sheet = Sheet(path, COLUMNS, progress)
         h = sheet.header_of
-        pending: list[tuple[dt.date, int, Membership, EventKind, str, str]] = []
-        for line, v in sheet:
-            result.rows += 1
-            errors: list[RowError] = []
+        pending: list[_Row] = []
+
+        def parse(line: int, v: dict[str, Any], errors: list[RowError]) -> _Row | None:
             card, cccd = cell_text(v.get("card")), cell_text(v.get("cccd")).replace(" ", "")
-            m = None
-            if card:
-                m = Membership.objects.select_related("cell").filter(card_number=card).first()
-            elif cccd:
-                m = (
-                    Membership.objects.select_related("cell")
-                    .filter(person__cccd=cccd)
-                    .order_by("-is_active", "-admission_date")
-                    .first()
-                )
-            if m is None or not scope.can_write(m.cell):
-                column = h["card"] if card or not cccd else h["cccd"]
-                errors.append(
-                    RowError(
-                        line,
-                        column,
-                        "cần số thẻ đảng viên hoặc số CCCD của một đảng viên trong phạm vi của bạn",
-                    )
-                )
+            if not card and not cccd:
+                errors.append(RowError(line, h["card"], WHO))
             text = cell_text(v.get("kind"))
             kind = EVENT_WORDS.get(fold(text))
             if kind is None:
@@ -104,34 +104,60 @@ def import_events(
                     )
                 )
             on = date_cell(v, "on", h, line, errors, required=True)
-            if errors:
-                result.errors.extend(errors)
-                continue
-            assert m is not None and kind is not None and on is not None
-            pending.append(
-                (on, line, m, kind, cell_text(v.get("decision_ref"))[:100], cell_text(v.get("note"))[:300])
-            )
-        if result.errors:
-            return
-        # Date order, then file order: a member's events in the order they happened.
-        for on, line, m, kind, ref, note in sorted(pending, key=lambda p: (p[2].pk, p[0], p[1])):
-            try:
-                member_record_event(
-                    actor=actor,
-                    membership=m,
-                    kind=kind,
-                    on=on,
-                    decision_ref=ref,
-                    note=note or "Theo tệp nhập",
-                )
-            except ServiceError as exc:
-                column = {"on": h["on"], "decision_ref": h["decision_ref"]}.get(exc.field or "", h["kind"])
-                result.errors.append(RowError(line, column, exc.message[0].lower() + exc.message[1:]))
-                continue
-            result.created += 1
-            if len(result.samples) < 20:
-                result.samples.append(
-                    f"{EventKind(kind).label} ngày {on:%d/%m/%Y}: số thẻ {m.card_number or '—'}"
-                )
+            if errors or kind is None or on is None:
+                return None
+            ref, note = cell_text(v.get("decision_ref"))[:100], cell_text(v.get("note"))[:300]
+            return _Row(line, card, cccd, kind, on, ref, note)
+
+        def match(batch: list[_Row]) -> None:
+            members = Membership.objects.select_related("cell")
+            by_card = find_by(members, "card_number", [r.card for r in batch if r.card])
+            by_cccd = find_by(members, "person__cccd", [r.cccd for r in batch if r.cccd and not r.card])
+            for r in batch:
+                found = by_card.get(r.card, []) if r.card else by_cccd.get(r.cccd, [])
+                # By CCCD: the active membership first, else the latest (a readmitted person).
+                found = sorted(found, key=lambda m: (not m.is_active, -m.admission_date.toordinal()))
+                m = found[0] if found else None
+                if m is None or not scope.can_write(m.cell):
+                    result.errors.append(RowError(r.line, h["card"] if r.card else h["cccd"], WHO))
+                else:
+                    r.membership = m
+
+        def gather(batch: list[_Row]) -> None:
+            pending.extend(r for r in batch if r.membership is not None)
+
+        def apply_in_date_order() -> None:
+            if result.errors:
+                return
+            # Date order, then file order: a member's events in the order they happened.
+            for r in sorted(pending, key=lambda r: (r.membership.pk if r.membership else 0, r.on, r.line)):
+                m = r.membership
+                assert m is not None
+                try:
+                    member_record_event(
+                        actor=actor,
+                        membership=m,
+                        kind=r.kind,
+                        on=r.on,
+                        decision_ref=r.decision_ref,
+                        note=r.note or "Theo tệp nhập",
+                    )
+                except ServiceError as exc:
+                    column = {"on": h["on"], "decision_ref": h["decision_ref"]}.get(
+                        exc.field or "", h["kind"]
+                    )
+                    result.errors.append(RowError(r.line, column, exc.message[0].lower() + exc.message[1:]))
+                    continue
+                result.created += 1
+                if len(result.samples) < 20:
+                    result.samples.append(
+                        f"{EventKind(r.kind).label} ngày {r.on:%d/%m/%Y}: số thẻ {m.card_number or '—'}"
+                    )
+
+        run_rows(sheet, result, parse=parse, match=match, write=gather, finish=apply_in_date_order)
+        result.errors.sort(key=lambda e: e.row)
 
     return run_import(kind="events", path=path, actor=actor, dry_run=dry_run, progress=progress, body=body)
+
+
+WHO = "cần số thẻ đảng viên hoặc số CCCD của một đảng viên trong phạm vi của bạn"
