@@ -97,3 +97,32 @@ def test_a_members_file_matches_its_namesakes_per_batch(tree, users, tmp_path):
     assert again.ok and again.created == 0 and again.unchanged == 12, again.errors
     person_by_name = '"people_person"."name_search" IN'
     assert len([q for q in ctx.captured_queries if person_by_name in q["sql"]]) == 1
+
+
+def test_the_officers_and_past_events_files_find_their_members_per_batch(tree, users, tmp_path):
+    from dangvien.members.events_import import HEADERS as EVENT_HEADERS
+    from dangvien.members.events_import import import_events
+    from dangvien.members.officers import HEADERS as OFFICER_HEADERS
+    from dangvien.members.officers import import_officers
+
+    members = [register(tree.xa_c1, f"Mai Văn {x}", card=f"7000{i}") for i, x in enumerate(LETTERS[:8])]
+    officers = [["XA", "", m.card_number, "Cấp ủy viên", "01/01/2025", ""] for m in members]
+    events = [[m.card_number, "", "Tạm miễn sinh hoạt", "01/03/2025", "", ""] for m in members]
+    by_card = '"members_membership"."card_number" IN'
+    for path, run in (
+        (write_csv(tmp_path / "o.csv", OFFICER_HEADERS, officers), import_officers),
+        (write_csv(tmp_path / "e.csv", EVENT_HEADERS, events), import_events),
+    ):
+        with CaptureQueriesContext(connection) as ctx:
+            result = run(path=path, actor=users.an)
+        assert result.ok and result.created == 8, result.errors
+        assert len([q for q in ctx.captured_queries if by_card in q["sql"]]) == 1
+
+
+def test_a_row_with_two_mistakes_reports_both_and_nothing_is_written(tree, users, tmp_path):
+    from dangvien.members.officers import HEADERS as OFFICER_HEADERS
+    from dangvien.members.officers import import_officers
+
+    path = write_csv(tmp_path / "o.csv", OFFICER_HEADERS, [["XB", "B", "", "Bí thư", "31/02/2025", ""]])
+    messages = [str(e) for e in import_officers(path=path, actor=users.an).errors]
+    assert any("XB" in m for m in messages) and any("31/02/2025" in m for m in messages), messages

@@ -69,8 +69,8 @@ class _Row:
     line: int
     card: str
     cccd: str
-    kind: EventKind
-    on: dt.date
+    kind: EventKind | None  # None: the row has errors (matched, never applied)
+    on: dt.date | None
     decision_ref: str
     note: str
     membership: Membership | None = None
@@ -104,8 +104,6 @@ def import_events(
                     )
                 )
             on = date_cell(v, "on", h, line, errors, required=True)
-            if errors or kind is None or on is None:
-                return None
             ref, note = cell_text(v.get("decision_ref"))[:100], cell_text(v.get("note"))[:300]
             return _Row(line, card, cccd, kind, on, ref, note)
 
@@ -114,6 +112,8 @@ def import_events(
             by_card = find_by(members, "card_number", [r.card for r in batch if r.card])
             by_cccd = find_by(members, "person__cccd", [r.cccd for r in batch if r.cccd and not r.card])
             for r in batch:
+                if not r.card and not r.cccd:
+                    continue  # already said by parse
                 found = by_card.get(r.card, []) if r.card else by_cccd.get(r.cccd, [])
                 # By CCCD: the active membership first, else the latest (a readmitted person).
                 found = sorted(found, key=lambda m: (not m.is_active, -m.admission_date.toordinal()))
@@ -132,7 +132,7 @@ def import_events(
             # Date order, then file order: a member's events in the order they happened.
             for r in sorted(pending, key=lambda r: (r.membership.pk if r.membership else 0, r.on, r.line)):
                 m = r.membership
-                assert m is not None
+                assert m is not None and r.kind is not None and r.on is not None
                 try:
                     member_record_event(
                         actor=actor,

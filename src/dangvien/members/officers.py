@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -22,6 +23,8 @@ from dangvien.members.models import SINGLE_OFFICES, Membership, Office, OfficeHo
 from dangvien.orgs.models import Organization, OrgKind
 from dangvien.orgs.scope import ScopeDenied, scope_for
 from dangvien.pipeline.frame import run_import
+from dangvien.pipeline.matching import find_by
+from dangvien.pipeline.rows import run_rows
 
 
 def _check(
@@ -230,27 +233,33 @@ OFFICE_WORDS.update(
 )
 
 
+@dataclass
+class _Row:
+    line: int
+    code: str
+    office: str | None  # None: the row has errors (matched, never written)
+    start: dt.date | None
+    end: dt.date | None
+    card: str
+    name: str
+    org: Organization | None = None
+    membership: Membership | None = None
+    same: OfficeHolder | None = None
+
+
 def import_officers(
     *, path: Path, actor: User | None, dry_run: bool = False, progress: Progress | None = None
 ) -> ImportResult:
+    """Through the pipeline (pipeline/rows.py): rows parsed, each batch's organizations,
+    members and already recorded holders found in three queries, then each office
+    checked and written in the file's order (a later row may close an earlier one)."""
     scope = scope_for(actor)
 
     def body(result: ImportResult, progress: Progress | None) -> None:
         sheet = Sheet(path, COLUMNS, progress)
         h = sheet.header_of
-        orgs: dict[str, Organization | None] = {}
-        for line, v in sheet:
-            result.rows += 1
-            errors: list[RowError] = []
-            code = cell_text(v.get("org"))
-            if code not in orgs:
-                org = Organization.objects.filter(code=code).first()
-                orgs[code] = org if org is not None and scope.can_manage(org) else None
-            org = orgs[code]
-            if org is None:
-                errors.append(
-                    RowError(line, h["org"], f"không có tổ chức mã “{code[:30]}” trong phạm vi của bạn")
-                )
+
+        def parse(line: int, v: dict[str, Any], errors: list[RowError]) -> _Row | None:
             office_text = cell_text(v.get("office"))
             office = OFFICE_WORDS.get(fold(office_text))
             if office is None:
@@ -265,37 +274,64 @@ def import_officers(
             start = date_cell(v, "valid_from", h, line, errors, required=True)
             end = date_cell(v, "valid_to", h, line, errors)
             card = cell_text(v.get("card"))
-            membership = None
-            if card:
-                membership = (
-                    Membership.objects.select_related("person", "cell").filter(card_number=card).first()
-                )
-                if membership is None or (org is not None and not scope.can_read(membership.cell)):
-                    errors.append(RowError(line, h["card"], f"không có đảng viên số thẻ {card[:20]}"))
-            name = (
-                membership.person.full_name
-                if membership is not None
-                else clean_name(cell_text(v.get("full_name")))
-            )
+            name = clean_name(cell_text(v.get("full_name")))
             if not name and not card:
                 errors.append(RowError(line, h["full_name"], "cần họ và tên hoặc số thẻ đảng viên"))
-            if errors:
-                result.errors.extend(errors)
-                continue
-            assert org is not None and office is not None and start is not None
-            same = OfficeHolder.objects.filter(
-                organization=org, office=office, valid_from=start, full_name=name[:120]
-            ).first()
+            return _Row(line, cell_text(v.get("org")), office, start, end, card, name)
+
+        def match(batch: list[_Row]) -> None:
+            orgs = find_by(Organization.objects.all(), "code", [r.code for r in batch])
+            members = find_by(
+                Membership.objects.select_related("person", "cell"), "card_number", [r.card for r in batch]
+            )
+            for r in batch:
+                found = orgs.get(r.code, [])
+                r.org = found[0] if found and scope.can_manage(found[0]) else None
+                if r.org is None:
+                    result.errors.append(
+                        RowError(
+                            r.line, h["org"], f"không có tổ chức mã “{r.code[:30]}” trong phạm vi của bạn"
+                        )
+                    )
+                if r.card:
+                    cards = members.get(r.card, [])
+                    r.membership = cards[0] if cards else None
+                    if r.membership is None or (r.org is not None and not scope.can_read(r.membership.cell)):
+                        result.errors.append(
+                            RowError(r.line, h["card"], f"không có đảng viên số thẻ {r.card[:20]}")
+                        )
+                        r.membership = None
+                        r.org = None
+                    else:
+                        r.name = r.membership.person.full_name
+            held = OfficeHolder.objects.filter(organization_id__in={r.org.pk for r in batch if r.org})
+            recorded = {(o.organization_id, o.office, o.valid_from, o.full_name): o for o in held}
+            for r in batch:
+                if r.org is not None and r.office is not None and r.start is not None:
+                    r.same = recorded.get((r.org.pk, r.office, r.start, r.name[:120]))
+
+        def write(batch: list[_Row]) -> None:
+            for r in batch:
+                if r.org is not None and not (r.card and r.membership is None):
+                    _write(r)
+
+        written: dict[tuple[int, str, dt.date, str], OfficeHolder] = {}
+
+        def _write(r: _Row) -> None:
+            org, same, line, name = r.org, r.same, r.line, r.name
+            assert org is not None and r.office is not None and r.start is not None
+            key = (org.pk, r.office, r.start, name[:120])
+            same = same or written.get(key)  # the same office twice in one file
             if same is not None:
-                if same.valid_to is None and end is not None:
+                if same.valid_to is None and r.end is not None:
                     # The office ended since the last file: through the service (checked, audited).
                     try:
-                        officer_end(actor=actor, holder=same, on=end)
+                        officer_end(actor=actor, holder=same, on=r.end)
                     except ServiceError as exc:
                         result.errors.append(RowError(line, h["valid_to"], exc.message))
-                        continue
+                        return
                     result.updated += 1
-                elif same.valid_to != end:  # an end already recorded is corrected on the page
+                elif same.valid_to != r.end:  # an end already recorded is corrected on the page
                     assert same.valid_to is not None
                     result.errors.append(
                         RowError(
@@ -306,30 +342,33 @@ def import_officers(
                     )
                 else:
                     result.unchanged += 1
-                continue
+                return
             problem = _check(
                 organization=org,
-                office=office,
-                membership=membership,
+                office=r.office,
+                membership=r.membership,
                 full_name=name[:120],
-                valid_from=start,
-                valid_to=end,
+                valid_from=r.start,
+                valid_to=r.end,
             )
             if problem:
                 result.errors.append(RowError(line, h["office"], problem))
-                continue
-            officer_appoint(
+                return
+            written[key] = officer_appoint(
                 actor=actor,
                 organization=org,
-                office=office,
-                valid_from=start,
-                valid_to=end,
-                membership=membership,
+                office=r.office,
+                valid_from=r.start,
+                valid_to=r.end,
+                membership=r.membership,
                 full_name=name,
                 audit=False,
             )
             result.created += 1
             if len(result.samples) < 20:
-                result.samples.append(f"{name}: {Office(office).label}, {org.name}, từ {start:%d/%m/%Y}")
+                result.samples.append(f"{name}: {Office(r.office).label}, {org.name}, từ {r.start:%d/%m/%Y}")
+
+        run_rows(sheet, result, parse=parse, match=match, write=write)
+        result.errors.sort(key=lambda e: e.row)
 
     return run_import(kind="officers", path=path, actor=actor, dry_run=dry_run, progress=progress, body=body)

@@ -30,25 +30,31 @@ def run_rows(
     finish: Callable[[], None] | None = None,
     batch: int = BATCH,
 ) -> None:
-    """Drive one import: each row through `parse` (errors go to the result, the row is
-    left out), every `batch` parsed rows through `match` then `write`, then `finish`."""
+    """Drive one import: each row through `parse` (its errors go to the result), every
+    `batch` parsed rows through `match` then `write`, then `finish`.
+
+    A row `parse` returns *with* errors is still matched, so that all of a row's mistakes
+    are reported at once (a bad date and an unknown organization), but never written; a
+    row it returns None for is left out."""
     pending: list[R] = []
+    failed: list[R] = []
 
     def flush() -> None:
-        if pending:
-            match(pending)
-            write(pending)
+        if pending or failed:
+            match(pending + failed)
+            write(list(pending))
             pending.clear()
+            failed.clear()
 
     for line, values in rows:
         result.rows += 1
         errors: list[RowError] = []
         parsed = parse(line, values, errors)
-        if errors or parsed is None:
-            result.errors.extend(errors)
+        result.errors.extend(errors)
+        if parsed is None:
             continue
-        pending.append(parsed)
-        if len(pending) >= batch:
+        (failed if errors else pending).append(parsed)
+        if len(pending) + len(failed) >= batch:
             flush()
     flush()
     if finish is not None:
