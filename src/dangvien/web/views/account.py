@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -78,7 +79,7 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
                 errors[exc.field or "new_password"] = exc.message
             else:
                 update_session_auth_hash(request, user)
-                messages.success(request, "Đã đổi mật khẩu.")
+                messages.success(request, _("Đã đổi mật khẩu."))
                 return redirect("web:home")
     return render(
         request,

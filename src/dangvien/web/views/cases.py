@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dangvien.cases.admission import procedure as P
@@ -258,7 +259,7 @@ def _step(actor: Any, c: Case, d: dict[str, Any], form: forms.Form) -> str:
         papers=d["papers"],
         note=d["note"],
     )
-    return f"Đã ghi bước “{P.BY_CODE[c.step].label}”."
+    return _("Đã ghi bước “{v1}”.").format(v1=P.BY_CODE[c.step].label)
 
 
 @_action("exceptions")
@@ -273,7 +274,7 @@ def _exceptions(actor: Any, c: Case, d: dict[str, Any], form: forms.Form) -> str
         prior_exit=d["prior_exit"],
         conviction_cleared_on=d["conviction_cleared_on"],
     )
-    return "Đã ghi ngoại lệ và văn bản đồng ý; các điều kiện đã được kiểm tra lại."
+    return _("Đã ghi ngoại lệ và văn bản đồng ý; các điều kiện đã được kiểm tra lại.")
 
 
 @_action("verification_add")
@@ -286,7 +287,7 @@ def _verification_add(actor: Any, c: Case, d: dict[str, Any], form: forms.Form) 
         full_name=d["full_name"],
         exempt=d["exempt"],
     )
-    return "Đã thêm người cần thẩm tra."
+    return _("Đã thêm người cần thẩm tra.")
 
 
 @_action("verification_result")
@@ -303,7 +304,7 @@ def _verification_result(actor: Any, c: Case, d: dict[str, Any], form: forms.For
         result_on=d["result_on"],
         result_ref=d["result_ref"],
     )
-    return f"Đã ghi kết quả thẩm tra của {v.full_name}."
+    return _("Đã ghi kết quả thẩm tra của {v.full_name}.").format(v=v)
 
 
 @_action("introduction")
@@ -320,7 +321,7 @@ def _introduction(actor: Any, c: Case, d: dict[str, Any], form: forms.Form) -> s
         replacement=d["replacement"],
         doc_ref=d["doc_ref"],
     )
-    return "Đã ghi giới thiệu."
+    return _("Đã ghi giới thiệu.")
 
 
 @_action("introduction_end")
@@ -331,7 +332,7 @@ def _introduction_end(actor: Any, c: Case, d: dict[str, Any], form: forms.Form) 
     services.admission_end_introduction(
         actor=actor, case=c, expected_version=d["version"], introduction=intro, on=d["on"], reason=d["reason"]
     )
-    return "Đã ghi người giới thiệu thôi giới thiệu. Hãy cử người giới thiệu thay thế."
+    return _("Đã ghi người giới thiệu thôi giới thiệu. Hãy cử người giới thiệu thay thế.")
 
 
 @_action("cell_vote")
@@ -354,11 +355,11 @@ def _cell_vote(actor: Any, c: Case, d: dict[str, Any], form: forms.Form) -> str:
         papers=d["papers"],
     )
     if vote.passed:
-        return f"Chi bộ biểu quyết đạt: {vote.yes}/{vote.denominator} tán thành."
-    return (
-        f"Biểu quyết KHÔNG đạt: {vote.yes}/{vote.denominator} tán thành. "
-        "Kết quả đã được ghi để báo cáo cấp trên; chi bộ có thể xét lại hoặc đóng hồ sơ."
-    )
+        return _("Chi bộ biểu quyết đạt: {vote.yes}/{vote.denominator} tán thành.").format(vote=vote)
+    return _(
+        "Biểu quyết KHÔNG đạt: {vote.yes}/{vote.denominator} tán thành. Kết quả đã được ghi để báo cáo cấp "
+        "trên; chi bộ có thể xét lại hoặc đóng hồ sơ."
+    ).format(vote=vote)
 
 
 @_action("committee_vote")
@@ -375,7 +376,11 @@ def _committee_vote(actor: Any, c: Case, d: dict[str, Any], form: forms.Form) ->
         doc_ref=d["doc_ref"],
         papers=d["papers"],
     )
-    return "Đảng ủy biểu quyết đạt." if vote.passed else "Đảng ủy biểu quyết KHÔNG đạt: kết quả đã được ghi."
+    return (
+        _("Đảng ủy biểu quyết đạt.")
+        if vote.passed
+        else _("Đảng ủy biểu quyết KHÔNG đạt: kết quả đã được ghi.")
+    )
 
 
 @_action("decision")
@@ -390,7 +395,7 @@ def _decision(actor: Any, c: Case, d: dict[str, Any], form: forms.Form) -> str:
         decided_by=d["decided_by"],
         papers=d["papers"],
     )
-    return "Đã ghi quyết định kết nạp. Lễ kết nạp phải tổ chức trong thời hạn ghi ở trên."
+    return _("Đã ghi quyết định kết nạp. Lễ kết nạp phải tổ chức trong thời hạn ghi ở trên.")
 
 
 @_action("extend")
@@ -398,7 +403,7 @@ def _extend(actor: Any, c: Case, d: dict[str, Any], form: forms.Form) -> str:
     services.admission_extend(
         actor=actor, case=c, expected_version=d["version"], days=d["days"], reason=d["reason"]
     )
-    return "Đã gia hạn."
+    return _("Đã gia hạn.")
 
 
 @_action("ceremony")
@@ -411,7 +416,7 @@ def _ceremony(actor: Any, c: Case, d: dict[str, Any], form: forms.Form) -> str:
         late_agreement=d["late_agreement"],
         papers=d["papers"],
     )
-    return f"Đã ghi lễ kết nạp: {c.person.full_name} là đảng viên dự bị."
+    return _("Đã ghi lễ kết nạp: {c.person.full_name} là đảng viên dự bị.").format(c=c)
 
 
 @_action("suspend")
@@ -419,13 +424,13 @@ def _suspend(actor: Any, c: Case, d: dict[str, Any], form: forms.Form) -> str:
     services.admission_suspend(
         actor=actor, case=c, expected_version=d["version"], on=d["on"], reason=d["reason"]
     )
-    return "Đã tạm dừng hồ sơ."
+    return _("Đã tạm dừng hồ sơ.")
 
 
 @_action("resume")
 def _resume(actor: Any, c: Case, d: dict[str, Any], form: forms.Form) -> str:
     services.admission_resume(actor=actor, case=c, expected_version=d["version"], on=d["on"], note=d["note"])
-    return "Hồ sơ tiếp tục; hạn đã được lùi theo số ngày làm việc tạm dừng."
+    return _("Hồ sơ tiếp tục; hạn đã được lùi theo số ngày làm việc tạm dừng.")
 
 
 @_action("close")
@@ -439,7 +444,7 @@ def _close(actor: Any, c: Case, d: dict[str, Any], form: forms.Form) -> str:
         reason=d["reason"],
         keep_in_pool=d["keep_in_pool"],
     )
-    return "Đã đóng hồ sơ."
+    return _("Đã đóng hồ sơ.")
 
 
 @require_POST

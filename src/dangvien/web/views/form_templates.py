@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dangvien.cases.models import Case
@@ -62,7 +63,9 @@ def templates_view(request: HttpRequest) -> HttpResponse:
         except ServiceError as exc:
             add_service_error(form, exc)
         else:
-            messages.success(request, f"Đã dùng mẫu {t.form} bản {t.label}. Hãy xem thử trên một hồ sơ.")
+            messages.success(
+                request, _("Đã dùng mẫu {t.form} bản {t.label}. Hãy xem thử trên một hồ sơ.").format(t=t)
+            )
             return redirect("web:form_templates")
     versions: dict[str, list[FormTemplate]] = {}
     for t in FormTemplate.objects.defer("content").select_related("uploaded_by"):
@@ -108,7 +111,9 @@ def template_use(request: HttpRequest, form: str) -> HttpResponseBase:
     if pk and t is None:
         raise Http404
     template_activate(actor=acting_user(request), template=t, form_code=form, reach=t.reach if t else reach)
-    messages.success(request, f"Mẫu {form}: đang dùng {t.label if t else 'mẫu mặc định'}.")
+    messages.success(
+        request, _("Mẫu {form}: đang dùng {v1}.").format(form=form, v1=t.label if t else "mẫu mặc định")
+    )
     return redirect("web:form_templates")
 
 
@@ -126,7 +131,7 @@ def template_preview(request: HttpRequest, form: str) -> HttpResponseBase:
         else None
     )
     if case is None:
-        messages.error(request, "Nhập số một hồ sơ kết nạp có thật để xem thử.")
+        messages.error(request, _("Nhập số một hồ sơ kết nạp có thật để xem thử."))
         return redirect("web:form_templates")
     pk = request.POST.get("ban", "")
     upload = request.FILES.get("file")
@@ -148,7 +153,7 @@ def template_preview(request: HttpRequest, form: str) -> HttpResponseBase:
     recognition = recognition_of(case)
     fdef = BY_CODE[form]
     if fdef.dossier == "recognition" and recognition is None:
-        messages.error(request, "Hồ sơ này chưa có hồ sơ công nhận chính thức: chọn hồ sơ đã kết nạp.")
+        messages.error(request, _("Hồ sơ này chưa có hồ sơ công nhận chính thức: chọn hồ sơ đã kết nạp."))
         return redirect("web:form_templates")
     try:
         content = render_docx(data, build_fields(fdef, case=case, recognition=recognition))

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from dangvien.core.spreadsheet import ImportResult, UploadLimits, safe_upload_name, upload_limits
 from dangvien.members.events_import import COLUMNS as EVENT_COLUMNS
@@ -107,12 +108,14 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
     pending = request.session.get(_SESSION_KEY)
     if not pending or pending.get("token") != request.POST.get("token"):
         # A second click, or a stale page: the first confirmation already used the token.
-        messages.warning(request, "Tệp này đã được nhập hoặc phiên đã hết hạn. Hãy tải tệp lên lại nếu cần.")
+        messages.warning(
+            request, _("Tệp này đã được nhập hoặc phiên đã hết hạn. Hãy tải tệp lên lại nếu cần.")
+        )
         return redirect("web:import_start")
     del request.session[_SESSION_KEY]
     path = _upload_dir() / Path(pending["file"]).name
     if not path.exists():
-        messages.warning(request, "Không còn tệp đã tải lên. Hãy tải lên lại.")
+        messages.warning(request, _("Không còn tệp đã tải lên. Hãy tải lên lại."))
         return redirect("web:import_start")
     try:
         with upload_limits(_limits()):
@@ -120,11 +123,12 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
     finally:
         path.unlink(missing_ok=True)
     if result.ok:
-        messages.success(request, f"Đã nhập “{pending['name']}”: {result.summary()}.")
+        messages.success(request, _("Đã nhập “{v1}”: {v2}.").format(v1=pending["name"], v2=result.summary()))
     else:
         messages.error(
             request,
-            f"Không nhập gì: dữ liệu đã thay đổi từ lúc kiểm tra ({len(result.errors)} lỗi). "
-            "Hãy tải tệp lên lại.",
+            _("Không nhập gì: dữ liệu đã thay đổi từ lúc kiểm tra ({v1} lỗi). Hãy tải tệp lên lại.").format(
+                v1=len(result.errors)
+            ),
         )
     return redirect("web:import_start")

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dangvien.accounts.audit import audit_export, mask
 from dangvien.cases.models import OPEN_TRANSFER_STATES, Recognition
@@ -137,7 +138,7 @@ def member_add(request: HttpRequest) -> HttpResponse:
         except ServiceError as exc:
             add_service_error(form, exc)
         else:
-            messages.success(request, f"Đã thêm đảng viên {m.person.full_name}.")
+            messages.success(request, _("Đã thêm đảng viên {m.person.full_name}.").format(m=m))
             return redirect("web:member_detail", pk=m.pk)
     return render(
         request, "web/members/form.html", {"nav": "members", "form": form, "title": "Thêm đảng viên"}
@@ -167,7 +168,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ServiceError as exc:
             add_service_error(form, exc)
         else:
-            messages.success(request, "Đã lưu.")
+            messages.success(request, _("Đã lưu."))
             return redirect("web:member_detail", pk=m.pk)
     return render(
         request,
@@ -200,7 +201,7 @@ def member_event(request: HttpRequest, pk: int) -> HttpResponse:
         except ServiceError as exc:
             add_service_error(form, exc)
         else:
-            messages.success(request, "Đã ghi.")
+            messages.success(request, _("Đã ghi."))
             return redirect("web:member_detail", pk=m.pk)
     return render(request, "web/members/event.html", {"nav": "members", "form": form, "m": m})
 

@@ -5,6 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dangvien.cases.transfer.selectors import temporary_members_here
@@ -100,7 +101,7 @@ def org_add_child(request: HttpRequest, code: str) -> HttpResponse:
         except ServiceError as exc:
             add_service_error(form, exc)
         else:
-            messages.success(request, f"Đã thành lập “{org.name}”.")
+            messages.success(request, _("Đã thành lập “{org.name}”.").format(org=org))
             return redirect("web:org_detail", code=org.code)
     return render(request, "web/orgs/add.html", {"nav": "orgs", "parent": parent, "form": form})
 
@@ -231,7 +232,7 @@ def org_officer_add(request: HttpRequest, code: str) -> HttpResponse:
             except ServiceError as exc:
                 messages.error(request, exc.message)
             else:
-                messages.success(request, "Đã ghi người giữ chức vụ.")
+                messages.success(request, _("Đã ghi người giữ chức vụ."))
             return redirect(reverse("web:org_detail", args=[org.code]) + "#cap-uy")
     messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect(reverse("web:org_detail", args=[org.code]) + "#cap-uy")
@@ -253,5 +254,7 @@ def org_officer_end(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         except ServiceError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"Đã ghi đồng chí {holder.full_name} thôi giữ chức vụ.")
+            messages.success(
+                request, _("Đã ghi đồng chí {holder.full_name} thôi giữ chức vụ.").format(holder=holder)
+            )
     return redirect(reverse("web:org_detail", args=[org.code]) + "#cap-uy")

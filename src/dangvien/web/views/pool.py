@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dangvien.candidates import services as pool
@@ -164,7 +165,10 @@ def candidate_add(request: HttpRequest) -> HttpResponse:
             add_service_error(form, exc)
         else:
             messages.success(
-                request, f"Đã đưa {cand.person.full_name} vào danh sách. Hãy phân công người giúp đỡ."
+                request,
+                _("Đã đưa {cand.person.full_name} vào danh sách. Hãy phân công người giúp đỡ.").format(
+                    cand=cand
+                ),
             )
             return redirect("web:candidate_detail", pk=cand.pk)
     return render(request, "web/cases/candidate_add.html", {"nav": "candidates", "form": form})
@@ -246,7 +250,7 @@ def case_open(request: HttpRequest, pk: int) -> HttpResponseBase:
         except ServiceError as exc:
             add_service_error(form, exc)
         else:
-            messages.success(request, "Đã mở hồ sơ kết nạp.")
+            messages.success(request, _("Đã mở hồ sơ kết nạp."))
             return redirect("web:case_detail", pk=case.pk)
     return _render_candidate(request, cand, forms_, "open")
 
@@ -305,7 +309,7 @@ def class_add(request: HttpRequest) -> HttpResponse:
         except ServiceError as exc:
             add_service_error(form, exc)
         else:
-            messages.success(request, "Đã mở lớp. Hãy ghi danh học viên.")
+            messages.success(request, _("Đã mở lớp. Hãy ghi danh học viên."))
             return redirect("web:class_detail", pk=tc.pk)
     return render(request, "web/cases/class_add.html", {"nav": "candidates", "form": form})
 

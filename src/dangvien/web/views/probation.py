@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dangvien.cases.admission.selectors import cell_voters
@@ -184,7 +185,7 @@ def _mentor(actor: Any, r: Recognition, d: dict[str, Any]) -> str:
     S.recognition_assign_mentor(
         actor=actor, recognition=r, expected_version=d["version"], mentor=mentor, on=d["on"]
     )
-    return f"Đã phân công {mentor.person.full_name} giúp đỡ."
+    return _("Đã phân công {mentor.person.full_name} giúp đỡ.").format(mentor=mentor)
 
 
 @_action("papers")
@@ -195,18 +196,20 @@ def _papers(actor: Any, r: Recognition, d: dict[str, Any]) -> str:
         expected_version=d["version"],
         dates={name: d[name] for name, _ in R.END_PAPERS},
     )
-    return "Đã ghi hồ sơ cuối thời gian dự bị."
+    return _("Đã ghi hồ sơ cuối thời gian dự bị.")
 
 
 def _vote_message(outcome: str, failed: int, escalated: bool) -> str:
     if outcome:
-        return f"Biểu quyết đạt: {Outcome(outcome).label}."
+        return _("Biểu quyết đạt: {v1}.").format(v1=Outcome(outcome).label)
     if escalated:
-        return (
-            f"Lần thứ {failed} biểu quyết không đủ 2/3: hồ sơ đã chuyển lên cấp ủy cấp trên và "
-            "cấp ủy có thẩm quyền xem xét, quyết định."
-        )
-    return f"Biểu quyết KHÔNG đủ 2/3 cho bên nào (lần {failed}). Kết quả đã được ghi; chi bộ họp xét lại."
+        return _(
+            "Lần thứ {failed} biểu quyết không đủ 2/3: hồ sơ đã chuyển lên cấp ủy cấp trên và cấp ủy có "
+            "thẩm quyền xem xét, quyết định."
+        ).format(failed=failed)
+    return _(
+        "Biểu quyết KHÔNG đủ 2/3 cho bên nào (lần {failed}). Kết quả đã được ghi; chi bộ họp xét lại."
+    ).format(failed=failed)
 
 
 @_action("cell_vote")
@@ -236,7 +239,7 @@ def _section(actor: Any, r: Recognition, d: dict[str, Any]) -> str:
         doc_ref=d["doc_ref"],
         note=d["note"],
     )
-    return "Đã ghi thẩm định của đảng ủy bộ phận."
+    return _("Đã ghi thẩm định của đảng ủy bộ phận.")
 
 
 @_action("committee_vote")
@@ -268,11 +271,13 @@ def _decision(actor: Any, r: Recognition, d: dict[str, Any]) -> str:
         decided_by=d["decided_by"],
     )
     if d["outcome"] == Outcome.OFFICIAL:
-        return (
-            f"Đã công nhận {r.membership.person.full_name} là đảng viên chính thức "
-            f"từ ngày {after.ends_on:%d/%m/%Y} (ngày hết thời gian dự bị)."
-        )
-    return f"Đã ghi quyết định xóa tên {r.membership.person.full_name} trong danh sách đảng viên."
+        return _(
+            "Đã công nhận {r.membership.person.full_name} là đảng viên chính thức từ ngày "
+            "{after.ends_on:%d/%m/%Y} (ngày hết thời gian dự bị)."
+        ).format(r=r, after=after)
+    return _("Đã ghi quyết định xóa tên {r.membership.person.full_name} trong danh sách đảng viên.").format(
+        r=r
+    )
 
 
 @require_POST

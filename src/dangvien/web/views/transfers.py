@@ -13,7 +13,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dangvien.cases.models import OPEN_TRANSFER_STATES, Transfer, TransferKind, TransferState
@@ -159,26 +160,26 @@ def _letter(actor: Any, t: Transfer, d: dict[str, Any]) -> str:
         issued_by=d["issued_by"],
     )
     if after.present_by:
-        return (
-            "Đã ghi giấy giới thiệu. Đảng viên phải trình giấy ở nơi nhận "
-            f"chậm nhất ngày {after.present_by:%d/%m/%Y}."
-        )
-    return "Đã ghi giấy giới thiệu chuyển ra ngoài hệ thống."
+        return _(
+            "Đã ghi giấy giới thiệu. Đảng viên phải trình giấy ở nơi nhận chậm nhất ngày "
+            "{after.present_by:%d/%m/%Y}."
+        ).format(after=after)
+    return _("Đã ghi giấy giới thiệu chuyển ra ngoài hệ thống.")
 
 
 def _receive(actor: Any, t: Transfer, d: dict[str, Any]) -> str:
     S.transfer_receive(actor=actor, transfer=t, expected_version=d["version"], received_on=d["received_on"])
-    return f"Đã tiếp nhận {t.membership.person.full_name}."
+    return _("Đã tiếp nhận {t.membership.person.full_name}.").format(t=t)
 
 
 def _return(actor: Any, t: Transfer, d: dict[str, Any]) -> str:
     S.transfer_return(actor=actor, transfer=t, expected_version=d["version"], on=d["on"])
-    return "Đã ghi đảng viên trở về nơi sinh hoạt chính thức."
+    return _("Đã ghi đảng viên trở về nơi sinh hoạt chính thức.")
 
 
 def _cancel(actor: Any, t: Transfer, d: dict[str, Any]) -> str:
     S.transfer_cancel(actor=actor, transfer=t, expected_version=d["version"], on=d["on"], reason=d["reason"])
-    return "Đã hủy việc chuyển sinh hoạt; đảng viên vẫn sinh hoạt ở chi bộ cũ."
+    return _("Đã hủy việc chuyển sinh hoạt; đảng viên vẫn sinh hoạt ở chi bộ cũ.")
 
 
 ACTIONS: dict[str, Callable[[Any, Transfer, dict[str, Any]], str]] = {
@@ -214,7 +215,7 @@ def _writable_member(request: HttpRequest, pk: int) -> Membership:
     return m
 
 
-TRANSFER_HELP = _(
+TRANSFER_HELP = gettext_lazy(
     "Đảng viên phải hoàn thành việc chuyển trong 60 ngày làm việc kể từ ngày quyết định hoặc chuyển đi, "
     "và trình giấy giới thiệu ở chi bộ nơi đến trong 30 ngày làm việc kể từ ngày cấp giấy. Cho đến khi "
     "nơi đến tiếp nhận, đảng viên vẫn được tính ở chi bộ hiện tại. Chuyển tạm thời: đảng viên sinh hoạt "
@@ -248,8 +249,10 @@ def transfer_start(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Đã ghi việc chuyển sinh hoạt. Hạn hoàn thành: {t.complete_by:%d/%m/%Y}. "
-                "Bước tiếp theo: ghi giấy giới thiệu.",
+                _(
+                    "Đã ghi việc chuyển sinh hoạt. Hạn hoàn thành: {t.complete_by:%d/%m/%Y}. Bước tiếp "
+                    "theo: ghi giấy giới thiệu."
+                ).format(t=t),
             )
             return redirect("web:transfer_detail", pk=t.pk)
     return render(
@@ -284,7 +287,7 @@ def exemption_start(request: HttpRequest, pk: int) -> HttpResponse:
         except ServiceError as exc:
             add_service_error(form, exc)
         else:
-            messages.success(request, "Đã ghi đơn đề nghị. Bước tiếp theo: ghi quyết định của chi bộ.")
+            messages.success(request, _("Đã ghi đơn đề nghị. Bước tiếp theo: ghi quyết định của chi bộ."))
             return redirect("web:member_detail", pk=m.pk)
     return render(
         request,
@@ -315,7 +318,7 @@ def residence_start(request: HttpRequest, pk: int) -> HttpResponse:
         except ServiceError as exc:
             add_service_error(form, exc)
         else:
-            messages.success(request, f"Đã đăng ký sinh hoạt nơi cư trú tại {cell.name}.")
+            messages.success(request, _("Đã đăng ký sinh hoạt nơi cư trú tại {cell.name}.").format(cell=cell))
             return redirect("web:member_detail", pk=m.pk)
     return render(
         request,

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dangvien.watch.selectors import notifications
@@ -25,5 +26,5 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 def notifications_read(request: HttpRequest) -> HttpResponseBase:
     ids = [int(x) for x in request.POST.getlist("id") if x.isdigit()]
     n = notifications_mark_read(user=acting_user(request), ids=ids or None)
-    messages.success(request, f"Đã đánh dấu {n} thông báo là đã xem.")
+    messages.success(request, _("Đã đánh dấu {n} thông báo là đã xem.").format(n=n))
     return redirect("web:notifications")
