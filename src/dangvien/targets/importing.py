@@ -4,8 +4,11 @@ changes nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from dangvien.accounts.models import User
 from dangvien.core.errors import ServiceError
@@ -13,6 +16,8 @@ from dangvien.core.spreadsheet import Column, ImportResult, Progress, RowError, 
 from dangvien.orgs.models import Organization
 from dangvien.orgs.scope import ScopeDenied, scope_for
 from dangvien.pipeline.frame import run_import
+from dangvien.pipeline.matching import find_by
+from dangvien.pipeline.rows import run_rows
 from dangvien.targets.periods import default_bounds, parse_period
 from dangvien.targets.services import clean_group, target_set
 
@@ -32,28 +37,33 @@ def _int(text: str) -> int | None:
     return int(t) if t.isdigit() else None
 
 
+@dataclass
+class _Row:
+    line: int
+    code: str
+    period: str
+    value: int | None
+    group: str
+    effective: dt.date | None
+    note: str
+    org: Organization | None = None
+
+
 def import_targets(
     *, path: Path, actor: User | None, dry_run: bool = False, progress: Progress | None = None
 ) -> ImportResult:
+    """Through the pipeline (pipeline/rows.py): rows parsed, each batch's organizations
+    found in one query, each target set through the same service as the page."""
+
     def body(result: ImportResult, progress: Progress | None) -> None:
         sheet = Sheet(path, COLUMNS, progress)
         h = sheet.header_of
         scope = scope_for(actor)
-        orgs: dict[str, Organization | None] = {}
-        for line, v in sheet:
-            result.rows += 1
-            errors: list[RowError] = []
+
+        def parse(line: int, v: dict[str, Any], errors: list[RowError]) -> _Row:
             code = cell_text(v.get("org"))
-            org = None
             if not code:
                 errors.append(RowError(line, h["org"], "chưa có mã tổ chức"))
-            else:
-                if code not in orgs:
-                    found = Organization.objects.filter(code=code).first()
-                    orgs[code] = found if found is not None and scope.can_read(found) else None
-                org = orgs[code]
-                if org is None:
-                    errors.append(RowError(line, h["org"], f"không có tổ chức mã “{code}”"))
             period = cell_text(v.get("period"))
             try:
                 period, _kind = parse_period(period)
@@ -76,35 +86,54 @@ def import_targets(
             except ServiceError as exc:
                 errors.append(RowError(line, h["group"], exc.message))
             effective = date_cell(v, "effective_on", h, line, errors)
-            if errors or org is None or value is None:
-                result.errors.extend(errors)
-                continue
+            return _Row(line, code, period, value, group, effective, cell_text(v.get("note")))
+
+        def match(batch: list[_Row]) -> None:
+            found = find_by(Organization.objects.all(), "code", [r.code for r in batch])
+            for r in batch:
+                if not r.code:
+                    continue  # said by parse
+                orgs = [o for o in found.get(r.code, []) if scope.can_read(o)]
+                r.org = orgs[0] if orgs else None
+                if r.org is None:
+                    result.errors.append(RowError(r.line, h["org"], f"không có tổ chức mã “{r.code}”"))
+
+        def write(batch: list[_Row]) -> None:
+            for r in batch:
+                if r.org is not None and r.value is not None:
+                    _write(r, r.org, r.value)
+
+        def _write(r: _Row, org: Organization, value: int) -> None:
+            line = r.line
             try:
                 revision = target_set(
                     actor=actor,
                     org=org,
-                    period=period,
+                    period=r.period,
                     value=value,
-                    group=group,
-                    effective_on=effective,
-                    reason=cell_text(v.get("note")),
+                    group=r.group,
+                    effective_on=r.effective,
+                    reason=r.note,
                 )
             except ServiceError as exc:
                 column = {"value": "value", "effective_on": "effective_on", "group": "group"}.get(
                     exc.field or "", "org"
                 )
                 result.errors.append(RowError(line, h.get(column, h["org"]), exc.message))
-                continue
+                return
             except ScopeDenied:
-                result.errors.append(RowError(line, h["org"], f"bạn không được giao chỉ tiêu cho “{code}”"))
-                continue
+                result.errors.append(RowError(line, h["org"], f"bạn không được giao chỉ tiêu cho “{r.code}”"))
+                return
             if revision is None:
                 result.unchanged += 1
-                continue
+                return
             result.created += 1
             if len(result.samples) < 20:
-                start = default_bounds(period).start
+                start = default_bounds(r.period).start
                 when = f" từ {revision.effective_on:%d/%m/%Y}" if revision.effective_on != start else ""
-                result.samples.append(f"{org.code} {period} {group or 'tổng số'}: {value}{when}")
+                result.samples.append(f"{org.code} {r.period} {r.group or 'tổng số'}: {value}{when}")
+
+        run_rows(sheet, result, parse=parse, match=match, write=write)
+        result.errors.sort(key=lambda e: e.row)
 
     return run_import(kind="targets", path=path, actor=actor, dry_run=dry_run, progress=progress, body=body)
