@@ -126,3 +126,12 @@ def test_a_row_with_two_mistakes_reports_both_and_nothing_is_written(tree, users
     path = write_csv(tmp_path / "o.csv", OFFICER_HEADERS, [["XB", "B", "", "Bí thư", "31/02/2025", ""]])
     messages = [str(e) for e in import_officers(path=path, actor=users.an).errors]
     assert any("XB" in m for m in messages) and any("31/02/2025" in m for m in messages), messages
+
+
+def test_an_organizations_file_with_a_code_twice_is_refused(tree, users, tmp_path):
+    from dangvien.orgs.importing import COLUMNS, import_orgs
+
+    org_headers = [c.header for c in COLUMNS]
+    row = ["XA-C9", "Chi bộ Thôn 9", "XA", "Chi bộ", "Khu dân cư", "01/01/2020"]
+    result = import_orgs(path=write_csv(tmp_path / "t.csv", org_headers, [row, row]), actor=users.an)
+    assert any("trùng với dòng 2" in str(e) for e in result.errors), result.errors

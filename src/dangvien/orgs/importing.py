@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.utils import timezone
 
@@ -17,6 +18,7 @@ from dangvien.orgs import reorganize, services
 from dangvien.orgs.models import CELL_KINDS, Organization, OrgKind, Sector
 from dangvien.orgs.scope import Scope, scope_for
 from dangvien.pipeline.frame import run_import
+from dangvien.pipeline.rows import run_rows
 
 COLUMNS = [
     Column("code", "Mã tổ chức", required=True),
@@ -57,9 +59,9 @@ def import_orgs(
         sheet = Sheet(path, COLUMNS, progress)
         h = sheet.header_of
         rows: dict[str, _Row] = {}
-        for line, v in sheet:
-            result.rows += 1
-            errors: list[RowError] = []
+        seen: dict[str, int] = {}  # code → its line, for duplicates within the file
+
+        def parse(line: int, v: dict[str, Any], errors: list[RowError]) -> _Row | None:
             code = cell_text(v.get("code"))
             name = " ".join(cell_text(v.get("name")).split())
             kind = KIND_WORDS.get(fold(cell_text(v.get("kind"))))
@@ -67,8 +69,8 @@ def import_orgs(
             sector = SECTOR_WORDS.get(fold(sector_text), "") if sector_text else ""
             if not code:
                 errors.append(RowError(line, h["code"], "chưa có mã tổ chức"))
-            elif code in rows:
-                errors.append(RowError(line, h["code"], f"mã “{code}” trùng với dòng {rows[code].line}"))
+            elif code in seen:
+                errors.append(RowError(line, h["code"], f"mã “{code}” trùng với dòng {seen[code]}"))
             if not name:
                 errors.append(RowError(line, h["name"], "chưa có tên tổ chức"))
             if kind is None:
@@ -98,10 +100,19 @@ def import_orgs(
             except DateError as exc:
                 errors.append(RowError(line, h["founded_on"], str(exc)))
             if errors:
-                result.errors.extend(errors)
-                continue
-            rows[code] = _Row(line, code, name, cell_text(v.get("parent")), kind or "", sector, founded)
-        _apply(rows, actor, result, h)
+                return None
+            seen[code] = line
+            return _Row(line, code, name, cell_text(v.get("parent")), kind or "", sector, founded)
+
+        def gather(batch: list[_Row]) -> None:
+            rows.update((r.code, r) for r in batch)
+
+        # A tree refers to itself (a parent may come after its children in the file): its
+        # rows are matched and written once the whole file is read, by _apply.
+        run_rows(
+            sheet, result, parse=parse, match=lambda batch: None, write=gather,
+            finish=lambda: _apply(rows, actor, result, h),
+        )  # fmt: skip
 
     return run_import(kind="orgs", path=path, actor=actor, dry_run=dry_run, progress=progress, body=body)
 
