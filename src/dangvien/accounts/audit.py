@@ -30,6 +30,7 @@ from typing import Any
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dangvien.accounts.models import AuditEntry, AuditHead, User
 
@@ -216,34 +217,54 @@ def audit_verify(*, using: str = "default", anchor_file: Path | None = None) -> 
     for entry in AuditEntry.objects.using(using).filter(seq__isnull=True).order_by("id"):
         if entry.prev_hash != PENDING or not hmac.compare_digest(_digest(PENDING, entry), entry.hash):
             return VerifyResult(
-                False, 0, None, f"mục chờ niêm phong (id {entry.pk}) không do hệ thống ghi: đã bị chèn"
+                False,
+                0,
+                None,
+                _("mục chờ niêm phong (id {entry.pk}) không do hệ thống ghi: đã bị chèn").format(entry=entry),
             )
     expected_prev = "0" * 64
     expected_seq = 1
     checked = 0
     for entry in AuditEntry.objects.using(using).order_by("seq").iterator(chunk_size=2000):
         if entry.seq != expected_seq:
-            return VerifyResult(False, checked, expected_seq, f"mục #{expected_seq} đã bị xóa")
+            return VerifyResult(
+                False,
+                checked,
+                expected_seq,
+                _("mục #{expected_seq} đã bị xóa").format(expected_seq=expected_seq),
+            )
         if entry.prev_hash != expected_prev:
-            return VerifyResult(False, checked, entry.seq, f"mục #{entry.seq} không nối với mục trước")
+            return VerifyResult(
+                False, checked, entry.seq, _("mục #{entry.seq} không nối với mục trước").format(entry=entry)
+            )
         if not hmac.compare_digest(_digest(entry.prev_hash, entry), entry.hash):
-            return VerifyResult(False, checked, entry.seq, f"mục #{entry.seq} đã bị sửa")
+            return VerifyResult(
+                False, checked, entry.seq, _("mục #{entry.seq} đã bị sửa").format(entry=entry)
+            )
         expected_prev, expected_seq = entry.hash, entry.seq + 1
         checked += 1
     head = AuditHead.objects.using(using).filter(pk=1).first()
     if head is not None and (head.seq != checked or (checked and head.last_hash != expected_prev)):
-        return VerifyResult(False, checked, checked + 1, f"mục #{checked + 1} trở đi đã bị xóa")
+        return VerifyResult(
+            False, checked, checked + 1, _("mục #{v1} trở đi đã bị xóa").format(v1=checked + 1)
+        )
     anchor = last_anchor(anchor_file or settings.AUDIT_ANCHOR_FILE)
     if anchor is not None:
         seq, digest = anchor
         at = AuditEntry.objects.using(using).filter(seq=seq).values_list("hash", flat=True).first()
         if at is None:
             return VerifyResult(
-                False, checked, seq, f"mục #{seq} (đã ghi mốc) không còn: nhật ký đã bị cắt bớt"
+                False,
+                checked,
+                seq,
+                _("mục #{seq} (đã ghi mốc) không còn: nhật ký đã bị cắt bớt").format(seq=seq),
             )
         if at != digest:
             return VerifyResult(
-                False, checked, seq, f"mục #{seq} khác với mốc đã ghi: nhật ký đã bị viết lại"
+                False,
+                checked,
+                seq,
+                _("mục #{seq} khác với mốc đã ghi: nhật ký đã bị viết lại").format(seq=seq),
             )
     return VerifyResult(True, checked)
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from dangvien.candidates.models import (
     OPEN_STATES,
@@ -50,7 +51,7 @@ def certificate_status(
     )
     if cert is None:
         return CertificateStatus(
-            None, None, False, "Chưa có giấy chứng nhận học lớp bồi dưỡng nhận thức về Đảng: cần học lớp"
+            None, None, False, _("Chưa có giấy chứng nhận học lớp bồi dưỡng nhận thức về Đảng: cần học lớp")
         )
     rule = (book or RuleBook.load()).get("certificate.validity_months", on=on, org=org)
     months = int(rule.value)
@@ -60,8 +61,11 @@ def certificate_status(
             cert,
             valid_until,
             False,
-            f"Giấy chứng nhận cấp ngày {cert.issued_on:%d/%m/%Y} đã hết hạn ngày {valid_until:%d/%m/%Y} "
-            f"(có giá trị {months} tháng — {rule.cite}): cần học lại lớp bồi dưỡng nhận thức",
+            _(
+                "Giấy chứng nhận cấp ngày {cert.issued_on:%d/%m/%Y} đã hết hạn ngày "
+                "{valid_until:%d/%m/%Y} (có giá trị {months} tháng — {rule.cite}): cần "
+                "học lại lớp bồi dưỡng nhận thức"
+            ).format(cert=cert, valid_until=valid_until, months=months, rule=rule),
         )
     return CertificateStatus(cert, valid_until, True, "")
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from dangvien.core.errors import ServiceError
 from dangvien.members.models import ACTIVE_STATUSES, EventKind, Status
 from dangvien.pipeline import vocabulary
@@ -36,8 +38,9 @@ def next_status(kind: str, current: str, *, is_official: bool) -> str:
     allowed, target = TRANSITIONS[kind]
     if current not in allowed:
         raise TransitionError(
-            f"Không thể ghi “{EventKind(kind).label}” cho đảng viên "
-            f"đang ở trạng thái “{Status(current).label}”"
+            _("Không thể ghi “{v1}” cho đảng viên đang ở trạng thái “{v2}”").format(
+                v1=EventKind(kind).label, v2=Status(current).label
+            )
         )
     if kind == EventKind.CELL_CHANGED:
         return current

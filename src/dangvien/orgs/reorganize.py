@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
+from django.utils.translation import gettext as _
 
 from dangvien.accounts.audit import audit_log
 from dangvien.accounts.models import User
@@ -107,7 +108,12 @@ def org_move(
     )
     return ReorgSummary(
         reorg,
-        [f"Chuyển “{org.name}” ({moved} tổ chức, {members} đảng viên) sang trực thuộc “{new_parent.name}”"],
+        [
+            _(
+                "Chuyển “{org.name}” ({moved} tổ chức, {members} đảng viên) sang trực "
+                "thuộc “{new_parent.name}”"
+            ).format(org=org, moved=moved, members=members, new_parent=new_parent)
+        ],
         members_moved=members,
         orgs_moved=moved,
     )
@@ -133,7 +139,11 @@ def _absorb(
         check_name(child.name, target, exclude_pk=child.pk)
         child.refresh_from_db()
         summary.orgs_moved += _repath_subtree(child, target, on, reorg)
-        summary.lines.append(f"“{child.name}”: từ “{source.name}” sang “{target.name}”")
+        summary.lines.append(
+            _("“{child.name}”: từ “{source.name}” sang “{target.name}”").format(
+                child=child, source=source, target=target
+            )
+        )
     memberships = source.memberships.filter(is_active=True)
     if member_ids is not None:
         memberships = memberships.filter(pk__in=member_ids)
@@ -149,7 +159,11 @@ def _absorb(
         )
     )
     if moved:
-        summary.lines.append(f"{moved} đảng viên: từ “{source.name}” sang “{target.name}”")
+        summary.lines.append(
+            _("{moved} đảng viên: từ “{source.name}” sang “{target.name}”").format(
+                moved=moved, source=source, target=target
+            )
+        )
     summary.members_moved += moved
 
 
@@ -201,7 +215,11 @@ def org_merge(
     for s in sources:
         _absorb(s, target, effective_on, actor, reorg, summary)
         _dissolve(s, effective_on)
-        summary.lines.append(f"“{s.name}” thôi hoạt động từ {effective_on:%d/%m/%Y} (hợp nhất)")
+        summary.lines.append(
+            _("“{s.name}” thôi hoạt động từ {effective_on:%d/%m/%Y} (hợp nhất)").format(
+                s=s, effective_on=effective_on
+            )
+        )
     audit_log(
         actor=actor,
         action="orgs.merge",
@@ -267,7 +285,7 @@ def org_split(
             founded_on=effective_on,
             decision_ref=decision_ref,
         )
-        summary.lines.append(f"Thành lập “{new.name}” ({new.code})")
+        summary.lines.append(_("Thành lập “{new.name}” ({new.code})").format(new=new))
         _absorb(
             source,
             new,
@@ -290,7 +308,11 @@ def org_split(
                 field="parts",
             )
         _dissolve(source, effective_on)
-        summary.lines.append(f"“{source.name}” thôi hoạt động từ {effective_on:%d/%m/%Y} (chia tách)")
+        summary.lines.append(
+            _("“{source.name}” thôi hoạt động từ {effective_on:%d/%m/%Y} (chia tách)").format(
+                source=source, effective_on=effective_on
+            )
+        )
     audit_log(
         actor=actor,
         action="orgs.split",
@@ -326,4 +348,7 @@ def org_dissolve(
     reorg = reorg_record(ReorgKind.DISSOLVE, effective_on, actor, decision_ref, note, org=org.code)
     _dissolve(org, effective_on)
     audit_log(actor=actor, action="orgs.dissolve", obj=org, changes={"on": effective_on})
-    return ReorgSummary(reorg, [f"Giải thể “{org.name}” từ {effective_on:%d/%m/%Y}"])
+    return ReorgSummary(
+        reorg,
+        [_("Giải thể “{org.name}” từ {effective_on:%d/%m/%Y}").format(org=org, effective_on=effective_on)],
+    )

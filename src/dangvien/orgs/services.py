@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dangvien.accounts.audit import audit_log
 from dangvien.accounts.models import User
@@ -69,7 +70,7 @@ def check_name(name: str, parent: Organization | None, *, exclude_pk: int | None
         siblings = siblings.exclude(pk=exclude_pk)
     existing = siblings.first()
     if existing is not None:
-        where = f"trong “{parent.name}”" if parent else "ở cấp cao nhất"
+        where = f"trong “{parent.name}”" if parent else _("ở cấp cao nhất")
         raise ServiceError("orgs.name_taken", existing=existing, where=where, field="name")
     return name
 
@@ -279,7 +280,14 @@ def org_rename(
     audit_log(
         actor=actor, action="orgs.rename", obj=org, changes={"name": [old, new_name], "on": effective_on}
     )
-    return ReorgSummary(reorg, [f"Đổi tên “{old}” thành “{new_name}” từ {effective_on:%d/%m/%Y}"])
+    return ReorgSummary(
+        reorg,
+        [
+            _("Đổi tên “{old}” thành “{new_name}” từ {effective_on:%d/%m/%Y}").format(
+                old=old, new_name=new_name, effective_on=effective_on
+            )
+        ],
+    )
 
 
 def rebuild_paths() -> None:
@@ -291,7 +299,7 @@ def rebuild_paths() -> None:
     updates: list[Organization] = []
     while stack:
         parent, prefix, depth = stack.pop()
-        for pk, _ in by_parent.get(parent, []):
+        for pk, _parent in by_parent.get(parent, []):
             path = prefix + path_segment(pk)
             updates.append(Organization(pk=pk, path=path, depth=depth + 1))
             stack.append((pk, path, depth + 1))

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dangvien.accounts.audit import audit_log
 from dangvien.accounts.models import User
@@ -50,18 +51,18 @@ def validate_person(data: PersonData, *, today: dt.date | None = None) -> dict[s
     errors: dict[str, str] = {}
     data.full_name = clean_name(data.full_name)
     if not data.full_name:
-        errors["full_name"] = "Chưa nhập họ và tên"
+        errors["full_name"] = _("Chưa nhập họ và tên")
     elif len(data.full_name) > 120:
-        errors["full_name"] = "Họ và tên tối đa 120 ký tự"
+        errors["full_name"] = _("Họ và tên tối đa 120 ký tự")
     elif any(ch.isdigit() for ch in data.full_name) or any(ch in "<>{}[]@#$%^*=\\|" for ch in data.full_name):
-        errors["full_name"] = "Họ và tên chỉ gồm chữ cái và khoảng trắng"
+        errors["full_name"] = _("Họ và tên chỉ gồm chữ cái và khoảng trắng")
     today = today or timezone.localdate()  # an import passes it once for all its rows
     if data.birth_date > today:
-        errors["birth_date"] = "Ngày sinh không được sau hôm nay"
+        errors["birth_date"] = _("Ngày sinh không được sau hôm nay")
     elif data.birth_date.year < 1900:
-        errors["birth_date"] = "Ngày sinh phải từ năm 1900"
+        errors["birth_date"] = _("Ngày sinh phải từ năm 1900")
     if data.sex not in Sex.values:
-        errors["sex"] = "Giới tính phải là Nam hoặc Nữ"
+        errors["sex"] = _("Giới tính phải là Nam hoặc Nữ")
     if data.cccd.strip():
         try:
             data.cccd = validate_cccd(
@@ -75,21 +76,21 @@ def validate_person(data: PersonData, *, today: dt.date | None = None) -> dict[s
         data.cccd = ""
     old = data.old_id.strip()
     if old and (not old.isdigit() or len(old) not in (9, 12)):
-        errors["old_id"] = "Số CMND cũ gồm 9 (hoặc 12) chữ số"
+        errors["old_id"] = _("Số CMND cũ gồm 9 (hoặc 12) chữ số")
     phone = data.phone.replace(" ", "").replace(".", "")
     if phone and (not phone.lstrip("+").isdigit() or not 9 <= len(phone.lstrip("+")) <= 12):
-        errors["phone"] = "Số điện thoại không hợp lệ (ví dụ 0912345678)"
+        errors["phone"] = _("Số điện thoại không hợp lệ (ví dụ 0912345678)")
     data.phone = phone
     if data.residence_province is not None and province_name(data.residence_province) is None:
-        errors["residence_province"] = "Tỉnh/thành phố không có trong danh mục 34 tỉnh, thành phố"
+        errors["residence_province"] = _("Tỉnh/thành phố không có trong danh mục 34 tỉnh, thành phố")
     if data.residence_ward is not None:
         if data.residence_province is None:
-            errors["residence_ward"] = "Chọn tỉnh/thành phố trước khi chọn xã/phường"
+            errors["residence_ward"] = _("Chọn tỉnh/thành phố trước khi chọn xã/phường")
         elif not ward_in_province(data.residence_ward, data.residence_province):
-            errors["residence_ward"] = "Xã/phường không thuộc tỉnh/thành phố đã chọn"
+            errors["residence_ward"] = _("Xã/phường không thuộc tỉnh/thành phố đã chọn")
     for name in ("ethnicity", "religion", "education"):
         if len(getattr(data, name)) > 50:
-            errors[name] = "Tối đa 50 ký tự"
+            errors[name] = _("Tối đa 50 ký tự")
     return errors
 
 

@@ -8,6 +8,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from dangvien.candidates.selectors import certificate_status
 from dangvien.cases.admission.procedure import BY_CODE, DATED_PAPERS, INTRODUCTIONS
 from dangvien.cases.models import (
@@ -38,7 +40,7 @@ class Check:
 
 def _years(months: int) -> str:
     y, m = divmod(months, 12)
-    return f"{y} tuổi {m} tháng" if m else f"đủ {y} tuổi"
+    return _("{y} tuổi {m} tháng").format(y=y, m=m) if m else _("đủ {y} tuổi").format(y=y)
 
 
 def check_age(case: Case, on: dt.date, book: RuleBook) -> Check:
@@ -47,33 +49,41 @@ def check_age(case: Case, on: dt.date, book: RuleBook) -> Check:
     low = book.get("admission.min_age_months", on=on, org=org)
     high = book.get("admission.max_age_months", on=on, org=org)
     lo, hi = int(low.value), int(high.value)
-    at = f"Ngày {on:%d/%m/%Y} {person.full_name} {_years(months)} ({months} tháng)"
+    at = _("Ngày {on:%d/%m/%Y} {person.full_name} {v1} ({months} tháng)").format(
+        on=on, person=person, v1=_years(months), months=months
+    )
     if months < lo:
         return Check(
             "age",
-            "Tuổi",
+            _("Tuổi"),
             False,
-            f"{at}: chưa đủ {lo // 12} tuổi ({lo} tháng). Chi bộ chỉ xét khi đã đủ tuổi.",
+            _("{at}: chưa đủ {v1} tuổi ({lo} tháng). Chi bộ chỉ xét khi đã đủ tuổi.").format(
+                at=at, v1=lo // 12, lo=lo
+            ),
             low.cite,
         )
     if months > hi:
         if case.over_age_agreement:
             return Check(
                 "age",
-                "Tuổi",
+                _("Tuổi"),
                 True,
-                f"{at}: trên {hi // 12} tuổi, có văn bản đồng ý: {case.over_age_agreement}",
+                _("{at}: trên {v1} tuổi, có văn bản đồng ý: {case.over_age_agreement}").format(
+                    at=at, v1=hi // 12, case=case
+                ),
                 high.cite,
             )
         return Check(
             "age",
-            "Tuổi",
+            _("Tuổi"),
             False,
-            f"{at}: quá {hi // 12} tuổi ({hi} tháng). Cần văn bản đồng ý của Ban Thường vụ tỉnh ủy, "
-            "ghi số văn bản vào hồ sơ.",
+            _(
+                "{at}: quá {v1} tuổi ({hi} tháng). Cần văn bản đồng ý của Ban Thường vụ "
+                "tỉnh ủy, ghi số văn bản vào hồ sơ."
+            ).format(at=at, v1=hi // 12, hi=hi),
             high.cite,
         )
-    return Check("age", "Tuổi", True, f"{at}: trong độ tuổi được kết nạp.", low.cite)
+    return Check("age", _("Tuổi"), True, _("{at}: trong độ tuổi được kết nạp.").format(at=at), low.cite)
 
 
 _GRADE = re.compile(r"^\s*(\d{1,2})\s*/\s*(10|12)\s*$")
@@ -110,22 +120,36 @@ def check_education(case: Case, on: dt.date, book: RuleBook) -> Check:
     education = case.person.education.strip()
     years = school_years(education)
     if years is not None and years >= 9:
-        return Check("education", "Học vấn", True, f"Trình độ {education}: đạt {rule.text}.", rule.cite)
+        return Check(
+            "education",
+            _("Học vấn"),
+            True,
+            _("Trình độ {education}: đạt {rule.text}.").format(education=education, rule=rule),
+            rule.cite,
+        )
     if case.education_exception:
         exception = book.get("admission.education_exception", on=on, org=case.cell)
         return Check(
             "education",
-            "Học vấn",
+            _("Học vấn"),
             True,
-            f"Trình độ {education or 'chưa ghi'}; áp dụng ngoại lệ: {case.education_exception}",
+            _("Trình độ {v1}; áp dụng ngoại lệ: {case.education_exception}").format(
+                v1=education or "chưa ghi", case=case
+            ),
             exception.cite,
         )
-    found = f"Trình độ “{education}”" if education else "Chưa ghi trình độ học vấn"
+    found = (
+        _("Trình độ “{education}”").format(education=education)
+        if education
+        else _("Chưa ghi trình độ học vấn")
+    )
     return Check(
         "education",
-        "Học vấn",
+        _("Học vấn"),
         False,
-        f"{found}: chưa đạt {rule.text}. Sửa trình độ trong lý lịch hoặc ghi ngoại lệ được áp dụng.",
+        _("{found}: chưa đạt {rule.text}. Sửa trình độ trong lý lịch hoặc ghi ngoại lệ được áp dụng.").format(
+            found=found, rule=rule
+        ),
         rule.cite,
     )
 
@@ -135,16 +159,21 @@ def check_certificate(case: Case, on: dt.date, book: RuleBook) -> Check:
     cite = book.get("certificate.validity_months", on=on, org=case.cell).cite
     if status.valid:
         assert status.certificate is not None and status.valid_until is not None
-        number = f"số {status.certificate.number} " if status.certificate.number else ""
+        number = (
+            _("số {status.certificate.number} ").format(status=status) if status.certificate.number else ""
+        )
         return Check(
             "certificate",
-            "Giấy chứng nhận",
+            _("Giấy chứng nhận"),
             True,
-            f"Giấy chứng nhận {number}cấp ngày {status.certificate.issued_on:%d/%m/%Y}, "
-            f"còn giá trị đến {status.valid_until:%d/%m/%Y}.",
+            _(
+                "Giấy chứng nhận {number}cấp ngày "
+                "{status.certificate.issued_on:%d/%m/%Y}, còn giá trị đến "
+                "{status.valid_until:%d/%m/%Y}."
+            ).format(number=number, status=status),
             cite,
         )
-    return Check("certificate", "Giấy chứng nhận", False, status.message, cite)
+    return Check("certificate", _("Giấy chứng nhận"), False, status.message, cite)
 
 
 def introducer_problem(m: Membership, on: dt.date) -> ServiceError | None:
@@ -208,19 +237,28 @@ def check_introductions(case: Case, on: dt.date, book: RuleBook, intros: list[In
     members = sum(1 for i in good if i.kind == IntroKind.MEMBER)
     if case.route == Route.MEMBERS:
         need, have = int(count.value), members
-        what = f"{need} đảng viên chính thức giới thiệu"
+        what = _("{need} đảng viên chính thức giới thiệu").format(need=need)
         ok = members >= need
     else:
         union = IntroKind.YOUTH_UNION if case.route == Route.YOUTH_UNION else IntroKind.TRADE_UNION
         has_resolution = any(i.kind == union for i in good)
         need, have = 1, members
-        what = f"nghị quyết giới thiệu của {IntroKind(union).label} và 1 đảng viên chính thức"
+        what = _("nghị quyết giới thiệu của {v1} và 1 đảng viên chính thức").format(v1=IntroKind(union).label)
         ok = has_resolution and members >= 1
     if ok:
-        extra = (" Không tính: " + "; ".join(problems) + ".") if problems else ""
-        return Check("introductions", "Người giới thiệu", True, f"Đủ {what}.{extra}", count.cite)
-    lines = [f"Cần {what}; hiện có {have} đảng viên giới thiệu hợp lệ", *problems]
-    return Check("introductions", "Người giới thiệu", False, ". ".join(lines) + ".", count.cite)
+        extra = (_(" Không tính: ") + "; ".join(problems) + ".") if problems else ""
+        return Check(
+            "introductions",
+            _("Người giới thiệu"),
+            True,
+            _("Đủ {what}.{extra}").format(what=what, extra=extra),
+            count.cite,
+        )
+    lines = [
+        _("Cần {what}; hiện có {have} đảng viên giới thiệu hợp lệ").format(what=what, have=have),
+        *problems,
+    ]
+    return Check("introductions", _("Người giới thiệu"), False, ". ".join(lines) + ".", count.cite)
 
 
 def check_verification(case: Case) -> Check:
@@ -228,27 +266,34 @@ def check_verification(case: Case) -> Check:
     if not any(v.relation == "self" for v in rows):
         return Check(
             "verification",
-            "Thẩm tra lý lịch",
+            _("Thẩm tra lý lịch"),
             False,
-            "Chưa ghi việc thẩm tra lý lịch của bản thân người vào Đảng.",
+            _("Chưa ghi việc thẩm tra lý lịch của bản thân người vào Đảng."),
         )
     pending = [v.full_name for v in rows if not v.exempt and v.result == VerificationResult.PENDING]
     if pending:
         return Check(
             "verification",
-            "Thẩm tra lý lịch",
+            _("Thẩm tra lý lịch"),
             False,
-            "Chưa có kết quả thẩm tra: " + ", ".join(pending) + ". Chi ủy chỉ nhận xét khi đã có kết quả.",
+            _("Chưa có kết quả thẩm tra: ")
+            + ", ".join(pending)
+            + _(". Chi ủy chỉ nhận xét khi đã có kết quả."),
         )
     concerns = [v.full_name for v in rows if v.result == VerificationResult.CONCERN]
     if concerns:
         return Check(
             "verification",
-            "Thẩm tra lý lịch",
+            _("Thẩm tra lý lịch"),
             False,
-            "Kết quả thẩm tra có vấn đề cần xem xét: " + ", ".join(concerns) + ".",
+            _("Kết quả thẩm tra có vấn đề cần xem xét: ") + ", ".join(concerns) + ".",
         )
-    return Check("verification", "Thẩm tra lý lịch", True, f"Đã có kết quả thẩm tra của {len(rows)} người.")
+    return Check(
+        "verification",
+        _("Thẩm tra lý lịch"),
+        True,
+        _("Đã có kết quả thẩm tra của {v1} người.").format(v1=len(rows)),
+    )
 
 
 def check_papers(case: Case, on: dt.date, book: RuleBook, done: dict[str, dt.date]) -> Check:
@@ -262,15 +307,19 @@ def check_papers(case: Case, on: dt.date, book: RuleBook, done: dict[str, dt.dat
     if stale:
         return Check(
             "papers",
-            "Thời hạn giấy tờ",
+            _("Thời hạn giấy tờ"),
             False,
-            f"Quá {months} tháng tính đến ngày {on:%d/%m/%Y}: "
+            _("Quá {months} tháng tính đến ngày {on:%d/%m/%Y}: ").format(months=months, on=on)
             + "; ".join(stale)
-            + ". Cần làm lại các giấy tờ này.",
+            + _(". Cần làm lại các giấy tờ này."),
             rule.cite,
         )
     return Check(
-        "papers", "Thời hạn giấy tờ", True, f"Các giấy tờ còn trong thời hạn {months} tháng.", rule.cite
+        "papers",
+        _("Thời hạn giấy tờ"),
+        True,
+        _("Các giấy tờ còn trong thời hạn {months} tháng.").format(months=months),
+        rule.cite,
     )
 
 
@@ -291,45 +340,58 @@ def check_readmission(case: Case, on: dt.date, book: RuleBook, past: list[Member
     wait = book.get("readmission.wait_months", on=on, org=org)
 
     def refuse(message: str, cite: str) -> Check:
-        return Check("readmission", "Kết nạp lại", False, message, cite)
+        return Check("readmission", _("Kết nạp lại"), False, message, cite)
 
     if len(ended) > int(times.value):
-        return refuse(f"Đã được kết nạp lại {len(ended) - 1} lần: không được kết nạp lại nữa.", times.cite)
+        return refuse(
+            _("Đã được kết nạp lại {v1} lần: không được kết nạp lại nữa.").format(v1=len(ended) - 1),
+            times.cite,
+        )
     last = max(ended, key=lambda m: m.status_since)
     if case.prior_exit in NEVER_READMITTED:
-        return refuse(f"{PriorExit(case.prior_exit).label}: không được kết nạp lại.", times.cite)
+        return refuse(
+            _("{v1}: không được kết nạp lại.").format(v1=PriorExit(case.prior_exit).label), times.cite
+        )
     if last.status == Status.LEFT and case.prior_exit != PriorExit.HARDSHIP:
         return refuse(
-            f"Đã xin ra khỏi Đảng ngày {last.status_since:%d/%m/%Y}: không được kết nạp lại, trừ trường hợp "
-            "vì hoàn cảnh gia đình đặc biệt khó khăn (ghi lý do đó vào hồ sơ).",
+            _(
+                "Đã xin ra khỏi Đảng ngày {last.status_since:%d/%m/%Y}: không được kết "
+                "nạp lại, trừ trường hợp vì hoàn cảnh gia đình đặc biệt khó khăn (ghi "
+                "lý do đó vào hồ sơ)."
+            ).format(last=last),
             times.cite,
         )
     if add_months(last.status_since, int(wait.value)) > on:
         return refuse(
-            f"Ra khỏi Đảng ngày {last.status_since:%d/%m/%Y} ({last.get_status_display()}): "
-            f"phải sau ít nhất {wait.value} tháng mới được xét kết nạp lại.",
+            _(
+                "Ra khỏi Đảng ngày {last.status_since:%d/%m/%Y} ({v1}): phải sau ít "
+                "nhất {wait.value} tháng mới được xét kết nạp lại."
+            ).format(last=last, v1=last.get_status_display(), wait=wait),
             wait.cite,
         )
     if case.prior_exit == PriorExit.CONVICTION_CLEARED:
         after = book.get("readmission.after_conviction_months", on=on, org=org)
         cleared = case.conviction_cleared_on
         if cleared is None:
-            return refuse("Ghi ngày được xóa án tích.", after.cite)
+            return refuse(_("Ghi ngày được xóa án tích."), after.cite)
         if add_months(cleared, int(after.value)) > on:
             return refuse(
-                f"Được xóa án tích ngày {cleared:%d/%m/%Y}: phải sau ít nhất {after.value} tháng "
-                "mới được xét kết nạp lại.",
+                _(
+                    "Được xóa án tích ngày {cleared:%d/%m/%Y}: phải sau ít nhất "
+                    "{after.value} tháng mới được xét kết nạp lại."
+                ).format(cleared=cleared, after=after),
                 after.cite,
             )
     if not case.readmission_agreement:
         return refuse(
-            "Kết nạp lại cần văn bản đồng ý của Ban Thường vụ tỉnh ủy: ghi số văn bản vào hồ sơ.", wait.cite
+            _("Kết nạp lại cần văn bản đồng ý của Ban Thường vụ tỉnh ủy: ghi số văn bản vào hồ sơ."),
+            wait.cite,
         )
     return Check(
         "readmission",
-        "Kết nạp lại",
+        _("Kết nạp lại"),
         True,
-        f"Đủ thời gian chờ; văn bản đồng ý: {case.readmission_agreement}.",
+        _("Đủ thời gian chờ; văn bản đồng ý: {case.readmission_agreement}.").format(case=case),
         wait.cite,
     )
 
