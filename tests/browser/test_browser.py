@@ -140,3 +140,33 @@ def test_a_viewer_of_one_cell_cannot_reach_another_cells_member_by_url(page, tra
     response = page.goto(f"{page.base}/dang-vien/{mine.pk}/")
     assert response.status == 200 and "Nguyễn Văn An" in page.inner_text("h1")
     assert page.locator("text=Sửa thông tin").count() == 0
+
+
+def test_in_english_a_refusal_sits_on_its_field_and_the_404_page_speaks_english(
+    page, transactional_db, tree, users
+):
+    """Issue 20: refusals are codes made into the reader's language, on the field they name."""
+    sign_in(page, "an")
+    with page.expect_navigation():
+        page.select_option("select[name=language]", "en")
+    shot(page, "home-in-english")
+    page.goto(page.base + "/dang-vien/them/")
+    page.fill("#id_full_name", "Nguyễn Thị Hằng")
+    page.fill("#id_birth_date", "12/03/1990")
+    page.check("input[name=sex][value=female]")
+    page.select_option("#id_cell", label="Chi bộ Thôn 1 (XA-C1)")
+    page.fill("#id_admission_date", "02/09/2015")
+    page.fill("#id_official_date", "01/09/2015")
+    page.click("form:has(#id_full_name) button[type=submit]")
+    try:
+        page.wait_for_selector("#field-official_date :text('The official date cannot be before')")
+    finally:
+        shot(page, "member-add-refused-in-english")
+    assert Membership.objects.count() == 0
+    page.fill("#id_official_date", "02/09/2016")
+    page.click("form:has(#id_full_name) button[type=submit]")
+    page.wait_for_selector("h1:has-text('Nguyễn Thị Hằng')")
+    assert "Member Nguyễn Thị Hằng added." in page.inner_text(".messages")
+    page.goto(page.base + "/khong-co-trang-nay/")
+    assert "This page was not found" in page.inner_text("h1")
+    shot(page, "not-found-in-english")

@@ -114,9 +114,9 @@ class MemberForm(forms.Form):
         label=_("Sinh hoạt"),
         required=False,
         choices=[
-            ("", "Đang sinh hoạt"),
-            (Status.EXEMPT, "Miễn sinh hoạt"),
-            (Status.TEMP_EXEMPT, "Tạm miễn sinh hoạt"),
+            ("", _("Đang sinh hoạt")),
+            (Status.EXEMPT, _("Miễn sinh hoạt")),
+            (Status.TEMP_EXEMPT, _("Tạm miễn sinh hoạt")),
         ],
     )
     ethnicity = forms.CharField(label=_("Dân tộc"), max_length=50, required=False, initial="Kinh")

@@ -141,7 +141,7 @@ def member_add(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Đã thêm đảng viên {m.person.full_name}.").format(m=m))
             return redirect("web:member_detail", pk=m.pk)
     return render(
-        request, "web/members/form.html", {"nav": "members", "form": form, "title": "Thêm đảng viên"}
+        request, "web/members/form.html", {"nav": "members", "form": form, "title": _("Thêm đảng viên")}
     )
 
 

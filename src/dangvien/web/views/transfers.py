@@ -296,7 +296,7 @@ def exemption_start(request: HttpRequest, pk: int) -> HttpResponse:
             "nav": "members",
             "m": m,
             "form": form,
-            "title": "Đề nghị miễn / tạm miễn sinh hoạt đảng",
+            "title": _("Đề nghị miễn / tạm miễn sinh hoạt đảng"),
             "button": "Ghi đơn đề nghị",
         },
         status=400 if request.method == "POST" else 200,
@@ -327,7 +327,7 @@ def residence_start(request: HttpRequest, pk: int) -> HttpResponse:
             "nav": "members",
             "m": m,
             "form": form,
-            "title": "Đăng ký nơi cư trú",
+            "title": _("Đăng ký nơi cư trú"),
             "button": "Ghi",
             "help": "Đảng viên cư trú ở nơi khác chi bộ sinh hoạt: chi bộ nơi cư trú sẽ thấy đảng viên "
             "trong danh sách “Đảng viên cư trú tại địa bàn” (chỉ xem).",
