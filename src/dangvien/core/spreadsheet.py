@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from django.utils.translation import gettext as _
+
 from dangvien.core.dates import DateError, parse_user_date
 from dangvien.core.text import header_key
 
@@ -99,20 +101,23 @@ def _check_zip(path: Path) -> None:
         with zipfile.ZipFile(path) as z:
             infos = z.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise FileRejected("Không đọc được tệp Excel (tệp hỏng). Hãy mở bằng Excel và lưu lại.") from None
+        raise FileRejected(_("Không đọc được tệp Excel (tệp hỏng). Hãy mở bằng Excel và lưu lại.")) from None
     expanded = sum(i.file_size for i in infos)
     packed = sum(i.compress_size for i in infos) or 1
     if expanded > _RATIO_FROM and expanded / packed > MAX_RATIO:
         raise FileRejected(
-            f"Tệp Excel nén bất thường ({packed // 1024:,} KB giải nén thành "
-            f"{expanded // (1024 * 1024):,} MB): không đọc. Hãy mở bằng Excel, kiểm tra rồi lưu lại."
+            _(
+                "Tệp Excel nén bất thường ({v1:,} KB giải nén thành {v2:,} MB): không "
+                "đọc. Hãy mở bằng Excel, kiểm tra rồi lưu lại."
+            ).format(v1=packed // 1024, v2=expanded // (1024 * 1024))
         )
     limits = _LIMITS.get()
     if limits is not None and expanded > limits.max_uncompressed:
         raise FileRejected(
-            f"Tệp Excel quá lớn khi giải nén ({expanded // (1024 * 1024):,} MB, tối đa "
-            f"{limits.max_uncompressed // (1024 * 1024):,} MB trên trang web): hãy chia nhỏ tệp "
-            "hoặc dùng lệnh dangvien import."
+            _(
+                "Tệp Excel quá lớn khi giải nén ({v1:,} MB, tối đa {v2:,} MB trên trang "
+                "web): hãy chia nhỏ tệp hoặc dùng lệnh dangvien import."
+            ).format(v1=expanded // (1024 * 1024), v2=limits.max_uncompressed // (1024 * 1024))
         )
 
 
@@ -125,14 +130,16 @@ class Sheet:
         self.progress = progress
         self.total = path.stat().st_size
         if self.total == 0:
-            raise FileRejected("Tệp rỗng: không có dòng tiêu đề nào")
+            raise FileRejected(_("Tệp rỗng: không có dòng tiêu đề nào"))
         with path.open("rb") as fh:
             magic = fh.read(8)
         self.is_xlsx = magic.startswith(b"PK\x03\x04")
         if not self.is_xlsx and (b"\x00" in magic or magic.startswith((b"%PDF", b"\xd0\xcf\x11\xe0"))):
             raise FileRejected(
-                "Tệp không phải bảng tính .xlsx hoặc .csv (UTF-8). "
-                "Hãy mở tệp trong Excel và lưu lại dưới dạng “Excel Workbook (.xlsx)”."
+                _(
+                    "Tệp không phải bảng tính .xlsx hoặc .csv (UTF-8). Hãy mở tệp trong "
+                    "Excel và lưu lại dưới dạng “Excel Workbook (.xlsx)”."
+                )
             )
         if self.is_xlsx:
             _check_zip(path)  # before any XML is parsed
@@ -140,7 +147,7 @@ class Sheet:
         try:
             header_row = next(self._rows)
         except StopIteration:
-            raise FileRejected("Tệp rỗng: không có dòng tiêu đề nào") from None
+            raise FileRejected(_("Tệp rỗng: không có dòng tiêu đề nào")) from None
         self.headers = [str(h).strip() if h is not None else "" for h in header_row[1]]
         by_key = {header_key(c.header): c for c in columns}
         self.index: dict[str, int] = {}
@@ -153,9 +160,9 @@ class Sheet:
         missing = [c.header for c in columns if c.required and c.key not in self.index]
         if missing:
             raise FileRejected(
-                "Thiếu cột bắt buộc: "
+                _("Thiếu cột bắt buộc: ")
                 + ", ".join(f'"{m}"' for m in missing)
-                + ". Dòng đầu tiên của tệp phải là dòng tiêu đề với đúng tên các cột."
+                + _(". Dòng đầu tiên của tệp phải là dòng tiêu đề với đúng tên các cột.")
             )
         for c in columns:
             self.header_of.setdefault(c.key, c.header)
@@ -167,7 +174,7 @@ class Sheet:
             sample = text.read(4096)
         except UnicodeDecodeError:
             raise FileRejected(
-                "Tệp CSV không ở mã UTF-8. Trong Excel chọn “Lưu thành” → “CSV UTF-8”."
+                _("Tệp CSV không ở mã UTF-8. Trong Excel chọn “Lưu thành” → “CSV UTF-8”.")
             ) from None
         text.seek(0)
         try:
@@ -182,7 +189,7 @@ class Sheet:
                     self.progress(raw.tell(), self.total)
                 yield line, row
         except UnicodeDecodeError:
-            raise FileRejected(f"Dòng {line + 1}: tệp CSV không ở mã UTF-8") from None
+            raise FileRejected(_("Dòng {v1}: tệp CSV không ở mã UTF-8").format(v1=line + 1)) from None
         finally:
             if self.progress:
                 self.progress(self.total, self.total)
@@ -196,7 +203,7 @@ class Sheet:
             wb = load_workbook(self.path, read_only=True, data_only=True)
         except Exception as exc:  # a damaged workbook, or a .docx/.pptx (also a ZIP)
             raise FileRejected(
-                f"Không đọc được tệp Excel ({type(exc).__name__}). Hãy lưu lại bằng Excel."
+                _("Không đọc được tệp Excel ({v1}). Hãy lưu lại bằng Excel.").format(v1=type(exc).__name__)
             ) from None
         ws = wb.worksheets[0]
         raw = ws._archive.fp if hasattr(ws, "_archive") else None
@@ -221,15 +228,21 @@ class Sheet:
             count += 1
             if limits is not None and count > limits.max_rows:
                 raise FileRejected(
-                    f"Tệp có hơn {limits.max_rows:,} dòng: trên trang web hãy chia nhỏ tệp, "
-                    "hoặc dùng lệnh dangvien import.".replace(",", ".")
+                    _(
+                        "Tệp có hơn {limits.max_rows:,} dòng: trên trang web hãy chia nhỏ tệp, "
+                        "hoặc dùng lệnh dangvien import."
+                    )
+                    .format(limits=limits)
+                    .replace(",", ".")
                 )
             values = {key: (row[i] if i < len(row) else None) for key, i in self.index.items()}
             for key, value in values.items():
                 if isinstance(value, str) and _CONTROL.search(value):
                     raise FileRejected(
-                        f'Dòng {line}, cột "{self.header_of[key]}": ô có ký tự điều khiển không hợp lệ '
-                        "(ví dụ ký tự NUL), thường do dán từ tệp khác. Hãy xóa ký tự đó rồi nhập lại."
+                        _(
+                            'Dòng {line}, cột "{v1}": ô có ký tự điều khiển không hợp lệ (ví dụ ký '
+                            "tự NUL), thường do dán từ tệp khác. Hãy xóa ký tự đó rồi nhập lại."
+                        ).format(line=line, v1=self.header_of[key])
                     )
             yield line, values
 

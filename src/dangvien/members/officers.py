@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from dangvien.accounts.audit import audit_log
 from dangvien.accounts.models import User
@@ -39,13 +40,15 @@ def _check(
 ) -> str:
     """The problem with this appointment, or "" (also used row by row by the import)."""
     if office not in Office.values:
-        return "chức vụ không hợp lệ: Bí thư, Phó Bí thư, Ủy viên Ban Thường vụ hoặc Cấp ủy viên"
+        return _("chức vụ không hợp lệ: Bí thư, Phó Bí thư, Ủy viên Ban Thường vụ hoặc Cấp ủy viên")
     if not full_name:
-        return "chưa có họ và tên (hoặc số thẻ đảng viên)"
+        return _("chưa có họ và tên (hoặc số thẻ đảng viên)")
     if valid_to is not None and valid_to <= valid_from:
-        return "ngày kết thúc phải sau ngày bắt đầu"
+        return _("ngày kết thúc phải sau ngày bắt đầu")
     if membership is not None and not membership.cell.path.startswith(organization.path):
-        return f"đồng chí {full_name} không sinh hoạt trong {organization.name}"
+        return _("đồng chí {full_name} không sinh hoạt trong {organization.name}").format(
+            full_name=full_name, organization=organization
+        )
     overlapping = OfficeHolder.objects.filter(
         organization=organization, valid_from__lt=valid_to or dt.date.max
     )
@@ -55,17 +58,18 @@ def _check(
     if office in SINGLE_OFFICES:
         other = overlapping.filter(office=office).first()
         if other is not None:
-            return (
-                f"trong thời gian này {organization.name} đã có {other.get_office_display()}: "
-                f"{other.full_name} (từ {other.valid_from:%d/%m/%Y}); hãy ghi ngày kết thúc cho người trước"
-            )
+            return _(
+                "trong thời gian này {organization.name} đã có {v1}: {other.full_name} "
+                "(từ {other.valid_from:%d/%m/%Y}); hãy ghi ngày kết thúc cho người "
+                "trước"
+            ).format(organization=organization, v1=other.get_office_display(), other=other)
     same_person = (
         overlapping.filter(membership=membership)
         if membership is not None
         else overlapping.filter(membership__isnull=True, full_name=full_name)
     )
     if same_person.filter(office=office).exists():
-        return f"đồng chí {full_name} đã giữ chức vụ này trong thời gian đó"
+        return _("đồng chí {full_name} đã giữ chức vụ này trong thời gian đó").format(full_name=full_name)
     return ""
 
 
@@ -267,8 +271,9 @@ def import_officers(
                     RowError(
                         line,
                         h["office"],
-                        f"“{office_text[:40]}” không hợp lệ: "
-                        "Bí thư, Phó Bí thư, Ủy viên Ban Thường vụ, Cấp ủy viên",
+                        _(
+                            "“{v1}” không hợp lệ: Bí thư, Phó Bí thư, Ủy viên Ban Thường vụ, Cấp ủy viên"
+                        ).format(v1=office_text[:40]),
                     )
                 )
             start = date_cell(v, "valid_from", h, line, errors, required=True)
@@ -276,7 +281,7 @@ def import_officers(
             card = cell_text(v.get("card"))
             name = clean_name(cell_text(v.get("full_name")))
             if not name and not card:
-                errors.append(RowError(line, h["full_name"], "cần họ và tên hoặc số thẻ đảng viên"))
+                errors.append(RowError(line, h["full_name"], _("cần họ và tên hoặc số thẻ đảng viên")))
             return _Row(line, cell_text(v.get("org")), office, start, end, card, name)
 
         def match(batch: list[_Row]) -> None:
@@ -290,7 +295,9 @@ def import_officers(
                 if r.org is None:
                     result.errors.append(
                         RowError(
-                            r.line, h["org"], f"không có tổ chức mã “{r.code[:30]}” trong phạm vi của bạn"
+                            r.line,
+                            h["org"],
+                            _("không có tổ chức mã “{v1}” trong phạm vi của bạn").format(v1=r.code[:30]),
                         )
                     )
                 if r.card:
@@ -298,7 +305,9 @@ def import_officers(
                     r.membership = cards[0] if cards else None
                     if r.membership is None or (r.org is not None and not scope.can_read(r.membership.cell)):
                         result.errors.append(
-                            RowError(r.line, h["card"], f"không có đảng viên số thẻ {r.card[:20]}")
+                            RowError(
+                                r.line, h["card"], _("không có đảng viên số thẻ {v1}").format(v1=r.card[:20])
+                            )
                         )
                         r.membership = None
                         r.org = None
@@ -337,7 +346,9 @@ def import_officers(
                         RowError(
                             line,
                             h["valid_to"],
-                            f"đã ghi đồng chí {name} thôi chức vụ này từ {same.valid_to:%d/%m/%Y}",
+                            _("đã ghi đồng chí {name} thôi chức vụ này từ {same.valid_to:%d/%m/%Y}").format(
+                                name=name, same=same
+                            ),
                         )
                     )
                 else:
@@ -366,7 +377,11 @@ def import_officers(
             )
             result.created += 1
             if len(result.samples) < 20:
-                result.samples.append(f"{name}: {Office(r.office).label}, {org.name}, từ {r.start:%d/%m/%Y}")
+                result.samples.append(
+                    _("{name}: {v1}, {org.name}, từ {r.start:%d/%m/%Y}").format(
+                        name=name, v1=Office(r.office).label, org=org, r=r
+                    )
+                )
 
         run_rows(sheet, result, parse=parse, match=match, write=write)
         result.errors.sort(key=lambda e: e.row)
