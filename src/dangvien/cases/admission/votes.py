@@ -26,6 +26,7 @@ from dangvien.cases.admission.steps import (
     require_step,
 )
 from dangvien.cases.committee import require_committee
+from dangvien.cases.counting import check_vote_counts
 from dangvien.cases.models import (
     Body,
     Case,
@@ -39,23 +40,6 @@ from dangvien.members.officers import base_committee_of, check_committee_size
 from dangvien.rules.arithmetic import vote_passes, votes_needed
 from dangvien.rules.calendar import calendar_from_db
 from dangvien.rules.selectors import RuleBook
-
-
-def _check_counts(*, yes: int, no: int, present: int | None, denominator: int) -> None:
-    for name, value in (("yes", yes), ("no", no), ("denominator", denominator)):
-        if value < 0:
-            raise ServiceError("cases.votes_negative", field=name)
-    if denominator == 0:
-        raise ServiceError("cases.denominator_zero", field="denominator")
-    if present is not None and yes + no > present:
-        raise ServiceError("cases.votes_over_present", v1=yes + no, present=present, field="yes")
-    if yes + no > denominator:
-        raise ServiceError(
-            "cases.votes_over_counted",
-            v1=yes + no,
-            denominator=denominator,
-            field="yes",
-        )
 
 
 def _after_vote(
@@ -143,7 +127,7 @@ def admission_record_cell_vote(
         )
     if summoned < 0 or (present is not None and present > summoned + exempt_present):
         raise ServiceError("cases.present_over_called", field="present")
-    _check_counts(yes=yes, no=no, present=present, denominator=denominator)
+    check_vote_counts(yes=yes, no=no, present=present, denominator=denominator)
     threshold = book.get("vote.cell_threshold", on=held_on, org=c.cell)
     passed = vote_passes(yes=yes, denominator=denominator, threshold=threshold.value)  # type: ignore[arg-type]
     vote = Vote.objects.create(
@@ -206,7 +190,7 @@ def admission_record_committee_vote(
     require_step(c, P.BASE_RESOLUTION)
     not_future(held_on, "held_on")
     check_order(c, held_on, "held_on")
-    _check_counts(yes=yes, no=no, present=present, denominator=members)
+    check_vote_counts(yes=yes, no=no, present=present, denominator=members)
     check_committee_size(base_committee_of(c.cell), held_on, members)
     book = RuleBook.load()
     threshold = book.get("vote.committee_threshold", on=held_on, org=c.cell)

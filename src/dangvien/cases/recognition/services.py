@@ -13,6 +13,7 @@ from django.db.models import F
 from dangvien.accounts.audit import audit_log
 from dangvien.accounts.models import User
 from dangvien.cases.committee import require_committee
+from dangvien.cases.counting import check_vote_counts
 from dangvien.cases.models import (
     Body,
     Outcome,
@@ -191,20 +192,6 @@ def recognition_record_papers(
     return r
 
 
-def _check_counts(*, yes: int, no: int, denominator: int) -> None:
-    if min(yes, no, denominator) < 0:
-        raise ServiceError("cases.votes_negative", field="yes")
-    if denominator == 0:
-        raise ServiceError("cases.denominator_zero", field="denominator")
-    if yes + no > denominator:
-        raise ServiceError(
-            "cases.recognition_votes_over_counted",
-            v1=yes + no,
-            denominator=denominator,
-            field="yes",
-        )
-
-
 def _vote(
     r: Recognition,
     *,
@@ -217,7 +204,7 @@ def _vote(
     doc_ref: str,
 ) -> RecognitionVote:
     """One vote; its outcome moves the case, a third vote without 2/3 escalates it."""
-    _check_counts(yes=yes, no=no, denominator=denominator)
+    check_vote_counts(yes=yes, no=no, denominator=denominator, over="cases.recognition_votes_over_counted")
     book = RuleBook.load()
     key = "vote.cell_threshold" if body == Body.CELL else "vote.committee_threshold"
     threshold = book.get(key, on=held_on, org=r.membership.cell).value
