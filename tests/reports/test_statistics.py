@@ -150,6 +150,19 @@ def test_a_cell_rates_its_members_and_the_committee_above_rates_the_cell(tree, u
     entries = {a.pk: Entry(Level.EXCELLENT, 92), b.pk: Entry(Level.GOOD)}
     assert ratings_record_members(actor=users.bithu1, cell=tree.xa_c1, year=2025, entries=entries) == 2
     assert ratings_record_members(actor=users.bithu1, cell=tree.xa_c1, year=2025, entries=entries) == 0
+    # Written as one batch: one audit entry per member, by the rater, and a change rewrites the row.
+    from dangvien.accounts.audit import audit_verify
+    from dangvien.accounts.models import AuditEntry
+    from dangvien.ratings.models import MemberRating
+
+    rated = AuditEntry.objects.filter(action="ratings.member")
+    assert sorted(rated.values_list("object_id", flat=True)) == sorted([str(a.pk), str(b.pk)])
+    assert set(rated.values_list("actor_name", flat=True)) == {"bithu1"}
+    changed = {a.pk: Entry(Level.GOOD, 80)}
+    assert ratings_record_members(actor=users.bithu1, cell=tree.xa_c1, year=2025, entries=changed) == 1
+    assert MemberRating.objects.get(membership=a, year=2025).score == 80 and rated.count() == 3
+    assert ratings_record_members(actor=users.bithu1, cell=tree.xa_c1, year=2025, entries=entries) == 1
+    assert audit_verify().ok
     rating_record_org(actor=users.an, org=tree.xa_c1, year=2025, entry=Entry(Level.GOOD, 85))
     for actor in (users.xem1, users.binh, users.nobody):
         with pytest.raises(ScopeDenied):

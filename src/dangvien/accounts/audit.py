@@ -17,6 +17,7 @@ next seal anywhere, by the nightly tick, or by `audit verify`."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import json
@@ -93,6 +94,27 @@ def chain_digest(key: bytes, prev_hash: str, entry: Any) -> str:
     return hmac.new(key, payload.encode(), hashlib.sha256).hexdigest()
 
 
+def _pending(
+    actor: User | None, action: str, obj: models.Model | None, changes: dict[str, Any], at: dt.datetime
+) -> AuditEntry:
+    """An entry as a writer leaves it: no place in the chain yet, its own keyed MAC."""
+    saved = actor is not None and actor.pk
+    entry = AuditEntry(
+        seq=None,
+        at=at,
+        actor=actor if saved else None,
+        actor_name=actor.get_username() if saved and actor is not None else "system",
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:200] if obj is not None else "",
+        changes=json.loads(json.dumps(mask_changes(changes), default=str)),
+        prev_hash=PENDING,
+    )
+    entry.hash = _digest(PENDING, entry)
+    return entry
+
+
 def audit_log(
     *, actor: User | None, action: str, obj: models.Model | None = None, changes: dict[str, Any] | None = None
 ) -> AuditEntry:
@@ -100,19 +122,7 @@ def audit_log(
     sealed into the chain right after that transaction commits. No lock is taken."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_log must be called inside a transaction")
-    entry = AuditEntry(
-        seq=None,
-        at=timezone.now(),
-        actor=actor if actor is not None and actor.pk else None,
-        actor_name=actor.get_username() if actor is not None and actor.pk else "system",
-        action=action,
-        object_type=obj._meta.label_lower if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None else "",
-        object_repr=str(obj)[:200] if obj is not None else "",
-        changes=json.loads(json.dumps(mask_changes(changes or {}), default=str)),
-        prev_hash=PENDING,
-    )
-    entry.hash = _digest(PENDING, entry)
+    entry = _pending(actor, action, obj, changes or {}, timezone.now())
     entry.save(force_insert=True)
     # Robust: a failed seal is logged, never the writer's error; the next one catches up.
     transaction.on_commit(audit_seal, robust=True)
@@ -129,23 +139,7 @@ def audit_log_many(
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_log_many must be called inside a transaction")
     now = timezone.now()
-    who = actor if actor is not None and actor.pk else None
-    rows = []
-    for obj, changes in entries:
-        entry = AuditEntry(
-            seq=None,
-            at=now,
-            actor=who,
-            actor_name=actor.get_username() if who is not None and actor is not None else "system",
-            action=action,
-            object_type=obj._meta.label_lower,
-            object_id=str(obj.pk),
-            object_repr=str(obj)[:200],
-            changes=json.loads(json.dumps(mask_changes(changes), default=str)),
-            prev_hash=PENDING,
-        )
-        entry.hash = _digest(PENDING, entry)
-        rows.append(entry)
+    rows = [_pending(actor, action, obj, changes, now) for obj, changes in entries]
     AuditEntry.objects.bulk_create(rows, batch_size=1000)
     transaction.on_commit(audit_seal, robust=True)
 

@@ -147,13 +147,11 @@ def member_register(
                 official_date=official_date,
                 status=status,
                 status_since=today,
+                ceremony_date=ceremony_date,
             )
         ],
     )
     m = Membership.objects.select_related("cell", "person").get(pk=membership_id)
-    if ceremony_date is not None:
-        m.ceremony_date = ceremony_date
-        m.save(update_fields=["ceremony_date"])
     audit_log(
         actor=actor,
         action="members.register",
@@ -357,6 +355,8 @@ class NewMember:
     status: str | None  # None, or exempt / temporarily exempt
     status_since: dt.date | None = None
     ended: tuple[str, dt.date] | None = None  # (event kind, date) for members who already left
+    ceremony_date: dt.date | None = None
+    decision_ref: str = ""  # the admission decision's number, on the "admitted" event
 
 
 def members_bulk_register(*, actor: User | None, items: list[NewMember], note: str) -> list[int]:
@@ -425,7 +425,7 @@ def members_bulk_register(*, actor: User | None, items: list[NewMember], note: s
                 it.card_number,
                 it.cell_id,
                 it.admission_date,
-                None,
+                it.ceremony_date,
                 it.official_date,
                 last.status,
                 last.on,
@@ -435,7 +435,8 @@ def members_bulk_register(*, actor: User | None, items: list[NewMember], note: s
             )
         )
         for i, e in enumerate(plan):
-            event_rows.append((mid, e.kind, e.on, e.status, it.cell_id, "", note, now, recorded_by))
+            ref = it.decision_ref[:100] if e.kind == EventKind.ADMITTED else ""
+            event_rows.append((mid, e.kind, e.on, e.status, it.cell_id, ref, note, now, recorded_by))
             valid_to = plan[i + 1].on if i + 1 < len(plan) else None
             if valid_to != e.on:  # two events on one day: only the later state held
                 period_rows.append((mid, it.cell_id, e.status, e.on, valid_to))

@@ -30,7 +30,7 @@ from dangvien.cases.recognition.services import recognition_open
 from dangvien.core.errors import ServiceError
 from dangvien.core.services import not_future
 from dangvien.core.versioned import save_versioned
-from dangvien.members.models import EventKind, MemberEvent, Membership
+from dangvien.members.models import Membership
 from dangvien.members.services import NewMember, members_bulk_register
 from dangvien.rules.calendar import calendar_from_db
 from dangvien.rules.selectors import RuleBook
@@ -80,13 +80,12 @@ def admission_record_ceremony(
                 official_date=None,
                 status=None,
                 status_since=held_on,
+                ceremony_date=held_on,
+                decision_ref=c.decision_ref,
             )
         ],
     )
     m = Membership.objects.get(pk=membership_id)
-    m.ceremony_date = held_on
-    m.save(update_fields=["ceremony_date"])
-    MemberEvent.objects.filter(membership=m, kind=EventKind.ADMITTED).update(decision_ref=c.decision_ref)
     record_step(
         c,
         actor=actor,
