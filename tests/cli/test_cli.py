@@ -196,3 +196,17 @@ def test_report_of_the_whole_tree_as_excel(tree, tmp_path):
         str(c) for row in load_workbook(tmp_path / "p.xlsx").active.iter_rows(values_only=True) for c in row
     ]
     assert any("Toàn hệ thống" in t for t in texts)
+
+
+def test_the_command_line_speaks_the_configured_language(tmp_path):
+    """DANGVIEN_LANGUAGE=en: the commands' refusals and an import file's row errors in
+    English; unset: Vietnamese; anything else: refused at start with what to write."""
+    data = tmp_path / "data"
+    assert run_cli(data, "migrate", "--verbosity", "0").returncode == 0
+    missing = str(tmp_path / "none.xlsx")
+    english = run_cli(data, "import", "members", missing, env_extra={"DANGVIEN_LANGUAGE": "en"})
+    assert english.returncode != 0 and f"There is no file {missing}" in english.stderr
+    vietnamese = run_cli(data, "import", "members", missing)
+    assert vietnamese.returncode != 0 and f"Không có tệp {missing}" in vietnamese.stderr
+    wrong = run_cli(data, "import", "members", missing, env_extra={"DANGVIEN_LANGUAGE": "fr"})
+    assert wrong.returncode != 0 and "DANGVIEN_LANGUAGE must be vi or en" in wrong.stderr

@@ -148,3 +148,91 @@ def test_the_english_catalogue_has_every_message_and_none_fuzzy():
         if not translated or any(not (first or rest.strip()) for first, rest in translated):
             missing.append(entry)
     assert not missing, "\n\n".join(missing[:5])
+
+
+# Words written into stored rows or into the exported files, which stay Vietnamese in any
+# language (the export's headings are the import's columns and the papers sent upward).
+STORED_OR_EXPORTED = {
+    "Dữ liệu",  # an exported sheet's default name
+    "Quản trị hệ thống",  # the administrator account's full name
+    "Người xem",
+    "Bí thư chi bộ",
+    "Cán bộ Văn phòng Đảng ủy",  # the demo accounts' full names
+    "Quá hạn ",  # the overdue report's sheet and headings (cli report -f xlsx/table)
+    *("Số ngày làm việc quá hạn", "Hạn", "Bước", "Chi bộ", "Họ và tên", "Hồ sơ"),
+    *("Số đảng viên", "Chỉ tiêu", "Nhóm", "Loại hình", "Loại tổ chức", "Độ tuổi"),
+    *("Giới tính", "Trạng thái", "Tổ chức", "Đã kết nạp", "Tỷ lệ"),
+}
+VIETNAMESE = re.compile(r"[ăâđêôơưĂÂĐÊÔƠƯàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]")
+TRANSLATING = {"_", "gettext", "gettext_lazy", "gettext_noop", "ngettext", "pgettext", "Column"}
+# Keyword arguments whose text is stored, not shown: a history row's note, a form's initial
+# value; and a command's --help, which Django prints untranslated.
+NOT_SHOWN = {"note", "initial", "help"}
+SPEAKING = [
+    "*/importing.py",
+    "members/events_import.py",
+    "members/officers.py",
+    "core/spreadsheet.py",
+    "pipeline/*.py",
+    "watch/services.py",
+    "ops/backups.py",
+    "documents/sandbox.py",
+    "cli/management/commands/*.py",
+]
+
+
+def _untranslated(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+
+    def excused(node: ast.AST) -> bool:
+        p = parents.get(node)
+        if isinstance(p, ast.Expr):  # a docstring
+            return True
+        while p is not None:
+            if isinstance(p, ast.Call):
+                name = getattr(p.func, "id", None) or getattr(p.func, "attr", None)
+                if name in TRANSLATING:
+                    return True
+            if isinstance(p, ast.keyword) and p.arg in NOT_SHOWN:
+                return True
+            if isinstance(p, ast.Assign) and any(getattr(t, "id", None) == "help" for t in p.targets):
+                return True
+            p = parents.get(p)
+        return False
+
+    found = []
+    for node in ast.walk(tree):
+        text = node.value if isinstance(node, ast.Constant) else None
+        shown = isinstance(text, str) and VIETNAMESE.search(text) and text not in STORED_OR_EXPORTED
+        if shown and not excused(node):
+            found.append(f"{path.relative_to(SRC)}:{node.lineno}: {str(text)[:60]}")
+    return found
+
+
+def test_the_import_files_the_notices_and_the_commands_speak_through_gettext():
+    """Issue 20: a row's refusal, a notification, a backup's refusal or a command's output
+    is in the reader's language; a Vietnamese sentence written around gettext is found here."""
+    paths = sorted({p for pattern in SPEAKING for p in SRC.glob(pattern)})
+    assert len(paths) > 25
+    found = [line for path in paths for line in _untranslated(path)]
+    assert not found, "\n".join(found)
+
+
+def test_an_import_file_refused_in_english_says_so_in_english(tmp_path, tree, users):
+    """The same members file, read by an English and a Vietnamese reader: row, column and
+    reason in the reader's language; the column's name stays the file's own."""
+    from dangvien.members.importing import import_members
+
+    path = tmp_path / "members.csv"
+    path.write_text(
+        "Họ và tên,Ngày sinh,Giới tính,Mã chi bộ,Ngày vào Đảng\n"
+        "Nguyễn Văn A,01/01/1990,Nam giới,XA-C1,01/01/2020\n",
+        encoding="utf-8",
+    )
+    with translation.override("en"):
+        english = [str(e) for e in import_members(path=path, actor=users.admin, dry_run=True).errors]
+    with translation.override("vi"):
+        vietnamese = [str(e) for e in import_members(path=path, actor=users.admin, dry_run=True).errors]
+    assert english == ['Row 2, column "Giới tính": “Nam giới” is not valid: write Nam (male) or Nữ (female)']
+    assert vietnamese == ['Dòng 2, cột "Giới tính": “Nam giới” không hợp lệ: ghi Nam hoặc Nữ']

@@ -97,7 +97,7 @@ def test_the_web_form_says_the_same_neutral_sentence(login, users, tree, b_candi
         .post(reverse("web:member_add"), form_data(tree.xa_c1, cccd=CCCD_B, full_name="Lê Thị Kẻ Mạo"))
         .content.decode()
     )
-    assert OTHER_SCOPE in body
+    assert str(OTHER_SCOPE) in body
     assert "Trần Thị Bích" not in body and "Khu phố" not in body and "Bình Minh" not in body
     assert_untouched(b_candidate.person)
     assert not Membership.objects.exists()

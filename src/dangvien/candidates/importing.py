@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dangvien.accounts.models import User
 from dangvien.candidates import services
@@ -78,12 +79,26 @@ def import_candidates(
             sex_text = cell_text(v.get("sex"))
             sex = vocabulary.SEXES.get(fold(sex_text))
             if sex is None:
-                errors.append(RowError(line, h["sex"], f"“{sex_text}” không hợp lệ: {vocabulary.SEX_HINT}"))
+                errors.append(
+                    RowError(
+                        line,
+                        h["sex"],
+                        _("“{sex_text}” không hợp lệ: {hint}").format(
+                            sex_text=sex_text, hint=vocabulary.SEX_HINT
+                        ),
+                    )
+                )
             source_text = cell_text(v.get("source"))
             source = vocabulary.SOURCES.get(fold(source_text))
             if source is None:
                 errors.append(
-                    RowError(line, h["source"], f"“{source_text}” không hợp lệ: {vocabulary.SOURCE_HINT}")
+                    RowError(
+                        line,
+                        h["source"],
+                        _("“{source_text}” không hợp lệ: {hint}").format(
+                            source_text=source_text, hint=vocabulary.SOURCE_HINT
+                        ),
+                    )
                 )
             code = cell_text(v.get("cell"))
             cell_id = cell_from_code(code, cells, h["cell"], line, errors)
@@ -110,11 +125,19 @@ def import_candidates(
                 mentor = mentors[card]
                 if mentor is None or mentor.cell_id != cell_id:
                     errors.append(
-                        RowError(line, h["mentor"], f"không có đảng viên số thẻ {card} ở chi bộ {code}")
+                        RowError(
+                            line,
+                            h["mentor"],
+                            _("không có đảng viên số thẻ {card} ở chi bộ {code}").format(
+                                card=card, code=code
+                            ),
+                        )
                     )
             who = person.cccd or f"{fold(person.full_name)}|{birth}"
             if not errors and who in seen:
-                errors.append(RowError(line, h["full_name"], f"trùng với dòng {seen[who]}"))
+                errors.append(
+                    RowError(line, h["full_name"], _("trùng với dòng {line}").format(line=seen[who]))
+                )
             seen.setdefault(who, line)
             if errors:
                 return None
@@ -144,11 +167,15 @@ def import_candidates(
             if existing is not None:
                 if existing.cell_id not in writable_ids:  # another commune's: say nothing of it
                     result.errors.append(
-                        RowError(line, h["cccd" if r.person.cccd else "full_name"], OTHER_SCOPE)
+                        RowError(line, h["cccd" if r.person.cccd else "full_name"], str(OTHER_SCOPE))
                     )
                 elif existing.cell_id != r.cell_id:
                     result.errors.append(
-                        RowError(line, h["cell"], f"đã có trong danh sách của {existing.cell.name}")
+                        RowError(
+                            line,
+                            h["cell"],
+                            _("đã có trong danh sách của {name}").format(name=existing.cell.name),
+                        )
                     )
                 elif (
                     r.certificate_date is not None
@@ -188,7 +215,11 @@ def import_candidates(
                 return
             result.created += 1
             if len(result.samples) < 20:
-                result.samples.append(f"Thêm {c.person.full_name} vào danh sách của {c.cell.name}")
+                result.samples.append(
+                    _("Thêm {full_name} vào danh sách của {name}").format(
+                        full_name=c.person.full_name, name=c.cell.name
+                    )
+                )
 
         run_rows(sheet, result, parse=parse, match=match, write=write)
         result.errors.sort(key=lambda e: e.row)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils import translation
+from django.utils.translation import get_language, gettext, gettext_lazy
 
 
 class LanguageMiddleware:
@@ -35,7 +36,7 @@ class LanguageMiddleware:
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # The same characters written as JSON escapes in an API body.
 _JSON_CONTROL = re.compile(rb"\\u00(?:0[0-8bBcCeEfF]|1[0-9a-fA-F]|7[fF])")
-BAD_BYTES = (
+BAD_BYTES = gettext_lazy(
     "Dữ liệu gửi lên có ký tự điều khiển không hợp lệ (ví dụ ký tự NUL), thường do dán từ một tệp "
     "khác. Hãy xóa ký tự đó rồi gửi lại."
 )
@@ -51,10 +52,18 @@ class RefuseControlCharactersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if self._bad(request):
             if request.path.startswith("/api/"):
-                return JsonResponse({"detail": BAD_BYTES}, status=400)
+                return JsonResponse({"detail": str(BAD_BYTES)}, status=400)
+            page = (
+                '<!doctype html><html lang="{lang}"><meta charset="utf-8"><title>{title}</title>'
+                '<p>{text}</p><p><a href="/">{home}</a></p></html>'
+            )
             return HttpResponseBadRequest(
-                f'<!doctype html><html lang="vi"><meta charset="utf-8"><title>Dữ liệu không hợp lệ</title>'
-                f'<p>{BAD_BYTES}</p><p><a href="/">Về trang chủ</a></p></html>'.encode(),
+                page.format(
+                    lang=get_language() or "vi",
+                    title=gettext("Dữ liệu không hợp lệ"),
+                    text=BAD_BYTES,
+                    home=gettext("Về trang chủ"),
+                ).encode(),
                 content_type="text/html; charset=utf-8",
             )
         return self.get_response(request)

@@ -36,8 +36,10 @@ class RowError:
 
     def __str__(self) -> str:
         if self.column:
-            return f'Dòng {self.row}, cột "{self.column}": {self.message}'
-        return f"Dòng {self.row}: {self.message}"
+            return _('Dòng {row}, cột "{column}": {message}').format(
+                row=self.row, column=self.column, message=self.message
+            )
+        return _("Dòng {row}: {message}").format(row=self.row, message=self.message)
 
 
 @dataclass
@@ -56,10 +58,12 @@ class ImportResult:
         return not self.errors
 
     def summary(self) -> str:
-        verb = "sẽ" if self.dry_run else "đã"
-        return (
-            f"{self.rows} dòng: {verb} thêm {self.created}, {verb} cập nhật {self.updated}, "
-            f"không đổi {self.unchanged}"
+        if self.dry_run:
+            text = _("{rows} dòng: sẽ thêm {created}, sẽ cập nhật {updated}, không đổi {unchanged}")
+        else:
+            text = _("{rows} dòng: đã thêm {created}, đã cập nhật {updated}, không đổi {unchanged}")
+        return text.format(
+            rows=self.rows, created=self.created, updated=self.updated, unchanged=self.unchanged
         )
 
 
@@ -372,5 +376,5 @@ def date_cell(
         errors.append(RowError(line, headers[key], str(exc)))
         return None
     if value is None and required:
-        errors.append(RowError(line, headers[key], "chưa có ngày"))
+        errors.append(RowError(line, headers[key], _("chưa có ngày")))
     return value

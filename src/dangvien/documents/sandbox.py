@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.utils.translation import gettext as _
 from jinja2 import nodes
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -72,23 +73,23 @@ class TemplateRefused(ValueError):
 def _refuse_node(node: nodes.Node) -> str | None:
     if not isinstance(node, _ALLOWED_NODES):
         if isinstance(node, nodes.Call):
-            return "gọi hàm hoặc phương thức (dấu ngoặc sau tên)"
-        return f"lệnh Jinja không được phép ({type(node).__name__})"
+            return _("gọi hàm hoặc phương thức (dấu ngoặc sau tên)")
+        return _("lệnh Jinja không được phép ({__name__})").format(__name__=type(node).__name__)
     # ``self`` is Jinja's reference to the template itself (its blocks): never a field.
     if isinstance(node, nodes.Name) and (node.name.startswith("_") or node.name == "self"):
-        return f"tên {node.name}"
+        return _("tên {name}").format(name=node.name)
     if isinstance(node, nodes.Getattr) and node.attr.startswith("_"):
-        return f"thuộc tính {node.attr}"
+        return _("thuộc tính {attr}").format(attr=node.attr)
     if isinstance(node, nodes.Getitem):
         arg = node.arg
         if not isinstance(arg, nodes.Const) or (isinstance(arg.value, str) and arg.value.startswith("_")):
-            return "chỉ số không phải hằng"
+            return _("chỉ số không phải hằng")
     if isinstance(node, nodes.Filter) and node.name not in FILTERS:
-        return f"bộ lọc {node.name}"
+        return _("bộ lọc {name}").format(name=node.name)
     if isinstance(node, nodes.Test) and node.name not in TESTS:
-        return f"phép thử {node.name}"
+        return _("phép thử {name}").format(name=node.name)
     if isinstance(node, nodes.For) and node.recursive:
-        return "vòng lặp đệ quy"
+        return _("vòng lặp đệ quy")
     return None
 
 
@@ -99,9 +100,9 @@ def check_source(tree: nodes.Template) -> None:
         if reason is not None:
             lineno = getattr(node, "lineno", None)
             raise TemplateRefused(
-                f"Mẫu dùng {reason}, điều mẫu giấy tờ không được phép"
-                + (f" (đoạn {lineno})" if lineno else "")
-                + ". Mẫu chỉ được dùng các trường trong danh sách, {% if %}, {% for %} và các bộ lọc: "
+                _("Mẫu dùng {reason}, điều mẫu giấy tờ không được phép").format(reason=reason)
+                + (_(" (đoạn {lineno})").format(lineno=lineno) if lineno else "")
+                + _(". Mẫu chỉ được dùng các trường trong danh sách, {% if %}, {% for %} và các bộ lọc: ")
                 + ", ".join(FILTERS)
                 + "."
             )

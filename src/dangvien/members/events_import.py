@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from dangvien.accounts.models import User
 from dangvien.core.errors import ServiceError
 from dangvien.core.spreadsheet import Column, ImportResult, Progress, RowError, Sheet, cell_text, date_cell
@@ -99,8 +101,11 @@ def import_events(
                     RowError(
                         line,
                         h["kind"],
-                        f"“{text[:40]}” không hợp lệ: miễn sinh hoạt, tạm miễn sinh hoạt, trở lại sinh hoạt, "
-                        "chuyển sinh hoạt đi, xóa tên, khai trừ, ra khỏi Đảng, từ trần, công nhận chính thức",
+                        _(
+                            "“{text}” không hợp lệ: miễn sinh hoạt, tạm miễn sinh hoạt, trở lại sinh hoạt, "
+                            "chuyển sinh hoạt đi, xóa tên, khai trừ, ra khỏi Đảng, từ trần, công nhận chính "
+                            "thức"
+                        ).format(text=text[:40]),
                     )
                 )
             on = date_cell(v, "on", h, line, errors, required=True)
@@ -151,7 +156,9 @@ def import_events(
                 result.created += 1
                 if len(result.samples) < 20:
                     result.samples.append(
-                        f"{EventKind(r.kind).label} ngày {r.on:%d/%m/%Y}: số thẻ {m.card_number or '—'}"
+                        _("{label} ngày {on:%d/%m/%Y}: số thẻ {value}").format(
+                            label=EventKind(r.kind).label, on=r.on, value=m.card_number or "—"
+                        )
                     )
 
         run_rows(sheet, result, parse=parse, match=match, write=gather, finish=apply_in_date_order)
@@ -160,4 +167,4 @@ def import_events(
     return run_import(kind="events", path=path, actor=actor, dry_run=dry_run, progress=progress, body=body)
 
 
-WHO = "cần số thẻ đảng viên hoặc số CCCD của một đảng viên trong phạm vi của bạn"
+WHO = _("cần số thẻ đảng viên hoặc số CCCD của một đảng viên trong phạm vi của bạn")

@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dangvien.accounts.models import User
 from dangvien.core.bulk import ANALYZE_FROM_ROWS, analyze_on_commit
@@ -49,7 +51,7 @@ COLUMNS = [
 ]
 HEADERS = [c.header for c in COLUMNS]
 SEX_WORDS = vocabulary.SEXES
-OTHER_CARD = "Số thẻ đảng viên này không dùng được; liên hệ cấp ủy cấp trên"
+OTHER_CARD = gettext_lazy("Số thẻ đảng viên này không dùng được; liên hệ cấp ủy cấp trên")
 _PERSON_FIELDS = (
     "full_name",
     "birth_date",
@@ -103,14 +105,22 @@ def import_members(
                 if row.card in seen_cards:
                     errors.append(
                         RowError(
-                            line, h["card_number"], f"số thẻ {row.card} trùng với dòng {seen_cards[row.card]}"
+                            line,
+                            h["card_number"],
+                            _("số thẻ {card} trùng với dòng {line}").format(
+                                card=row.card, line=seen_cards[row.card]
+                            ),
                         )
                     )
                 seen_cards.setdefault(row.card, line)
             if row.person.cccd:
                 if row.person.cccd in seen_cccd:
                     errors.append(
-                        RowError(line, h["cccd"], f"số CCCD trùng với dòng {seen_cccd[row.person.cccd]}")
+                        RowError(
+                            line,
+                            h["cccd"],
+                            _("số CCCD trùng với dòng {line}").format(line=seen_cccd[row.person.cccd]),
+                        )
                     )
                 seen_cccd.setdefault(row.person.cccd, line)
             if not row.card and not row.person.cccd:
@@ -120,7 +130,9 @@ def import_members(
                 if who in seen_names:
                     errors.append(
                         RowError(
-                            line, h["full_name"], f"trùng họ tên và ngày sinh với dòng {seen_names[who]}"
+                            line,
+                            h["full_name"],
+                            _("trùng họ tên và ngày sinh với dòng {line}").format(line=seen_names[who]),
                         )
                     )
                 seen_names.setdefault(who, line)
@@ -156,7 +168,13 @@ def _parse(
     sex_text = cell_text(v.get("sex"))
     sex = SEX_WORDS.get(fold(sex_text))
     if sex is None:
-        errors.append(RowError(line, h["sex"], f"“{sex_text}” không hợp lệ: {vocabulary.SEX_HINT}"))
+        errors.append(
+            RowError(
+                line,
+                h["sex"],
+                _("“{sex_text}” không hợp lệ: {hint}").format(sex_text=sex_text, hint=vocabulary.SEX_HINT),
+            )
+        )
     cell_id = cell_from_code(cell_text(v.get("cell")), cells, h["cell"], line, errors)
     status_text = cell_text(v.get("status"))
     status_key = fold(status_text)
@@ -165,14 +183,16 @@ def _parse(
             RowError(
                 line,
                 h["status"],
-                f"“{status_text}” không hợp lệ: để trống, hoặc ghi "
-                "đang sinh hoạt, miễn sinh hoạt, tạm miễn sinh hoạt",
+                _(
+                    "“{status_text}” không hợp lệ: để trống, hoặc ghi đang sinh hoạt, miễn sinh hoạt, tạm "
+                    "miễn sinh hoạt"
+                ).format(status_text=status_text),
             )
         )
     status = STATUS_FROM_IMPORT.get(status_key)
     card = cell_text(v.get("card_number")) or None
     if card is not None and (len(card) > 20 or not card.replace("-", "").isalnum()):
-        errors.append(RowError(line, h["card_number"], "số thẻ chỉ gồm chữ số (tối đa 20 ký tự)"))
+        errors.append(RowError(line, h["card_number"], _("số thẻ chỉ gồm chữ số (tối đa 20 ký tự)")))
     person = PersonData(
         full_name=cell_text(v.get("full_name")),
         birth_date=birth or dt.date(2000, 1, 1),
@@ -196,19 +216,25 @@ def _parse(
             errors.append(RowError(line, h[problem.field], problem.message[0].lower() + problem.message[1:]))
     if status == Status.EXEMPT and official is None and not errors:
         errors.append(
-            RowError(line, h["status"], "đảng viên dự bị (chưa có ngày chính thức) không thể miễn sinh hoạt")
+            RowError(
+                line, h["status"], _("đảng viên dự bị (chưa có ngày chính thức) không thể miễn sinh hoạt")
+            )
         )
     if status_since is not None and not errors:
         if status is None:
             errors.append(
-                RowError(line, h["status_since"], "chỉ ghi ngày khi đảng viên miễn hoặc tạm miễn sinh hoạt")
+                RowError(
+                    line, h["status_since"], _("chỉ ghi ngày khi đảng viên miễn hoặc tạm miễn sinh hoạt")
+                )
             )
         elif status_since > today:
-            errors.append(RowError(line, h["status_since"], "ngày không được sau hôm nay"))
+            errors.append(RowError(line, h["status_since"], _("ngày không được sau hôm nay")))
         elif status_since < (official or admission or status_since):
             errors.append(
                 RowError(
-                    line, h["status_since"], "ngày miễn sinh hoạt phải từ ngày vào Đảng (chính thức) trở đi"
+                    line,
+                    h["status_since"],
+                    _("ngày miễn sinh hoạt phải từ ngày vào Đảng (chính thức) trở đi"),
                 )
             )
     if errors:
@@ -274,16 +300,22 @@ def _write(
         m = by_card.get(r.card) if r.card else None
         person = persons_by_cccd.get(r.person.cccd) if r.person.cccd else None
         if m is not None and (m.cell_id not in writable_ids or m.person_id in out_of_reach):
-            result.errors.append(RowError(r.line, h["card_number"], OTHER_CARD))
+            result.errors.append(RowError(r.line, h["card_number"], str(OTHER_CARD)))
             continue
         if person is not None and person.pk in out_of_reach:
-            result.errors.append(RowError(r.line, h["cccd"], OTHER_SCOPE))
+            result.errors.append(RowError(r.line, h["cccd"], str(OTHER_SCOPE)))
             continue
         if m is None and person is not None:
             m = active_by_person.get(person.pk)
             if m is not None and r.card and m.card_number and m.card_number != r.card:
                 result.errors.append(
-                    RowError(r.line, h["cccd"], f"số CCCD đã thuộc đảng viên có số thẻ {m.card_number}")
+                    RowError(
+                        r.line,
+                        h["cccd"],
+                        _("số CCCD đã thuộc đảng viên có số thẻ {card_number}").format(
+                            card_number=m.card_number
+                        ),
+                    )
                 )
                 continue
         if m is None and not r.card and not r.person.cccd:
@@ -294,7 +326,7 @@ def _write(
                 person.birth_date != r.person.birth_date or person.sex != r.person.sex
             ):
                 result.errors.append(
-                    RowError(r.line, h["cccd"], "số CCCD đã có ở người khác ngày sinh hoặc giới tính")
+                    RowError(r.line, h["cccd"], _("số CCCD đã có ở người khác ngày sinh hoặc giới tính"))
                 )
                 continue
             new_rows.append((r, person))
@@ -311,7 +343,7 @@ def _update_existing(
 ) -> None:
     person = m.person
     if r.person.cccd and person.cccd and person.cccd != r.person.cccd:
-        result.errors.append(RowError(r.line, h["cccd"], "khác số CCCD đã lưu của đảng viên này"))
+        result.errors.append(RowError(r.line, h["cccd"], _("khác số CCCD đã lưu của đảng viên này")))
         return
     old: dict[str, Any] = {}
     for key in _PERSON_FIELDS:
@@ -371,7 +403,7 @@ def _update_existing(
     if changed:
         result.updated += 1
         if len(result.samples) < 20:
-            result.samples.append(f"Cập nhật {person.full_name}")
+            result.samples.append(_("Cập nhật {full_name}").format(full_name=person.full_name))
     else:
         result.unchanged += 1
 
@@ -394,5 +426,9 @@ def _create_new(rows: list[tuple[_Row, Person | None]], actor: User | None, resu
         note="Nhập từ tệp",
     )
     result.created += len(rows)
-    for r, _ in rows[: max(0, 20 - len(result.samples))]:
-        result.samples.append(f"Thêm {r.person.full_name} (vào Đảng {r.admission_date:%d/%m/%Y})")
+    for r, _member in rows[: max(0, 20 - len(result.samples))]:
+        result.samples.append(
+            _("Thêm {full_name} (vào Đảng {admission_date:%d/%m/%Y})").format(
+                full_name=r.person.full_name, admission_date=r.admission_date
+            )
+        )

@@ -35,6 +35,7 @@ import psycopg
 from django.conf import settings
 from django.db import connection, connections
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from psycopg import sql
 
 from dangvien.accounts.audit import audit_verify
@@ -101,16 +102,18 @@ def backup_write(target: Path) -> None:
             _sqlite_check(tmp)
         elif connection.vendor == "postgresql":
             if shutil.which("pg_dump") is None:
-                raise BackupError("Không có pg_dump: cài gói postgresql-client")
+                raise BackupError(_("Không có pg_dump: cài gói postgresql-client"))
             args, env = pg_conn_args()
             done = subprocess.run(
                 ["pg_dump", "-Fc", "-f", str(tmp), *args], env=env, capture_output=True, text=True
             )
             if done.returncode != 0:
-                raise BackupError(f"pg_dump không sao lưu được: {_last_line(done.stderr)}")
+                raise BackupError(
+                    _("pg_dump không sao lưu được: {detail}").format(detail=_last_line(done.stderr))
+                )
             _pg_check(tmp)
         else:
-            raise BackupError(f"Chưa hỗ trợ sao lưu {connection.vendor}")
+            raise BackupError(_("Chưa hỗ trợ sao lưu {vendor}").format(vendor=connection.vendor))
         tmp.chmod(0o600)
         tmp.replace(target)
     finally:
@@ -126,29 +129,33 @@ def _sqlite_check(path: Path) -> None:
         try:
             (result,) = db.execute("PRAGMA integrity_check").fetchone()
             if result != "ok":
-                raise BackupError(f"Tệp sao lưu bị hỏng ({str(result)[:200]}): không khôi phục")
+                raise BackupError(
+                    _("Tệp sao lưu bị hỏng ({detail}): không khôi phục").format(detail=str(result)[:200])
+                )
             names = {r[0] for r in db.execute("select name from sqlite_master where type='table'")}
         finally:
             db.close()
     except sqlite3.DatabaseError:
-        raise BackupError("Tệp không phải bản sao lưu của dangvien, hoặc đã bị hỏng") from None
+        raise BackupError(_("Tệp không phải bản sao lưu của dangvien, hoặc đã bị hỏng")) from None
     if not set(_ESSENTIAL) <= names:
-        raise BackupError("Tệp không phải bản sao lưu của dangvien (thiếu bảng dữ liệu)")
+        raise BackupError(_("Tệp không phải bản sao lưu của dangvien (thiếu bảng dữ liệu)"))
 
 
 def _pg_check(path: Path) -> None:
     if shutil.which("pg_restore") is None:
-        raise BackupError("Không có pg_restore: cài gói postgresql-client")
+        raise BackupError(_("Không có pg_restore: cài gói postgresql-client"))
     done = subprocess.run(["pg_restore", "--list", str(path)], capture_output=True, text=True)
     if done.returncode != 0:
         raise BackupError(
-            "Tệp không phải bản sao lưu của dangvien, hoặc đã bị hỏng: pg_restore không đọc được"
+            _("Tệp không phải bản sao lưu của dangvien, hoặc đã bị hỏng: pg_restore không đọc được")
         )
     listed = done.stdout
     missing = [t for t in _ESSENTIAL if f"TABLE DATA public {t} " not in listed]
     if missing:
         raise BackupError(
-            "Tệp không phải bản sao lưu đầy đủ của dangvien (thiếu dữ liệu " + ", ".join(missing) + ")"
+            _("Tệp không phải bản sao lưu đầy đủ của dangvien (thiếu dữ liệu {tables})").format(
+                tables=", ".join(missing)
+            )
         )
 
 
@@ -160,12 +167,16 @@ def _verify_audit(db_settings: dict[str, Any]) -> int:
             result = audit_verify(using=_CHECK_ALIAS, anchor_file=Path(os.devnull))
         except Exception as exc:  # a database of another program: no such table, etc.
             raise BackupError(
-                f"Tệp sao lưu không đọc được như cơ sở dữ liệu dangvien: {_last_line(str(exc))}"
+                _("Tệp sao lưu không đọc được như cơ sở dữ liệu dangvien: {detail}").format(
+                    detail=_last_line(str(exc))
+                )
             ) from None
         if not result.ok:
             raise BackupError(
-                f"Nhật ký trong bản sao lưu không nguyên vẹn ({result.reason}), hoặc bản sao lưu "
-                "được tạo với khóa nhật ký khác (DANGVIEN_AUDIT_KEY): không khôi phục"
+                _(
+                    "Nhật ký trong bản sao lưu không nguyên vẹn ({reason}), hoặc bản sao lưu được tạo với "
+                    "khóa nhật ký khác (DANGVIEN_AUDIT_KEY): không khôi phục"
+                ).format(reason=result.reason)
             )
         return result.checked
     finally:
@@ -179,13 +190,13 @@ def _verify_audit(db_settings: dict[str, Any]) -> int:
 
 def restore_from(source: Path) -> RestoreResult:
     if not source.is_file():
-        raise BackupError(f"Không có tệp {source}")
+        raise BackupError(_("Không có tệp {source}").format(source=source))
     connections.close_all()
     if connection.vendor == "sqlite":
         return _restore_sqlite(source)
     if connection.vendor == "postgresql":
         return _restore_pg(source)
-    raise BackupError(f"Chưa hỗ trợ khôi phục {connection.vendor}")
+    raise BackupError(_("Chưa hỗ trợ khôi phục {vendor}").format(vendor=connection.vendor))
 
 
 def _restore_sqlite(source: Path) -> RestoreResult:
@@ -209,7 +220,9 @@ def _restore_sqlite(source: Path) -> RestoreResult:
             with dst:
                 src.backup(dst)
         except sqlite3.Error as exc:
-            raise BackupError(f"Không ghi được vào cơ sở dữ liệu (dữ liệu cũ không đổi): {exc}") from None
+            raise BackupError(
+                _("Không ghi được vào cơ sở dữ liệu (dữ liệu cũ không đổi): {exc}").format(exc=exc)
+            ) from None
         finally:
             src.close()
             dst.close()
@@ -245,8 +258,10 @@ def _restore_pg(source: Path) -> RestoreResult:
             admin.execute(sql.SQL("CREATE DATABASE {}").format(_ident(scratch)))
         except Exception as exc:
             raise BackupError(
-                f"Không tạo được cơ sở dữ liệu tạm để kiểm tra ({_last_line(str(exc))}): tài khoản "
-                "PostgreSQL của dangvien cần quyền CREATEDB. Dữ liệu hiện có không đổi."
+                _(
+                    "Không tạo được cơ sở dữ liệu tạm để kiểm tra ({detail}): tài khoản PostgreSQL của "
+                    "dangvien cần quyền CREATEDB. Dữ liệu hiện có không đổi."
+                ).format(detail=_last_line(str(exc)))
             ) from None
         switched = False
         try:
@@ -259,8 +274,10 @@ def _restore_pg(source: Path) -> RestoreResult:
             )
             if done.returncode != 0:
                 raise BackupError(
-                    "Tệp sao lưu bị hỏng hoặc không đầy đủ, khôi phục dừng lại: "
-                    f"{_last_line(done.stderr)}. Dữ liệu hiện có không đổi."
+                    _(
+                        "Tệp sao lưu bị hỏng hoặc không đầy đủ, khôi phục dừng lại: {detail}. Dữ liệu hiện "
+                        "có không đổi."
+                    ).format(detail=_last_line(done.stderr))
                 )
             checked = _verify_audit({**_db(), "NAME": scratch})
             # The switch: nobody may stay connected to the live database while it is renamed.

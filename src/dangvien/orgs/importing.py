@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dangvien.accounts.models import User
 from dangvien.core.dates import DateError, parse_user_date
@@ -68,19 +69,26 @@ def import_orgs(
             sector_text = cell_text(v.get("sector"))
             sector = SECTOR_WORDS.get(fold(sector_text), "") if sector_text else ""
             if not code:
-                errors.append(RowError(line, h["code"], "chưa có mã tổ chức"))
+                errors.append(RowError(line, h["code"], _("chưa có mã tổ chức")))
             elif code in seen:
-                errors.append(RowError(line, h["code"], f"mã “{code}” trùng với dòng {seen[code]}"))
+                errors.append(
+                    RowError(
+                        line,
+                        h["code"],
+                        _("mã “{code}” trùng với dòng {line}").format(code=code, line=seen[code]),
+                    )
+                )
             if not name:
-                errors.append(RowError(line, h["name"], "chưa có tên tổ chức"))
+                errors.append(RowError(line, h["name"], _("chưa có tên tổ chức")))
             if kind is None:
                 errors.append(
                     RowError(
                         line,
                         h["kind"],
-                        f"“{cell_text(v.get('kind'))}” không phải loại tổ chức "
-                        "(đảng bộ tỉnh, đảng bộ cấp trên cơ sở, đảng bộ cơ sở, chi bộ cơ sở, "
-                        "đảng bộ bộ phận, chi bộ)",
+                        _(
+                            "“{cell_text}” không phải loại tổ chức (đảng bộ tỉnh, đảng bộ cấp trên cơ sở, "
+                            "đảng bộ cơ sở, chi bộ cơ sở, đảng bộ bộ phận, chi bộ)"
+                        ).format(cell_text=cell_text(v.get("kind"))),
                     )
                 )
             if sector_text and not sector:
@@ -88,15 +96,17 @@ def import_orgs(
                     RowError(
                         line,
                         h["sector"],
-                        f"“{sector_text}” không phải loại hình "
-                        "(khu dân cư, trường học, cơ quan, doanh nghiệp, công an, quân sự, y tế, khác)",
+                        _(
+                            "“{sector_text}” không phải loại hình (khu dân cư, trường học, cơ quan, doanh "
+                            "nghiệp, công an, quân sự, y tế, khác)"
+                        ).format(sector_text=sector_text),
                     )
                 )
             founded = None
             try:
                 founded = parse_user_date(v.get("founded_on"))
                 if founded and founded > timezone.localdate():
-                    errors.append(RowError(line, h["founded_on"], "ngày thành lập sau hôm nay"))
+                    errors.append(RowError(line, h["founded_on"], _("ngày thành lập sau hôm nay")))
             except DateError as exc:
                 errors.append(RowError(line, h["founded_on"], str(exc)))
             if errors:
@@ -136,7 +146,11 @@ def _apply(rows: dict[str, _Row], actor: User | None, result: ImportResult, h: d
                 progressed = True
         if not progressed:
             for r in pending.values():
-                result.errors.append(RowError(r.line, h["parent"], f"vòng lặp: “{r.code}” nằm dưới chính nó"))
+                result.errors.append(
+                    RowError(
+                        r.line, h["parent"], _("vòng lặp: “{code}” nằm dưới chính nó").format(code=r.code)
+                    )
+                )
             break
     created: dict[str, Organization] = {}
     for r in ordered:
@@ -145,11 +159,19 @@ def _apply(rows: dict[str, _Row], actor: User | None, result: ImportResult, h: d
             parent = created.get(r.parent) or existing.get(r.parent) or known_parents.get(r.parent)
             if parent is None:
                 if r.parent not in rows:
-                    result.errors.append(RowError(r.line, h["parent"], f"không có tổ chức mã “{r.parent}”"))
+                    result.errors.append(
+                        RowError(
+                            r.line, h["parent"], _("không có tổ chức mã “{parent}”").format(parent=r.parent)
+                        )
+                    )
                 continue  # the parent's own row failed: its error is already reported
             if parent.kind in CELL_KINDS:
                 result.errors.append(
-                    RowError(r.line, h["parent"], f"“{r.parent}” là chi bộ, không có tổ chức trực thuộc")
+                    RowError(
+                        r.line,
+                        h["parent"],
+                        _("“{parent}” là chi bộ, không có tổ chức trực thuộc").format(parent=r.parent),
+                    )
                 )
                 continue
         current = existing.get(r.code)
@@ -166,7 +188,7 @@ def _apply(rows: dict[str, _Row], actor: User | None, result: ImportResult, h: d
                 )
                 result.created += 1
                 if len(result.samples) < 20:
-                    result.samples.append(f"Thêm “{r.name}” ({r.code})")
+                    result.samples.append(_("Thêm “{name}” ({code})").format(name=r.name, code=r.code))
                 continue
             changed = False
             today = timezone.localdate()
@@ -190,7 +212,7 @@ def _apply(rows: dict[str, _Row], actor: User | None, result: ImportResult, h: d
             if changed:
                 result.updated += 1
                 if len(result.samples) < 20:
-                    result.samples.append(f"Cập nhật “{r.name}” ({r.code})")
+                    result.samples.append(_("Cập nhật “{name}” ({code})").format(name=r.name, code=r.code))
             else:
                 result.unchanged += 1
         except ServiceError as exc:
@@ -204,7 +226,11 @@ def _apply(rows: dict[str, _Row], actor: User | None, result: ImportResult, h: d
             result.errors.append(RowError(r.line, column, exc.message))
         except PermissionError:
             result.errors.append(
-                RowError(r.line, h["code"], f"không có tổ chức mã “{r.code}” trong phạm vi của bạn")
+                RowError(
+                    r.line,
+                    h["code"],
+                    _("không có tổ chức mã “{code}” trong phạm vi của bạn").format(code=r.code),
+                )
             )
     result.errors.sort(key=lambda e: e.row)
 
@@ -225,11 +251,11 @@ def cell_from_code(
     """The id of the cell a "Mã chi bộ" cell names, or None with the reason in `errors`."""
     cell = cells.get(code)
     if not code:
-        errors.append(RowError(line, header, "chưa có mã chi bộ"))
+        errors.append(RowError(line, header, _("chưa có mã chi bộ")))
     elif cell is None:
-        errors.append(RowError(line, header, f"không có chi bộ mã “{code}”"))
+        errors.append(RowError(line, header, _("không có chi bộ mã “{code}”").format(code=code)))
     elif cell[1] not in CELL_KINDS:
-        errors.append(RowError(line, header, f"“{code}” không phải chi bộ"))
+        errors.append(RowError(line, header, _("“{code}” không phải chi bộ").format(code=code)))
     else:
         return cell[0]
     return None

@@ -17,14 +17,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.utils.translation import gettext_lazy as _
+
 from dangvien.orgs.scope import Scope
 from dangvien.people.models import Person
 
-OTHER_SCOPE = "Số CCCD này không dùng được; liên hệ cấp ủy cấp trên"
-OTHER_SCOPE_PERSON = (
-    "Người này còn thuộc tổ chức khác ngoài phạm vi tài khoản của bạn; "
-    "liên hệ cấp ủy cấp trên để sửa thông tin cá nhân"
-)
+# An import row's refusal (a service's is people.errors' "other_scope").
+OTHER_SCOPE = _("Số CCCD này không dùng được; liên hệ cấp ủy cấp trên")
 
 # The open states, as written in candidates.models.OPEN_STATES and cases.models.OPEN_CASE_STATES
 # (people sits below both packages; a test keeps these equal to them).

@@ -7,10 +7,12 @@ sits below those packages, so they are written here and a test keeps them equal.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from dangvien.core.text import fold
 
 SEXES: dict[str, str | None] = {"nam": "male", "nu": "female"}
-SEX_HINT = "ghi Nam hoặc Nữ"
+SEX_HINT = _("ghi Nam hoặc Nữ")
 
 # The statuses a members file may state beside the dates (empty or "đang sinh hoạt": as
 # the dates say, official or probationary).
@@ -32,7 +34,7 @@ SOURCES: dict[str, str | None] = {
     "khac": "other",
     "": "other",
 }
-SOURCE_HINT = "ghi Đoàn Thanh niên, Hội Phụ nữ, Hội Cựu chiến binh, Hội Nông dân, Công đoàn hoặc khác"
+SOURCE_HINT = _("ghi Đoàn Thanh niên, Hội Phụ nữ, Hội Cựu chiến binh, Hội Nông dân, Công đoàn hoặc khác")
 
 
 def word(text: str, vocabulary: dict[str, str | None]) -> tuple[bool, str | None]:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from dangvien.accounts.models import User
 from dangvien.core.errors import ServiceError
 from dangvien.core.spreadsheet import Column, ImportResult, Progress, RowError, Sheet, cell_text, date_cell
@@ -82,26 +84,40 @@ def import_ratings(
             year_text = cell_text(v.get("year"))
             year = int(year_text) if year_text.isdigit() else None
             if year is None:
-                errors.append(RowError(line, h["year"], f"“{year_text}” không phải một năm, ví dụ 2025"))
+                errors.append(
+                    RowError(
+                        line,
+                        h["year"],
+                        _("“{year_text}” không phải một năm, ví dụ 2025").format(year_text=year_text),
+                    )
+                )
             level = LEVEL_WORDS.get(fold(cell_text(v.get("level"))))
             if level is None:
                 errors.append(
                     RowError(
                         line,
                         h["level"],
-                        f"“{cell_text(v.get('level'))}” không phải mức xếp loại (hoàn thành xuất sắc, "
-                        "hoàn thành tốt, hoàn thành, không hoàn thành nhiệm vụ)",
+                        _(
+                            "“{cell_text}” không phải mức xếp loại (hoàn thành xuất sắc, hoàn thành tốt, "
+                            "hoàn thành, không hoàn thành nhiệm vụ)"
+                        ).format(cell_text=cell_text(v.get("level"))),
                     )
                 )
             score_text = cell_text(v.get("score"))
             score = int(score_text) if score_text.isdigit() else None
             if score_text and score is None:
-                errors.append(RowError(line, h["score"], f"“{score_text}” không phải điểm từ 0 đến 100"))
+                errors.append(
+                    RowError(
+                        line,
+                        h["score"],
+                        _("“{score_text}” không phải điểm từ 0 đến 100").format(score_text=score_text),
+                    )
+                )
             card, cccd, name = (cell_text(v.get(k)) for k in ("card_number", "cccd", "full_name"))
             birth = date_cell(v, "birth_date", h, line, errors)
             code = cell_text(v.get("org"))
             if not (card or cccd or name or code):
-                errors.append(RowError(line, h["card_number"], "ghi số thẻ đảng viên (hoặc mã tổ chức)"))
+                errors.append(RowError(line, h["card_number"], _("ghi số thẻ đảng viên (hoặc mã tổ chức)")))
             if errors or level is None or year is None:
                 return None
             return _Row(line, year, Entry(level, score), card, cccd, name, birth, code)
@@ -133,22 +149,28 @@ def import_ratings(
                         r.member = found[0]
                     elif not found:
                         errors.append(
-                            RowError(r.line, where, "không tìm thấy đảng viên này trong phạm vi của bạn")
+                            RowError(r.line, where, _("không tìm thấy đảng viên này trong phạm vi của bạn"))
                         )
                     else:
                         errors.append(
-                            RowError(r.line, where, "có hai đảng viên cùng họ tên và ngày sinh: ghi số thẻ")
+                            RowError(
+                                r.line, where, _("có hai đảng viên cùng họ tên và ngày sinh: ghi số thẻ")
+                            )
                         )
                 else:
                     candidates = by_code.get(r.code, [])
                     org = candidates[0] if candidates else None
                     if org is None or not scope.can_read(org):
-                        errors.append(RowError(r.line, h["org"], f"không có tổ chức mã “{r.code}”"))
+                        errors.append(
+                            RowError(r.line, h["org"], _("không có tổ chức mã “{code}”").format(code=r.code))
+                        )
                     else:
                         r.org = org
                 key = (f"m{r.member.pk}" if r.member else f"o{r.org.pk}" if r.org else "", r.year)
                 if key[0] and key in seen:
-                    errors.append(RowError(r.line, h["year"], f"trùng với dòng {seen[key]}"))
+                    errors.append(
+                        RowError(r.line, h["year"], _("trùng với dòng {line}").format(line=seen[key]))
+                    )
                 if errors:
                     result.errors.extend(errors)
                     r.member = r.org = None
@@ -174,7 +196,7 @@ def import_ratings(
                 )
             except ScopeDenied:
                 result.errors.append(
-                    RowError(rows[0][0], h["card_number"], "bạn không được xếp loại chi bộ này")
+                    RowError(rows[0][0], h["card_number"], _("bạn không được xếp loại chi bộ này"))
                 )
                 continue
             except ServiceError as exc:
@@ -188,7 +210,9 @@ def import_ratings(
                     result.unchanged += 1
                     continue
             except ScopeDenied:
-                result.errors.append(RowError(line, h["org"], f"bạn không được xếp loại “{org.code}”"))
+                result.errors.append(
+                    RowError(line, h["org"], _("bạn không được xếp loại “{code}”").format(code=org.code))
+                )
                 continue
             except ServiceError as exc:
                 result.errors.append(RowError(line, h["level"], exc.message))

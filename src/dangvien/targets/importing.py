@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from dangvien.accounts.models import User
 from dangvien.core.errors import ServiceError
 from dangvien.core.spreadsheet import Column, ImportResult, Progress, RowError, Sheet, cell_text, date_cell
@@ -63,7 +65,7 @@ def import_targets(
         def parse(line: int, v: dict[str, Any], errors: list[RowError]) -> _Row:
             code = cell_text(v.get("org"))
             if not code:
-                errors.append(RowError(line, h["org"], "chưa có mã tổ chức"))
+                errors.append(RowError(line, h["org"], _("chưa có mã tổ chức")))
             period = cell_text(v.get("period"))
             try:
                 period, _kind = parse_period(period)
@@ -77,7 +79,9 @@ def import_targets(
                     RowError(
                         line,
                         h["value"],
-                        f"“{raw}” không phải một số nguyên không âm" if raw else "chưa có chỉ tiêu",
+                        _("“{raw}” không phải một số nguyên không âm").format(raw=raw)
+                        if raw
+                        else _("chưa có chỉ tiêu"),
                     )
                 )
             group = ""
@@ -96,7 +100,9 @@ def import_targets(
                 orgs = [o for o in found.get(r.code, []) if scope.can_read(o)]
                 r.org = orgs[0] if orgs else None
                 if r.org is None:
-                    result.errors.append(RowError(r.line, h["org"], f"không có tổ chức mã “{r.code}”"))
+                    result.errors.append(
+                        RowError(r.line, h["org"], _("không có tổ chức mã “{code}”").format(code=r.code))
+                    )
 
         def write(batch: list[_Row]) -> None:
             for r in batch:
@@ -122,7 +128,11 @@ def import_targets(
                 result.errors.append(RowError(line, h.get(column, h["org"]), exc.message))
                 return
             except ScopeDenied:
-                result.errors.append(RowError(line, h["org"], f"bạn không được giao chỉ tiêu cho “{r.code}”"))
+                result.errors.append(
+                    RowError(
+                        line, h["org"], _("bạn không được giao chỉ tiêu cho “{code}”").format(code=r.code)
+                    )
+                )
                 return
             if revision is None:
                 result.unchanged += 1
@@ -130,8 +140,13 @@ def import_targets(
             result.created += 1
             if len(result.samples) < 20:
                 start = default_bounds(r.period).start
-                when = f" từ {revision.effective_on:%d/%m/%Y}" if revision.effective_on != start else ""
-                result.samples.append(f"{org.code} {r.period} {r.group or 'tổng số'}: {value}{when}")
+                when = (
+                    _(" từ {effective_on:%d/%m/%Y}").format(effective_on=revision.effective_on)
+                    if revision.effective_on != start
+                    else ""
+                )
+                group = r.group or _("tổng số")
+                result.samples.append(f"{org.code} {r.period} {group}: {value}{when}")
 
         run_rows(sheet, result, parse=parse, match=match, write=write)
         result.errors.sort(key=lambda e: e.row)

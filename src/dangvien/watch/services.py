@@ -22,6 +22,7 @@ from django.db.models import Exists, Max, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dangvien.accounts.audit import audit_seal
 from dangvien.accounts.models import Role, RoleAssignment, User
@@ -90,7 +91,9 @@ def _cases(as_of: dt.date, book: RuleBook, cal: Calendar) -> Iterator[Item]:
             yield Item(
                 Kind.OVERDUE,
                 f"case:{pk}:{step}:{due}:overdue",
-                f"{name} — {labels[step]}: quá hạn {late} ngày làm việc (hạn {due:%d/%m/%Y})",
+                _("{name} — {labels}: quá hạn {late} ngày làm việc (hạn {due:%d/%m/%Y})").format(
+                    name=name, labels=labels[step], late=late, due=due
+                ),
                 url,
                 due,
                 path,
@@ -99,7 +102,7 @@ def _cases(as_of: dt.date, book: RuleBook, cal: Calendar) -> Iterator[Item]:
             yield Item(
                 Kind.DUE_SOON,
                 f"case:{pk}:{step}:{due}:soon",
-                f"{name} — {labels[step]}: hạn {due:%d/%m/%Y}",
+                _("{name} — {labels}: hạn {due:%d/%m/%Y}").format(name=name, labels=labels[step], due=due),
                 url,
                 due,
                 path,
@@ -130,8 +133,10 @@ def _probation(as_of: dt.date, book: RuleBook, cal: Calendar) -> Iterator[Item]:
         yield Item(
             Kind.PROBATION,
             f"probation:{pk}:{end}",
-            f"{name}: hết thời gian dự bị ngày {end:%d/%m/%Y}; chi bộ xét công nhận chính thức "
-            f"chậm nhất ngày {review_by:%d/%m/%Y}",
+            _(
+                "{name}: hết thời gian dự bị ngày {end:%d/%m/%Y}; chi bộ xét công nhận chính thức chậm nhất "
+                "ngày {review_by:%d/%m/%Y}"
+            ).format(name=name, end=end, review_by=review_by),
             reverse("web:member_detail", args=[pk]),
             review_by,
             path,
@@ -147,9 +152,9 @@ def _due(
         return (
             Kind.OVERDUE,
             f"{kind_key}:{pk}:{step}:{due}:overdue",
-            f"quá hạn {late} ngày làm việc (hạn {due:%d/%m/%Y})",
+            _("quá hạn {late} ngày làm việc (hạn {due:%d/%m/%Y})").format(late=late, due=due),
         )
-    return Kind.DUE_SOON, f"{kind_key}:{pk}:{step}:{due}:soon", f"hạn {due:%d/%m/%Y}"
+    return Kind.DUE_SOON, f"{kind_key}:{pk}:{step}:{due}:soon", _("hạn {due:%d/%m/%Y}").format(due=due)
 
 
 def _recognitions(as_of: dt.date, book: RuleBook, cal: Calendar) -> Iterator[Item]:
@@ -181,10 +186,16 @@ def _transfers(as_of: dt.date, book: RuleBook, cal: Calendar) -> Iterator[Item]:
     for pk, name, from_path, to_path, state, due in rows:
         assert due is not None
         kind, key, words = _due("transfer", pk, state, due, as_of, cal)
-        what = "chưa cấp giấy giới thiệu" if state == TransferState.PREPARING else "chưa đến nơi nhận"
+        what = _("chưa cấp giấy giới thiệu") if state == TransferState.PREPARING else _("chưa đến nơi nhận")
         url = reverse("web:transfer_detail", args=[pk])
         yield Item(
-            kind, key, f"{name} — chuyển sinh hoạt {what}: {words}", url, due, from_path, to_path or ""
+            kind,
+            key,
+            _("{name} — chuyển sinh hoạt {what}: {words}").format(name=name, what=what, words=words),
+            url,
+            due,
+            from_path,
+            to_path or "",
         )
 
 
@@ -210,7 +221,9 @@ def _certificates(as_of: dt.date, book: RuleBook) -> Iterator[Item]:
         yield Item(
             Kind.CERTIFICATE,
             f"certificate:{pk}:{until}",
-            f"{name}: giấy chứng nhận lớp nhận thức hết hạn ngày {until:%d/%m/%Y}",
+            _("{name}: giấy chứng nhận lớp nhận thức hết hạn ngày {until:%d/%m/%Y}").format(
+                name=name, until=until
+            ),
             reverse("web:candidate_detail", args=[pk]),
             until,
             path,
@@ -229,11 +242,13 @@ def _unassessed(as_of: dt.date) -> Iterator[Item]:
         .iterator(chunk_size=2000)
     )
     for pk, name, path, last in rows:
-        when = f"lần cuối ngày {last:%d/%m/%Y}" if last else "chưa lần nào"
+        when = _("lần cuối ngày {last:%d/%m/%Y}").format(last=last) if last else _("chưa lần nào")
         yield Item(
             Kind.UNASSESSED,
             f"unassessed:{pk}:{as_of:%Y-%m}",
-            f"{name}: quá 3 tháng chưa được nhận xét tại cuộc họp chi bộ ({when})",
+            _("{name}: quá 3 tháng chưa được nhận xét tại cuộc họp chi bộ ({when})").format(
+                name=name, when=when
+            ),
             reverse("web:candidate_detail", args=[pk]),
             None,
             path,
@@ -257,7 +272,7 @@ def _no_admission(as_of: dt.date) -> Iterator[Item]:
         yield Item(
             Kind.NO_ADMISSION,
             f"no_admission:{pk}:{quarter}",
-            f"{name}: không kết nạp đảng viên nào trong 2 năm qua",
+            _("{name}: không kết nạp đảng viên nào trong 2 năm qua").format(name=name),
             reverse("web:org_detail", args=[code]),
             None,
             path,
@@ -381,11 +396,15 @@ def send_digests(*, as_of: dt.date) -> int:
     for user_id, rows in by_user.items():
         lines = [f"- {n.text}" for n in rows]
         body = (
-            f"Các việc cần theo dõi ngày {as_of:%d/%m/%Y} ({len(rows)}):\n\n"
+            _("Các việc cần theo dõi ngày {as_of:%d/%m/%Y} ({count}):\n\n").format(
+                as_of=as_of, count=len(rows)
+            )
             + "\n".join(lines)
-            + "\n\nXem chi tiết trong dangvien, mục Thông báo."
+            + _("\n\nXem chi tiết trong dangvien, mục Thông báo.")
         )
-        subject = f"[dangvien] {len(rows)} việc cần theo dõi ngày {as_of:%d/%m/%Y}"
+        subject = _("[dangvien] {count} việc cần theo dõi ngày {as_of:%d/%m/%Y}").format(
+            count=len(rows), as_of=as_of
+        )
         messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [emails[user_id]]))
     send_mass_mail(messages, fail_silently=False, connection=get_connection())
     log.info("tick: %d digests sent", len(messages))  # counts only: no names in logs

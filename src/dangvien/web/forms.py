@@ -185,11 +185,11 @@ class OrgCreateForm(forms.Form):
 class ReorgForm(forms.Form):
     kind = forms.ChoiceField(
         choices=[
-            ("rename", "Đổi tên"),
-            ("move", "Chuyển trực thuộc"),
-            ("merge", "Hợp nhất"),
-            ("split", "Chia tách"),
-            ("dissolve", "Giải thể"),
+            ("rename", _("Đổi tên")),
+            ("move", _("Chuyển trực thuộc")),
+            ("merge", _("Hợp nhất")),
+            ("split", _("Chia tách")),
+            ("dissolve", _("Giải thể")),
         ],
         widget=forms.HiddenInput,
     )

@@ -134,7 +134,7 @@ def check_education(case: Case, on: dt.date, book: RuleBook) -> Check:
             _("Học vấn"),
             True,
             _("Trình độ {v1}; áp dụng ngoại lệ: {case.education_exception}").format(
-                v1=education or "chưa ghi", case=case
+                v1=education or _("chưa ghi"), case=case
             ),
             exception.cite,
         )

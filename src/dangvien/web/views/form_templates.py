@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dangvien.cases.models import Case
@@ -27,10 +28,12 @@ from dangvien.web.views.documents import DOCX, _download
 
 
 class UploadForm(forms.Form):
-    form = forms.ChoiceField(label="Mẫu", choices=[(f.code, f"{f.code} — {f.label}") for f in FORMS])
-    province = forms.ChoiceField(label="Áp dụng cho", required=False)
-    file = forms.FileField(label="Tệp mẫu (.docx)")
-    note = forms.CharField(label="Ghi chú (lý do thay)", max_length=300, required=False)
+    form = forms.ChoiceField(
+        label=gettext_lazy("Mẫu"), choices=[(f.code, f"{f.code} — {f.label}") for f in FORMS]
+    )
+    province = forms.ChoiceField(label=gettext_lazy("Áp dụng cho"), required=False)
+    file = forms.FileField(label=gettext_lazy("Tệp mẫu (.docx)"))
+    note = forms.CharField(label=gettext_lazy("Ghi chú (lý do thay)"), max_length=300, required=False)
 
 
 def _admin(request: HttpRequest) -> None:
@@ -40,7 +43,7 @@ def _admin(request: HttpRequest) -> None:
 
 def _provinces() -> list[tuple[str, str]]:
     return [
-        ("", "Toàn hệ thống"),
+        ("", _("Toàn hệ thống")),
         *Organization.objects.filter(parent__isnull=True).order_by("name").values_list("code", "name"),
     ]
 
@@ -112,7 +115,7 @@ def template_use(request: HttpRequest, form: str) -> HttpResponseBase:
         raise Http404
     template_activate(actor=acting_user(request), template=t, form_code=form, reach=t.reach if t else reach)
     messages.success(
-        request, _("Mẫu {form}: đang dùng {v1}.").format(form=form, v1=t.label if t else "mẫu mặc định")
+        request, _("Mẫu {form}: đang dùng {v1}.").format(form=form, v1=t.label if t else _("mẫu mặc định"))
     )
     return redirect("web:form_templates")
 

@@ -192,7 +192,7 @@ def candidate_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
                 pool.candidate_assign_mentor(
                     actor=actor, candidate=cand, mentor=mentor, on=d["on"], expected_version=d["version"]
                 )
-                message = f"Đã phân công {mentor.person.full_name} giúp đỡ."
+                message = _("Đã phân công {full_name} giúp đỡ.").format(full_name=mentor.person.full_name)
             elif action == "assess":
                 pool.candidate_assess(
                     actor=actor,
@@ -202,7 +202,7 @@ def candidate_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
                     strengths=d["strengths"],
                     weaknesses=d["weaknesses"],
                 )
-                message = "Đã ghi nhận xét."
+                message = _("Đã ghi nhận xét.")
             elif action == "certificate":
                 pool.certificate_record(
                     actor=actor,
@@ -211,12 +211,12 @@ def candidate_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
                     issued_on=d["issued_on"],
                     number=d["number"],
                 )
-                message = "Đã ghi giấy chứng nhận."
+                message = _("Đã ghi giấy chứng nhận.")
             else:
                 pool.candidate_withdraw(
                     actor=actor, candidate=cand, on=d["on"], reason=d["reason"], expected_version=d["version"]
                 )
-                message = "Đã đưa ra khỏi danh sách."
+                message = _("Đã đưa ra khỏi danh sách.")
         except ServiceError as exc:
             add_service_error(form, exc)
         else:
@@ -266,10 +266,10 @@ def classes(request: HttpRequest) -> HttpResponse:
         start = parse_user_date(request.GET.get("tu")) or today.replace(month=1, day=1)
         end = parse_user_date(request.GET.get("den")) or today
     except DateError as exc:
-        error = f"Ngày không hợp lệ: {exc}. Viết theo dạng 01/01/2026."
+        error = _("Ngày không hợp lệ: {exc}. Viết theo dạng 01/01/2026.").format(exc=exc)
         start, end = today.replace(month=1, day=1), today
     if start > end:
-        error = "“Từ ngày” phải trước “đến ngày”."
+        error = _("“Từ ngày” phải trước “đến ngày”.")
         start, end = end, start
     report = class_report(scope, org=org, start=start, end=end)
     return render(
@@ -370,7 +370,7 @@ def class_action(request: HttpRequest, pk: int, action: str) -> HttpResponseBase
             if action == "enroll":
                 people = list(Person.objects.filter(pk__in=[int(x) for x in d["people"]]))
                 n = pool.class_enroll(actor=acting_user(request), training_class=tc, people=people)
-                message = f"Đã ghi danh {n} học viên."
+                message = _("Đã ghi danh {n} học viên.").format(n=n)
             else:
                 attendance = Attendance.objects.filter(pk=d["attendance"], training_class=tc).first()
                 if attendance is None:
@@ -382,7 +382,7 @@ def class_action(request: HttpRequest, pk: int, action: str) -> HttpResponseBase
                     certificate_number=d["certificate_number"],
                     certificate_date=d["certificate_date"],
                 )
-                message = "Đã ghi kết quả."
+                message = _("Đã ghi kết quả.")
         except ServiceError as exc:
             add_service_error(form, exc)
         else:

@@ -297,7 +297,7 @@ def exemption_start(request: HttpRequest, pk: int) -> HttpResponse:
             "m": m,
             "form": form,
             "title": _("Đề nghị miễn / tạm miễn sinh hoạt đảng"),
-            "button": "Ghi đơn đề nghị",
+            "button": _("Ghi đơn đề nghị"),
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -329,17 +329,19 @@ def residence_start(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "title": _("Đăng ký nơi cư trú"),
             "button": "Ghi",
-            "help": "Đảng viên cư trú ở nơi khác chi bộ sinh hoạt: chi bộ nơi cư trú sẽ thấy đảng viên "
-            "trong danh sách “Đảng viên cư trú tại địa bàn” (chỉ xem).",
+            "help": _(
+                "Đảng viên cư trú ở nơi khác chi bộ sinh hoạt: chi bộ nơi cư trú sẽ thấy đảng viên trong "
+                "danh sách “Đảng viên cư trú tại địa bàn” (chỉ xem)."
+            ),
         },
         status=400 if request.method == "POST" else 200,
     )
 
 
 EXEMPTION_ACTIONS: dict[str, tuple[type[forms.Form], Callable[..., Any], str]] = {
-    "quyet-dinh": (F.ExemptionDecideForm, E.exemption_decide, "Đã ghi quyết định của chi bộ."),
-    "bao-cao": (F.ExemptionReportForm, E.exemption_report, "Đã ghi ngày báo cáo cấp trên."),
-    "ket-thuc": (F.ExemptionEndForm, E.exemption_end, "Đảng viên đã trở lại sinh hoạt."),
+    "quyet-dinh": (F.ExemptionDecideForm, E.exemption_decide, _("Đã ghi quyết định của chi bộ.")),
+    "bao-cao": (F.ExemptionReportForm, E.exemption_report, _("Đã ghi ngày báo cáo cấp trên.")),
+    "ket-thuc": (F.ExemptionEndForm, E.exemption_end, _("Đảng viên đã trở lại sinh hoạt.")),
 }
 
 
@@ -360,9 +362,9 @@ def exemption_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
             messages.success(request, done)
             return redirect("web:member_detail", pk=e.membership_id)
     titles = {
-        "quyet-dinh": "Quyết định của chi bộ",
-        "bao-cao": "Báo cáo cấp ủy cấp trên",
-        "ket-thuc": "Trở lại sinh hoạt",
+        "quyet-dinh": _("Quyết định của chi bộ"),
+        "bao-cao": _("Báo cáo cấp ủy cấp trên"),
+        "ket-thuc": _("Trở lại sinh hoạt"),
     }
     return render(
         request,

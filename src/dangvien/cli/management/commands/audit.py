@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from dangvien.accounts.audit import audit_anchor_write, audit_verify
 
@@ -27,11 +28,14 @@ class Command(BaseCommand):
         if opts["action"] == "anchor":
             line = audit_anchor_write(opts["file"])
             self.stdout.write(line)
-            self.stdout.write("Đã ghi mốc. Chép dòng trên vào sổ của cấp ủy để đối chiếu về sau.")
+            self.stdout.write(_("Đã ghi mốc. Chép dòng trên vào sổ của cấp ủy để đối chiếu về sau."))
             return
         result = audit_verify(anchor_file=opts["file"])
         if not result.ok:
             raise CommandError(
-                f"Nhật ký bị thay đổi: {result.reason} (đã kiểm {result.checked} mục)", returncode=1
+                _("Nhật ký bị thay đổi: {reason} (đã kiểm {checked} mục)").format(
+                    reason=result.reason, checked=result.checked
+                ),
+                returncode=1,
             )
-        self.stdout.write(f"Nhật ký nguyên vẹn: {result.checked} mục.")
+        self.stdout.write(_("Nhật ký nguyên vẹn: {checked} mục.").format(checked=result.checked))

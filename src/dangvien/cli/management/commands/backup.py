@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from dangvien.ops.backups import BackupError, backup_write
 
@@ -23,4 +24,4 @@ class Command(BaseCommand):
             backup_write(target)
         except BackupError as exc:
             raise CommandError(exc.message, returncode=1) from None
-        self.stdout.write(f"Đã sao lưu và kiểm tra: {target}")
+        self.stdout.write(_("Đã sao lưu và kiểm tra: {target}").format(target=target))

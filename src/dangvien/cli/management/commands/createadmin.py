@@ -5,6 +5,7 @@ import os
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from dangvien.accounts.services import user_create
 from dangvien.core.errors import ServiceError
@@ -21,11 +22,11 @@ class Command(BaseCommand):
         if not password:
             if not os.isatty(0):
                 raise CommandError(
-                    "Không có mật khẩu: đặt DANGVIEN_ADMIN_PASSWORD hoặc chạy trong terminal", returncode=2
+                    _("Không có mật khẩu: đặt DANGVIEN_ADMIN_PASSWORD hoặc chạy trong terminal"), returncode=2
                 )
-            password = getpass.getpass("Mật khẩu: ")
-            if getpass.getpass("Nhập lại mật khẩu: ") != password:
-                raise CommandError("Hai lần nhập mật khẩu không khớp", returncode=1)
+            password = getpass.getpass(_("Mật khẩu: "))
+            if getpass.getpass(_("Nhập lại mật khẩu: ")) != password:
+                raise CommandError(_("Hai lần nhập mật khẩu không khớp"), returncode=1)
         try:
             user = user_create(
                 actor=None,
@@ -37,4 +38,4 @@ class Command(BaseCommand):
             )
         except ServiceError as exc:
             raise CommandError(exc.message, returncode=1) from None
-        self.stdout.write(f"Đã tạo tài khoản quản trị “{user.username}”.")
+        self.stdout.write(_("Đã tạo tài khoản quản trị “{username}”.").format(username=user.username))

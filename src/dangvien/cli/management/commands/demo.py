@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from dangvien.accounts.audit import audit_log
 from dangvien.cli.progress import ProgressBar
@@ -21,9 +22,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         if Organization.objects.exists():
             raise CommandError(
-                "Cơ sở dữ liệu đã có tổ chức: dữ liệu mẫu chỉ nạp vào cơ sở dữ liệu trống.", returncode=1
+                _("Cơ sở dữ liệu đã có tổ chức: dữ liệu mẫu chỉ nạp vào cơ sở dữ liệu trống."), returncode=1
             )
-        bar = ProgressBar("Đang tạo dữ liệu mẫu")
+        bar = ProgressBar(_("Đang tạo dữ liệu mẫu"))
         result = generate(opts["scale"], opts["seed"], progress=bar)
         with transaction.atomic():
             audit_log(
@@ -32,14 +33,30 @@ class Command(BaseCommand):
                 changes={"scale": opts["scale"], "seed": opts["seed"], "members": result.members},
             )
         self.stdout.write(
-            f"Đã tạo {result.provinces} đảng bộ tỉnh, {result.communes} đảng bộ xã/phường, "
-            f"{result.cells} chi bộ, {result.members} đảng viên (kể cả đã chuyển đi, từ trần); "
-            f"{result.pipeline.candidates} quần chúng ưu tú, {result.pipeline.classes} lớp bồi dưỡng, "
-            f"{result.pipeline.open_cases} hồ sơ kết nạp đang làm, "
-            f"{result.pipeline.admitted_cases} hồ sơ đã kết nạp; "
-            f"{result.followup.probations} đảng viên dự bị đang theo dõi, "
-            f"{result.followup.recognitions} hồ sơ công nhận chính thức đã xong "
-            f"({result.followup.late_recognitions} muộn), {result.followup.transfers} lượt chuyển sinh hoạt, "
-            f"{result.followup.exemptions} miễn/tạm miễn sinh hoạt, {result.notifications} thông báo; "
-            f"{result.targets} chỉ tiêu kết nạp, {result.ratings} kết quả xếp loại."
+            _(
+                "Đã tạo {provinces} đảng bộ tỉnh, {communes} đảng bộ xã/phường, {cells} chi bộ, {members} "
+                "đảng viên (kể cả đã chuyển đi, từ trần); {candidates} quần chúng ưu tú, {classes} lớp bồi "
+                "dưỡng, {open_cases} hồ sơ kết nạp đang làm, {admitted_cases} hồ sơ đã kết nạp; "
+                "{probations} đảng viên dự bị đang theo dõi, {recognitions} hồ sơ công nhận chính thức đã "
+                "xong ({late_recognitions} muộn), {transfers} lượt chuyển sinh hoạt, {exemptions} miễn/tạm "
+                "miễn sinh hoạt, {notifications} thông báo; {targets} chỉ tiêu kết nạp, {ratings} kết quả "
+                "xếp loại."
+            ).format(
+                provinces=result.provinces,
+                communes=result.communes,
+                cells=result.cells,
+                members=result.members,
+                candidates=result.pipeline.candidates,
+                classes=result.pipeline.classes,
+                open_cases=result.pipeline.open_cases,
+                admitted_cases=result.pipeline.admitted_cases,
+                probations=result.followup.probations,
+                recognitions=result.followup.recognitions,
+                late_recognitions=result.followup.late_recognitions,
+                transfers=result.followup.transfers,
+                exemptions=result.followup.exemptions,
+                notifications=result.notifications,
+                targets=result.targets,
+                ratings=result.ratings,
+            )
         )

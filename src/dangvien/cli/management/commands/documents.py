@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from dangvien.cases.models import Case
 from dangvien.core.errors import ServiceError
@@ -27,7 +28,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         case = Case.objects.select_related("person", "cell").filter(pk=opts["case"]).first()
         if case is None:
-            raise CommandError(f"Không có hồ sơ số {opts['case']}", returncode=1)
+            raise CommandError(_("Không có hồ sơ số {case}").format(case=opts["case"]), returncode=1)
         try:
             pdf = opts["format"] == "pdf" or (
                 opts["output"].suffix.lower() == ".pdf" and opts["format"] is None
@@ -36,7 +37,7 @@ class Command(BaseCommand):
                 data = dossier_pdf(actor=None, case=case) if pdf else dossier_zip(actor=None, case=case)
             else:
                 if not opts["form"]:
-                    raise CommandError("Ghi mã mẫu: --form 6-KNĐ", returncode=2)
+                    raise CommandError(_("Ghi mã mẫu: --form 6-KNĐ"), returncode=2)
                 if pdf:
                     data = document_pdf(actor=None, form_code=opts["form"], case=case)[1]
                 else:
@@ -44,4 +45,8 @@ class Command(BaseCommand):
         except ServiceError as exc:
             raise CommandError(exc.message, returncode=1) from None
         opts["output"].write_bytes(data)
-        self.stdout.write(f"Đã ghi {opts['output']} ({len(data):,} byte)".replace(",", "."))
+        self.stdout.write(
+            _("Đã ghi {output} ({count:,} byte)")
+            .format(output=opts["output"], count=len(data))
+            .replace(",", ".")
+        )

@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from dangvien.accounts.audit import audit_export
 from dangvien.core.spreadsheet import write_table
@@ -38,15 +39,15 @@ class Command(BaseCommand):
         if opts["org"]:
             root = Organization.objects.filter(code=opts["org"]).first()
             if root is None:
-                raise CommandError(f"Không có tổ chức mã “{opts['org']}”", returncode=1)
+                raise CommandError(_("Không có tổ chức mã “{org}”").format(org=opts["org"]), returncode=1)
         if opts["format"] == "xlsx" and opts["output"] is None:
-            raise CommandError("Định dạng xlsx cần -o TỆP", returncode=2)
+            raise CommandError(_("Định dạng xlsx cần -o TỆP"), returncode=2)
         headers, rows = KINDS[opts["kind"]]
         scope = scope_for(None)
         if opts["output"]:
             with opts["output"].open("wb") as out:
                 n = write_table(out, opts["format"], headers, rows(scope, root))
-            self.stderr.write(f"Đã xuất {n} dòng vào {opts['output']}")
+            self.stderr.write(_("Đã xuất {n} dòng vào {output}").format(n=n, output=opts["output"]))
         else:
             n = write_table(sys.stdout.buffer, opts["format"], headers, rows(scope, root))
             sys.stdout.flush()

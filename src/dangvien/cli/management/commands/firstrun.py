@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from dangvien.accounts.models import Role, User
 from dangvien.accounts.services import user_create
@@ -26,7 +27,7 @@ class Command(BaseCommand):
                 self.stdout.write(logins.read_text())
             return
         password = secrets.token_urlsafe(9)
-        lines = [f"Quản trị hệ thống:   admin / {password}"]
+        lines = [_("Quản trị hệ thống:   admin / {password}").format(password=password)]
         user_create(
             actor=None,
             username="admin",
@@ -58,15 +59,23 @@ class Command(BaseCommand):
 
                 tick(send_mail=False)
                 lines += [
-                    f"Cán bộ đảng ủy xã:  canbo / {demo_password}  ({commune.name})",
-                    f"Bí thư chi bộ:      bithu / {demo_password}  ({cells[0].name})",
-                    f"Chỉ xem một chi bộ: xem / {demo_password}  ({cells[1].name})",
+                    _("Cán bộ đảng ủy xã:  canbo / {demo_password}  ({name})").format(
+                        demo_password=demo_password, name=commune.name
+                    ),
+                    _("Bí thư chi bộ:      bithu / {demo_password}  ({name})").format(
+                        demo_password=demo_password, name=cells[0].name
+                    ),
+                    _("Chỉ xem một chi bộ: xem / {demo_password}  ({name})").format(
+                        demo_password=demo_password, name=cells[1].name
+                    ),
                 ]
         lines.append(
-            "Quản trị hệ thống đăng nhập bằng hai bước: lần đầu, trang web hiện mã QR để thêm vào "
-            "ứng dụng xác thực trên điện thoại (Google/Microsoft Authenticator, FreeOTP)."
+            _(
+                "Quản trị hệ thống đăng nhập bằng hai bước: lần đầu, trang web hiện mã QR để thêm vào ứng "
+                "dụng xác thực trên điện thoại (Google/Microsoft Authenticator, FreeOTP)."
+            )
         )
-        text = "Đăng nhập tại http://127.0.0.1:8000/\n" + "\n".join(lines) + "\n"
+        text = _("Đăng nhập tại http://127.0.0.1:8000/\n") + "\n".join(lines) + "\n"
         logins.write_text(text)
         logins.chmod(0o600)
         self.stdout.write(text)

@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from dangvien.accounts.models import User
 from dangvien.candidates.importing import import_candidates
@@ -39,24 +40,26 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         path: Path = opts["file"]
         if not path.is_file():
-            raise CommandError(f"Không có tệp {path}", returncode=2)
+            raise CommandError(_("Không có tệp {path}").format(path=path), returncode=2)
         actor = None
         if opts["user"]:
             actor = User.objects.filter(username=opts["user"], is_active=True).first()
             if actor is None:
-                raise CommandError(f"Không có tài khoản {opts['user']}", returncode=2)
+                raise CommandError(_("Không có tài khoản {user}").format(user=opts["user"]), returncode=2)
         result: ImportResult = IMPORTERS[opts["kind"]](
             path=path,
             actor=actor,
             dry_run=opts["dry_run"],
-            progress=ProgressBar("Đang đọc tệp"),
+            progress=ProgressBar(_("Đang đọc tệp")),
         )
         if result.errors:
             for error in result.errors:
                 self.stderr.write(str(error))
             raise CommandError(
-                f"Không nhập gì: {len(result.errors)} lỗi trong {result.rows} dòng. Sửa tệp rồi nhập lại.",
+                _("Không nhập gì: {count} lỗi trong {rows} dòng. Sửa tệp rồi nhập lại.").format(
+                    count=len(result.errors), rows=result.rows
+                ),
                 returncode=1,
             )
-        prefix = "Kiểm tra xong (không ghi gì): " if opts["dry_run"] else "Đã nhập xong: "
+        prefix = _("Kiểm tra xong (không ghi gì): ") if opts["dry_run"] else _("Đã nhập xong: ")
         self.stdout.write(prefix + result.summary())

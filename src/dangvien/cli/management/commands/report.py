@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dangvien.accounts.audit import audit_export
 from dangvien.core.errors import ServiceError
@@ -28,7 +29,9 @@ def iso_date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise CommandError(f"Ngày “{value}” không hợp lệ: viết theo dạng 2024-03-12", returncode=1) from None
+        raise CommandError(
+            _("Ngày “{value}” không hợp lệ: viết theo dạng 2024-03-12").format(value=value), returncode=1
+        ) from None
 
 
 class Command(BaseCommand):
@@ -63,11 +66,11 @@ class Command(BaseCommand):
         org = None
         if opts["all"]:
             if opts["name"] == "overdue":
-                raise CommandError("Báo cáo overdue cần --org MÃ (một tổ chức)", returncode=2)
+                raise CommandError(_("Báo cáo overdue cần --org MÃ (một tổ chức)"), returncode=2)
         else:
             org = Organization.objects.filter(code=opts["org"]).first()
             if org is None:
-                raise CommandError(f"Không có tổ chức mã “{opts['org']}”", returncode=1)
+                raise CommandError(_("Không có tổ chức mã “{org}”").format(org=opts["org"]), returncode=1)
         name, code = (org.name, org.code) if org is not None else (str(WHOLE), "toan-he-thong")
         if org is not None and opts["name"] == "overdue":
             self._overdue(org, as_of, opts)
@@ -89,7 +92,7 @@ class Command(BaseCommand):
         rows = [[title, label, n] for title, data in sections for label, n in data.items()]
         if opts["format"] == "xlsx":
             if not opts["output"]:
-                raise CommandError("Định dạng xlsx cần -o TỆP", returncode=2)
+                raise CommandError(_("Định dạng xlsx cần -o TỆP"), returncode=2)
             with opts["output"].open("wb") as out:
                 written = write_table(
                     out,
@@ -101,14 +104,18 @@ class Command(BaseCommand):
             audit_export(actor=None, what="report members", rows=written, fmt="xlsx", org=code)
             return
         out = sys.stdout
-        out.write(f"{name} — đảng viên đến ngày {as_of:%d/%m/%Y}: {counts.total:,}\n".replace(",", "."))
+        out.write(
+            _("{name} — đảng viên đến ngày {as_of:%d/%m/%Y}: {total:,}\n")
+            .format(name=name, as_of=as_of, total=counts.total)
+            .replace(",", ".")
+        )
         for title, label, n in rows:
             out.write(f"  {title:<14} {label:<28} {n:>10,}\n".replace(",", "."))
 
     def _progress(self, org: Organization | None, name: str, as_of: dt.date, opts: dict[str, Any]) -> None:
         if not opts["period"]:
             raise CommandError(
-                "Báo cáo progress cần --period, ví dụ --period 2025-2030 hoặc --period 2026", returncode=2
+                _("Báo cáo progress cần --period, ví dụ --period 2025-2030 hoặc --period 2026"), returncode=2
             )
         try:
             parse_period(opts["period"])
@@ -121,7 +128,7 @@ class Command(BaseCommand):
         table = progress_table(report, name)
         if opts["format"] == "xlsx":
             if not opts["output"]:
-                raise CommandError("Định dạng xlsx cần -o TỆP", returncode=2)
+                raise CommandError(_("Định dạng xlsx cần -o TỆP"), returncode=2)
             with opts["output"].open("wb") as out:
                 n = write_tables(out, [table])
             audit_export(actor=None, what=f"report progress {opts['period']}", rows=n, fmt="xlsx", org=name)
@@ -147,15 +154,28 @@ class Command(BaseCommand):
         ]
         if opts["format"] == "xlsx":
             if not opts["output"]:
-                raise CommandError("Định dạng xlsx cần -o TỆP", returncode=2)
+                raise CommandError(_("Định dạng xlsx cần -o TỆP"), returncode=2)
             with opts["output"].open("wb") as out:
                 n = write_table(out, "xlsx", headers, rows, title=f"Quá hạn {org.code} {as_of:%d-%m-%Y}")
             audit_export(actor=None, what="report overdue", rows=n, fmt="xlsx", org=org.code)
             return
         out = sys.stdout
-        out.write(f"{org.name} — các bước quá hạn đến ngày {as_of:%d/%m/%Y}: {len(items)}\n")
+        out.write(
+            _("{name} — các bước quá hạn đến ngày {as_of:%d/%m/%Y}: {count}\n").format(
+                name=org.name, as_of=as_of, count=len(items)
+            )
+        )
         for i in items:
             out.write(
-                f"  #{i.case_id:<7} {i.person:<28} {i.cell:<24} {i.step_label:<40} "
-                f"hạn {i.due_on:%d/%m/%Y}, quá {i.working_days_late} ngày làm việc\n"
+                _(
+                    "  #{case_id:<7} {person:<28} {cell:<24} {step_label:<40} hạn {due_on:%d/%m/%Y}, quá "
+                    "{working_days_late} ngày làm việc\n"
+                ).format(
+                    case_id=i.case_id,
+                    person=i.person,
+                    cell=i.cell,
+                    step_label=i.step_label,
+                    due_on=i.due_on,
+                    working_days_late=i.working_days_late,
+                )
             )

@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from dangvien.ops.backups import BackupError, restore_from
 
@@ -20,14 +21,20 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         source: Path = opts["file"]
         if not source.is_file():
-            raise CommandError(f"Không có tệp {source}", returncode=2)
+            raise CommandError(_("Không có tệp {source}").format(source=source), returncode=2)
         try:
             result = restore_from(source)
         except BackupError as exc:
             raise CommandError(exc.message, returncode=1) from None
-        self.stdout.write(f"Đã khôi phục từ {source}; nhật ký nguyên vẹn: {result.audit_entries} mục.")
+        self.stdout.write(
+            _("Đã khôi phục từ {source}; nhật ký nguyên vẹn: {audit_entries} mục.").format(
+                source=source, audit_entries=result.audit_entries
+            )
+        )
         if result.kept_as:
             self.stdout.write(
-                f"Dữ liệu trước khi khôi phục được giữ trong cơ sở dữ liệu {result.kept_as}; "
-                f"kiểm tra xong thì xóa: dropdb {result.kept_as}"
+                _(
+                    "Dữ liệu trước khi khôi phục được giữ trong cơ sở dữ liệu {kept_as}; kiểm tra xong thì "
+                    "xóa: dropdb {kept_as}"
+                ).format(kept_as=result.kept_as)
             )

@@ -5,6 +5,7 @@ import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 
 class Command(BaseCommand):
@@ -33,6 +34,8 @@ class Command(BaseCommand):
             "--access-logformat",
             '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms',
         ]
-        self.stdout.write(f"Đang chạy tại http://{opts['host']}:{opts['port']}/")
+        self.stdout.write(
+            _("Đang chạy tại http://{host}:{port}/").format(host=opts["host"], port=opts["port"])
+        )
         self.stdout.flush()
         os.execv(sys.executable, argv)  # noqa: S606 - replace this process: signals reach gunicorn

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from dangvien.watch.models import Kind
 from dangvien.watch.services import tick
@@ -28,17 +29,19 @@ class Command(BaseCommand):
                 as_of = dt.date.fromisoformat(opts["as_of"])
             except ValueError:
                 raise CommandError(
-                    f"Ngày “{opts['as_of']}” không hợp lệ: viết theo dạng 2024-03-12", returncode=1
+                    _("Ngày “{as_of}” không hợp lệ: viết theo dạng 2024-03-12").format(as_of=opts["as_of"]),
+                    returncode=1,
                 ) from None
         result = tick(as_of=as_of, send_mail=not opts["no_mail"])
         labels = dict(Kind.choices)
         parts = ", ".join(f"{labels[k]}: {n}" for k, n in sorted(result.by_kind.items()))
         self.stdout.write(
-            f"Ngày {result.as_of:%d/%m/%Y}: {result.items} việc ({parts or 'không có'}); "
-            f"{result.created} thông báo mới; "
+            _("Ngày {as_of:%d/%m/%Y}: {items} việc ({kinds}); {created} thông báo mới; ").format(
+                as_of=result.as_of, items=result.items, kinds=parts or _("không có"), created=result.created
+            )
             + (
-                f"{result.emails} thư chưa gửi (chưa đặt DANGVIEN_EMAIL_BACKEND)."
+                _("{emails} thư chưa gửi (chưa đặt DANGVIEN_EMAIL_BACKEND).").format(emails=result.emails)
                 if settings.EMAIL_BACKEND.endswith("dummy.EmailBackend")
-                else f"{result.emails} thư đã gửi."
+                else _("{emails} thư đã gửi.").format(emails=result.emails)
             )
         )

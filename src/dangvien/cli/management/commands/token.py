@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from dangvien.accounts.models import User
 from dangvien.accounts.services import token_create
@@ -19,5 +20,5 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         user = User.objects.filter(username=opts["user"], is_active=True).first()
         if user is None:
-            raise CommandError(f"Không có tài khoản {opts['user']}", returncode=1)
+            raise CommandError(_("Không có tài khoản {user}").format(user=opts["user"]), returncode=1)
         self.stdout.write(token_create(actor=None, user=user, name=opts["name"]))
