@@ -8,6 +8,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Q
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from dangvien.candidates.models import Certificate, ClassKind
 from dangvien.cases.models import Body, Case, Introduction, IntroKind, Recognition
@@ -366,23 +368,23 @@ KNOWN = frozenset(
 
 
 # What a template may use, as the administrator's screen lists it.
-FIELD_DOCS: tuple[tuple[str, str], ...] = (
+FIELD_DOCS: tuple[tuple[str, str | Promise], ...] = (
     ("person.full_name, person.birth_date, person.sex, person.cccd, person.home_town, person.residence, "
-     "person.ethnicity, person.religion, person.profession, person.education", "người vào Đảng / đảng viên"),
-    ("cell.name, cell.short_name, cell.name_upper, cell.parent_upper", "chi bộ"),
-    ("base.name, base.short_name, base.name_upper", "đảng ủy cơ sở (cấp trên của chi bộ)"),
-    ("issuer.name, issuer.name_upper, issuer.parent_upper", "cơ quan ban hành giấy (theo mẫu)"),
+     "person.ethnicity, person.religion, person.profession, person.education", _("người vào Đảng / đảng viên")),
+    ("cell.name, cell.short_name, cell.name_upper, cell.parent_upper", _("chi bộ")),
+    ("base.name, base.short_name, base.name_upper", _("đảng ủy cơ sở (cấp trên của chi bộ)")),
+    ("issuer.name, issuer.name_upper, issuer.parent_upper", _("cơ quan ban hành giấy (theo mẫu)")),
     ("place, date_words, doc_number, signer, signer_title",
-     "dòng địa danh, ngày tháng năm của việc được ghi, số văn bản, người ký và chức vụ (theo cấp ủy ngày đó)"),
-    ("case.cell_resolution_on, decision.ref, decision.on", "hồ sơ kết nạp: nghị quyết chi bộ, quyết định"),
+     _("dòng địa danh, ngày tháng năm của việc được ghi, số văn bản, người ký và chức vụ (theo cấp ủy ngày đó)")),
+    ("case.cell_resolution_on, decision.ref, decision.on", _("hồ sơ kết nạp: nghị quyết chi bộ, quyết định")),
     ("vote.held_on, vote.registry_total, vote.summoned, vote.present, vote.denominator, vote.yes, vote.no, "
-     "vote.yes_percent, vote.doc_ref", "chi bộ biểu quyết (lần đạt)"),
+     "vote.yes_percent, vote.doc_ref", _("chi bộ biểu quyết (lần đạt)")),
     ("committee.held_on, committee.members, committee.present, committee.yes, committee.no, committee.yes_percent",
-     "đảng ủy biểu quyết (lần đạt)"),
+     _("đảng ủy biểu quyết (lần đạt)")),
     ("introducer.full_name, introducer.admission_date, introducer.official_date, introducer.cell, "
-     "introducer.months_together", "đảng viên giới thiệu"),
-    ("certificate.number, certificate.class_name, certificate.starts_on, certificate.ends_on", "giấy chứng nhận lớp nhận thức"),
+     "introducer.months_together", _("đảng viên giới thiệu")),
+    ("certificate.number, certificate.class_name, certificate.starts_on, certificate.ends_on", _("giấy chứng nhận lớp nhận thức")),
     ("member.admission_date, member.ceremony_on, recognition.ends_on, recognition.cell_resolution_on, "
-     "mentor.full_name, mentor.since", "dự bị và công nhận chính thức"),
-    ("union.name, union.held_on, union.members, union.present, union.yes", "Đoàn / Công đoàn (để trống, ghi tay)"),
+     "mentor.full_name, mentor.since", _("dự bị và công nhận chính thức")),
+    ("union.name, union.held_on, union.members, union.present, union.yes", _("Đoàn / Công đoàn (để trống, ghi tay)")),
 )  # fmt: skip
