@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "dangvien.members",
     "dangvien.rules",
     "dangvien.candidates",
+    "dangvien.committees",
     "dangvien.cases",
     "dangvien.watch",
     "dangvien.documents",

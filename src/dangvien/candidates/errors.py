@@ -25,6 +25,7 @@ catalogue(
         "class_name_missing": _("Ghi tên lớp"),
         "conclusion_missing": _("Ghi kết luận của chi bộ"),
         "in_admission": _("Đang có hồ sơ kết nạp: dừng hồ sơ trước, rồi đưa ra khỏi danh sách"),
+        "introducer_not_member": _("Người giới thiệu phải là đảng viên đang sinh hoạt"),
         "left_or_admitted": _("Quần chúng này đã ra khỏi danh sách hoặc đã được kết nạp"),
         "mentor_date_before_previous": _(
             "Ngày phân công phải từ {current.valid_from:%d/%m/%Y} (ngày phân công người trước)"

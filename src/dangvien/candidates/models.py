@@ -39,6 +39,17 @@ class Candidate(models.Model):
     source = models.CharField(_("nguồn"), max_length=16, choices=Source.choices, default=Source.OTHER)
     listed_on = models.DateField(_("ngày vào danh sách cảm tình Đảng"), null=True, blank=True)
     listed_ref = models.CharField(_("số nghị quyết chi bộ"), max_length=100, blank=True)
+    # Who brought them to the cell: a member (often the committee member who answers for
+    # the cell: their yearly duty counts these), or nobody recorded (a mass organization,
+    # in `source`).
+    introducer = models.ForeignKey(
+        "members.Membership",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="introduced_candidates",
+        verbose_name=_("người giới thiệu"),
+    )
     state = models.CharField(_("tình trạng"), max_length=16, choices=State.choices, default=State.SOURCING)
     state_since = models.DateField()
     withdrawn_reason = models.CharField(_("lý do"), max_length=500, blank=True)

@@ -59,6 +59,7 @@ def candidate_add(
     listed_ref: str = "",
     mentor: Membership | None = None,
     certificate_date: dt.date | None = None,
+    introducer: Membership | None = None,
     audit: bool = True,
 ) -> Candidate:
     """Put a person on a cell's sympathizer list (by the cell's resolution). A paper
@@ -88,6 +89,8 @@ def candidate_add(
         raise ServiceError("candidates.already_listed", p=p, field="full_name")
     if mentor is not None:
         _check_mentor(mentor, cell)
+    if introducer is not None and not introducer.is_active:
+        raise ServiceError("candidates.introducer_not_member", field="introducer")
     today = timezone.localdate()
     if certificate_date is not None:
         certificate_record(
@@ -101,6 +104,7 @@ def candidate_add(
                 source=source,
                 listed_on=listed_on,
                 listed_ref=listed_ref.strip()[:100],
+                introducer=introducer,
                 state=State.READY if certificate_status(p, on=today, org=cell).valid else State.SOURCING,
                 state_since=listed_on or today,
             )
@@ -126,6 +130,7 @@ def candidate_add(
                 "source": source,
                 "listed_on": listed_on,
                 "cccd": p.cccd,
+                "introducer": introducer.card_number or introducer.pk if introducer else None,
             },
         )
     return c

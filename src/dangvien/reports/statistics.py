@@ -20,6 +20,8 @@ from django.utils.translation import gettext_noop
 
 from dangvien.candidates.models import Candidate, Certificate, ClassKind, Result, TrainingClass
 from dangvien.cases.models import Case
+from dangvien.committees.models import NoSource
+from dangvien.committees.sourcing import no_source_on
 from dangvien.members.models import EventKind, MemberEvent
 from dangvien.orgs.models import CELL_KINDS, Organization, OrgVersion
 from dangvien.orgs.scope import Scope
@@ -259,13 +261,15 @@ def classes_held(scope: Scope, org: Organization, start: dt.date, end: dt.date) 
 class IdleUnit:
     org: Organization
     last_admission: dt.date | None
+    no_source: str = ""  # the reason, when the unit has no source left: listed apart
 
 
 def units_without_admission(
     scope: Scope, org: Organization, as_of: dt.date, years: int = 2, *, limit: int = 500
 ) -> tuple[list[IdleUnit], int]:
     """Active cells under org with no admission in the `years` years up to as_of (the
-    most idle first), and how many there are. Two queries."""
+    most idle first), and how many there are; units marked as having no source left come
+    last, carry their reason, and are not counted. Two queries."""
     since = (
         as_of.replace(year=as_of.year - years)
         if (as_of.month, as_of.day) != (2, 29)
@@ -282,9 +286,12 @@ def units_without_admission(
         .order_by("-on")
         .values("on")[:1]
     )
-    idle = cells.annotate(last=Subquery(last)).filter(Q(last__isnull=True) | Q(last__lte=since))
-    total = idle.count()
+    reason = NoSource.objects.filter(no_source_on(as_of), organization=OuterRef("pk")).values("reason")[:1]
+    idle = cells.annotate(last=Subquery(last), no_source=Subquery(reason)).filter(
+        Q(last__isnull=True) | Q(last__lte=since)
+    )
+    total = idle.filter(no_source__isnull=True).count()
     rows = list(idle.select_related("parent").order_by("last", "path")[:limit])
     # Ordered with "never" first on both databases (NULLs sort last on PostgreSQL).
-    rows.sort(key=lambda o: (o.last is not None, o.last or dt.date.min, o.path))
-    return [IdleUnit(o, o.last) for o in rows], total
+    rows.sort(key=lambda o: (o.no_source is not None, o.last is not None, o.last or dt.date.min, o.path))
+    return [IdleUnit(o, o.last, o.no_source or "") for o in rows], total

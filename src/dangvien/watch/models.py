@@ -16,6 +16,7 @@ class Kind(models.TextChoices):
     CERTIFICATE = "certificate", _("Giấy chứng nhận sắp hết hạn")
     UNASSESSED = "unassessed", _("Quần chúng chưa được nhận xét")
     NO_ADMISSION = "no_admission", _("Chi bộ lâu không kết nạp")
+    DUTY = "duty", _("Cấp ủy viên chưa giới thiệu quần chúng")
 
 
 class Notification(models.Model):

@@ -38,9 +38,13 @@ from dangvien.cases.models import (
     TransferState,
 )
 from dangvien.cases.recognition import rules as R
+from dangvien.committees.duties import duties_report
+from dangvien.committees.models import NoSource
+from dangvien.committees.sourcing import no_source_on
 from dangvien.core.dates import add_months
 from dangvien.members.models import Membership, Status
 from dangvien.orgs.models import CELL_KINDS, PATH_STEP, Organization
+from dangvien.orgs.scope import scope_for
 from dangvien.reports.figures import figures_prune
 from dangvien.rules.calendar import Calendar, calendar_from_db
 from dangvien.rules.selectors import RuleBook
@@ -260,8 +264,11 @@ def _no_admission(as_of: dt.date) -> Iterator[Item]:
     a reminder each quarter."""
     since = add_months(as_of, -NO_ADMISSION_MONTHS)
     recent = Membership.objects.filter(cell_id=OuterRef("pk"), admission_date__gte=since)
+    # A unit with no source left is listed apart on the survey page, never pushed.
+    no_source = NoSource.objects.filter(no_source_on(as_of), organization_id=OuterRef("pk"))
     rows = (
         Organization.objects.filter(kind__in=CELL_KINDS, dissolved_on__isnull=True)
+        .filter(~Exists(no_source))
         .filter(Q(founded_on__lt=since) | Q(founded_on__isnull=True))
         .filter(~Exists(recent))
         .values_list("pk", "name", "code", "path")
@@ -277,6 +284,28 @@ def _no_admission(as_of: dt.date) -> Iterator[Item]:
             None,
             path,
         )
+
+
+def _duties(as_of: dt.date) -> Iterator[Item]:
+    """In the last quarter, each committee member with an assignment who has introduced
+    nobody this year: a reminder each month to their committee's staff."""
+    if as_of.month < 10:
+        return
+    for root in Organization.objects.filter(parent__isnull=True):
+        duties = duties_report(scope_for(None), org=root, year=as_of.year, as_of=as_of)
+        for r in duties.rows:
+            if r.met:
+                continue
+            yield Item(
+                Kind.DUTY,
+                f"duty:{r.membership_id}:{as_of:%Y-%m}",
+                _("{name}: chưa giới thiệu quần chúng ưu tú nào trong năm {year} (phụ trách {cells})").format(
+                    name=r.name, year=as_of.year, cells=", ".join(r.cells)
+                ),
+                reverse("web:duties", args=[r.committee]),
+                dt.date(as_of.year, 12, 31),
+                r.committee_path,
+            )
 
 
 class Recipients:
@@ -355,6 +384,7 @@ def tick(*, as_of: dt.date | None = None, send_mail: bool = True) -> TickResult:
         _certificates(as_of, book),
         _unassessed(as_of),
         _no_admission(as_of),
+        _duties(as_of),
     ]
     for source in sources:
         for item in source:

@@ -250,6 +250,12 @@ class CandidateForm(forms.Form):
     source = forms.ChoiceField(label=_("Nguồn"), choices=Source.choices)
     listed_on = VnDateField(label=_("Ngày chi bộ đưa vào danh sách cảm tình Đảng"), required=False)
     listed_ref = forms.CharField(label=_("Số nghị quyết chi bộ"), max_length=100, required=False)
+    introducer = forms.CharField(
+        label=_("Người giới thiệu (số thẻ đảng viên)"),
+        max_length=20,
+        required=False,
+        help_text=_("Thường là cấp ủy viên phụ trách chi bộ; để trống nếu do đoàn thể giới thiệu"),
+    )
     certificate_date = VnDateField(
         label=_("Ngày cấp giấy chứng nhận lớp nhận thức (nếu đã học)"), required=False
     )

@@ -261,3 +261,31 @@ class OfficerForm(forms.Form):
 
 class OfficerEndForm(forms.Form):
     on = VnDateField(label=_("Thôi giữ chức vụ từ ngày"))
+
+
+class AssignmentForm(forms.Form):
+    card_number = forms.CharField(
+        label=_("Số thẻ đảng viên của cấp ủy viên"),
+        max_length=20,
+        help_text=_("Ghi chức vụ ở mục “Cấp ủy” trước"),
+    )
+    cell = forms.ChoiceField(label=_("Chi bộ phụ trách"))
+    valid_from = VnDateField(label=_("Từ ngày"))
+    valid_to = VnDateField(label=_("Đến ngày"), required=False)
+
+
+class HeadcountForm(forms.Form):
+    cell = forms.ChoiceField(label=_("Chi bộ (đơn vị)"))
+    kind = forms.ChoiceField(label=_("Đối tượng"))
+    covered = forms.IntegerField(label=_("Số người"), min_value=0, max_value=10_000_000)
+    on = VnDateField(label=_("Ngày khảo sát"))
+
+
+class NoSourceForm(forms.Form):
+    cell = forms.ChoiceField(label=_("Chi bộ (đơn vị)"))
+    since = VnDateField(label=_("Từ ngày"))
+    reason = forms.CharField(
+        label=_("Lý do"),
+        max_length=300,
+        help_text=_("Ví dụ: mọi cán bộ, công chức của cơ quan đã là đảng viên"),
+    )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dangvien.cases.transfer.selectors import temporary_members_here
+from dangvien.committees.selectors import answering_for
 from dangvien.core.dates import DateError, parse_user_date
 from dangvien.core.errors import ServiceError
 from dangvien.core.preview import preview
@@ -76,6 +77,7 @@ def org_detail(request: HttpRequest, code: str) -> HttpResponse:
         "holders_today": holders_on(org, timezone.localdate()),
         "can_manage": scope.can_manage(org),
         "officer_form": OfficerForm(),
+        "answering": answering_for(org, timezone.localdate()) if org.is_cell else [],
     }
     return render(request, "web/orgs/detail.html", context)
 

@@ -79,7 +79,7 @@ def candidates(request: HttpRequest) -> HttpResponse:
 
 
 def _get_candidate(scope: Scope, pk: int) -> Candidate:
-    c = candidate_queryset(scope, open_only=False).select_related("person", "cell").filter(pk=pk).first()
+    c = candidate_queryset(scope, open_only=False).select_related("person", "cell", "introducer__person").filter(pk=pk).first()
     if c is None:
         raise Http404
     return c
@@ -151,6 +151,17 @@ def candidate_add(request: HttpRequest) -> HttpResponse:
     form = F.CandidateForm(request.POST or None, cells=cells, initial={"listed_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
+        introducer = None
+        if d["introducer"].strip():
+            introducer = (
+                Membership.objects.filter(card_number=d["introducer"].strip(), is_active=True)
+                .filter(scope.org_filter("cell"))
+                .first()
+            )
+            if introducer is None:
+                form.add_error("introducer", _("Không có đảng viên số thẻ này trong phạm vi của bạn"))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
         try:
             cand = pool.candidate_add(
                 actor=acting_user(request),
@@ -160,6 +171,7 @@ def candidate_add(request: HttpRequest) -> HttpResponse:
                 listed_on=d["listed_on"],
                 listed_ref=d["listed_ref"],
                 certificate_date=d["certificate_date"],
+                introducer=introducer,
             )
         except ServiceError as exc:
             add_service_error(form, exc)

@@ -180,6 +180,7 @@ def _excel(
             [
                 [u.org.code, u.org.name, u.org.parent.name if u.org.parent else "", u.last_admission]
                 for u in idle
+                if not u.no_source
             ],
             sheet="Chưa kết nạp",
         ),

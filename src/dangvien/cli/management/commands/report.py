@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangvien.accounts.audit import audit_export
+from dangvien.committees.duties import duties_report
+from dangvien.committees.sourcing import sourcing_report
 from dangvien.core.errors import ServiceError
 from dangvien.core.memory import collector_paused
 from dangvien.core.spreadsheet import write_table
@@ -34,15 +37,23 @@ def iso_date(value: str) -> dt.date:
         ) from None
 
 
+def _cell(value: object) -> str:
+    if value is None:
+        return "—"
+    return vn_pct(value, sign=False) if isinstance(value, Decimal) else str(value)
+
+
 class Command(BaseCommand):
     help = (
         "Báo cáo: progress (tiến độ kết nạp so với chỉ tiêu của một kỳ); "
         "members (số đảng viên theo trạng thái, giới tính, độ tuổi, loại chi bộ, loại hình); "
-        "overdue (mọi việc đã quá hạn: hồ sơ kết nạp, công nhận chính thức, chuyển sinh hoạt)."
+        "overdue (mọi việc đã quá hạn: hồ sơ kết nạp, công nhận chính thức, chuyển sinh hoạt); "
+        "duties (cấp ủy viên phụ trách chi bộ: số quần chúng giới thiệu, kết nạp trong năm); "
+        "sourcing (khảo sát nguồn: số người đơn vị quản lý, tỷ lệ đảng viên, quần chúng, hết nguồn)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("name", choices=["progress", "members", "overdue"])
+        parser.add_argument("name", choices=["progress", "members", "overdue", "duties", "sourcing"])
         which = parser.add_mutually_exclusive_group(required=True)
         which.add_argument("--org", help="mã tổ chức: báo cáo của tổ chức đó và mọi tổ chức trực thuộc")
         which.add_argument(
@@ -51,6 +62,7 @@ class Command(BaseCommand):
             help="toàn hệ thống: mọi đảng bộ tỉnh (cả nước) dưới một dòng tổng (progress, members)",
         )
         parser.add_argument("--period", help="nhiệm kỳ (2025-2030) hoặc năm (2026); cần cho progress")
+        parser.add_argument("--year", type=int, help="năm; cần cho duties")
         parser.add_argument("--as-of")
         parser.add_argument("--format", choices=["table", "json", "xlsx"], default="table")
         parser.add_argument("-o", "--output", type=Path)
@@ -65,8 +77,10 @@ class Command(BaseCommand):
         as_of = iso_date(opts["as_of"]) if opts["as_of"] else timezone.localdate()
         org = None
         if opts["all"]:
-            if opts["name"] == "overdue":
-                raise CommandError(_("Báo cáo overdue cần --org MÃ (một tổ chức)"), returncode=2)
+            if opts["name"] in ("overdue", "duties", "sourcing"):
+                raise CommandError(
+                    _("Báo cáo {name} cần --org MÃ (một tổ chức)").format(name=opts["name"]), returncode=2
+                )
         else:
             org = Organization.objects.filter(code=opts["org"]).first()
             if org is None:
@@ -74,6 +88,12 @@ class Command(BaseCommand):
         name, code = (org.name, org.code) if org is not None else (str(WHOLE), "toan-he-thong")
         if org is not None and opts["name"] == "overdue":
             self._overdue(org, as_of, opts)
+            return
+        if org is not None and opts["name"] == "duties":
+            self._duties(org, as_of, opts)
+            return
+        if org is not None and opts["name"] == "sourcing":
+            self._sourcing(org, as_of, opts)
             return
         if opts["name"] == "progress":
             self._progress(org, name, as_of, opts)
@@ -140,6 +160,72 @@ class Command(BaseCommand):
             name = ("  " * r.depth + r.name)[:46]
             target = vn_int(r.target) if r.target is not None else "—"
             out.write(f"  {name:<46} {target:>9} {vn_int(r.admitted):>11} {vn_pct(r.percent):>9}\n")
+
+    def _emit(
+        self,
+        data: dict[str, Any],
+        headers: list[str],
+        rows: list[list[Any]],
+        title: str,
+        opts: dict[str, Any],
+    ) -> None:
+        """JSON, an Excel sheet (-o) or a plain table: the three forms of one report."""
+        if opts["format"] == "json":
+            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+            return
+        if opts["format"] == "xlsx":
+            if not opts["output"]:
+                raise CommandError(_("Định dạng xlsx cần -o TỆP"), returncode=2)
+            with opts["output"].open("wb") as out:
+                n = write_table(out, "xlsx", headers, rows, title=title)
+            audit_export(actor=None, what=f"report {opts['name']}", rows=n, fmt="xlsx", org=data["org"])
+            return
+        self.stdout.write(title)
+        self.stdout.write("  " + " | ".join(headers))
+        for row in rows:
+            self.stdout.write("  " + " | ".join(_cell(v) for v in row))
+
+    def _duties(self, org: Organization, as_of: dt.date, opts: dict[str, Any]) -> None:
+        if not opts["year"]:
+            raise CommandError(_("Báo cáo duties cần --year, ví dụ --year 2026"), returncode=2)
+        duties = duties_report(scope_for(None), org=org, year=opts["year"], as_of=as_of)
+        headers = ["Số thẻ đảng viên", "Họ và tên", "Chi bộ phụ trách", "Giới thiệu", "Kết nạp", "Đạt"]
+        rows = [
+            [r.card, r.name, ", ".join(r.cells), r.introduced, r.admitted, "Đạt" if r.met else "Chưa"]
+            for r in duties.rows
+        ]
+        title = (
+            f"Cấp ủy viên phụ trách chi bộ năm {duties.year} — {org.name}, đến ngày {duties.as_of:%d/%m/%Y}"
+        )
+        self._emit(duties.as_dict(), headers, rows, title, opts)
+
+    def _sourcing(self, org: Organization, as_of: dt.date, opts: dict[str, Any]) -> None:
+        report = sourcing_report(scope_for(None), org=org, as_of=as_of)
+        headers = [
+            "Mã",
+            "Chi bộ",
+            "Số người",
+            "Đảng viên",
+            "Tỷ lệ (%)",
+            "Quần chúng",
+            "Đủ điều kiện",
+            "Hết nguồn",
+        ]
+        rows = [
+            [
+                r.code,
+                r.name,
+                r.covered,
+                r.members,
+                r.share,
+                r.pool,
+                r.ready,
+                "Hết nguồn" if r.no_source else "",
+            ]
+            for r in report.rows
+        ]
+        title = f"Khảo sát nguồn — {org.name}, đến ngày {as_of:%d/%m/%Y}"
+        self._emit(report.as_dict(), headers, rows, title, opts)
 
     def _overdue(self, org: Organization, as_of: dt.date, opts: dict[str, Any]) -> None:
         items = overdue_everything(scope_for(None), org=org, as_of=as_of)

@@ -1,0 +1,136 @@
+"""The yearly duty of a committee member: each one introduces at least one outstanding
+person a year to the cells they answer for (the committees' own rule, in their reports).
+Counted from the candidates' introducer and their history rows; shown, never graded."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q
+from django.db.models.functions import Coalesce
+
+from dangvien.candidates.models import Candidate, CandidateEvent, State
+from dangvien.committees.models import Assignment
+from dangvien.orgs.models import Organization
+from dangvien.orgs.scope import Scope
+
+
+@dataclass
+class DutyRow:
+    membership_id: int
+    card: str
+    name: str
+    committee: str  # the committee's code
+    committee_path: str
+    cells: list[str] = field(default_factory=list)
+    introduced: int = 0
+    admitted: int = 0
+
+    @property
+    def met(self) -> bool:
+        return self.introduced >= 1
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "member": self.card,
+            "name": self.name,
+            "cells": self.cells,
+            "introduced": self.introduced,
+            "admitted": self.admitted,
+            "met": self.met,
+        }
+
+
+@dataclass
+class Duties:
+    org: str
+    year: int
+    as_of: dt.date
+    rows: list[DutyRow]
+
+    @property
+    def met(self) -> int:
+        return sum(1 for r in self.rows if r.met)
+
+    @property
+    def last_quarter(self) -> bool:
+        """From October the members with none are shown in red and reach the watch."""
+        return self.as_of.month >= 10
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "org": self.org,
+            "year": self.year,
+            "as_of": self.as_of.isoformat(),
+            "members": len(self.rows),
+            "met": self.met,
+            "rows": [r.as_dict() for r in self.rows],
+        }
+
+
+def year_window(year: int, as_of: dt.date | None) -> tuple[dt.date, dt.date]:
+    """Jan 1 to the report's day (Dec 31 at the latest)."""
+    end = dt.date(year, 12, 31)
+    return dt.date(year, 1, 1), min(as_of, end) if as_of is not None else end
+
+
+def duties_report(scope: Scope, *, org: Organization, year: int, as_of: dt.date) -> Duties:
+    """One row per committee member of `org` or a committee below it with an assignment
+    to a cell under `org` during the year up to `as_of`. Three queries whatever the size."""
+    start, end = year_window(year, as_of)
+    under = Q(cell__path__startswith=org.path) & Q(committee__path__startswith=org.path)
+    assignments = (
+        Assignment.objects.filter(under, scope.org_filter("cell"), valid_from__lte=end)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=start))
+        .values_list(
+            "membership_id",
+            "membership__card_number",
+            "membership__person__full_name",
+            "committee__code",
+            "committee__path",
+            "cell_id",
+            "cell__code",
+        )
+        .order_by("committee__path", "membership__person__name_search", "membership_id", "cell__code")
+    )
+    rows: dict[int, DutyRow] = {}
+    cells_of: dict[int, set[int]] = defaultdict(set)
+    for mid, card, name, committee, committee_path, cell_id, cell_code in assignments:
+        row = rows.setdefault(mid, DutyRow(mid, card or "", name, committee, committee_path))
+        if cell_code not in row.cells:
+            row.cells.append(cell_code)
+        cells_of[mid].add(cell_id)
+    if not rows:
+        return Duties(org.code, year, end, [])
+    # Introduced this year to a cell they answer for (the listing's day; the history's
+    # first day when the cell's resolution date was not recorded).
+    introduced = (
+        Candidate.objects.filter(introducer__isnull=False, cell__path__startswith=org.path)
+        .annotate(day=Coalesce("listed_on", "state_since"))
+        .filter(day__gte=start, day__lte=end)
+        .values("introducer_id", "cell_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for r in introduced:
+        if r["cell_id"] in cells_of.get(r["introducer_id"], ()):
+            rows[r["introducer_id"]].introduced += r["n"]
+    admitted = (
+        CandidateEvent.objects.filter(
+            state_to=State.ADMITTED,
+            on__gte=start,
+            on__lte=end,
+            candidate__introducer__isnull=False,
+            candidate__cell__path__startswith=org.path,
+        )
+        .values("candidate__introducer_id")
+        .annotate(n=Count("candidate_id", distinct=True))
+        .order_by()
+    )
+    for r in admitted:
+        if r["candidate__introducer_id"] in rows:
+            rows[r["candidate__introducer_id"]].admitted += r["n"]
+    return Duties(org.code, year, end, list(rows.values()))

@@ -1,0 +1,192 @@
+"""The committee's working pages: who answers for which cell and the yearly duty of each
+committee member; the survey of the pool (headcounts, members' share, units with no
+source left). Read by anyone who sees the organization; written by its committee's staff."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dangvien.committees import services
+from dangvien.committees.duties import duties_report
+from dangvien.committees.models import Assignment, Covered
+from dangvien.committees.selectors import assignments_made, cells_under, survey_history
+from dangvien.committees.sourcing import sourcing_report
+from dangvien.core.dates import DateError, parse_user_date
+from dangvien.core.errors import ServiceError
+from dangvien.members.models import Membership
+from dangvien.orgs.models import Organization
+from dangvien.orgs.selectors import org_get
+from dangvien.web.context import acting_user, request_scope
+from dangvien.web.forms import AssignmentForm, HeadcountForm, NoSourceForm, add_service_error
+
+
+def _committee(request: HttpRequest, code: str) -> Organization:
+    org = org_get(request_scope(request), code=code)
+    if org.is_cell:  # a cell answers to a committee; it has none to assign
+        raise Http404
+    return org
+
+
+def _year(request: HttpRequest) -> int:
+    raw = request.GET.get("nam", "")
+    today = timezone.localdate()
+    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= today.year else today.year
+
+
+def duties_page(request: HttpRequest, code: str) -> HttpResponse:
+    scope = request_scope(request)
+    org = _committee(request, code)
+    year = _year(request)
+    today = timezone.localdate()
+    form = AssignmentForm(request.POST or None)
+    form.fields["cell"].choices = cells_under(scope, org)  # type: ignore[attr-defined]
+    can_manage = scope.can_manage(org)
+    if request.method == "POST":
+        if not can_manage:
+            raise Http404
+        if form.is_valid():
+            d = form.cleaned_data
+            member = (
+                Membership.objects.filter(card_number=d["card_number"].strip(), is_active=True)
+                .filter(scope.org_filter("cell"))
+                .select_related("person")
+                .first()
+            )
+            cell = Organization.objects.filter(code=d["cell"]).first()
+            if member is None:
+                form.add_error("card_number", _("Không có đảng viên số thẻ này trong phạm vi của bạn"))
+            elif cell is not None:
+                try:
+                    services.assignment_create(
+                        actor=acting_user(request),
+                        committee=org,
+                        membership=member,
+                        cell=cell,
+                        valid_from=d["valid_from"],
+                        valid_to=d["valid_to"],
+                    )
+                except ServiceError as exc:
+                    add_service_error(form, exc)
+                else:
+                    messages.success(
+                        request,
+                        _("Đã phân công {name} phụ trách {cell}.").format(
+                            name=member.person.full_name, cell=cell.name
+                        ),
+                    )
+                    return redirect(reverse("web:duties", args=[org.code]))
+    duties = duties_report(
+        scope, org=org, year=year, as_of=today if year == today.year else dt.date(year, 12, 31)
+    )
+    context = {
+        "nav": "orgs",
+        "org": org,
+        "year": year,
+        "years": list(range(today.year, today.year - 5, -1)),
+        "duties": duties,
+        "assignments": assignments_made(scope, org),
+        "can_manage": can_manage,
+        "form": form,
+    }
+    return render(request, "web/committees/duties.html", context)
+
+
+@require_POST
+def assignment_end(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    scope = request_scope(request)
+    org = _committee(request, code)
+    a = Assignment.objects.filter(pk=pk, committee=org).first()
+    if a is None or not scope.can_manage(org):
+        raise Http404
+    try:
+        on = parse_user_date(request.POST.get("on", ""))
+        if on is None:
+            raise DateError(_("chưa có ngày"))
+        services.assignment_end(actor=acting_user(request), assignment=a, on=on)
+    except DateError as exc:
+        messages.error(request, _("Ngày không hợp lệ: {exc}. Viết theo dạng 01/01/2026.").format(exc=exc))
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã ghi ngày thôi phụ trách."))
+    return redirect(reverse("web:duties", args=[org.code]))
+
+
+def sourcing_page(request: HttpRequest, code: str) -> HttpResponse:
+    scope = request_scope(request)
+    org = _committee(request, code)
+    cells = cells_under(scope, org)
+    can_manage = scope.can_manage(org)
+    count_form = HeadcountForm(request.POST if request.POST.get("form") == "headcount" else None)
+    mark_form = NoSourceForm(request.POST if request.POST.get("form") == "no_source" else None)
+    for f in (count_form, mark_form):
+        f.fields["cell"].choices = cells  # type: ignore[attr-defined]
+    count_form.fields["kind"].choices = Covered.choices  # type: ignore[attr-defined]
+    if request.method == "POST":
+        if not can_manage:
+            raise Http404
+        form = count_form if request.POST.get("form") == "headcount" else mark_form
+        if form.is_valid():
+            d = form.cleaned_data
+            unit = Organization.objects.get(code=d["cell"])
+            try:
+                if form is count_form:
+                    services.headcount_record(
+                        actor=acting_user(request),
+                        organization=unit,
+                        on=d["on"],
+                        kind=d["kind"],
+                        covered=d["covered"],
+                    )
+                    messages.success(request, _("Đã ghi số người của {name}.").format(name=unit.name))
+                else:
+                    services.no_source_mark(
+                        actor=acting_user(request), organization=unit, since=d["since"], reason=d["reason"]
+                    )
+                    messages.success(request, _("Đã ghi {name} hết nguồn.").format(name=unit.name))
+            except ServiceError as exc:
+                add_service_error(form, exc)
+            else:
+                return redirect(reverse("web:sourcing", args=[org.code]))
+    today = timezone.localdate()
+    counts, marks = survey_history(scope, org)
+    context = {
+        "nav": "orgs",
+        "org": org,
+        "report": sourcing_report(scope, org=org, as_of=today),
+        "counts": counts,
+        "marks": marks,
+        "can_manage": can_manage,
+        "count_form": count_form,
+        "mark_form": mark_form,
+    }
+    return render(request, "web/committees/sourcing.html", context)
+
+
+@require_POST
+def no_source_end(request: HttpRequest, code: str, unit: str) -> HttpResponse:
+    scope = request_scope(request)
+    org = _committee(request, code)
+    target = Organization.objects.filter(code=unit, path__startswith=org.path).first()
+    if target is None or not scope.can_manage(target) or not scope.can_manage(org):
+        raise Http404
+    try:
+        on = parse_user_date(request.POST.get("on", ""))
+        if on is None:
+            raise DateError(_("chưa có ngày"))
+        services.no_source_end(actor=acting_user(request), organization=target, on=on)
+    except DateError as exc:
+        messages.error(request, _("Ngày không hợp lệ: {exc}. Viết theo dạng 01/01/2026.").format(exc=exc))
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("{name} có nguồn trở lại.").format(name=target.name))
+    return redirect(reverse("web:sourcing", args=[org.code]))
