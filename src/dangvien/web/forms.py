@@ -216,6 +216,7 @@ class ImportUploadForm(forms.Form):
             ("targets", _("Chỉ tiêu kết nạp")),
             ("ratings", _("Xếp loại chất lượng")),
             ("officers", _("Cấp ủy (người giữ chức vụ)")),
+            ("assignments", _("Phân công cấp ủy viên phụ trách chi bộ")),
             ("events", _("Sự kiện đã qua của đảng viên")),
         ],
     )

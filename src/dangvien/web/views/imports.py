@@ -9,6 +9,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from dangvien.committees.importing import COLUMNS as ASSIGNMENT_COLUMNS
+from dangvien.committees.importing import import_assignments
 from dangvien.core.spreadsheet import ImportResult, UploadLimits, safe_upload_name, upload_limits
 from dangvien.members.events_import import COLUMNS as EVENT_COLUMNS
 from dangvien.members.events_import import import_events
@@ -32,6 +34,7 @@ IMPORTERS = {
     "ratings": import_ratings,
     "officers": import_officers,
     "events": import_events,
+    "assignments": import_assignments,
 }
 COLUMNS = {
     "members": MEMBER_COLUMNS,
@@ -40,6 +43,7 @@ COLUMNS = {
     "ratings": RATING_COLUMNS,
     "officers": OFFICER_COLUMNS,
     "events": EVENT_COLUMNS,
+    "assignments": ASSIGNMENT_COLUMNS,
 }
 _SESSION_KEY = "pending_import"
 

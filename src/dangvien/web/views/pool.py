@@ -79,7 +79,12 @@ def candidates(request: HttpRequest) -> HttpResponse:
 
 
 def _get_candidate(scope: Scope, pk: int) -> Candidate:
-    c = candidate_queryset(scope, open_only=False).select_related("person", "cell", "introducer__person").filter(pk=pk).first()
+    c = (
+        candidate_queryset(scope, open_only=False)
+        .select_related("person", "cell", "introducer__person")
+        .filter(pk=pk)
+        .first()
+    )
     if c is None:
         raise Http404
     return c
