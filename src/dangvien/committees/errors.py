@@ -22,5 +22,13 @@ catalogue(
         "reason_missing": _("Ghi lý do (ví dụ: mọi cán bộ, công chức của cơ quan đã là đảng viên)"),
         "no_source_open": _("{org.name} đã được ghi “hết nguồn” từ {since:%d/%m/%Y}"),
         "no_source_not_open": _("{org.name} không có ghi “hết nguồn” đang hiệu lực"),
+        "meeting_kind_invalid": _("Loại buổi sinh hoạt không hợp lệ"),
+        "not_in_cell_that_day": _(
+            "Danh sách có người không sinh hoạt ở chi bộ ngày {held_on:%d/%m/%Y}: mở lại trang để lấy danh sách đúng ngày"
+        ),
+        "presence_invalid": _("Tình trạng có mặt không hợp lệ"),
+        "meeting_exists": _("Chi bộ đã có buổi sinh hoạt ngày {held_on:%d/%m/%Y}"),
+        "candidate_other_cell": _("Quần chúng này không thuộc chi bộ của buổi sinh hoạt"),
+        "meeting_other_cell": _("Buổi sinh hoạt không phải của chi bộ này"),
     },
 )

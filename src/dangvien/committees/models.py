@@ -109,3 +109,70 @@ class NoSource(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization_id} {self.since}–{self.until or ''}"
+
+
+class MeetingKind(models.TextChoices):
+    REGULAR = "regular", _("Sinh hoạt thường kỳ")
+    EXTRAORDINARY = "extraordinary", _("Sinh hoạt bất thường")
+
+
+class Meeting(models.Model):
+    """A cell's meeting (sinh hoạt chi bộ): the monthly one or an extraordinary one. Its
+    attendance is taken from the registry as it stood that day; the mentors' assessments
+    and the votes on admission and recognition are recorded as its items."""
+
+    cell = models.ForeignKey("orgs.Organization", on_delete=models.PROTECT, related_name="meetings")
+    held_on = models.DateField(_("ngày họp"))
+    kind = models.CharField(
+        _("loại"), max_length=16, choices=MeetingKind.choices, default=MeetingKind.REGULAR
+    )
+    guests = models.CharField(_("cấp trên dự"), max_length=300, blank=True)
+    items = models.TextField(_("nội dung"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["cell_id", "-held_on"]
+        indexes = [models.Index(fields=["cell", "held_on"])]
+        constraints = [models.UniqueConstraint(fields=["cell", "held_on"], name="one_meeting_per_cell_day")]
+
+    def __str__(self) -> str:
+        return f"{self.cell_id} {self.held_on}"
+
+
+class Presence(models.TextChoices):
+    PRESENT = "present", _("Có mặt")
+    EXCUSED = "excused", _("Vắng có lý do")
+    ABSENT = "absent", _("Vắng không có lý do")
+
+
+class Attendance(models.Model):
+    """One member of the cell on the meeting's day, with their status then (official,
+    probationary, exempt) so that the meeting's figures never change afterwards."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    membership = models.ForeignKey("members.Membership", on_delete=models.PROTECT, related_name="+")
+    status_then = models.CharField(max_length=16)
+    presence = models.CharField(_("có mặt"), max_length=8, choices=Presence.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "membership"], name="one_attendance_per_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id} {self.membership_id} {self.presence}"
+
+
+class MeetingAssessment(models.Model):
+    """A mentor's assessment heard at this meeting (the assessment row is the pool's)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="assessments")
+    assessment = models.OneToOneField(
+        "candidates.Assessment", on_delete=models.CASCADE, related_name="meeting_link"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id} {self.assessment_id}"

@@ -17,6 +17,7 @@ class Kind(models.TextChoices):
     UNASSESSED = "unassessed", _("Quần chúng chưa được nhận xét")
     NO_ADMISSION = "no_admission", _("Chi bộ lâu không kết nạp")
     DUTY = "duty", _("Cấp ủy viên chưa giới thiệu quần chúng")
+    NO_MEETING = "no_meeting", _("Chi bộ không sinh hoạt trong tháng")
 
 
 class Notification(models.Model):

@@ -39,7 +39,7 @@ from dangvien.cases.models import (
 )
 from dangvien.cases.recognition import rules as R
 from dangvien.committees.duties import duties_report
-from dangvien.committees.models import NoSource
+from dangvien.committees.models import Meeting, NoSource
 from dangvien.committees.sourcing import no_source_on
 from dangvien.core.dates import add_months
 from dangvien.members.models import Membership, Status
@@ -286,6 +286,33 @@ def _no_admission(as_of: dt.date) -> Iterator[Item]:
         )
 
 
+def _no_meeting(as_of: dt.date) -> Iterator[Item]:
+    """Cells that keep their meeting register here and held no meeting last month: once,
+    in the month after. A cell that never recorded a meeting is not reminded (its register
+    is still on paper)."""
+    first = as_of.replace(day=1)
+    start = add_months(first, -1)
+    held = Meeting.objects.filter(cell_id=OuterRef("pk"), held_on__gte=start, held_on__lt=first)
+    before = Meeting.objects.filter(cell_id=OuterRef("pk"), held_on__lt=start)
+    rows = (
+        Organization.objects.filter(kind__in=CELL_KINDS, dissolved_on__isnull=True)
+        .filter(Exists(before) & ~Exists(held))
+        .values_list("pk", "name", "code", "path")
+        .iterator(chunk_size=2000)
+    )
+    for pk, name, code, path in rows:
+        yield Item(
+            Kind.NO_MEETING,
+            f"no_meeting:{pk}:{start:%Y-%m}",
+            _("{name}: không ghi buổi sinh hoạt nào trong tháng {month:%m/%Y}").format(
+                name=name, month=start
+            ),
+            reverse("web:meetings", args=[code]),
+            None,
+            path,
+        )
+
+
 def _duties(as_of: dt.date) -> Iterator[Item]:
     """In the last quarter, each committee member with an assignment who has introduced
     nobody this year: a reminder each month to their committee's staff."""
@@ -385,6 +412,7 @@ def tick(*, as_of: dt.date | None = None, send_mail: bool = True) -> TickResult:
         _unassessed(as_of),
         _no_admission(as_of),
         _duties(as_of),
+        _no_meeting(as_of),
     ]
     for source in sources:
         for item in source:

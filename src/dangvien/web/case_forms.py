@@ -155,6 +155,7 @@ class CellVoteForm(_CaseForm):
     no = _count(_("Không tán thành"), initial=0)
     doc_ref = forms.CharField(label=_("Số nghị quyết chi bộ"), max_length=100, required=False)
     papers = forms.MultipleChoiceField(required=False)
+    meeting = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

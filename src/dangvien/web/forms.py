@@ -290,3 +290,24 @@ class NoSourceForm(forms.Form):
         max_length=300,
         help_text=_("Ví dụ: mọi cán bộ, công chức của cơ quan đã là đảng viên"),
     )
+
+
+class MeetingForm(forms.Form):
+    held_on = VnDateField(label=_("Ngày họp"))
+    kind = forms.ChoiceField(label=_("Loại"))
+    guests = forms.CharField(
+        label=_("Cấp trên dự"),
+        max_length=300,
+        required=False,
+        help_text=_("Họ tên, chức vụ của đồng chí cấp trên dự họp"),
+    )
+    items = forms.CharField(label=_("Nội dung"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class MeetingAssessForm(forms.Form):
+    candidate = forms.ChoiceField(label=_("Quần chúng"))
+    strengths = forms.CharField(label=_("Ưu điểm"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    weaknesses = forms.CharField(
+        label=_("Khuyết điểm"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    conclusion = forms.CharField(label=_("Kết luận của chi bộ"), widget=forms.Textarea(attrs={"rows": 2}))

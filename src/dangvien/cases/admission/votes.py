@@ -33,6 +33,7 @@ from dangvien.cases.models import (
     Exclusion,
     Vote,
 )
+from dangvien.committees.models import Meeting
 from dangvien.core.errors import ServiceError
 from dangvien.core.services import not_future, recorded_by
 from dangvien.core.versioned import save_versioned
@@ -87,6 +88,7 @@ def admission_record_cell_vote(
     denominator_note: str = "",
     doc_ref: str = "",
     papers: Iterable[str] = (),
+    meeting: Meeting | None = None,
 ) -> Vote:
     """The cell meeting and its vote. Every eligibility check must pass on the meeting
     date. The denominator the registry proposes (official members of the cell that day,
@@ -95,6 +97,8 @@ def admission_record_cell_vote(
     c = lock_case(actor, case, expected_version)
     require_step(c, P.CELL_VOTE)
     not_future(held_on, "held_on")
+    if meeting is not None and (meeting.cell_id != c.cell_id or meeting.held_on != held_on):
+        raise ServiceError("committees.meeting_other_cell", field="held_on")
     check_order(c, held_on, "held_on")
     book = RuleBook.load()
     failed = [ch for ch in admission_checks(c, on=held_on, book=book) if not ch.ok]
@@ -134,6 +138,7 @@ def admission_record_cell_vote(
         case=c,
         body=Body.CELL,
         held_on=held_on,
+        meeting=meeting,
         registry_official=official,
         registry_exempt=exempt,
         summoned=summoned,

@@ -222,6 +222,10 @@ class Vote(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="votes")
     body = models.CharField(max_length=16, choices=Body.choices)
     held_on = models.DateField(_("ngày họp"))
+    # The cell meeting the vote was taken at (its attendance proposed the counts below).
+    meeting = models.ForeignKey(
+        "committees.Meeting", null=True, blank=True, on_delete=models.PROTECT, related_name="admission_votes"
+    )
     # Cell votes: the registry's proposal as of the meeting, then the secretary's counts.
     registry_official = models.PositiveIntegerField(null=True, blank=True)
     registry_exempt = models.PositiveIntegerField(null=True, blank=True)

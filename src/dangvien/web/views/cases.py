@@ -29,6 +29,8 @@ from dangvien.cases.admission.selectors import (
     pipeline_board,
 )
 from dangvien.cases.models import Case, Exclusion, IntroKind
+from dangvien.committees.meetings import meeting_figures, meeting_get
+from dangvien.committees.models import Meeting
 from dangvien.core.errors import ServiceError
 from dangvien.documents.models import GeneratedDocument
 from dangvien.documents.services import forms_for
@@ -121,15 +123,29 @@ def _get_case(scope: Scope, pk: int) -> Case:
         raise Http404 from None
 
 
-def _vote_initial(case: Case) -> dict[str, Any]:
-    """The registry's proposal for a meeting today, for the secretary to confirm or correct."""
+def _vote_initial(case: Case, meeting: Meeting | None = None) -> dict[str, Any]:
+    """The registry's proposal for a meeting today, or the figures of the meeting's
+    attendance, for the secretary to confirm or correct."""
     if case.step != P.CELL_VOTE:
         return {}
+    if meeting is not None:
+        f = meeting_figures(meeting)
+        return {
+            "meeting": meeting.pk,
+            "held_on": meeting.held_on,
+            "summoned": f.summoned,
+            "present": f.present,
+            "exempt_present": f.exempt_present,
+            "excluded_excused": f.excused_official,
+            "denominator": f.denominator,
+        }
     official, _ = cell_voters(case.cell, timezone.localdate())
     return {"summoned": official, "denominator": official}
 
 
-def _forms(case: Case, data: Any = None, action: str = "") -> dict[str, forms.Form]:
+def _forms(
+    case: Case, data: Any = None, action: str = "", meeting: Meeting | None = None
+) -> dict[str, forms.Form]:
     """Every action form of the case; the one posted (action) gets the data."""
     initial = {"version": case.version}
     route = case.route
@@ -160,7 +176,7 @@ def _forms(case: Case, data: Any = None, action: str = "") -> dict[str, forms.Fo
             members=cell_official_choices(case.cell_id, exclude_person_id=case.person_id),
         ),
         "introduction_end": make("introduction_end", F.IntroductionEndForm),
-        "cell_vote": make("cell_vote", F.CellVoteForm, route=route, initial=_vote_initial(case)),
+        "cell_vote": make("cell_vote", F.CellVoteForm, route=route, initial=_vote_initial(case, meeting)),
         "committee_vote": make("committee_vote", F.CommitteeVoteForm, route=route),
         "decision": make("decision", F.DecisionForm, route=route),
         "extend": make("extend", F.ExtendForm),
@@ -227,13 +243,24 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = request_scope(request)
     _get_case(scope, pk)
     view = case_view(scope, pk, today=timezone.localdate())
-    return _render_case(request, view, _forms(view.case))
+    raw = request.GET.get("buoi", "")
+    meeting = meeting_get(scope, int(raw)) if raw.isdigit() else None
+    if meeting is not None and meeting.cell_id != view.case.cell_id:
+        meeting = None
+    return _render_case(request, view, _forms(view.case, meeting=meeting))
 
 
 def _membership(case: Case, value: str) -> Membership | None:
     if not value:
         return None
     return Membership.objects.filter(pk=int(value), cell_id=case.cell_id).select_related("person").first()
+
+
+def _meeting_of(case: Case, pk: int | None) -> Meeting | None:
+    """The meeting a vote form came from: only one of the dossier's own cell counts."""
+    if not pk:
+        return None
+    return Meeting.objects.filter(pk=pk, cell_id=case.cell_id).first()
 
 
 ACTIONS: dict[str, Callable[..., Any]] = {}
@@ -353,6 +380,7 @@ def _cell_vote(actor: Any, c: Case, d: dict[str, Any], form: forms.Form) -> str:
         no=d["no"],
         doc_ref=d["doc_ref"],
         papers=d["papers"],
+        meeting=_meeting_of(c, d.get("meeting")),
     )
     if vote.passed:
         return _("Chi bộ biểu quyết đạt: {vote.yes}/{vote.denominator} tán thành.").format(vote=vote)

@@ -1,0 +1,163 @@
+"""Issue 21, item 3: a cell's meetings, their attendance from the registry of the day,
+assessments heard there and votes that take their counts from the attendance."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from dangvien.candidates.models import Assessment
+from dangvien.committees.meetings import meeting_assess, meeting_figures, meeting_record, roll_on
+from dangvien.committees.models import Meeting, Presence
+from dangvien.members.models import Membership
+from dangvien.members.services import memberships_move_cell
+from dangvien.orgs.scope import ScopeDenied
+from dangvien.watch.services import _no_meeting
+
+from ..cases_helpers import candidate, fresh, officials, open_case, prepare, vote
+from ..conftest import refused
+
+D = dt.date
+DAY = D(2026, 2, 10)
+
+
+@pytest.fixture
+def cell(tree):
+    officials(tree.xa_c1, 12)
+    return tree.xa_c1
+
+
+def _presence(cell, day, *, exempt_present=0, excused=0, absent=0):
+    """Everyone present but the given numbers of absent officials; exempt come as asked."""
+    roll = roll_on(cell, day)
+    out: dict[int, str] = {}
+    officials_ = [r for r in roll if r.status == "official"]
+    for r in roll:
+        out[r.membership_id] = Presence.ABSENT if r.exempt else Presence.PRESENT
+    for r in [r for r in roll if r.exempt][:exempt_present]:
+        out[r.membership_id] = Presence.PRESENT
+    for r in officials_[:excused]:
+        out[r.membership_id] = Presence.EXCUSED
+    for r in officials_[excused : excused + absent]:
+        out[r.membership_id] = Presence.ABSENT
+    return out
+
+
+def test_a_vote_at_a_meeting_with_two_exempt_present_and_three_absent(cell):
+    case = prepare(open_case(candidate(cell)), introducers=officials(cell, 2, prefix="Người giới thiệu"))
+    officials(cell, 3, prefix="Miễn sinh hoạt", status="exempt")
+    # 15 official (12, the mentor, two introducers) and 3 exempt; two exempt came; of three
+    # officials absent, one had the committee's leave (not counted) and two had none.
+    m = meeting_record(
+        actor=None,
+        cell=cell,
+        held_on=DAY,
+        presence=_presence(cell, DAY, exempt_present=2, excused=1, absent=2),
+    )
+    f = meeting_figures(m)
+    assert (f.official, f.exempt, f.summoned, f.present, f.exempt_present, f.excused_official, f.absent) == (
+        15, 3, 15, 14, 2, 1, 3,
+    )  # fmt: skip
+    assert f.denominator == 16 and f.excluded == {"excused": 1}
+    args = {"summoned": f.summoned, "present": f.present, "exempt_present": 2, "excluded": f.excluded}
+    failed = vote(case, held_on=DAY, yes=10, denominator=16, meeting=m, **args)  # 10/16 < 2/3
+    assert not failed.passed and failed.meeting == m and not failed.denominator_note
+    other_day = Meeting.objects.create(cell=cell, held_on=D(2026, 2, 11))
+    with refused("committees.meeting_other_cell"):  # a meeting of another day
+        vote(case, held_on=DAY, yes=11, denominator=16, meeting=other_day, **args)
+    passed = vote(case, held_on=DAY, yes=11, denominator=16, meeting=m, **args)  # 11/16 ≥ 2/3
+    assert passed.passed and fresh(case).cell_resolution_on == DAY
+
+
+def test_the_attendance_is_the_registry_of_the_meeting_day_before_a_transfer(cell, tree):
+    leaving = officials(cell, 1, prefix="Chuyển đi")[0]
+    memberships_move_cell(
+        actor=None,
+        memberships=Membership.objects.filter(pk=leaving.pk),
+        to_cell=tree.xa_c2,
+        on=D(2026, 3, 1),
+        note="",
+    )
+    before = meeting_record(actor=None, cell=cell, held_on=D(2026, 2, 28), presence={})
+    assert before.attendance.filter(membership=leaving).exists() and before.attendance.count() == 13
+    after = meeting_record(actor=None, cell=cell, held_on=D(2026, 3, 1), presence={})
+    assert not after.attendance.filter(membership=leaving).exists() and after.attendance.count() == 12
+    # Left out means absent without leave; the figures never change afterwards.
+    assert meeting_figures(before).present == 0 and meeting_figures(before).absent == 13
+    arrived = meeting_record(
+        actor=None, cell=tree.xa_c2, held_on=D(2026, 3, 1), presence={leaving.pk: "present"}
+    )
+    assert meeting_figures(arrived).present == 1
+
+
+def test_a_meeting_is_refused_twice_for_strangers_and_outside_the_scope(cell, tree, users):
+    stranger = officials(tree.xa_c2, 1, prefix="Người ngoài")[0]
+    with refused("committees.not_in_cell_that_day"):
+        meeting_record(actor=None, cell=cell, held_on=DAY, presence={stranger.pk: "present"})
+    with refused("committees.presence_invalid"):
+        first = roll_on(cell, DAY)[0].membership_id
+        meeting_record(actor=None, cell=cell, held_on=DAY, presence={first: "asleep"})
+    with refused("core.date_in_future"):
+        meeting_record(actor=None, cell=cell, held_on=D(2099, 1, 1), presence={})
+    meeting_record(actor=users.bithu1, cell=cell, held_on=DAY, presence={})  # the cell's secretary
+    with refused("committees.meeting_exists"):  # a double click
+        meeting_record(actor=users.bithu1, cell=cell, held_on=DAY, presence={})
+    for user in (users.binh, users.xem1):
+        with pytest.raises(ScopeDenied):
+            meeting_record(actor=user, cell=cell, held_on=D(2026, 2, 12), presence={})
+    with pytest.raises(ScopeDenied):  # a secretary records only their own cell
+        meeting_record(actor=users.bithu1, cell=tree.xa_c2, held_on=DAY, presence={})
+    assert Meeting.objects.count() == 1
+
+
+def test_an_assessment_heard_at_a_meeting(cell, tree):
+    cand = candidate(cell)
+    m = meeting_record(actor=None, cell=cell, held_on=DAY, presence={})
+    a = meeting_assess(
+        actor=None, meeting=m, candidate=cand, strengths="Nhiệt tình", conclusion="Tiếp tục bồi dưỡng"
+    )
+    assert a.on == DAY and m.assessments.get().assessment == a
+    other = candidate(tree.xa_c2, name="Lê Thị Hoa")
+    with refused("committees.candidate_other_cell"):
+        meeting_assess(actor=None, meeting=m, candidate=other, conclusion="x")
+    assert Assessment.objects.count() == 1
+
+
+def test_the_watch_names_a_cell_keeping_its_register_with_no_meeting_last_month(cell, tree):
+    meeting_record(actor=None, cell=cell, held_on=D(2026, 9, 15), presence={})
+    assert [i.key for i in _no_meeting(D(2026, 10, 31))] == []  # September had one
+    items = list(_no_meeting(D(2026, 11, 1)))  # October had none
+    assert [i.key for i in items] == [f"no_meeting:{cell.pk}:2026-10"] and items[
+        0
+    ].url == "/to-chuc/XA-C1/sinh-hoat/"
+    meeting_record(actor=None, cell=cell, held_on=D(2026, 10, 31), presence={})  # the last day counts
+    assert list(_no_meeting(D(2026, 11, 1))) == []
+    # XA-C2 never recorded a meeting here: its register is on paper, no reminder.
+    assert all(str(tree.xa_c2.pk) not in i.key for i in _no_meeting(D(2026, 12, 1)))
+
+
+def test_a_secretary_records_a_meeting_on_the_page_and_starts_a_vote_from_it(cell, users, login):
+    case = prepare(open_case(candidate(cell)), introducers=officials(cell, 2, prefix="Người giới thiệu"))
+    c = login(users.bithu1)
+    page = c.get(reverse("web:meeting_new", args=["XA-C1"]) + "?ngay=10/02/2026").content.decode()
+    assert 'id="roll"' in page and page.count('<select name="p') == 15
+    roll = roll_on(cell, DAY)
+    data = {"held_on": "10/02/2026", "kind": "regular", "guests": "", "items": "Xét kết nạp"}
+    data |= {f"p{r.membership_id}": "present" for r in roll}
+    data[f"p{roll[0].membership_id}"] = "excused"
+    r = c.post(reverse("web:meeting_new", args=["XA-C1"]) + "?ngay=10/02/2026", data)
+    assert r.status_code == 302
+    m = Meeting.objects.get()
+    detail = c.get(r["Location"]).content.decode()
+    assert "14" in detail and f"?buoi={m.pk}" in detail
+    form = c.get(reverse("web:case_detail", args=[case.pk]) + f"?buoi={m.pk}").content.decode()
+    assert (
+        'id="from-meeting"' in form
+        and 'value="10/02/2026"' in form
+        and 'name="meeting" value="' + str(m.pk) in form
+    )
+    # Another commune's staff see neither the register nor the meeting.
+    assert login(users.binh).get(reverse("web:meetings", args=["XA-C1"])).status_code == 404
+    assert login(users.binh).get(reverse("web:meeting_detail", args=["XA-C1", m.pk])).status_code == 404
