@@ -73,9 +73,15 @@ def test_demo_is_deterministic(db):
     from dangvien.people.models import Person
     from dangvien.targets.models import Target
 
+    from dangvien.committees.models import Assignment, Headcount, Meeting, NoSource
+
     Transfer.objects.all().delete()  # the dossiers first: they point at people and members
     Recognition.objects.all().delete()
     Case.objects.all().delete()
+    Meeting.objects.all().delete()  # meetings and assignments point at members and cells
+    Assignment.objects.all().delete()
+    Headcount.objects.all().delete()
+    NoSource.objects.all().delete()
     Candidate.objects.all().delete()
     Certificate.objects.all().delete()
     TrainingClass.objects.all().delete()

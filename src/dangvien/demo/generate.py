@@ -18,6 +18,7 @@ from dangvien.core.dates import add_months
 from dangvien.core.events import announce
 from dangvien.core.text import fold
 from dangvien.demo import names
+from dangvien.demo.committees import CommitteeStats, fill_committees
 from dangvien.demo.dossiers import PipelineStats
 from dangvien.demo.followup import FollowupStats, fill_followup, transfers_across
 from dangvien.demo.pipeline import fill_commune
@@ -52,6 +53,7 @@ class DemoResult:
     members: int = 0
     pipeline: PipelineStats = field(default_factory=PipelineStats)
     followup: FollowupStats = field(default_factory=FollowupStats)
+    committees: CommitteeStats = field(default_factory=CommitteeStats)
     targets: int = 0  # target revisions
     ratings: int = 0  # member and organization ratings of last year
     notifications: int = 0
@@ -277,6 +279,7 @@ def generate(
         result.targets = fill_targets(rng, today=today)
         result.ratings = fill_ratings(rng, today=today)
         fill_ceremony_days(rng)
+        result.committees = fill_committees(today=today, members=result.members)
     # Written in bulk, not through the services: every member figure kept so far is stale,
     # and so are PostgreSQL's statistics of every table.
     announce(TreeRebuilt())
