@@ -66,6 +66,13 @@ def main() -> None:
             "audit_writers.py", PG_ADMIN.rsplit("/", 1)[0] + "/dangvien_bench_audit", bench_dir
         )
         results[-1]["audit"] = audit
+        subprocess.run(
+            ["psql", PG_ADMIN, "-qc", "DROP DATABASE IF EXISTS dangvien_bench_committees"], check=True
+        )
+        subprocess.run(["psql", PG_ADMIN, "-qc", "CREATE DATABASE dangvien_bench_committees"], check=True)
+        results[-1]["committees"] = run_script(
+            "committees.py", PG_ADMIN.rsplit("/", 1)[0] + "/dangvien_bench_committees", bench_dir
+        )
     write(results)
 
 
@@ -79,6 +86,28 @@ def run_script(script: str, database_url: str, data_dir: Path) -> dict[str, obje
         print(out.stderr[-4000:])
         raise SystemExit(f"{script} failed")
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def committee_lines(c: dict) -> list[str]:  # type: ignore[type-arg]
+    """Issue 21 (bench/committees.py, PostgreSQL): the province's duties and survey."""
+    d = c["duties"]["median_ms"] / max(c["duties_raw"]["median_ms"], 0.01)
+    s = c["sourcing"]["median_ms"] / max(c["sourcing_raw"]["median_ms"], 0.01)
+    return [
+        f"\nCommittees at work (issue 21, bench/committees.py, PostgreSQL): the province of {c['cells']:,} "
+        f"cells, {c['committee_members']:,} committee members answering for cells, {c['meetings']:,} "
+        f"meetings with {c['attendance']:,} attendance rows. *Raw*: the same SQL on the cursor.\n".replace(
+            ",", "."
+        ),
+        "| | rows | selector | raw | selector ÷ raw (median) | aim |",
+        "|---|---|---|---|---|---|",
+        f"| report duties | {c['duties_rows']:,} | {fmt(c['duties'])} | {fmt(c['duties_raw'])} | {d:.2f}× | ≤ 200 ms, ≤ 1,5× |".replace(
+            ",", "."
+        ),
+        f"| report sourcing | {c['sourcing_rows']:,} | {fmt(c['sourcing'])} | {fmt(c['sourcing_raw'])} | {s:.2f}× | ≤ 200 ms, ≤ 1,5× |".replace(
+            ",", "."
+        ),
+        f"| a meeting of a {c['meeting_members']}-member cell, recorded | 1 | {fmt(c['meeting_record'])} | — | — | ≤ 100 ms |",
+    ]
 
 
 def fmt(t: dict[str, float]) -> str:
@@ -190,6 +219,10 @@ def write(results: list[dict]) -> None:  # type: ignore[type-arg]
                 f"| after (sealed after commit) | {a['after_writes_per_s']} | {a['after_short_ms']} | "
                 f"{'yes' if a['chain_ok'] else 'NO'} |",
             ]
+    for r in results:
+        c = r.get("committees")
+        if isinstance(c, dict):
+            lines += committee_lines(c)
     path = ROOT / "docs" / "benchmarks.md"
     if not path.exists():
         path.write_text("# Benchmarks\n\nWritten by `make bench` (bench/run.py); newest run last.\n")

@@ -70,10 +70,9 @@ def test_demo_is_deterministic(db):
     first = list(Membership.objects.order_by("pk").values_list("person__full_name", "admission_date")[:50])
     from dangvien.candidates.models import Candidate, Certificate, TrainingClass
     from dangvien.cases.models import Case, Recognition, Transfer
+    from dangvien.committees.models import Assignment, Headcount, Meeting, NoSource
     from dangvien.people.models import Person
     from dangvien.targets.models import Target
-
-    from dangvien.committees.models import Assignment, Headcount, Meeting, NoSource
 
     Transfer.objects.all().delete()  # the dossiers first: they point at people and members
     Recognition.objects.all().delete()

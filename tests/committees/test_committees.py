@@ -260,7 +260,7 @@ def test_the_reports_cost_the_same_queries_for_one_cell_or_many(tree, committee)
     assert len(q) == 3
     with CaptureQueriesContext(connection) as q:
         sourcing_report(scope_for(None), org=tree.province, as_of=dt.date(2026, 12, 1))
-    assert len(q) == 5
+    assert len(q) == 6
 
 
 def test_import_assignments_from_a_real_file_all_or_nothing(tmp_path, tree, users, committee):

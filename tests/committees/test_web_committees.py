@@ -112,3 +112,23 @@ def test_a_candidate_records_who_introduced_them(tree, users, login):
     cand = Candidate.objects.get()
     assert cand.introducer == hung
     assert "Trần Văn Hùng" in c.get(done["Location"]).content.decode()
+
+
+def test_the_cells_rating_screen_shows_a_committee_members_duty_as_information(tree, users, login):
+    from dangvien.candidates.services import candidate_add
+    from dangvien.committees.services import assignment_create
+
+    from ..conftest import person
+
+    hung = _seat(tree)
+    assignment_create(
+        actor=None, committee=tree.xa, membership=hung, cell=tree.xa_c2, valid_from=dt.date(2025, 2, 1)
+    )
+    candidate_add(
+        actor=None, person=person("Phạm Văn Tới", dt.date(2000, 1, 2)), cell=tree.xa_c2, source="other",
+        listed_on=dt.date(2026, 3, 1), introducer=hung,
+    )  # fmt: skip
+    page = login(users.bithu1).get(reverse("web:ratings") + "?to-chuc=XA-C1&nam=2026").content.decode()
+    assert "Cấp ủy viên phụ trách XA-C2: giới thiệu 1, kết nạp 0 trong năm (tham khảo)" in page
+    last_year = login(users.bithu1).get(reverse("web:ratings") + "?to-chuc=XA-C1&nam=2025").content.decode()
+    assert "giới thiệu 0, kết nạp 0" in last_year

@@ -80,10 +80,28 @@ def year_window(year: int, as_of: dt.date | None) -> tuple[dt.date, dt.date]:
 def duties_report(scope: Scope, *, org: Organization, year: int, as_of: dt.date) -> Duties:
     """One row per committee member of `org` or a committee below it with an assignment
     to a cell under `org` during the year up to `as_of`. Three queries whatever the size."""
-    start, end = year_window(year, as_of)
     under = Q(cell__path__startswith=org.path) & Q(committee__path__startswith=org.path)
+    start, end = year_window(year, as_of)
+    rows = _count(
+        Q(under, scope.org_filter("cell")), start, end, candidates=Q(cell__path__startswith=org.path)
+    )
+    return Duties(org.code, year, end, rows)
+
+
+def member_duties(
+    membership_ids: list[int], *, year: int, as_of: dt.date | None = None
+) -> dict[int, DutyRow]:
+    """The duty of these members (those answering for a cell), wherever their cells are:
+    what a cell's yearly rating screen shows beside its committee members, as information."""
+    start, end = year_window(year, as_of)
+    ids = Q(membership_id__in=membership_ids)
+    rows = _count(ids, start, end, candidates=Q(introducer_id__in=membership_ids))
+    return {r.membership_id: r for r in rows}
+
+
+def _count(assigned: Q, start: dt.date, end: dt.date, *, candidates: Q) -> list[DutyRow]:
     assignments = (
-        Assignment.objects.filter(under, scope.org_filter("cell"), valid_from__lte=end)
+        Assignment.objects.filter(assigned, valid_from__lte=end)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=start))
         .values_list(
             "membership_id",
@@ -104,11 +122,11 @@ def duties_report(scope: Scope, *, org: Organization, year: int, as_of: dt.date)
             row.cells.append(cell_code)
         cells_of[mid].add(cell_id)
     if not rows:
-        return Duties(org.code, year, end, [])
+        return []
     # Introduced this year to a cell they answer for (the listing's day; the history's
     # first day when the cell's resolution date was not recorded).
     introduced = (
-        Candidate.objects.filter(introducer__isnull=False, cell__path__startswith=org.path)
+        Candidate.objects.filter(candidates, introducer__isnull=False)
         .annotate(day=Coalesce("listed_on", "state_since"))
         .filter(day__gte=start, day__lte=end)
         .values("introducer_id", "cell_id")
@@ -120,12 +138,9 @@ def duties_report(scope: Scope, *, org: Organization, year: int, as_of: dt.date)
             rows[r["introducer_id"]].introduced += r["n"]
     admitted = (
         CandidateEvent.objects.filter(
-            state_to=State.ADMITTED,
-            on__gte=start,
-            on__lte=end,
-            candidate__introducer__isnull=False,
-            candidate__cell__path__startswith=org.path,
+            state_to=State.ADMITTED, on__gte=start, on__lte=end, candidate__introducer__isnull=False
         )
+        .filter(candidate__in=Candidate.objects.filter(candidates).values("pk"))
         .values("candidate__introducer_id")
         .annotate(n=Count("candidate_id", distinct=True))
         .order_by()
@@ -133,4 +148,4 @@ def duties_report(scope: Scope, *, org: Organization, year: int, as_of: dt.date)
     for r in admitted:
         if r["candidate__introducer_id"] in rows:
             rows[r["candidate__introducer_id"]].admitted += r["n"]
-    return Duties(org.code, year, end, list(rows.values()))
+    return list(rows.values())

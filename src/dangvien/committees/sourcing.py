@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
 from dangvien.candidates.models import OPEN_STATES, Candidate, CandidateEvent, State
 from dangvien.committees.models import Headcount, NoSource
@@ -72,7 +72,7 @@ def no_source_cells(day: dt.date, *, path: str = "") -> dict[int, str]:
 
 
 def sourcing_report(scope: Scope, *, org: Organization, as_of: dt.date) -> Sourcing:
-    """Every cell under `org` that stood on `as_of`; five queries whatever the size."""
+    """Every cell under `org` that stood on `as_of`; six queries whatever the size."""
     cells = list(
         scope.orgs()
         .filter(path__startswith=org.path, kind__in=CELL_KINDS)
@@ -99,26 +99,39 @@ def sourcing_report(scope: Scope, *, org: Organization, as_of: dt.date) -> Sourc
         .order_by()
         .values_list("cell_id", "n")
     )
-    # Each candidacy's state on the day: its last history row on or before it.
+    # Each candidacy's state on the day. Most have not moved since: their state now is their
+    # state then (one aggregate). Only those with a history row after the day (few) are
+    # read back to their last row on or before it.
+    later = CandidateEvent.objects.filter(candidate=OuterRef("pk"), on__gt=as_of)
+    in_org = Candidate.objects.filter(cell__path__startswith=org.path)
+    unchanged = (
+        in_org.filter(state__in=OPEN_STATES)
+        .filter(~Exists(later))
+        .values("cell_id", "state")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("cell_id", "state", "n")
+    )
     state_then = Subquery(
         CandidateEvent.objects.filter(candidate=OuterRef("pk"), on__lte=as_of)
         .order_by("-on", "-pk")
         .values("state_to")[:1]
     )
-    pool: dict[int, int] = {}
-    ready: dict[int, int] = {}
-    states = (
-        Candidate.objects.filter(cell__path__startswith=org.path)
+    moved = (
+        in_org.filter(Exists(later))
         .annotate(then=state_then)
         .filter(then__in=OPEN_STATES)
         .values("cell_id", "then")
         .annotate(n=Count("id"))
         .order_by()
+        .values_list("cell_id", "then", "n")
     )
-    for r in states:
-        pool[r["cell_id"]] = pool.get(r["cell_id"], 0) + r["n"]
-        if r["then"] == State.READY:
-            ready[r["cell_id"]] = ready.get(r["cell_id"], 0) + r["n"]
+    pool: dict[int, int] = {}
+    ready: dict[int, int] = {}
+    for cell_id, state, n in [*unchanged, *moved]:
+        pool[cell_id] = pool.get(cell_id, 0) + n
+        if state == State.READY:
+            ready[cell_id] = ready.get(cell_id, 0) + n
     marked = no_source_cells(as_of, path=org.path)
     rows = [
         SourcingRow(

@@ -23,5 +23,9 @@ catalogue(
         "target_not_number": _("Chỉ tiêu phải là một số nguyên không âm, ví dụ 25"),
         "target_too_large": _("Chỉ tiêu quá lớn: kiểm tra lại con số"),
         "term_invalid": _("Nhiệm kỳ “{text}” không hợp lệ: năm đầu phải trước năm cuối, ví dụ 2025-2030"),
+        "commendation_no_committee": _("Tổ chức này không có cấp ủy cấp trên để quyết định khen thưởng"),
+        "commendation_incomplete": _("Ghi hình thức khen thưởng và số quyết định"),
+        "commendation_before_year_end": _("Quyết định khen thưởng năm {year} phải từ năm {year} trở đi"),
+        "commendation_exists": _("{org.name} đã có quyết định khen thưởng năm {year}"),
     },
 )

@@ -67,3 +67,29 @@ class TargetRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.value} từ {self.effective_on:%d/%m/%Y}"
+
+
+class Commendation(models.Model):
+    """A unit commended for a year's work on party-member development: the decision of the
+    committee above it (number, date, level), recorded by that committee's staff."""
+
+    organization = models.ForeignKey(
+        "orgs.Organization", on_delete=models.PROTECT, related_name="commendations"
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
+    level = models.CharField(_("hình thức khen thưởng"), max_length=200)
+    decision_ref = models.CharField(_("số quyết định"), max_length=100)
+    decided_on = models.DateField(_("ngày quyết định"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "organization_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "year"], name="one_commendation_per_unit_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.year}: {self.decision_ref}"

@@ -311,3 +311,14 @@ class MeetingAssessForm(forms.Form):
         label=_("Khuyết điểm"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
     conclusion = forms.CharField(label=_("Kết luận của chi bộ"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CommendationForm(forms.Form):
+    unit = forms.CharField(widget=forms.HiddenInput)
+    level = forms.CharField(
+        label=_("Hình thức khen thưởng"),
+        max_length=200,
+        help_text=_("Ví dụ: Giấy khen của Ban Chấp hành Đảng bộ xã"),
+    )
+    decision_ref = forms.CharField(label=_("Số quyết định"), max_length=100)
+    decided_on = VnDateField(label=_("Ngày quyết định"))

@@ -42,6 +42,7 @@ urlpatterns = [
     path("to-chuc/<str:code>/phan-cong/", committees.duties_page, name="duties"),
     path("to-chuc/<str:code>/phan-cong/<int:pk>/thoi/", committees.assignment_end, name="assignment_end"),
     path("to-chuc/<str:code>/khao-sat-nguon/", committees.sourcing_page, name="sourcing"),
+    path("to-chuc/<str:code>/khen-thuong/", committees.commendations_page, name="commendations"),
     path("to-chuc/<str:code>/sinh-hoat/", meetings.meeting_list, name="meetings"),
     path("to-chuc/<str:code>/sinh-hoat/moi/", meetings.meeting_new, name="meeting_new"),
     path("to-chuc/<str:code>/sinh-hoat/<int:pk>/", meetings.meeting_detail, name="meeting_detail"),

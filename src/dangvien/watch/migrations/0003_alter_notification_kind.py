@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('watch', '0002_alter_notification_kind'),
+        ("watch", "0002_alter_notification_kind"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('overdue', 'Quá hạn'), ('due_soon', 'Sắp đến hạn'), ('probation', 'Hết thời gian dự bị'), ('certificate', 'Giấy chứng nhận sắp hết hạn'), ('unassessed', 'Quần chúng chưa được nhận xét'), ('no_admission', 'Chi bộ lâu không kết nạp'), ('duty', 'Cấp ủy viên chưa giới thiệu quần chúng'), ('no_meeting', 'Chi bộ không sinh hoạt trong tháng')], max_length=16),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("overdue", "Quá hạn"),
+                    ("due_soon", "Sắp đến hạn"),
+                    ("probation", "Hết thời gian dự bị"),
+                    ("certificate", "Giấy chứng nhận sắp hết hạn"),
+                    ("unassessed", "Quần chúng chưa được nhận xét"),
+                    ("no_admission", "Chi bộ lâu không kết nạp"),
+                    ("duty", "Cấp ủy viên chưa giới thiệu quần chúng"),
+                    ("no_meeting", "Chi bộ không sinh hoạt trong tháng"),
+                ],
+                max_length=16,
+            ),
         ),
     ]

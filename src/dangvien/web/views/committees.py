@@ -24,8 +24,15 @@ from dangvien.core.errors import ServiceError
 from dangvien.members.models import Membership
 from dangvien.orgs.models import Organization
 from dangvien.orgs.selectors import org_get
+from dangvien.targets.commendations import GOOD_SHARE, commendation_record, commendation_rows
 from dangvien.web.context import acting_user, request_scope
-from dangvien.web.forms import AssignmentForm, HeadcountForm, NoSourceForm, add_service_error
+from dangvien.web.forms import (
+    AssignmentForm,
+    CommendationForm,
+    HeadcountForm,
+    NoSourceForm,
+    add_service_error,
+)
 
 
 def _committee(request: HttpRequest, code: str) -> Organization:
@@ -190,3 +197,49 @@ def no_source_end(request: HttpRequest, code: str, unit: str) -> HttpResponse:
     else:
         messages.success(request, _("{name} có nguồn trở lại.").format(name=target.name))
     return redirect(reverse("web:sourcing", args=[org.code]))
+
+
+def commendations_page(request: HttpRequest, code: str) -> HttpResponse:
+    """The year's proposals for commendation under a committee, and the decisions recorded."""
+    scope = request_scope(request)
+    org = _committee(request, code)
+    today = timezone.localdate()
+    raw = request.GET.get("nam", "")
+    year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= today.year else today.year
+    can_manage = scope.can_manage(org)
+    form = CommendationForm(request.POST or None)
+    if request.method == "POST":
+        if not can_manage:
+            raise Http404
+        if form.is_valid():
+            d = form.cleaned_data
+            unit = Organization.objects.filter(code=d["unit"], parent=org).first()
+            if unit is None:
+                raise Http404
+            try:
+                commendation_record(
+                    actor=acting_user(request),
+                    organization=unit,
+                    year=year,
+                    level=d["level"],
+                    decision_ref=d["decision_ref"],
+                    decided_on=d["decided_on"],
+                )
+            except ServiceError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, _("Đã ghi quyết định khen thưởng {name}.").format(name=unit.name))
+                return redirect(reverse("web:commendations", args=[org.code]) + f"?nam={year}")
+        else:
+            messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+    report = commendation_rows(scope, org=org, year=year, as_of=min(today, dt.date(year, 12, 31)))
+    context = {
+        "nav": "orgs",
+        "org": org,
+        "year": year,
+        "years": list(range(today.year, today.year - 5, -1)),
+        "report": report,
+        "can_manage": can_manage,
+        "good_share": int(GOOD_SHARE * 100),
+    }
+    return render(request, "web/committees/commendations.html", context)

@@ -3,12 +3,15 @@ organizations under it; everyone in scope sees the shares."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dangvien.committees.duties import DutyRow, member_duties
 from dangvien.core.errors import ServiceError
 from dangvien.members.models import Membership
 from dangvien.members.selectors import org_children
@@ -71,6 +74,7 @@ def ratings_view(request: HttpRequest) -> HttpResponse:
         return redirect(back)
     summary = rating_summary(scope, org, year, children)
     members: list[tuple[Membership, MemberRating | None]] = []
+    duties: dict[int, DutyRow] = {}
     if rate_members:
         ms = list(
             Membership.objects.filter(cell=org, is_active=True, admission_date__year__lte=year)
@@ -79,6 +83,9 @@ def ratings_view(request: HttpRequest) -> HttpResponse:
         )
         given = {r.membership_id: r for r in MemberRating.objects.filter(membership__in=ms, year=year)}
         members = [(m, given.get(m.pk)) for m in ms]
+        # Information for the cell, never a grade: what its committee members did for the
+        # cells they answer for (issue 21).
+        duties = member_duties([m.pk for m in ms], year=year, as_of=min(today, dt.date(year, 12, 31)))
     org_given: dict[int, OrgRating] = {}
     if rate_orgs:
         org_given = {
@@ -101,6 +108,7 @@ def ratings_view(request: HttpRequest) -> HttpResponse:
             else "",
             "levels": Level.choices,
             "members": members,
+            "duties": duties,
             "rate_members": rate_members,
             "children_rows": [(c, org_given.get(c.pk)) for c in children] if rate_orgs else [],
         },

@@ -23,6 +23,7 @@ from dangvien.orgs.scope import scope_for
 from dangvien.reports.excel import write_tables
 from dangvien.reports.selectors import member_counts
 from dangvien.reports.timeliness import overdue_everything
+from dangvien.targets.commendations import CommendationRow, commendation_rows
 from dangvien.targets.periods import parse_period
 from dangvien.targets.progress import WHOLE, progress_report
 from dangvien.targets.tables import progress_table
@@ -37,6 +38,11 @@ def iso_date(value: str) -> dt.date:
         ) from None
 
 
+def _d(row: CommendationRow) -> str:
+    d = row.decision
+    return f"{d.level}, {d.decision_ref}, {d.decided_on:%d/%m/%Y}" if d else ""
+
+
 def _cell(value: object) -> str:
     if value is None:
         return "—"
@@ -49,11 +55,14 @@ class Command(BaseCommand):
         "members (số đảng viên theo trạng thái, giới tính, độ tuổi, loại chi bộ, loại hình); "
         "overdue (mọi việc đã quá hạn: hồ sơ kết nạp, công nhận chính thức, chuyển sinh hoạt); "
         "duties (cấp ủy viên phụ trách chi bộ: số quần chúng giới thiệu, kết nạp trong năm); "
-        "sourcing (khảo sát nguồn: số người đơn vị quản lý, tỷ lệ đảng viên, quần chúng, hết nguồn)."
+        "sourcing (khảo sát nguồn: số người đơn vị quản lý, tỷ lệ đảng viên, quần chúng, hết nguồn); "
+        "commendations (đơn vị đề nghị khen thưởng cuối năm và quyết định đã ghi)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("name", choices=["progress", "members", "overdue", "duties", "sourcing"])
+        parser.add_argument(
+            "name", choices=["progress", "members", "overdue", "duties", "sourcing", "commendations"]
+        )
         which = parser.add_mutually_exclusive_group(required=True)
         which.add_argument("--org", help="mã tổ chức: báo cáo của tổ chức đó và mọi tổ chức trực thuộc")
         which.add_argument(
@@ -77,7 +86,7 @@ class Command(BaseCommand):
         as_of = iso_date(opts["as_of"]) if opts["as_of"] else timezone.localdate()
         org = None
         if opts["all"]:
-            if opts["name"] in ("overdue", "duties", "sourcing"):
+            if opts["name"] in ("overdue", "duties", "sourcing", "commendations"):
                 raise CommandError(
                     _("Báo cáo {name} cần --org MÃ (một tổ chức)").format(name=opts["name"]), returncode=2
                 )
@@ -94,6 +103,9 @@ class Command(BaseCommand):
             return
         if org is not None and opts["name"] == "sourcing":
             self._sourcing(org, as_of, opts)
+            return
+        if org is not None and opts["name"] == "commendations":
+            self._commendations(org, opts)
             return
         if opts["name"] == "progress":
             self._progress(org, name, as_of, opts)
@@ -198,6 +210,37 @@ class Command(BaseCommand):
             f"Cấp ủy viên phụ trách chi bộ năm {duties.year} — {org.name}, đến ngày {duties.as_of:%d/%m/%Y}"
         )
         self._emit(duties.as_dict(), headers, rows, title, opts)
+
+    def _commendations(self, org: Organization, opts: dict[str, Any]) -> None:
+        if not opts["year"]:
+            raise CommandError(_("Báo cáo commendations cần --year, ví dụ --year 2026"), returncode=2)
+        as_of = iso_date(opts["as_of"]) if opts["as_of"] else None
+        report = commendation_rows(scope_for(None), org=org, year=opts["year"], as_of=as_of)
+        headers = [
+            "Mã",
+            "Tổ chức",
+            "Chỉ tiêu",
+            "Đã kết nạp",
+            "Tỷ lệ (%)",
+            "Hồ sơ chậm",
+            "Đề nghị",
+            "Quyết định",
+        ]
+        rows = [
+            [
+                r.org.code,
+                r.org.name,
+                r.target,
+                r.admitted,
+                r.percent,
+                r.late,
+                "Đề nghị" if r.proposed else "",
+                _d(r),
+            ]
+            for r in report.rows
+        ]
+        title = f"Khen thưởng năm {report.year} — {org.name}"
+        self._emit(report.as_dict(), headers, rows, title, opts)
 
     def _sourcing(self, org: Organization, as_of: dt.date, opts: dict[str, Any]) -> None:
         report = sourcing_report(scope_for(None), org=org, as_of=as_of)
