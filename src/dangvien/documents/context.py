@@ -83,7 +83,7 @@ def _short(name: str) -> str:
     return name
 
 
-def _place_on(org: Organization, day: dt.date | None) -> str:
+def place_on(org: Organization, day: dt.date | None) -> str:
     """The place on the date line: the locality's own name ("An Phú"), not its kind, as the
     organization was named on the paper's day."""
     name = _short(name_on(org, day))
@@ -184,7 +184,7 @@ def build_fields(
         # A paper is dated the day of the act it records; an act not recorded yet leaves the
         # date to write by hand, never today's date (issue 19).
         date_words=date_words(act_on),
-        place=_place_on(base, act_on) if base else BLANK,
+        place=place_on(base, act_on) if base else BLANK,
         doc_number=act_number or BLANK[:10],
         signer=BLANK,
         signer_title="BÍ THƯ",

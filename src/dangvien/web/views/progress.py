@@ -19,6 +19,7 @@ from dangvien.accounts.audit import audit_export
 from dangvien.core.dates import DateError, parse_user_date
 from dangvien.core.errors import ServiceError
 from dangvien.core.spreadsheet import write_table
+from dangvien.documents.year_report import year_report_docx
 from dangvien.orgs.models import Organization
 from dangvien.orgs.scope import ScopeDenied
 from dangvien.reports.excel import write_tables
@@ -35,6 +36,7 @@ from dangvien.web import charts
 from dangvien.web.context import acting_user, request_scope
 from dangvien.web.forms import VnDateField
 from dangvien.web.views.cases import _org_from_request
+from dangvien.web.views.documents import DOCX
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -127,6 +129,14 @@ def progress_page(request: HttpRequest) -> HttpResponse:
         audit_export(actor=acting_user(request), what="targets", rows=n, fmt="xlsx", org=org.code)
         response = HttpResponse(out.getvalue(), content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="chi-tieu-{org.code}.xlsx"'
+        return response
+    if fmt == "bao-cao":  # the committee's written report (issue 21), for a year
+        year = str(view.as_of.year) if "-" in period else period
+        data = year_report_docx(actor=acting_user(request), org=org, period=year, as_of=view.as_of)
+        response = HttpResponse(data, content_type=DOCX)
+        response["Content-Disposition"] = (
+            f'attachment; filename="bao-cao-phat-trien-dang-vien-{org.code}-{year}.docx"'
+        )
         return response
     if fmt == "xlsx":
         out = io.BytesIO()
