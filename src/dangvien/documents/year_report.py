@@ -2,8 +2,9 @@
 written the way committees write it, every number taken from the reports of the same day
 (progress against the year and the term targets, classes, timeliness, ratings, units with
 no admission), the units in a table. The wording lives in the template (docxtpl, rendered
-in the forms' sandbox); a province's or the system's uploaded template replaces the packaged
-one the way the forms' do (FormTemplate, code BC-PTĐV)."""
+in the forms' sandbox). A FormTemplate of code BC-PTĐV (a province's, else the system's)
+replaces the packaged one, as for the forms; the templates page does not offer it for
+upload yet (issue 21's note)."""
 
 from __future__ import annotations
 
