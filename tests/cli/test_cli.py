@@ -84,7 +84,10 @@ def test_demo_is_deterministic(db):
     Candidate.objects.all().delete()
     Certificate.objects.all().delete()
     TrainingClass.objects.all().delete()
-    Target.objects.all().delete()  # targets protect their organizations
+    Target.objects.all().delete()  # targets and commendations protect their organizations
+    from dangvien.targets.models import Commendation
+
+    Commendation.objects.all().delete()
     from dangvien.members.models import OfficeHolder
 
     OfficeHolder.objects.all().delete()  # office holders protect their memberships

@@ -32,4 +32,7 @@ def test_the_demo_has_assignments_meetings_votes_at_meetings_and_a_survey(db):
     assert duties.rows and 0 < duties.met <= len(duties.rows)
     rows = sourcing_report(scope_for(None), org=commune, as_of=today).rows
     assert all(r.covered for r in rows)
+    from dangvien.targets.models import Commendation
+
+    assert Commendation.objects.count() == result.committees.commendations
     assert NoSource.objects.count() == result.committees.no_source == sum(r.no_source for r in rows) >= 1

@@ -18,7 +18,7 @@ from dangvien.orgs.models import Organization
 from dangvien.orgs.scope import Scope
 
 
-@dataclass
+@dataclass(slots=True)
 class DutyRow:
     membership_id: int
     card: str
@@ -117,7 +117,9 @@ def _count(assigned: Q, start: dt.date, end: dt.date, *, candidates: Q) -> list[
     rows: dict[int, DutyRow] = {}
     cells_of: dict[int, set[int]] = defaultdict(set)
     for mid, card, name, committee, committee_path, cell_id, cell_code in assignments:
-        row = rows.setdefault(mid, DutyRow(mid, card or "", name, committee, committee_path))
+        row = rows.get(mid)
+        if row is None:  # not setdefault: one row made per member, not per assignment
+            row = rows[mid] = DutyRow(mid, card or "", name, committee, committee_path)
         if cell_code not in row.cells:
             row.cells.append(cell_code)
         cells_of[mid].add(cell_id)

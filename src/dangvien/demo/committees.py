@@ -31,6 +31,9 @@ from dangvien.committees.models import (
 from dangvien.core.dates import add_months
 from dangvien.members.models import ACTIVE_STATUSES, MembershipPeriod, OfficeHolder, Status
 from dangvien.orgs.models import CELL_KINDS, Organization, Sector
+from dangvien.orgs.scope import scope_for
+from dangvien.targets.commendations import commendation_rows
+from dangvien.targets.models import Commendation
 
 EXEMPT = (Status.EXEMPT, Status.TEMP_EXEMPT)
 
@@ -41,6 +44,7 @@ class CommitteeStats:
     meetings: int = 0
     attendance: int = 0
     no_source: int = 0
+    commendations: int = 0
 
 
 def fill_committees(*, today: dt.date, members: int) -> CommitteeStats:
@@ -121,7 +125,33 @@ def fill_committees(*, today: dt.date, members: int) -> CommitteeStats:
     NoSource.objects.bulk_create(marks, batch_size=5000)
     stats.no_source = len(marks)
     _meetings(rng, cells, today=today, months=12 if members <= 300_000 else 2, stats=stats)
+    stats.commendations = _commendations(list(by_commune), today=today)
     return stats
+
+
+def _commendations(committee_ids: list[int], *, today: dt.date) -> int:
+    """Last year's commendations: every unit the rule proposed, decided by its committee in
+    mid-January (the demo's committees accept every proposal)."""
+    year = today.year - 1
+    decided_on = dt.date(today.year, 1, 15)
+    if decided_on > today:
+        return 0
+    scope = scope_for(None)
+    rows = []
+    for committee in Organization.objects.filter(pk__in=committee_ids).order_by("path"):
+        report = commendation_rows(scope, org=committee, year=year)
+        for k, r in enumerate(x for x in report.rows if x.proposed):
+            rows.append(
+                Commendation(
+                    organization=r.org,
+                    year=year,
+                    level=f"Giấy khen của Ban Chấp hành {committee.name}",
+                    decision_ref=f"{k + 1:02d}-QĐ/ĐU",
+                    decided_on=decided_on,
+                )
+            )
+    Commendation.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
 
 
 def _meetings(
