@@ -161,3 +161,40 @@ def test_a_secretary_records_a_meeting_on_the_page_and_starts_a_vote_from_it(cel
     # Another commune's staff see neither the register nor the meeting.
     assert login(users.binh).get(reverse("web:meetings", args=["XA-C1"])).status_code == 404
     assert login(users.binh).get(reverse("web:meeting_detail", args=["XA-C1", m.pk])).status_code == 404
+
+
+def test_ids_in_the_meeting_pages_are_never_written_with_a_thousands_separator(rf, users, tree):
+    """With USE_THOUSAND_SEPARATOR, {{ 12345 }} prints "12.345": a roll's field names and
+    the link to a vote must carry the bare number, or every member reads as absent."""
+    from django.template.loader import render_to_string
+
+    from dangvien.committees.meetings import Figures, Roll
+    from dangvien.committees.models import MeetingKind
+    from dangvien.web.forms import MeetingForm
+
+    request = rf.get("/")
+    request.user = users.bithu1
+    form = MeetingForm()
+    form.fields["kind"].choices = MeetingKind.choices
+    roll = [Roll(12345, "Nguyễn Văn An", "1", "official")]
+    page = render_to_string(
+        "web/committees/meeting_new.html",
+        {"org": tree.xa_c1, "form": form, "roll": roll, "day": DAY, "presences": Presence.choices},
+        request=request,
+    )
+    assert 'name="p12345"' in page
+    meeting = Meeting(pk=54321, cell=tree.xa_c1, held_on=DAY)
+
+    class Case:
+        pk = 7
+
+        class person:
+            full_name = "Nguyễn Thị Hằng"
+
+    page = render_to_string(
+        "web/committees/meeting.html",
+        {"org": meeting.cell, "meeting": meeting, "figures": Figures(), "attendance": [], "heard": [],
+         "voting": [Case], "votes": [], "form": None, "can_write": True},
+        request=request,
+    )  # fmt: skip
+    assert "?buoi=54321#" in page
