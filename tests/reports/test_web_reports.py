@@ -159,6 +159,11 @@ def test_statistics_page_and_its_excel(tree, users, login):
     assert wb.sheetnames == ["Đảng viên", "Tăng giảm", "Nguồn kết nạp", "Lớp học", "Chưa kết nạp", "Xếp loại"]
     assert "Đảng bộ xã An Phú" in wb["Đảng viên"]["A1"].value
     assert login(users.binh).get(f"{reverse('web:statistics')}?to-chuc=XA").status_code == 404
+    # In English the funnel's stages and the reasons of joining read in English (issue 20).
+    c = login(users.an)
+    c.cookies["django_language"] = "en"
+    english = page_of(c, f"{reverse('web:statistics')}?to-chuc=XA")
+    assert "Admitted" in english and "Được kết nạp" not in english and "Kết nạp</td>" not in english
 
 
 def test_the_statistics_page_takes_the_same_queries_whatever_the_tree(tree, users, login):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from dangvien.core.dates import add_months
 from dangvien.core.text import vn_int, vn_pct
@@ -112,7 +113,7 @@ def line_chart(
         d = add_months(d, 1)
     step = 1 if len(months) <= 14 else 12
     for m in months[::step]:
-        label = f"T{m.month}" if step == 1 else str(m.year)
+        label = _("T{month}").format(month=m.month) if step == 1 else str(m.year)  # T3: tháng 3
         parts.append(
             f'<text x="{x(max(m, start)):.1f}" y="{height - 10}" font-size="11" fill="{INK}">{label}</text>'
         )

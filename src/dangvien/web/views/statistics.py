@@ -97,7 +97,7 @@ def statistics_view(request: HttpRequest) -> HttpResponse:
             "flows": flows,
             "funnel": fun,
             "funnel_chart": charts.funnel_chart(
-                [(s.label, s.count) for s in fun.stages], title=_("Từ quần chúng đến đảng viên chính thức")
+                [(_(s.label), s.count) for s in fun.stages], title=_("Từ quần chúng đến đảng viên chính thức")
             ),
             "classes": classes,
             "idle": idle,
