@@ -32,12 +32,12 @@ def province_of(org: Organization) -> Organization | None:
     return Organization.objects.filter(path=root_path).first() if root_path else None
 
 
-def template_for(form_code: str, cell: Organization | None) -> tuple[bytes, str]:
-    """The active template for a paper of `cell`: its province's, else the system's, else
-    the packaged default. Returns the bytes and the version label kept with the paper."""
+def uploaded_template(form_code: str, org: Organization | None) -> tuple[bytes, str] | None:
+    """The active uploaded template for a paper of `org`: its province's, else the
+    system's; None when neither exists. Returns the bytes and the version label."""
     reaches = [""]
-    if cell is not None and cell.path:
-        root = province_of(cell)
+    if org is not None and org.path:
+        root = province_of(org)
         if root is not None:
             reaches.insert(0, root.code)
     rows = {
@@ -50,7 +50,12 @@ def template_for(form_code: str, cell: Organization | None) -> tuple[bytes, str]
         t = rows.get(reach)
         if t is not None:
             return bytes(t.content), f"{form_code} {t.label}"
-    return default_template(form_code)
+    return None
+
+
+def template_for(form_code: str, cell: Organization | None) -> tuple[bytes, str]:
+    """The active template for a paper of `cell`: an uploaded one, else the packaged default."""
+    return uploaded_template(form_code, cell) or default_template(form_code)
 
 
 def validate_template(data: bytes) -> None:

@@ -23,9 +23,8 @@ from dangvien.accounts.models import User
 from dangvien.candidates.models import ClassKind
 from dangvien.core.text import vn_int, vn_pct
 from dangvien.documents.context import Fields, date_words, place_on
-from dangvien.documents.models import FormTemplate
 from dangvien.documents.render import render_docx
-from dangvien.documents.templates_service import province_of
+from dangvien.documents.templates_service import uploaded_template
 from dangvien.orgs.models import Organization
 from dangvien.orgs.scope import Scope, require_read, scope_for
 from dangvien.ratings.selectors import rating_summary
@@ -196,21 +195,7 @@ def default_template() -> bytes:
 
 def template_for_report(org: Organization) -> tuple[bytes, str]:
     """The province's uploaded report template, else the system's, else the packaged one."""
-    reaches = [""]
-    root = province_of(org) if org.path else None
-    if root is not None:
-        reaches.insert(0, root.code)
-    rows = {
-        t.reach: t
-        for t in FormTemplate.objects.filter(form=REPORT_CODE, reach__in=reaches, active=True).only(
-            "pk", "reach", "version", "content"
-        )
-    }
-    for reach in reaches:
-        t = rows.get(reach)
-        if t is not None:
-            return bytes(t.content), f"{REPORT_CODE} {t.label}"
-    return default_template(), "default"
+    return uploaded_template(REPORT_CODE, org) or (default_template(), "default")
 
 
 def year_report_docx(*, actor: User | None, org: Organization, period: str, as_of: dt.date) -> bytes:

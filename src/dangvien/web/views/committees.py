@@ -5,6 +5,7 @@ source left). Read by anyone who sees the organization; written by its committee
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -106,6 +107,23 @@ def duties_page(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "web/committees/duties.html", context)
 
 
+def _end_on_posted_day(request: HttpRequest, end: Callable[[dt.date], object]) -> bool:
+    """End something on the day typed in the row's small form ("on"); a wrong date or a
+    refusal becomes the page's message. True when done."""
+    try:
+        on = parse_user_date(request.POST.get("on", ""))
+        if on is None:
+            raise DateError(_("chưa có ngày"))
+        end(on)
+    except DateError as exc:
+        messages.error(request, _("Ngày không hợp lệ: {exc}. Viết theo dạng 01/01/2026.").format(exc=exc))
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        return True
+    return False
+
+
 @require_POST
 def assignment_end(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     scope = request_scope(request)
@@ -113,16 +131,9 @@ def assignment_end(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     a = Assignment.objects.filter(pk=pk, committee=org).first()
     if a is None or not scope.can_manage(org):
         raise Http404
-    try:
-        on = parse_user_date(request.POST.get("on", ""))
-        if on is None:
-            raise DateError(_("chưa có ngày"))
-        services.assignment_end(actor=acting_user(request), assignment=a, on=on)
-    except DateError as exc:
-        messages.error(request, _("Ngày không hợp lệ: {exc}. Viết theo dạng 01/01/2026.").format(exc=exc))
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
+    if _end_on_posted_day(
+        request, lambda on: services.assignment_end(actor=acting_user(request), assignment=a, on=on)
+    ):
         messages.success(request, _("Đã ghi ngày thôi phụ trách."))
     return redirect(reverse("web:duties", args=[org.code]))
 
@@ -185,16 +196,9 @@ def no_source_end(request: HttpRequest, code: str, unit: str) -> HttpResponse:
     target = Organization.objects.filter(code=unit, path__startswith=org.path).first()
     if target is None or not scope.can_manage(target) or not scope.can_manage(org):
         raise Http404
-    try:
-        on = parse_user_date(request.POST.get("on", ""))
-        if on is None:
-            raise DateError(_("chưa có ngày"))
-        services.no_source_end(actor=acting_user(request), organization=target, on=on)
-    except DateError as exc:
-        messages.error(request, _("Ngày không hợp lệ: {exc}. Viết theo dạng 01/01/2026.").format(exc=exc))
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
+    if _end_on_posted_day(
+        request, lambda on: services.no_source_end(actor=acting_user(request), organization=target, on=on)
+    ):
         messages.success(request, _("{name} có nguồn trở lại.").format(name=target.name))
     return redirect(reverse("web:sourcing", args=[org.code]))
 
