@@ -198,3 +198,40 @@ def test_ids_in_the_meeting_pages_are_never_written_with_a_thousands_separator(r
         request=request,
     )  # fmt: skip
     assert "?buoi=54321#" in page
+
+
+def test_a_recognition_vote_at_a_meeting_takes_its_total_from_the_attendance(cell, tree, users, login):
+    from dangvien.cases.recognition.services import recognition_open, recognition_record_cell_vote
+
+    from ..cases.test_recognition import fresh as fresh_r
+    from ..cases.test_recognition import papers_in, probationary
+
+    officials(cell, 2, prefix="Miễn sinh hoạt", status="exempt")
+    m = probationary(cell, D(2025, 3, 14))
+    r = recognition_open(actor=None, membership=m)
+    papers_in(r, D(2026, 3, 2))
+    day = D(2026, 3, 20)
+    # 12 officials (one absent with leave), 2 exempt (one came), the probationary member present.
+    meeting = meeting_record(
+        actor=None, cell=cell, held_on=day, presence=_presence(cell, day, exempt_present=1, excused=1)
+    )
+    assert meeting_figures(meeting).denominator == 12 + 1 - 1
+    page = login(users.bithu1).get(reverse("web:meeting_detail", args=["XA-C1", meeting.pk])).content.decode()
+    assert f"?buoi={meeting.pk}#form-cell_vote" in page and "Lê Thị Dự Bị" in page
+    form = (
+        login(users.bithu1)
+        .get(reverse("web:recognition_detail", args=[r.pk]) + f"?buoi={meeting.pk}")
+        .content.decode()
+    )
+    assert 'id="from-meeting"' in form and 'value="12"' in form
+    other = meeting_record(actor=None, cell=cell, held_on=D(2026, 3, 21), presence={})
+    with refused("committees.meeting_other_cell"):
+        recognition_record_cell_vote(
+            actor=None, recognition=fresh_r(r), expected_version=fresh_r(r).version, held_on=day,
+            denominator=12, yes=8, no=0, meeting=other,
+        )  # fmt: skip
+    vote = recognition_record_cell_vote(
+        actor=None, recognition=fresh_r(r), expected_version=fresh_r(r).version, held_on=day,
+        denominator=12, yes=8, no=0, meeting=meeting,
+    )  # fmt: skip
+    assert vote.meeting == meeting and vote.outcome == "official"  # 8/12 = 2/3

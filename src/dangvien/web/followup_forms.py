@@ -44,6 +44,7 @@ class RecognitionVoteForm(_Versioned):
     yes = _count(_("Số tán thành công nhận chính thức"))
     no = _count(_("Số tán thành xóa tên"))
     doc_ref = forms.CharField(label=_("Số nghị quyết / biên bản"), max_length=100, required=False)
+    meeting = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class CommitteeVoteForm(_Versioned):

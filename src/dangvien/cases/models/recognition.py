@@ -101,6 +101,14 @@ class RecognitionVote(models.Model):
     recognition = models.ForeignKey(Recognition, on_delete=models.CASCADE, related_name="votes")
     body = models.CharField(max_length=16, choices=Body.choices)
     held_on = models.DateField(_("ngày họp"))
+    # The cell meeting the vote was taken at (its attendance proposed the total).
+    meeting = models.ForeignKey(
+        "committees.Meeting",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="recognition_votes",
+    )
     denominator = models.PositiveIntegerField(_("tổng số được tính"))
     yes = models.PositiveIntegerField(_("tán thành công nhận chính thức"))
     no = models.PositiveIntegerField(_("tán thành xóa tên"))

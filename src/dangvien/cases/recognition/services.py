@@ -24,6 +24,7 @@ from dangvien.cases.models import (
     RecognitionVote,
 )
 from dangvien.cases.recognition import rules as R
+from dangvien.committees.models import Meeting
 from dangvien.core.errors import ServiceError
 from dangvien.core.services import not_future, recorded_by
 from dangvien.core.versioned import lock_for_write, save_versioned
@@ -202,6 +203,7 @@ def _vote(
     yes: int,
     no: int,
     doc_ref: str,
+    meeting: Meeting | None = None,
 ) -> RecognitionVote:
     """One vote; its outcome moves the case, a third vote without 2/3 escalates it."""
     check_vote_counts(yes=yes, no=no, denominator=denominator, over="cases.recognition_votes_over_counted")
@@ -218,6 +220,7 @@ def _vote(
         recognition=r,
         body=body,
         held_on=held_on,
+        meeting=meeting,
         denominator=denominator,
         yes=yes,
         no=no,
@@ -273,6 +276,7 @@ def recognition_record_cell_vote(
     yes: int,
     no: int,
     doc_ref: str = "",
+    meeting: Meeting | None = None,
 ) -> RecognitionVote:
     """The cell's review: after the 12 months end (the resolution is dated after the end),
     with the end-of-probation papers in. 2/3 for recognition or 2/3 for removal decides
@@ -280,6 +284,8 @@ def recognition_record_cell_vote(
     r = _lock(actor, recognition, expected_version)
     _require_step(r, R.CELL_VOTE)
     not_future(held_on, "held_on")
+    if meeting is not None and (meeting.cell_id != r.membership.cell_id or meeting.held_on != held_on):
+        raise ServiceError("committees.meeting_other_cell", field="held_on")
     if held_on <= r.ends_on:
         raise ServiceError(
             "cases.review_before_probation_end",
@@ -303,6 +309,7 @@ def recognition_record_cell_vote(
         yes=yes,
         no=no,
         doc_ref=doc_ref,
+        meeting=meeting,
     )
     audit_log(
         actor=actor,

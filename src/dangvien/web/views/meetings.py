@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from dangvien.candidates.models import OPEN_STATES, Candidate
 from dangvien.cases.admission import procedure as P
-from dangvien.cases.models import Case, CaseState
+from dangvien.cases.models import Case, CaseState, Recognition, RecognitionState
+from dangvien.cases.recognition import rules as R
 from dangvien.committees.meetings import (
     meeting_assess,
     meeting_figures,
@@ -135,6 +136,11 @@ def meeting_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     voting = list(
         Case.objects.filter(cell=cell, state=CaseState.OPEN, step=P.CELL_VOTE).select_related("person")
     )
+    reviewing = list(
+        Recognition.objects.filter(
+            membership__cell=cell, state=RecognitionState.OPEN, step=R.CELL_VOTE
+        ).select_related("membership__person")
+    )
     return render(
         request,
         "web/committees/meeting.html",
@@ -147,6 +153,10 @@ def meeting_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "heard": list(meeting.assessments.select_related("assessment__candidate__person")),
             "voting": voting,
             "votes": list(meeting.admission_votes.select_related("case__person")),
+            "reviewing": reviewing,
+            "recognition_votes": list(
+                meeting.recognition_votes.select_related("recognition__membership__person")
+            ),
             "form": form,
             "can_write": can_write,
         },

@@ -27,6 +27,8 @@ from dangvien.cases.recognition.selectors import (
     recognition_get,
     recognition_view,
 )
+from dangvien.committees.meetings import meeting_figures, meeting_get
+from dangvien.committees.models import Meeting
 from dangvien.core.errors import ServiceError
 from dangvien.documents.models import GeneratedDocument
 from dangvien.documents.services import forms_for
@@ -91,7 +93,23 @@ def _get(request: HttpRequest, pk: int) -> Recognition:
         raise Http404 from None
 
 
-def _forms(r: Recognition, data: Any = None, action: str = "") -> dict[str, forms.Form]:
+def _vote_initial(r: Recognition, meeting: Meeting | None) -> dict[str, Any]:
+    """The registry's proposal (official members of the cell today; probationary ones do
+    not vote), or the total of a meeting's attendance and its day."""
+    if r.step != R.CELL_VOTE:
+        return {}
+    if meeting is not None:
+        return {
+            "meeting": meeting.pk,
+            "held_on": meeting.held_on,
+            "denominator": meeting_figures(meeting).denominator,
+        }
+    return {"denominator": cell_voters(r.membership.cell, timezone.localdate())[0]}
+
+
+def _forms(
+    r: Recognition, data: Any = None, action: str = "", meeting: Meeting | None = None
+) -> dict[str, forms.Form]:
     initial: dict[str, Any] = {"version": r.version}
 
     def make(name: str, cls: type[forms.Form], **kw: Any) -> forms.Form:
@@ -109,14 +127,7 @@ def _forms(r: Recognition, data: Any = None, action: str = "") -> dict[str, form
             members=cell_official_choices(r.membership.cell_id, exclude_person_id=r.membership.person_id),
         ),
         "papers": make("papers", F.PapersForm, initial={name: getattr(r, name) for name, _ in R.END_PAPERS}),
-        # The registry's proposal: official members of the cell today (probationary ones do not vote).
-        "cell_vote": make(
-            "cell_vote",
-            F.RecognitionVoteForm,
-            initial={"denominator": cell_voters(r.membership.cell, timezone.localdate())[0]}
-            if r.step == R.CELL_VOTE
-            else {},
-        ),
+        "cell_vote": make("cell_vote", F.RecognitionVoteForm, initial=_vote_initial(r, meeting)),
         "section_review": make("section_review", F.SectionReviewForm),
         "committee_vote": make("committee_vote", F.CommitteeVoteForm),
         "decision": make(
@@ -162,8 +173,13 @@ def _render(
 
 def recognition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     r = _get(request, pk)
-    view = recognition_view(request_scope(request), pk, today=timezone.localdate())
-    return _render(request, view, _forms(r))
+    scope = request_scope(request)
+    view = recognition_view(scope, pk, today=timezone.localdate())
+    raw = request.GET.get("buoi", "")
+    meeting = meeting_get(scope, int(raw)) if raw.isdigit() else None
+    if meeting is not None and meeting.cell_id != r.membership.cell_id:
+        meeting = None
+    return _render(request, view, _forms(r, meeting=meeting))
 
 
 ACTIONS: dict[str, Callable[[Any, Recognition, dict[str, Any]], str]] = {}
@@ -223,6 +239,7 @@ def _cell_vote(actor: Any, r: Recognition, d: dict[str, Any]) -> str:
         yes=d["yes"],
         no=d["no"],
         doc_ref=d["doc_ref"],
+        meeting=Meeting.objects.filter(pk=d.get("meeting") or 0, cell_id=r.membership.cell_id).first(),
     )
     after = Recognition.objects.get(pk=r.pk)
     failed = after.votes.filter(body="cell", outcome="").count()
