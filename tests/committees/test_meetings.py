@@ -4,6 +4,7 @@ assessments heard there and votes that take their counts from the attendance."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -235,3 +236,54 @@ def test_a_recognition_vote_at_a_meeting_takes_its_total_from_the_attendance(cel
         denominator=12, yes=8, no=0, meeting=meeting,
     )  # fmt: skip
     assert vote.meeting == meeting and vote.outcome == "official"  # 8/12 = 2/3
+
+
+def test_the_minutes_of_a_meeting_carry_its_attendance_assessments_and_votes(cell, tree, users, login):
+    import io
+
+    from docx import Document
+
+    from dangvien.members.models import Office
+    from dangvien.members.officers import officer_appoint
+
+    case = prepare(open_case(candidate(cell)), introducers=officials(cell, 2, prefix="Người giới thiệu"))
+    secretary = roll_on(cell, DAY)[1]
+    officer_appoint(actor=None, organization=cell, office=Office.SECRETARY, valid_from=D(2025, 1, 1),
+                    membership=Membership.objects.get(pk=secretary.membership_id))  # fmt: skip
+    presence = _presence(cell, DAY, excused=1, absent=1)
+    m = meeting_record(
+        actor=None,
+        cell=cell,
+        held_on=DAY,
+        presence=presence,
+        guests="Đ/c Trần Văn Hùng, Đảng ủy viên",
+        items="Xét kết nạp",
+    )
+    meeting_assess(
+        actor=None, meeting=m, candidate=case.candidate, strengths="Nhiệt tình", conclusion="Đủ điều kiện"
+    )
+    f = meeting_figures(m)
+    vote(
+        case,
+        held_on=DAY,
+        yes=11,
+        summoned=f.summoned,
+        present=f.present,
+        exempt_present=0,
+        excluded=f.excluded,
+        denominator=f.denominator,
+        meeting=m,
+    )
+    r = login(users.bithu1).get(reverse("web:meeting_minutes", args=["XA-C1", m.pk]))
+    assert r.status_code == 200
+    artifacts = Path(__file__).resolve().parents[2] / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    (artifacts / "minutes.docx").write_bytes(r.content)
+    text = "\n".join(p.text for p in Document(io.BytesIO(r.content)).paragraphs)
+    assert f"Đảng viên được triệu tập: {f.summoned}. Có mặt: {f.present}" in text
+    assert "Cấp trên dự: Đ/c Trần Văn Hùng, Đảng ủy viên." in text
+    assert "Nhận xét quần chúng Nguyễn Thị Hằng: ưu điểm: Nhiệt tình" in text
+    assert f"Biểu quyết kết nạp đối với Nguyễn Thị Hằng: 11/{f.denominator} tán thành" in text
+    assert f"Chủ trì: đồng chí {secretary.name}, bí thư chi bộ." in text
+    assert "{{" not in text and "…" not in text
+    assert login(users.binh).get(reverse("web:meeting_minutes", args=["XA-C1", m.pk])).status_code == 404

@@ -47,6 +47,11 @@ urlpatterns = [
     path("to-chuc/<str:code>/sinh-hoat/moi/", meetings.meeting_new, name="meeting_new"),
     path("to-chuc/<str:code>/sinh-hoat/<int:pk>/", meetings.meeting_detail, name="meeting_detail"),
     path(
+        "to-chuc/<str:code>/sinh-hoat/<int:pk>/bien-ban.docx",
+        meetings.meeting_minutes,
+        name="meeting_minutes",
+    ),
+    path(
         "to-chuc/<str:code>/khao-sat-nguon/<str:unit>/co-nguon/",
         committees.no_source_end,
         name="no_source_end",

@@ -5,16 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0005_vote_meeting'),
-        ('committees', '0002_meeting_attendance_meetingassessment_and_more'),
+        ("cases", "0005_vote_meeting"),
+        ("committees", "0002_meeting_attendance_meetingassessment_and_more"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='recognitionvote',
-            name='meeting',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='recognition_votes', to='committees.meeting'),
+            model_name="recognitionvote",
+            name="meeting",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="recognition_votes",
+                to="committees.meeting",
+            ),
         ),
     ]

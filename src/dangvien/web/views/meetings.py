@@ -26,10 +26,12 @@ from dangvien.committees.meetings import (
 from dangvien.committees.models import MeetingKind, Presence
 from dangvien.core.dates import DateError, parse_user_date
 from dangvien.core.errors import ServiceError
+from dangvien.documents.minutes import minutes_docx
 from dangvien.orgs.models import Organization
 from dangvien.orgs.selectors import org_get
 from dangvien.web.context import acting_user, request_scope
 from dangvien.web.forms import MeetingAssessForm, MeetingForm, add_service_error
+from dangvien.web.views.documents import DOCX
 
 
 def _cell(request: HttpRequest, code: str) -> Organization:
@@ -161,3 +163,18 @@ def meeting_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "can_write": can_write,
         },
     )
+
+
+def meeting_minutes(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """The meeting's minutes (biên bản) as a Word file."""
+    scope = request_scope(request)
+    cell = _cell(request, code)
+    meeting = meeting_get(scope, pk)
+    if meeting is None or meeting.cell_id != cell.pk:
+        raise Http404
+    data = minutes_docx(actor=acting_user(request), meeting=meeting)
+    response = HttpResponse(data, content_type=DOCX)
+    response["Content-Disposition"] = (
+        f'attachment; filename="bien-ban-{cell.code}-{meeting.held_on:%Y-%m-%d}.docx"'
+    )
+    return response
