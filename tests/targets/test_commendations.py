@@ -163,3 +163,33 @@ def test_staff_record_the_decision_once_and_others_cannot(tree, users, login):
         .status_code
         == 404
     )
+
+
+def test_the_proposal_paper_lists_the_proposed_units_and_the_decisions(tree, users, login):
+    import io
+
+    from docx import Document
+
+    target_set(actor=None, org=tree.xa_c1, period="2026", value=1)
+    target_set(actor=None, org=tree.xa_c2, period="2026", value=2)
+    _admit(tree.xa_c1, 1, "Nguyễn Văn")
+    commendation_record(
+        actor=users.an,
+        organization=tree.xa_c1,
+        year=2026,
+        level="Giấy khen",
+        decision_ref="15-QĐ/ĐU",
+        decided_on=D(2026, 12, 1),
+    )
+    url = reverse("web:commendations", args=["XA"]) + "?nam=2026&xuat=to-trinh"
+    r = login(users.an).get(url)
+    assert r.status_code == 200
+    doc = Document(io.BytesIO(r.content))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    rows = [[c.text for c in row.cells] for t in doc.tables for row in t.rows]
+    assert "đề nghị khen thưởng 1 tổ chức đảng" in text
+    assert [tree.xa_c1.name, "1", "1", "100,00%", "—"] in rows
+    assert not any(row[0] == tree.xa_c2.name and len(row) == 5 for row in rows)  # one short: not proposed
+    assert [tree.xa_c1.name, "Giấy khen, 15-QĐ/ĐU, 01/12/2026"] in rows
+    assert "{{" not in text and "…" not in text
+    assert login(users.binh).get(url).status_code == 404

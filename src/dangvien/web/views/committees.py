@@ -22,6 +22,7 @@ from dangvien.committees.selectors import assignments_made, cells_under, survey_
 from dangvien.committees.sourcing import sourcing_report
 from dangvien.core.dates import DateError, parse_user_date
 from dangvien.core.errors import ServiceError
+from dangvien.documents.commendation_paper import proposal_docx
 from dangvien.members.models import Membership
 from dangvien.orgs.models import Organization
 from dangvien.orgs.selectors import org_get
@@ -34,6 +35,7 @@ from dangvien.web.forms import (
     NoSourceForm,
     add_service_error,
 )
+from dangvien.web.views.documents import DOCX
 
 
 def _committee(request: HttpRequest, code: str) -> Organization:
@@ -236,6 +238,14 @@ def commendations_page(request: HttpRequest, code: str) -> HttpResponse:
                 return redirect(reverse("web:commendations", args=[org.code]) + f"?nam={year}")
         else:
             messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+    if request.GET.get("xuat") == "to-trinh":
+        response = HttpResponse(
+            proposal_docx(actor=acting_user(request), org=org, year=year), content_type=DOCX
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="to-trinh-khen-thuong-{org.code}-{year}.docx"'
+        )
+        return response
     report = commendation_rows(scope, org=org, year=year, as_of=min(today, dt.date(year, 12, 31)))
     context = {
         "nav": "orgs",
