@@ -332,3 +332,34 @@ def test_the_commands_print_duties_and_sourcing(tmp_path, tree, committee):
 
     with pytest.raises(CommandError, match="--year"):
         call_command("report", "duties", "--org", "XA")
+
+
+def test_import_headcounts_from_a_real_file(tmp_path, tree, users):
+    from dangvien.committees.importing import import_headcounts
+    from dangvien.committees.models import Headcount
+
+    path = tmp_path / "khao-sat.csv"
+    path.write_text(
+        "Mã tổ chức,Ngày khảo sát,Đối tượng,Số người,Ghi chú\n"
+        "XA-C1,15/01/2026,Nhân khẩu,1.250,\n"
+        "XA-C2,15/01/2026,cán bộ,40,Cơ quan UBND\n",
+        encoding="utf-8",
+    )
+    result = import_headcounts(path=path, actor=users.an)
+    assert (result.errors, result.created) == ([], 2)
+    assert sorted(Headcount.objects.values_list("organization__code", "kind", "covered")) == [
+        ("XA-C1", "residents", 1250),
+        ("XA-C2", "employees", 40),
+    ]
+    assert import_headcounts(path=path, actor=users.an).unchanged == 2
+    bad = tmp_path / "sai.csv"
+    bad.write_text(
+        "Mã tổ chức,Ngày khảo sát,Đối tượng,Số người\nXA-C1,31/02/2026,nhân khẩu,5\nXA-C1,01/02/2026,mèo,5\n"
+        "XA-C1,01/02/2026,hộ,-3\nXB-C1,01/02/2026,hộ,3\n",
+        encoding="utf-8",
+    )
+    result = import_headcounts(path=bad, actor=users.an)
+    assert {(e.row, e.column) for e in result.errors} == {
+        (2, "Ngày khảo sát"), (3, "Đối tượng"), (4, "Số người"), (5, "Mã tổ chức"),
+    }  # fmt: skip
+    assert Headcount.objects.count() == 2

@@ -13,10 +13,16 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from dangvien.accounts.models import User
-from dangvien.committees.models import Assignment
-from dangvien.committees.services import assignment_create, assignment_end, assignment_problem
+from dangvien.committees.models import Assignment, Covered, Headcount
+from dangvien.committees.services import (
+    assignment_create,
+    assignment_end,
+    assignment_problem,
+    headcount_record,
+)
 from dangvien.core.errors import ServiceError
 from dangvien.core.spreadsheet import Column, ImportResult, Progress, RowError, Sheet, cell_text, date_cell
+from dangvien.core.text import fold
 from dangvien.members.models import Membership, OfficeHolder
 from dangvien.orgs.models import Organization
 from dangvien.orgs.scope import scope_for
@@ -167,4 +173,126 @@ def import_assignments(
 
     return run_import(
         kind="assignments", path=path, actor=actor, dry_run=dry_run, progress=progress, body=body
+    )
+
+
+# -- headcounts of the pool survey -----------------------------------------------------
+
+HEADCOUNT_COLUMNS = [
+    Column("org", "Mã tổ chức", required=True),
+    Column("on", "Ngày khảo sát", required=True),
+    Column("kind", "Đối tượng", required=True),
+    Column("covered", "Số người", required=True),
+    Column("note", "Ghi chú"),
+]
+COVERED_WORDS = {fold(str(label)): value for value, label in Covered.choices}
+COVERED_WORDS.update(
+    {
+        "can bo": Covered.EMPLOYEES,
+        "cong chuc": Covered.EMPLOYEES,
+        "nguoi lao dong": Covered.EMPLOYEES,
+        "nhan khau": Covered.RESIDENTS,
+        "dan cu": Covered.RESIDENTS,
+        "ho": Covered.HOUSEHOLDS,
+        "ho gia dinh": Covered.HOUSEHOLDS,
+        "doan vien": Covered.UNION_MEMBERS,
+        "hoi vien": Covered.UNION_MEMBERS,
+    }
+)
+
+
+@dataclass
+class _Count:
+    line: int
+    code: str
+    on: dt.date | None
+    kind: str | None
+    covered: int | None
+    note: str
+    org: Organization | None = None
+
+
+def import_headcounts(
+    *, path: Path, actor: User | None, dry_run: bool = False, progress: Progress | None = None
+) -> ImportResult:
+    """The survey's counts, one row per unit, day and group; a later file with the same
+    unit, day and group corrects the count (the service keeps the audit of both)."""
+    scope = scope_for(actor)
+
+    def body(result: ImportResult, progress: Progress | None) -> None:
+        sheet = Sheet(path, HEADCOUNT_COLUMNS, progress)
+        h = sheet.header_of
+
+        def parse(line: int, v: dict[str, Any], errors: list[RowError]) -> _Count:
+            on = date_cell(v, "on", h, line, errors, required=True)
+            kind_text = cell_text(v.get("kind"))
+            kind = COVERED_WORDS.get(fold(kind_text))
+            if kind is None:
+                errors.append(
+                    RowError(
+                        line,
+                        h["kind"],
+                        _(
+                            "“{text}” không hợp lệ: cán bộ, công chức; nhân khẩu; hộ gia đình; đoàn viên, "
+                            "hội viên"
+                        ).format(text=kind_text[:40]),
+                    )
+                )
+            raw = cell_text(v.get("covered")).replace(".", "").replace(",", "")
+            covered = int(raw) if raw.isdigit() else None
+            if covered is None:
+                errors.append(
+                    RowError(
+                        line,
+                        h["covered"],
+                        _("“{raw}” không phải một số nguyên không âm").format(raw=raw[:20]),
+                    )
+                )
+            return _Count(line, cell_text(v.get("org")), on, kind, covered, cell_text(v.get("note")))
+
+        def match(batch: list[_Count]) -> None:
+            orgs = find_by(Organization.objects.all(), "code", [r.code for r in batch])
+            for r in batch:
+                found = orgs.get(r.code, [])
+                r.org = found[0] if found and scope.can_manage(found[0]) else None
+                if r.org is None:
+                    result.errors.append(
+                        RowError(
+                            r.line,
+                            h["org"],
+                            _("không có tổ chức mã “{code}” trong phạm vi của bạn").format(code=r.code[:30]),
+                        )
+                    )
+
+        def write(batch: list[_Count]) -> None:
+            for r in batch:
+                if r.org is None or r.on is None or r.kind is None or r.covered is None:
+                    continue
+                before = Headcount.objects.filter(organization=r.org, on=r.on, kind=r.kind).first()
+                if before is not None and before.covered == r.covered:
+                    result.unchanged += 1
+                    continue
+                try:
+                    headcount_record(
+                        actor=actor,
+                        organization=r.org,
+                        on=r.on,
+                        kind=r.kind,
+                        covered=r.covered,
+                        note=r.note,
+                        audit=False,
+                    )
+                except ServiceError as exc:
+                    result.errors.append(RowError(r.line, h["on"], exc.message))
+                    continue
+                if before is None:
+                    result.created += 1
+                else:
+                    result.updated += 1
+
+        run_rows(sheet, result, parse=parse, match=match, write=write)
+        result.errors.sort(key=lambda e: e.row)
+
+    return run_import(
+        kind="headcounts", path=path, actor=actor, dry_run=dry_run, progress=progress, body=body
     )

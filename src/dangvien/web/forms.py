@@ -217,6 +217,7 @@ class ImportUploadForm(forms.Form):
             ("ratings", _("Xếp loại chất lượng")),
             ("officers", _("Cấp ủy (người giữ chức vụ)")),
             ("assignments", _("Phân công cấp ủy viên phụ trách chi bộ")),
+            ("headcounts", _("Khảo sát nguồn: số người đơn vị quản lý")),
             ("events", _("Sự kiện đã qua của đảng viên")),
         ],
     )

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from dangvien.committees.importing import COLUMNS as ASSIGNMENT_COLUMNS
-from dangvien.committees.importing import import_assignments
+from dangvien.committees.importing import HEADCOUNT_COLUMNS, import_assignments, import_headcounts
 from dangvien.core.spreadsheet import ImportResult, UploadLimits, safe_upload_name, upload_limits
 from dangvien.members.events_import import COLUMNS as EVENT_COLUMNS
 from dangvien.members.events_import import import_events
@@ -35,6 +35,7 @@ IMPORTERS = {
     "officers": import_officers,
     "events": import_events,
     "assignments": import_assignments,
+    "headcounts": import_headcounts,
 }
 COLUMNS = {
     "members": MEMBER_COLUMNS,
@@ -44,6 +45,7 @@ COLUMNS = {
     "officers": OFFICER_COLUMNS,
     "events": EVENT_COLUMNS,
     "assignments": ASSIGNMENT_COLUMNS,
+    "headcounts": HEADCOUNT_COLUMNS,
 }
 _SESSION_KEY = "pending_import"
 

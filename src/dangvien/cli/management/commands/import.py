@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from dangvien.accounts.models import User
 from dangvien.candidates.importing import import_candidates
 from dangvien.cli.progress import ProgressBar
-from dangvien.committees.importing import import_assignments
+from dangvien.committees.importing import import_assignments, import_headcounts
 from dangvien.core.spreadsheet import ImportResult
 from dangvien.members.events_import import import_events
 from dangvien.members.importing import import_members
@@ -27,6 +27,7 @@ IMPORTERS = {
     "officers": import_officers,
     "events": import_events,
     "assignments": import_assignments,
+    "headcounts": import_headcounts,
 }
 
 
