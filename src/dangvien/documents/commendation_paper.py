@@ -20,13 +20,14 @@ from dangvien.accounts.audit import audit_export
 from dangvien.accounts.models import User
 from dangvien.core.text import vn_int, vn_pct
 from dangvien.documents.context import Fields, date_words, name_on, place_on
+from dangvien.documents.papers import PROPOSAL
 from dangvien.documents.render import render_docx
 from dangvien.documents.templates_service import uploaded_template
 from dangvien.orgs.models import Organization
 from dangvien.orgs.scope import require_read, scope_for
 from dangvien.targets.commendations import CommendationRow, commendation_rows
 
-PROPOSAL_CODE = "TT-KT"
+PROPOSAL_CODE = PROPOSAL.code
 FONT = "Times New Roman"
 
 

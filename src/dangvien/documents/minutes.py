@@ -20,12 +20,13 @@ from dangvien.accounts.models import User
 from dangvien.committees.meetings import EXEMPT, meeting_figures
 from dangvien.committees.models import Meeting, MeetingKind, Presence
 from dangvien.documents.context import BLANK, Fields, date_words, name_on, place_on
+from dangvien.documents.papers import MINUTES
 from dangvien.documents.render import render_docx
 from dangvien.documents.templates_service import uploaded_template
 from dangvien.members.officers import signer_on
 from dangvien.orgs.scope import require_read, scope_for
 
-MINUTES_CODE = "BB-SHCB"
+MINUTES_CODE = MINUTES.code
 FONT = "Times New Roman"
 
 

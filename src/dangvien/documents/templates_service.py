@@ -18,6 +18,7 @@ from dangvien.core.errors import ServiceError
 from dangvien.documents.context import KNOWN, Fields
 from dangvien.documents.forms import BY_CODE
 from dangvien.documents.models import FormTemplate
+from dangvien.documents.papers import PAPERS
 from dangvien.documents.render import default_template, render_docx
 from dangvien.documents.sandbox import TemplateRefused, form_environment
 from dangvien.orgs.models import PATH_STEP, Organization
@@ -58,8 +59,9 @@ def template_for(form_code: str, cell: Organization | None) -> tuple[bytes, str]
     return uploaded_template(form_code, cell) or default_template(form_code)
 
 
-def validate_template(data: bytes) -> None:
-    """Refuse what would break the papers: not a DOCX, a Jinja syntax error, an unknown field."""
+def validate_template(data: bytes, known: frozenset[str] = KNOWN) -> None:
+    """Refuse what would break the papers: not a DOCX, a Jinja syntax error, an unknown field
+    (`known`: the top-level names of the paper's fields, the forms' by default)."""
     from docxtpl import DocxTemplate
 
     if len(data) > MAX_BYTES:
@@ -75,11 +77,11 @@ def validate_template(data: bytes) -> None:
         raise ServiceError("documents.template_refused_upload", field="file", detail=str(exc)[:300]) from None
     except Exception as exc:  # jinja2 TemplateSyntaxError and the XML errors of a damaged file
         raise ServiceError("documents.template_syntax", v1=str(exc)[:200], field="file") from None
-    unknown = sorted(set(names) - KNOWN)
+    unknown = sorted(set(names) - known)
     if unknown:
         raise ServiceError("documents.unknown_fields", field="file", fields=", ".join(unknown))
     try:
-        render_docx(data, Fields({k: Fields() for k in KNOWN}))
+        render_docx(data, Fields({k: Fields() for k in known}))
     except Exception as exc:
         raise ServiceError("documents.template_fails", v1=str(exc)[:200], field="file") from None
 
@@ -94,11 +96,11 @@ def template_upload(
     *, actor: User | None, form_code: str, data: bytes, province: Organization | None = None, note: str = ""
 ) -> FormTemplate:
     _require_admin(actor)
-    if form_code not in BY_CODE:
+    if form_code not in BY_CODE and form_code not in PAPERS:
         raise ServiceError("documents.no_such_template", field="form")
     if province is not None and province.parent_id is not None:
         raise ServiceError("documents.province_missing", field="province")
-    validate_template(data)
+    validate_template(data, PAPERS[form_code].known if form_code in PAPERS else KNOWN)
     reach = province.code if province else ""
     current = FormTemplate.objects.select_for_update().filter(form=form_code, reach=reach)
     version = (current.aggregate(v=Max("version"))["v"] or 0) + 1

@@ -2,9 +2,8 @@
 written the way committees write it, every number taken from the reports of the same day
 (progress against the year and the term targets, classes, timeliness, ratings, units with
 no admission), the units in a table. The wording lives in the template (docxtpl, rendered
-in the forms' sandbox). A FormTemplate of code BC-PTĐV (a province's, else the system's)
-replaces the packaged one, as for the forms; the templates page does not offer it for
-upload yet (issue 21's note)."""
+in the forms' sandbox). A FormTemplate of code BC-PTĐV (a province's, else the system's),
+uploaded on the templates page, replaces the packaged one, as for the forms."""
 
 from __future__ import annotations
 
@@ -23,6 +22,7 @@ from dangvien.accounts.models import User
 from dangvien.candidates.models import ClassKind
 from dangvien.core.text import vn_int, vn_pct
 from dangvien.documents.context import Fields, date_words, place_on
+from dangvien.documents.papers import REPORT
 from dangvien.documents.render import render_docx
 from dangvien.documents.templates_service import uploaded_template
 from dangvien.orgs.models import Organization
@@ -33,7 +33,7 @@ from dangvien.reports.timeliness import timeliness
 from dangvien.targets.periods import period_bounds, periods_around
 from dangvien.targets.progress import ProgressRow, progress_report
 
-REPORT_CODE = "BC-PTĐV"
+REPORT_CODE = REPORT.code
 FONT = "Times New Roman"
 
 

@@ -8,15 +8,18 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dangvien.cases.models import Case
 from dangvien.core.errors import ServiceError
+from dangvien.documents import commendation_paper, minutes, year_report
 from dangvien.documents.context import FIELD_DOCS, build_fields
 from dangvien.documents.forms import BY_CODE, FORMS
 from dangvien.documents.models import FormTemplate
+from dangvien.documents.papers import MINUTES, PAPERS, PROPOSAL, REPORT
 from dangvien.documents.render import default_template, render_docx
 from dangvien.documents.sandbox import FILTERS
 from dangvien.documents.services import recognition_of
@@ -26,10 +29,19 @@ from dangvien.web.context import acting_user, request_scope
 from dangvien.web.forms import add_service_error
 from dangvien.web.views.documents import DOCX, _download
 
+# The papers beside the dossiers' forms, and where their packaged template comes from.
+DEFAULTS = {
+    REPORT.code: year_report.default_template,
+    MINUTES.code: minutes.default_template,
+    PROPOSAL.code: commendation_paper.default_template,
+}
+
 
 class UploadForm(forms.Form):
     form = forms.ChoiceField(
-        label=gettext_lazy("Mẫu"), choices=[(f.code, f"{f.code} — {f.label}") for f in FORMS]
+        label=gettext_lazy("Mẫu"),
+        choices=[(f.code, f"{f.code} — {f.label}") for f in FORMS]
+        + [(p.code, f"{p.code} — {p.label}") for p in PAPERS.values()],
     )
     province = forms.ChoiceField(label=gettext_lazy("Áp dụng cho"), required=False)
     file = forms.FileField(label=gettext_lazy("Tệp mẫu (.docx)"))
@@ -74,12 +86,14 @@ def templates_view(request: HttpRequest) -> HttpResponse:
     for t in FormTemplate.objects.defer("content").select_related("uploaded_by"):
         versions.setdefault(t.form, []).append(t)
     rows = [(f, versions.get(f.code, [])) for f in FORMS]
+    paper_rows = [(p, versions.get(p.code, [])) for p in PAPERS.values()]
     return render(
         request,
         "web/documents/templates.html",
         {
             "nav": "templates",
             "rows": rows,
+            "paper_rows": paper_rows,
             "form": form,
             "fields": FIELD_DOCS,
             "template_filters": ", ".join(FILTERS),
@@ -90,23 +104,24 @@ def templates_view(request: HttpRequest) -> HttpResponse:
 
 def template_download(request: HttpRequest, form: str) -> HttpResponseBase:
     _admin(request)
-    if form not in BY_CODE:
+    if form not in BY_CODE and form not in PAPERS:
         raise Http404
+    file = BY_CODE[form].file if form in BY_CODE else slugify(form.replace("Đ", "D"))
     pk = request.GET.get("ban", "")
     if pk.isdigit():
         t = FormTemplate.objects.filter(pk=int(pk), form=form).first()
         if t is None:
             raise Http404
-        return _download(bytes(t.content), f"mau-{BY_CODE[form].file}-{t.label.replace(' ', '')}.docx", DOCX)
-    data, _version = default_template(form)
-    return _download(data, f"mau-{BY_CODE[form].file}-mac-dinh.docx", DOCX)
+        return _download(bytes(t.content), f"mau-{file}-{t.label.replace(' ', '')}.docx", DOCX)
+    data = default_template(form)[0] if form in BY_CODE else DEFAULTS[form]()
+    return _download(data, f"mau-{file}-mac-dinh.docx", DOCX)
 
 
 @require_POST
 def template_use(request: HttpRequest, form: str) -> HttpResponseBase:
     """Roll back: make a kept version active again (ban=ID), or the default (ban empty)."""
     _admin(request)
-    if form not in BY_CODE:
+    if form not in BY_CODE and form not in PAPERS:
         raise Http404
     reach = request.POST.get("reach", "")
     pk = request.POST.get("ban", "")
