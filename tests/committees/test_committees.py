@@ -363,3 +363,22 @@ def test_import_headcounts_from_a_real_file(tmp_path, tree, users):
         (2, "Ngày khảo sát"), (3, "Đối tượng"), (4, "Số người"), (5, "Mã tổ chức"),
     }  # fmt: skip
     assert Headcount.objects.count() == 2
+
+
+def test_a_unit_with_no_source_is_not_in_the_at_risk_list(tree, users):
+    from django.utils import timezone
+
+    from dangvien.targets.dashboard import progress_view
+    from dangvien.targets.services import target_set
+
+    today = timezone.localdate()
+    target_set(actor=None, org=tree.xa_c1, period=str(today.year), value=5)
+
+    def at_risk() -> list[str]:
+        view = progress_view(scope_for(users.an), tree.xa, str(today.year), as_of=today, today=today)
+        assert view is not None
+        return [r.code for r, _f in view.at_risk]
+
+    assert at_risk() == ["XA-C1"]  # five to admit, nobody in the pipeline
+    no_source_mark(actor=users.an, organization=tree.xa_c1, since=today, reason="Mọi cán bộ đã là đảng viên")
+    assert at_risk() == []

@@ -132,3 +132,16 @@ def test_the_cells_rating_screen_shows_a_committee_members_duty_as_information(t
     assert "Cấp ủy viên phụ trách XA-C2: giới thiệu 1, kết nạp 0 trong năm (tham khảo)" in page
     last_year = login(users.bithu1).get(reverse("web:ratings") + "?to-chuc=XA-C1&nam=2025").content.decode()
     assert "giới thiệu 0, kết nạp 0" in last_year
+
+
+def test_the_organizations_rating_screen_shows_the_duty_as_information(tree, users, login):
+    from dangvien.committees.services import assignment_create
+
+    hung = _seat(tree)
+    assignment_create(
+        actor=None, committee=tree.xa, membership=hung, cell=tree.xa_c2, valid_from=dt.date(2025, 2, 1)
+    )
+    commune = login(users.an).get(reverse("web:ratings") + "?to-chuc=XA&nam=2025").content.decode()
+    assert "Cấp ủy viên phụ trách: Trần Văn Hùng (giới thiệu 0) (tham khảo)" in commune
+    province = login(users.admin).get(reverse("web:ratings") + "?to-chuc=PROV&nam=2025").content.decode()
+    assert "Cấp ủy viên đã giới thiệu quần chúng trong năm: 0/1 (tham khảo)" in province

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from dangvien.committees.sourcing import no_source_cells
 from dangvien.orgs.models import CELL_KINDS, Organization
 from dangvien.orgs.scope import Scope
 from dangvien.ratings.selectors import RatingSummary, rating_summary
@@ -28,6 +29,8 @@ class ProgressView:
     forecasts: dict[int, Forecast] = field(default_factory=dict)
     months: list[tuple[dt.date, int]] = field(default_factory=list)
     history: list[TargetLine] = field(default_factory=list)
+    # Units marked as having no source left on as_of: never in the at-risk list (issue 21).
+    no_source: dict[int, str] = field(default_factory=dict)
 
     @property
     def forecast(self) -> Forecast | None:
@@ -38,7 +41,9 @@ class ProgressView:
         return [
             (r, self.forecasts[r.org_id])
             for r in self.children
-            if r.org_id in self.forecasts and self.forecasts[r.org_id].at_risk
+            if r.org_id in self.forecasts
+            and self.forecasts[r.org_id].at_risk
+            and r.org_id not in self.no_source
         ]
 
 
@@ -61,6 +66,7 @@ def progress_view(
     view = ProgressView(org, report.period, as_of, report, top, children)
     view.months = admissions_by_month(report)
     view.history = target_history(scope, org, report.period.code)
+    view.no_source = no_source_cells(as_of, path=org.path)
     if with_forecast and report.period.end >= today and as_of >= today:
         data = pipeline or load_pipeline(scope, org, today)
         orgs = {o.pk: o for o in Organization.objects.filter(pk__in=[r.org_id for r in report.rows])}

@@ -95,7 +95,11 @@ def progress_charts(view: ProgressView) -> dict[str, object]:
     for r in view.children:
         f = view.forecasts.get(r.org_id)
         flag = (
-            "done" if r.target and r.admitted >= r.target else "risk" if f is not None and f.at_risk else ""
+            "done"
+            if r.target and r.admitted >= r.target
+            else "risk"
+            if f is not None and f.at_risk and r.org_id not in view.no_source
+            else ""
         )
         bars.append(charts.Bar(r.name, r.admitted, r.target, flag))
     return {

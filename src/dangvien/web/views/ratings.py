@@ -11,11 +11,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangvien.committees.duties import DutyRow, member_duties
+from dangvien.committees.duties import DutyRow, duties_report, member_duties
 from dangvien.core.errors import ServiceError
 from dangvien.members.models import Membership
 from dangvien.members.selectors import org_children
-from dangvien.orgs.scope import ScopeDenied
+from dangvien.orgs.models import Organization
+from dangvien.orgs.scope import Scope, ScopeDenied
 from dangvien.ratings.models import Level, MemberRating, OrgRating
 from dangvien.ratings.selectors import rating_summary
 from dangvien.ratings.services import Entry, ratings_record_members, ratings_record_orgs
@@ -32,6 +33,31 @@ def _entry(request: HttpRequest, key: str) -> Entry | None:
     if score_text and not score_text.isdigit():
         raise ServiceError("web.score_not_number", s=score_text[:10])
     return Entry(level, int(score_text) if score_text else None)
+
+
+def _duty_lines(
+    scope: Scope, org: Organization, children: list[Organization], year: int, as_of: dt.date
+) -> dict[int, str]:
+    """For the organizations' rating, as information: a cell's committee members answering
+    for it and what they introduced; a committee's members who met their duty (issue 21)."""
+    rows = duties_report(scope, org=org, year=year, as_of=as_of).rows
+    lines: dict[int, str] = {}
+    for child in children:
+        if child.is_cell:
+            mine = [r for r in rows if child.code in r.cells]
+            if mine:
+                lines[child.pk] = _("Cấp ủy viên phụ trách: {names}").format(
+                    names="; ".join(
+                        _("{name} (giới thiệu {n})").format(name=r.name, n=r.introduced) for r in mine
+                    )
+                )
+        else:
+            mine = [r for r in rows if r.committee_path.startswith(child.path)]
+            if mine:
+                lines[child.pk] = _("Cấp ủy viên đã giới thiệu quần chúng trong năm: {met}/{total}").format(
+                    met=sum(r.met for r in mine), total=len(mine)
+                )
+    return lines
 
 
 def ratings_view(request: HttpRequest) -> HttpResponse:
@@ -87,7 +113,9 @@ def ratings_view(request: HttpRequest) -> HttpResponse:
         # cells they answer for (issue 21).
         duties = member_duties([m.pk for m in ms], year=year, as_of=min(today, dt.date(year, 12, 31)))
     org_given: dict[int, OrgRating] = {}
+    org_duties: dict[int, str] = {}
     if rate_orgs:
+        org_duties = _duty_lines(scope, org, children, year, min(today, dt.date(year, 12, 31)))
         org_given = {
             r.organization_id: r for r in OrgRating.objects.filter(organization__in=children, year=year)
         }
@@ -111,5 +139,6 @@ def ratings_view(request: HttpRequest) -> HttpResponse:
             "duties": duties,
             "rate_members": rate_members,
             "children_rows": [(c, org_given.get(c.pk)) for c in children] if rate_orgs else [],
+            "org_duties": org_duties,
         },
     )
