@@ -287,3 +287,38 @@ def test_the_minutes_of_a_meeting_carry_its_attendance_assessments_and_votes(cel
     assert f"Chủ trì: đồng chí {secretary.name}, bí thư chi bộ." in text
     assert "{{" not in text and "…" not in text
     assert login(users.binh).get(reverse("web:meeting_minutes", args=["XA-C1", m.pk])).status_code == 404
+
+
+def test_a_probationary_member_is_assessed_at_a_meeting(cell, tree, users, login):
+    import io
+
+    from docx import Document
+
+    from dangvien.cases.models import ProbationAssessment
+    from dangvien.cases.recognition.services import probation_assess, recognition_open
+
+    from ..cases.test_recognition import probationary
+
+    r = recognition_open(actor=None, membership=probationary(cell, D(2025, 9, 14)))
+    m = meeting_record(actor=None, cell=cell, held_on=DAY, presence={})
+    page = login(users.bithu1).post(
+        reverse("web:meeting_detail", args=["XA-C1", m.pk]),
+        {
+            "candidate": f"r{r.pk}",
+            "strengths": "Gương mẫu",
+            "weaknesses": "",
+            "conclusion": "Tiếp tục phấn đấu",
+        },
+    )
+    assert page.status_code == 302 and ProbationAssessment.objects.get().conclusion == "Tiếp tục phấn đấu"
+    other = meeting_record(actor=None, cell=tree.xa_c2, held_on=DAY, presence={})
+    with refused("committees.meeting_other_cell"):
+        probation_assess(actor=None, recognition=r, meeting=other, conclusion="x")
+    with pytest.raises(ScopeDenied):
+        probation_assess(actor=users.binh, recognition=r, meeting=m, conclusion="x")
+    minutes = login(users.bithu1).get(reverse("web:meeting_minutes", args=["XA-C1", m.pk])).content
+    text = "\n".join(p.text for p in Document(io.BytesIO(minutes)).paragraphs)
+    assert (
+        "Nhận xét đảng viên dự bị Lê Thị Dự Bị: ưu điểm: Gương mẫu; khuyết điểm: —. "
+        "Chi bộ kết luận: Tiếp tục phấn đấu." in text
+    )

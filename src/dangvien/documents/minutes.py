@@ -44,12 +44,20 @@ def minutes_fields(meeting: Meeting) -> Fields:
     ]
     heard = [
         Fields(
-            name=h.assessment.candidate.person.full_name,
+            name=f"quần chúng {h.assessment.candidate.person.full_name}",
             strengths=h.assessment.strengths or "—",
             weaknesses=h.assessment.weaknesses or "—",
             conclusion=h.assessment.conclusion,
         )
         for h in meeting.assessments.select_related("assessment__candidate__person")
+    ] + [
+        Fields(
+            name=f"đảng viên dự bị {h.recognition.membership.person.full_name}",
+            strengths=h.strengths or "—",
+            weaknesses=h.weaknesses or "—",
+            conclusion=h.conclusion,
+        )
+        for h in meeting.probation_assessments.select_related("recognition__membership__person")
     ]
     votes = [
         Fields(name=v.case.person.full_name, yes=v.yes, no=v.no, denominator=v.denominator,
@@ -120,7 +128,7 @@ def default_template() -> bytes:
     _para(doc, "{{ items }}", align=justify)
     _para(
         doc,
-        "{% for h in heard %}Nhận xét quần chúng {{ h.name }}: ưu điểm: {{ h.strengths }}; khuyết điểm: {{ h.weaknesses }}. Chi bộ kết luận: {{ h.conclusion }}. {% endfor %}",
+        "{% for h in heard %}Nhận xét {{ h.name }}: ưu điểm: {{ h.strengths }}; khuyết điểm: {{ h.weaknesses }}. Chi bộ kết luận: {{ h.conclusion }}. {% endfor %}",
         align=justify,
     )
     _para(

@@ -306,7 +306,7 @@ class MeetingForm(forms.Form):
 
 
 class MeetingAssessForm(forms.Form):
-    candidate = forms.ChoiceField(label=_("Quần chúng"))
+    candidate = forms.ChoiceField(label=_("Quần chúng hoặc đảng viên dự bị"))
     strengths = forms.CharField(label=_("Ưu điểm"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     weaknesses = forms.CharField(
         label=_("Khuyết điểm"), widget=forms.Textarea(attrs={"rows": 2}), required=False

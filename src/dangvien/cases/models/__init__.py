@@ -27,6 +27,7 @@ from dangvien.cases.models.base import (
 )
 from dangvien.cases.models.recognition import (
     Outcome,
+    ProbationAssessment,
     ProbationMentor,
     Recognition,
     RecognitionState,
@@ -54,6 +55,7 @@ __all__ = [
     "Introduction",
     "Outcome",
     "PriorExit",
+    "ProbationAssessment",
     "ProbationMentor",
     "Recognition",
     "RecognitionState",

@@ -139,3 +139,26 @@ class ProbationMentor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mentor_id} → {self.recognition_id} từ {self.valid_from}"
+
+
+class ProbationAssessment(models.Model):
+    """The mentor's report on a probationary member heard at a cell meeting, and the cell's
+    conclusion (issue 21: reviewed at the monthly meetings like a candidate)."""
+
+    recognition = models.ForeignKey(Recognition, on_delete=models.CASCADE, related_name="assessments")
+    meeting = models.ForeignKey(
+        "committees.Meeting", on_delete=models.PROTECT, related_name="probation_assessments"
+    )
+    strengths = models.TextField(_("ưu điểm"), blank=True)
+    weaknesses = models.TextField(_("khuyết điểm"), blank=True)
+    conclusion = models.TextField(_("kết luận của chi bộ"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["meeting__held_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.recognition_id} @ {self.meeting_id}"

@@ -17,6 +17,7 @@ from dangvien.cases.counting import check_vote_counts
 from dangvien.cases.models import (
     Body,
     Outcome,
+    ProbationAssessment,
     ProbationMentor,
     Recognition,
     RecognitionState,
@@ -454,3 +455,34 @@ def recognition_close_for_departure(*, membership_id: int, on: dt.date, reason: 
         due_rule="",
         version=F("version") + 1,  # a form opened before the departure is now stale
     )
+
+
+@transaction.atomic
+def probation_assess(
+    *,
+    actor: User | None,
+    recognition: Recognition,
+    meeting: Meeting,
+    conclusion: str,
+    strengths: str = "",
+    weaknesses: str = "",
+) -> ProbationAssessment:
+    """The mentor's report on a probationary member heard at one of the cell's meetings."""
+    r = Recognition.objects.select_related("membership__cell").get(pk=recognition.pk)
+    require_write(scope_for(actor), r.membership.cell)
+    if r.state != RecognitionState.OPEN:
+        raise ServiceError("cases.recognition_ended", v1=r.get_state_display())
+    if meeting.cell_id != r.membership.cell_id:
+        raise ServiceError("committees.meeting_other_cell", field="meeting")
+    if not conclusion.strip():
+        raise ServiceError("candidates.conclusion_missing", field="conclusion")
+    a = ProbationAssessment.objects.create(
+        recognition=r,
+        meeting=meeting,
+        strengths=strengths.strip(),
+        weaknesses=weaknesses.strip(),
+        conclusion=conclusion.strip(),
+        recorded_by=recorded_by(actor),
+    )
+    audit_log(actor=actor, action="recognition.assess", obj=r, changes={"meeting": meeting.held_on})
+    return a

@@ -15,6 +15,7 @@ from dangvien.candidates.models import OPEN_STATES, Candidate
 from dangvien.cases.admission import procedure as P
 from dangvien.cases.models import Case, CaseState, Recognition, RecognitionState
 from dangvien.cases.recognition import rules as R
+from dangvien.cases.recognition.services import probation_assess
 from dangvien.committees.meetings import (
     meeting_assess,
     meeting_figures,
@@ -109,24 +110,36 @@ def meeting_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         .select_related("person")
         .order_by("person__name_search")
     )
+    probationary = list(
+        Recognition.objects.filter(membership__cell=cell, state=RecognitionState.OPEN)
+        .select_related("membership__person")
+        .order_by("membership__person__name_search")
+    )
     form = MeetingAssessForm(request.POST or None)
-    form.fields["candidate"].choices = [(str(c.pk), c.person.full_name) for c in candidates]  # type: ignore[attr-defined]
+    form.fields["candidate"].choices = [  # type: ignore[attr-defined]
+        *[(f"c{c.pk}", c.person.full_name) for c in candidates],
+        *[(f"r{r.pk}", _("{name} (dự bị)").format(name=r.membership.person.full_name)) for r in probationary],
+    ]
     if request.method == "POST":
         if not can_write:
             raise Http404
         if form.is_valid():
             d = form.cleaned_data
-            cand = next((c for c in candidates if str(c.pk) == d["candidate"]), None)
-            if cand is not None:
+            cand = next((c for c in candidates if f"c{c.pk}" == d["candidate"]), None)
+            rec = next((r for r in probationary if f"r{r.pk}" == d["candidate"]), None)
+            words = {
+                "strengths": d["strengths"],
+                "weaknesses": d["weaknesses"],
+                "conclusion": d["conclusion"],
+            }
+            if cand is not None or rec is not None:
                 try:
-                    meeting_assess(
-                        actor=acting_user(request),
-                        meeting=meeting,
-                        candidate=cand,
-                        strengths=d["strengths"],
-                        weaknesses=d["weaknesses"],
-                        conclusion=d["conclusion"],
-                    )
+                    if cand is not None:
+                        meeting_assess(actor=acting_user(request), meeting=meeting, candidate=cand, **words)
+                    elif rec is not None:
+                        probation_assess(
+                            actor=acting_user(request), recognition=rec, meeting=meeting, **words
+                        )
                 except ServiceError as exc:
                     add_service_error(form, exc)
                 else:
@@ -153,6 +166,9 @@ def meeting_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "figures": meeting_figures(meeting),
             "attendance": attendance,
             "heard": list(meeting.assessments.select_related("assessment__candidate__person")),
+            "heard_probation": list(
+                meeting.probation_assessments.select_related("recognition__membership__person")
+            ),
             "voting": voting,
             "votes": list(meeting.admission_votes.select_related("case__person")),
             "reviewing": reviewing,
