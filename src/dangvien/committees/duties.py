@@ -5,7 +5,6 @@ Counted from the candidates' introducer and their history rows; shown, never gra
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +13,7 @@ from django.db.models.functions import Coalesce
 
 from dangvien.candidates.models import Candidate, CandidateEvent, State
 from dangvien.committees.models import Assignment
+from dangvien.core.sql import plain_rows
 from dangvien.orgs.models import Organization
 from dangvien.orgs.scope import Scope
 
@@ -115,14 +115,17 @@ def _count(assigned: Q, start: dt.date, end: dt.date, *, candidates: Q) -> list[
         .order_by("committee__path", "membership__person__name_search", "membership_id", "cell__code")
     )
     rows: dict[int, DutyRow] = {}
-    cells_of: dict[int, set[int]] = defaultdict(set)
-    for mid, card, name, committee, committee_path, cell_id, cell_code in assignments:
-        row = rows.get(mid)
+    answers: set[tuple[int, int]] = set()  # (member, cell) pairs: whose introductions count
+    get = rows.get
+    # Integers and text only: read by a bare cursor (core/sql.py), as the progress report does.
+    for mid, card, name, committee, committee_path, cell_id, cell_code in plain_rows(assignments):
+        row = get(mid)
         if row is None:  # not setdefault: one row made per member, not per assignment
             row = rows[mid] = DutyRow(mid, card or "", name, committee, committee_path)
-        if cell_code not in row.cells:
             row.cells.append(cell_code)
-        cells_of[mid].add(cell_id)
+        elif cell_code not in row.cells:
+            row.cells.append(cell_code)
+        answers.add((mid, cell_id))
     if not rows:
         return []
     # Introduced this year to a cell they answer for (the listing's day; the history's
@@ -134,10 +137,11 @@ def _count(assigned: Q, start: dt.date, end: dt.date, *, candidates: Q) -> list[
         .values("introducer_id", "cell_id")
         .annotate(n=Count("id"))
         .order_by()
+        .values_list("introducer_id", "cell_id", "n")
     )
-    for r in introduced:
-        if r["cell_id"] in cells_of.get(r["introducer_id"], ()):
-            rows[r["introducer_id"]].introduced += r["n"]
+    for introducer, cell_id, n in plain_rows(introduced):
+        if (introducer, cell_id) in answers:
+            rows[introducer].introduced += n
     admitted = (
         CandidateEvent.objects.filter(
             state_to=State.ADMITTED, on__gte=start, on__lte=end, candidate__introducer__isnull=False
@@ -146,8 +150,9 @@ def _count(assigned: Q, start: dt.date, end: dt.date, *, candidates: Q) -> list[
         .values("candidate__introducer_id")
         .annotate(n=Count("candidate_id", distinct=True))
         .order_by()
+        .values_list("candidate__introducer_id", "n")
     )
-    for r in admitted:
-        if r["candidate__introducer_id"] in rows:
-            rows[r["candidate__introducer_id"]].admitted += r["n"]
+    for introducer, n in plain_rows(admitted):
+        if introducer in rows:
+            rows[introducer].admitted += n
     return list(rows.values())
