@@ -382,3 +382,12 @@ def test_a_unit_with_no_source_is_not_in_the_at_risk_list(tree, users):
     assert at_risk() == ["XA-C1"]  # five to admit, nobody in the pipeline
     no_source_mark(actor=users.an, organization=tree.xa_c1, since=today, reason="Mọi cán bộ đã là đảng viên")
     assert at_risk() == []
+
+
+def test_the_duty_of_nobody_and_for_an_empty_scope_is_empty(tree, users):
+    from dangvien.committees.duties import member_duties
+
+    assert member_duties([], year=2026) == {}
+    assert (
+        duties_report(scope_for(users.nobody), org=tree.xa, year=2026, as_of=dt.date(2026, 12, 1)).rows == []
+    )

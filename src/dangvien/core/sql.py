@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import DateField, Func, QuerySet
 
@@ -38,8 +39,12 @@ class YearsBefore(Func):
 def plain_rows(qs: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
     """The rows of a values_list() queryset read by a bare cursor: Django's per-row
     converters cost about 5 µs a row, a sixth of a province's progress report. Only for
-    columns that need no conversion on either database (integers and text)."""
-    sql, params = qs.query.sql_with_params()
+    columns that need no conversion on either database (integers and text). A filter that
+    can match nothing (`pk__in=[]`, an empty scope) is no SQL at all: no rows, as the ORM says."""
+    try:
+        sql, params = qs.query.sql_with_params()
+    except EmptyResultSet:
+        return []
     with connections[qs.db].cursor() as cur:
         cur.execute(sql, params)
         return cur.fetchall()
