@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from dangvien.committees.sourcing import no_source_cells
 from dangvien.orgs.models import CELL_KINDS, Organization
@@ -29,8 +30,12 @@ class ProgressView:
     forecasts: dict[int, Forecast] = field(default_factory=dict)
     months: list[tuple[dt.date, int]] = field(default_factory=list)
     history: list[TargetLine] = field(default_factory=list)
-    # Units marked as having no source left on as_of: never in the at-risk list (issue 21).
-    no_source: dict[int, str] = field(default_factory=dict)
+
+    @cached_property
+    def no_source(self) -> dict[int, str]:
+        """Units marked as having no source left on as_of: never in the at-risk list
+        (issue 21). Read only when some unit is at risk (one query)."""
+        return no_source_cells(self.as_of, path=self.org.path)
 
     @property
     def forecast(self) -> Forecast | None:
@@ -38,13 +43,12 @@ class ProgressView:
 
     @property
     def at_risk(self) -> list[tuple[ProgressRow, Forecast]]:
-        return [
+        risky = [
             (r, self.forecasts[r.org_id])
             for r in self.children
-            if r.org_id in self.forecasts
-            and self.forecasts[r.org_id].at_risk
-            and r.org_id not in self.no_source
+            if r.org_id in self.forecasts and self.forecasts[r.org_id].at_risk
         ]
+        return [(r, f) for r, f in risky if r.org_id not in self.no_source] if risky else []
 
 
 def progress_view(
@@ -66,7 +70,6 @@ def progress_view(
     view = ProgressView(org, report.period, as_of, report, top, children)
     view.months = admissions_by_month(report)
     view.history = target_history(scope, org, report.period.code)
-    view.no_source = no_source_cells(as_of, path=org.path)
     if with_forecast and report.period.end >= today and as_of >= today:
         data = pipeline or load_pipeline(scope, org, today)
         orgs = {o.pk: o for o in Organization.objects.filter(pk__in=[r.org_id for r in report.rows])}
