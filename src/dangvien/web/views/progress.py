@@ -160,6 +160,8 @@ def progress_page(request: HttpRequest) -> HttpResponse:
             "v": view,
             "error": error,
             "charts": progress_charts(view),
+            # Read whatever the forecasts say, so the page's queries do not depend on them.
+            "no_source": view.no_source,
             "periods": _period_choices(today),
             "today": today,
             "form": TargetForm() if can_set else None,
