@@ -210,6 +210,7 @@ class _Count:
     covered: int | None
     note: str
     org: Organization | None = None
+    before: int | None = None  # the count already recorded for this unit, day and group
 
 
 def import_headcounts(
@@ -263,13 +264,23 @@ def import_headcounts(
                             _("không có tổ chức mã “{code}” trong phạm vi của bạn").format(code=r.code[:30]),
                         )
                     )
+            # The counts already recorded for the batch's units: one query, not one per row.
+            recorded = {
+                (org_id, on, kind): covered
+                for org_id, on, kind, covered in Headcount.objects.filter(
+                    organization_id__in={r.org.pk for r in batch if r.org is not None}
+                ).values_list("organization_id", "on", "kind", "covered")
+            }
+            for r in batch:
+                if r.org is not None and r.on is not None and r.kind is not None:
+                    r.before = recorded.get((r.org.pk, r.on, r.kind))
 
         def write(batch: list[_Count]) -> None:
             for r in batch:
                 if r.org is None or r.on is None or r.kind is None or r.covered is None:
                     continue
-                before = Headcount.objects.filter(organization=r.org, on=r.on, kind=r.kind).first()
-                if before is not None and before.covered == r.covered:
+                before = r.before
+                if before is not None and before == r.covered:
                     result.unchanged += 1
                     continue
                 try:

@@ -6,20 +6,16 @@ sandbox; a FormTemplate of code TT-KT replaces the packaged one."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 from functools import cache
-from typing import Any
 
 from django.utils import timezone
-from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
 
 from dangvien.accounts.audit import audit_export
 from dangvien.accounts.models import User
 from dangvien.core.text import vn_int, vn_pct
 from dangvien.documents.context import Fields, date_words, name_on, place_on
+from dangvien.documents.layout import loop_table, new_page, para, to_bytes
 from dangvien.documents.papers import PROPOSAL
 from dangvien.documents.render import render_docx
 from dangvien.documents.templates_service import uploaded_template
@@ -28,7 +24,6 @@ from dangvien.orgs.scope import require_read, scope_for
 from dangvien.targets.commendations import CommendationRow, commendation_rows
 
 PROPOSAL_CODE = PROPOSAL.code
-FONT = "Times New Roman"
 
 
 def _unit(r: CommendationRow) -> Fields:
@@ -61,65 +56,37 @@ def proposal_fields(*, actor: User | None, org: Organization, year: int, on: dt.
     )
 
 
-def _para(
-    doc: Any, text: str, *, bold: bool = False, italic: bool = False, align: Any = None, size: int = 14
-) -> Any:
-    p = doc.add_paragraph()
-    if align is not None:
-        p.alignment = align
-    run = p.add_run(text)
-    run.font.name, run.font.size, run.bold, run.italic = FONT, Pt(size), bold, italic
-    run._element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
-    return p
-
-
-def _table(doc: Any, heads: list[str], loop: str, cells: list[str]) -> None:
-    table = doc.add_table(rows=4, cols=len(heads))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, heads, strict=True):
-        cell.text = text
-    table.rows[1].cells[0].text = "{%tr for u in " + loop + " %}"
-    for cell, text in zip(table.rows[2].cells, cells, strict=True):
-        cell.text = text
-    table.rows[3].cells[0].text = "{%tr endfor %}"
-
-
 @cache
 def default_template() -> bytes:
-    doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    doc = new_page()
     center, justify, right = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY, WD_ALIGN_PARAGRAPH.RIGHT
-    _para(doc, "{{ org.parent_upper }}", align=center, size=13)
-    _para(doc, "{{ org.name_upper }}", align=center, size=13, bold=True)
-    _para(doc, "ĐẢNG CỘNG SẢN VIỆT NAM", align=center, bold=True)
-    _para(doc, "{{ place }}, {{ date_words }}", align=right, italic=True)
-    _para(doc, "TỜ TRÌNH", align=center, bold=True, size=15)
-    _para(
+    para(doc, "{{ org.parent_upper }}", align=center, size=13)
+    para(doc, "{{ org.name_upper }}", align=center, size=13, bold=True)
+    para(doc, "ĐẢNG CỘNG SẢN VIỆT NAM", align=center, bold=True)
+    para(doc, "{{ place }}, {{ date_words }}", align=right, italic=True)
+    para(doc, "TỜ TRÌNH", align=center, bold=True, size=15)
+    para(
         doc,
         "Đề nghị khen thưởng tổ chức đảng có thành tích trong công tác phát triển đảng viên năm {{ year }}",
         align=center,
         bold=True,
     )
-    _para(
+    para(
         doc,
         "Căn cứ kết quả thực hiện chỉ tiêu kết nạp đảng viên năm {{ year }}, đề nghị khen thưởng {{ count }} tổ chức đảng đạt chỉ tiêu năm, không có hồ sơ chậm trong năm và có tỷ lệ đảng viên hoàn thành tốt nhiệm vụ trở lên đạt yêu cầu:",
         align=justify,
     )
-    _table(
+    loop_table(
         doc,
         ["Tổ chức đảng", "Chỉ tiêu", "Đã kết nạp", "Tỷ lệ", "Hoàn thành tốt trở lên"],
         "proposed",
         ["{{ u.name }}", "{{ u.target }}", "{{ u.admitted }}", "{{ u.percent }}", "{{ u.good_share }}"],
     )
-    _para(doc, "{% if decided %}Đã có quyết định khen thưởng:{% endif %}", align=justify)
-    _table(doc, ["Tổ chức đảng", "Quyết định"], "decided", ["{{ u.name }}", "{{ u.decision }}"])
-    _para(doc, "")
-    _para(doc, "T/M {{ org.name_upper }}", align=right, bold=True)
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    para(doc, "{% if decided %}Đã có quyết định khen thưởng:{% endif %}", align=justify)
+    loop_table(doc, ["Tổ chức đảng", "Quyết định"], "decided", ["{{ u.name }}", "{{ u.decision }}"])
+    para(doc, "")
+    para(doc, "T/M {{ org.name_upper }}", align=right, bold=True)
+    return to_bytes(doc)
 
 
 def proposal_docx(*, actor: User | None, org: Organization, year: int) -> bytes:

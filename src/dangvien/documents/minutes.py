@@ -6,20 +6,16 @@ in the forms' sandbox; a FormTemplate of code BB-SHCB replaces the packaged one.
 
 from __future__ import annotations
 
-import io
 from functools import cache
-from typing import Any
 
-from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
 
 from dangvien.accounts.audit import audit_export
 from dangvien.accounts.models import User
 from dangvien.committees.meetings import EXEMPT, meeting_figures
 from dangvien.committees.models import Meeting, MeetingKind, Presence
 from dangvien.documents.context import BLANK, Fields, date_words, name_on, place_on
+from dangvien.documents.layout import new_page, para, to_bytes
 from dangvien.documents.papers import MINUTES
 from dangvien.documents.render import render_docx
 from dangvien.documents.templates_service import uploaded_template
@@ -27,7 +23,6 @@ from dangvien.members.officers import signer_on
 from dangvien.orgs.scope import require_read, scope_for
 
 MINUTES_CODE = MINUTES.code
-FONT = "Times New Roman"
 
 
 def minutes_fields(meeting: Meeting) -> Fields:
@@ -90,60 +85,43 @@ def minutes_fields(meeting: Meeting) -> Fields:
     )  # fmt: skip
 
 
-def _para(
-    doc: Any, text: str, *, bold: bool = False, italic: bool = False, align: Any = None, size: int = 14
-) -> Any:
-    p = doc.add_paragraph()
-    if align is not None:
-        p.alignment = align
-    run = p.add_run(text)
-    run.font.name, run.font.size, run.bold, run.italic = FONT, Pt(size), bold, italic
-    run._element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
-    return p
-
-
 @cache
 def default_template() -> bytes:
     """The packaged template, built here (python-docx) with the docxtpl fields in place."""
-    doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    doc = new_page()
     center, justify, right = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY, WD_ALIGN_PARAGRAPH.RIGHT
-    _para(doc, "{{ cell.parent_upper }}", align=center, size=13)
-    _para(doc, "{{ cell.name_upper }}", align=center, size=13, bold=True)
-    _para(doc, "ĐẢNG CỘNG SẢN VIỆT NAM", align=center, bold=True)
-    _para(doc, "{{ place }}, {{ date_words }}", align=right, italic=True)
-    _para(doc, "BIÊN BẢN", align=center, bold=True, size=15)
-    _para(doc, "Sinh hoạt chi bộ ({{ kind }}) ngày {{ held_on }}", align=center, bold=True)
-    _para(
+    para(doc, "{{ cell.parent_upper }}", align=center, size=13)
+    para(doc, "{{ cell.name_upper }}", align=center, size=13, bold=True)
+    para(doc, "ĐẢNG CỘNG SẢN VIỆT NAM", align=center, bold=True)
+    para(doc, "{{ place }}, {{ date_words }}", align=right, italic=True)
+    para(doc, "BIÊN BẢN", align=center, bold=True, size=15)
+    para(doc, "Sinh hoạt chi bộ ({{ kind }}) ngày {{ held_on }}", align=center, bold=True)
+    para(
         doc,
         "Đảng viên được triệu tập: {{ summoned }}. Có mặt: {{ present }} (trong đó {{ exempt_present }} đảng viên miễn sinh hoạt).",
         align=justify,
     )
-    _para(doc, "Vắng có lý do: {{ absent_leave }}. Vắng không có lý do: {{ absent }}.", align=justify)
-    _para(doc, "Cấp trên dự: {{ guests }}.", align=justify)
-    _para(doc, "Chủ trì: đồng chí {{ chair }}, {{ chair_title|lower }} chi bộ.", align=justify)
-    _para(doc, "NỘI DUNG", bold=True)
-    _para(doc, "{{ items }}", align=justify)
-    _para(
+    para(doc, "Vắng có lý do: {{ absent_leave }}. Vắng không có lý do: {{ absent }}.", align=justify)
+    para(doc, "Cấp trên dự: {{ guests }}.", align=justify)
+    para(doc, "Chủ trì: đồng chí {{ chair }}, {{ chair_title|lower }} chi bộ.", align=justify)
+    para(doc, "NỘI DUNG", bold=True)
+    para(doc, "{{ items }}", align=justify)
+    para(
         doc,
         "{% for h in heard %}Nhận xét {{ h.name }}: ưu điểm: {{ h.strengths }}; khuyết điểm: {{ h.weaknesses }}. Chi bộ kết luận: {{ h.conclusion }}. {% endfor %}",
         align=justify,
     )
-    _para(
+    para(
         doc,
         "{% for v in votes %}Biểu quyết {{ v.what }} đối với {{ v.name }}: {{ v.yes }}/{{ v.denominator }} tán thành, {{ v.no }} không tán thành; {{ v.result }}. {% endfor %}",
         align=justify,
     )
-    _para(doc, "Biên bản được thông qua tại buổi sinh hoạt.", align=justify, italic=True)
-    _para(doc, "T/M CHI BỘ", align=right, bold=True)
-    _para(doc, "{{ chair_title }}", align=right, bold=True)
-    _para(doc, "")
-    _para(doc, "{{ chair }}", align=right, bold=True)
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    para(doc, "Biên bản được thông qua tại buổi sinh hoạt.", align=justify, italic=True)
+    para(doc, "T/M CHI BỘ", align=right, bold=True)
+    para(doc, "{{ chair_title }}", align=right, bold=True)
+    para(doc, "")
+    para(doc, "{{ chair }}", align=right, bold=True)
+    return to_bytes(doc)
 
 
 def minutes_docx(*, actor: User | None, meeting: Meeting) -> bytes:

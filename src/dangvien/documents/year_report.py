@@ -8,20 +8,16 @@ uploaded on the templates page, replaces the packaged one, as for the forms."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 from functools import cache
-from typing import Any
 
-from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
 
 from dangvien.accounts.audit import audit_export
 from dangvien.accounts.models import User
 from dangvien.candidates.models import ClassKind
 from dangvien.core.text import vn_int, vn_pct
 from dangvien.documents.context import Fields, date_words, place_on
+from dangvien.documents.layout import loop_table, new_page, para, to_bytes
 from dangvien.documents.papers import REPORT
 from dangvien.documents.render import render_docx
 from dangvien.documents.templates_service import uploaded_template
@@ -34,7 +30,6 @@ from dangvien.targets.periods import period_bounds, periods_around
 from dangvien.targets.progress import ProgressRow, progress_report
 
 REPORT_CODE = REPORT.code
-FONT = "Times New Roman"
 
 
 def _pct(row: ProgressRow | None) -> str:
@@ -118,35 +113,20 @@ def year_report_fields(scope: Scope, *, org: Organization, period: str, as_of: d
     )
 
 
-def _para(
-    doc: Any, text: str, *, bold: bool = False, italic: bool = False, align: Any = None, size: int = 14
-) -> Any:
-    p = doc.add_paragraph()
-    if align is not None:
-        p.alignment = align
-    run = p.add_run(text)
-    run.font.name, run.font.size, run.bold, run.italic = FONT, Pt(size), bold, italic
-    run._element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
-    return p
-
-
 @cache
 def default_template() -> bytes:
     """The packaged template, built here (python-docx) with the docxtpl fields in place."""
-    doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    doc = new_page()
     center, justify = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY
-    _para(doc, "{{ org.parent_upper }}", align=center, size=13)
-    _para(doc, "{{ org.name_upper }}", align=center, size=13, bold=True)
-    _para(doc, "ĐẢNG CỘNG SẢN VIỆT NAM", align=center, bold=True)
-    _para(doc, "{{ place }}, {{ date_words }}", align=WD_ALIGN_PARAGRAPH.RIGHT, italic=True)
-    _para(doc, "BÁO CÁO", align=center, bold=True, size=15)
-    _para(doc, "Kết quả công tác phát triển đảng viên {{ period.code }}", align=center, bold=True)
-    _para(doc, "(từ ngày {{ period.start }} đến ngày {{ period.end }})", align=center, italic=True)
-    _para(doc, "I. KẾT QUẢ", bold=True)
-    _para(
+    para(doc, "{{ org.parent_upper }}", align=center, size=13)
+    para(doc, "{{ org.name_upper }}", align=center, size=13, bold=True)
+    para(doc, "ĐẢNG CỘNG SẢN VIỆT NAM", align=center, bold=True)
+    para(doc, "{{ place }}, {{ date_words }}", align=WD_ALIGN_PARAGRAPH.RIGHT, italic=True)
+    para(doc, "BÁO CÁO", align=center, bold=True, size=15)
+    para(doc, "Kết quả công tác phát triển đảng viên {{ period.code }}", align=center, bold=True)
+    para(doc, "(từ ngày {{ period.start }} đến ngày {{ period.end }})", align=center, italic=True)
+    para(doc, "I. KẾT QUẢ", bold=True)
+    para(
         doc,
         "Đã mở {{ classes.count }} lớp bồi dưỡng nhận thức về Đảng cho {{ classes.attendees }} quần chúng "
         "({{ classes.passed }} người đạt yêu cầu); kết nạp {{ admitted }} đảng viên, đạt {{ year_percent }} "
@@ -154,43 +134,34 @@ def default_template() -> bytes:
         "(đã kết nạp {{ term_admitted }}/{{ term_target }}).",
         align=justify,
     )
-    _para(
+    para(
         doc,
         "{% for g in groups %}Kết nạp {{ g.name }}: {{ g.admitted }}, đạt {{ g.percent }} chỉ tiêu ({{ g.target }}). {% endfor %}"
         "{% if not groups %}Chưa giao chỉ tiêu theo nhóm (nữ, dưới 30 tuổi, dân tộc thiểu số, tôn giáo).{% endif %}",
         align=justify,
     )
-    _para(
+    para(
         doc,
         "Công nhận đảng viên chính thức: {{ recognitions.total }} trường hợp, {{ recognitions.on_time }} đúng hạn "
         "({{ recognitions.percent }}).",
         align=justify,
     )
-    _para(
+    para(
         doc,
         "Xếp loại chất lượng năm {{ ratings.year }}: {{ ratings.good }}/{{ ratings.total }} đảng viên hoàn thành "
         "tốt nhiệm vụ trở lên ({{ ratings.percent }}). Có {{ idle }} chi bộ 2 năm liền chưa kết nạp đảng viên.",
         align=justify,
     )
-    _para(doc, "II. KẾT QUẢ THEO ĐƠN VỊ", bold=True)
-    table = doc.add_table(rows=4, cols=5)
-    table.style = "Table Grid"
-    heads = ["Đơn vị", "Chỉ tiêu năm", "Đã kết nạp", "Tỷ lệ năm", "Tỷ lệ nhiệm kỳ"]
-    for cell, text in zip(table.rows[0].cells, heads, strict=True):
-        cell.text = text
-    table.rows[1].cells[0].text = "{%tr for u in units %}"
-    for cell, text in zip(
-        table.rows[2].cells,
+    para(doc, "II. KẾT QUẢ THEO ĐƠN VỊ", bold=True)
+    loop_table(
+        doc,
+        ["Đơn vị", "Chỉ tiêu năm", "Đã kết nạp", "Tỷ lệ năm", "Tỷ lệ nhiệm kỳ"],
+        "units",
         ["{{ u.name }}", "{{ u.target }}", "{{ u.admitted }}", "{{ u.percent }}", "{{ u.term_percent }}"],
-        strict=True,
-    ):
-        cell.text = text
-    table.rows[3].cells[0].text = "{%tr endfor %}"
-    _para(doc, "")
-    _para(doc, "T/M {{ org.name_upper }}", align=WD_ALIGN_PARAGRAPH.RIGHT, bold=True)
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    )
+    para(doc, "")
+    para(doc, "T/M {{ org.name_upper }}", align=WD_ALIGN_PARAGRAPH.RIGHT, bold=True)
+    return to_bytes(doc)
 
 
 def template_for_report(org: Organization) -> tuple[bytes, str]:
