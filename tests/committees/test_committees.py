@@ -90,6 +90,26 @@ def test_an_introduction_to_a_cell_they_do_not_answer_for_does_not_count(tree, c
     assert {r.card: r.met for r in duties.rows} == {"100001": False, "100002": False}
 
 
+def test_a_cell_answered_for_twice_in_the_year_is_listed_once_and_its_introduction_counted_once(
+    tree, committee
+):
+    """Hùng's assignment to C1 ended in March and began again in May: two assignments in
+    the year to the same cell make one cell in the list and do not count his candidate twice."""
+    hung, _lan = committee
+    first = Assignment.objects.get(membership=hung, cell=tree.xa_c1)
+    assignment_end(actor=None, assignment=first, on=dt.date(2026, 3, 1))
+    assignment_create(
+        actor=None, committee=tree.xa, membership=hung, cell=tree.xa_c1, valid_from=dt.date(2026, 5, 1)
+    )
+    _introduce(tree.xa_c1, hung, "Phạm Văn Tới", dt.date(2026, 6, 1))
+    duties = duties_report(scope_for(None), org=tree.xa, year=2026, as_of=dt.date(2026, 12, 1))
+    row = next(r for r in duties.rows if r.card == "100001")
+    assert (row.cells, row.introduced) == (["XA-C1", "XA-C2"], 1)
+    # The year before, the first assignment alone: still one row, both cells.
+    before = duties_report(scope_for(None), org=tree.xa, year=2025, as_of=None)  # type: ignore[arg-type]
+    assert {r.card: r.cells for r in before.rows} == {"100001": ["XA-C1", "XA-C2"], "100002": ["XA-C2"]}
+
+
 def test_the_watch_names_a_member_with_none_in_the_last_quarter_not_before(tree, committee):
     hung, _lan = committee
     _introduce(tree.xa_c1, hung, "Phạm Văn Tới", dt.date(2026, 3, 1))
@@ -363,6 +383,16 @@ def test_import_headcounts_from_a_real_file(tmp_path, tree, users):
         (2, "Ngày khảo sát"), (3, "Đối tượng"), (4, "Số người"), (5, "Mã tổ chức"),
     }  # fmt: skip
     assert Headcount.objects.count() == 2
+    # The same unit, day and kind twice in one file: the second row corrects the first
+    # (one added, one corrected), and the later figure is kept.
+    twice = tmp_path / "hai-lan.csv"
+    twice.write_text(
+        "Mã tổ chức,Ngày khảo sát,Đối tượng,Số người\nXA-C1,01/03/2026,hộ,300\nXA-C1,01/03/2026,hộ,320\n",
+        encoding="utf-8",
+    )
+    result = import_headcounts(path=twice, actor=users.an)
+    assert (result.errors, result.created, result.updated) == ([], 1, 1)
+    assert Headcount.objects.get(organization__code="XA-C1", kind="households").covered == 320
 
 
 def test_a_unit_with_no_source_is_not_in_the_at_risk_list(tree, users):

@@ -279,7 +279,9 @@ def import_headcounts(
             for r in batch:
                 if r.org is None or r.on is None or r.kind is None or r.covered is None:
                     continue
-                before = r.before
+                key = (r.org.pk, r.on, r.kind)
+                # A later row for the same unit, day and kind corrects an earlier one of the file.
+                before = written[key] if key in written else r.before
                 if before is not None and before == r.covered:
                     result.unchanged += 1
                     continue
@@ -296,11 +298,13 @@ def import_headcounts(
                 except ServiceError as exc:
                     result.errors.append(RowError(r.line, h["on"], exc.message))
                     continue
+                written[key] = r.covered
                 if before is None:
                     result.created += 1
                 else:
                     result.updated += 1
 
+        written: dict[tuple[int, dt.date, str], int] = {}
         run_rows(sheet, result, parse=parse, match=match, write=write)
         result.errors.sort(key=lambda e: e.row)
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import DateField, Func, QuerySet
+from django.db.models import Aggregate, CharField, DateField, Func, QuerySet
 
 
 class YearsBefore(Func):
@@ -48,3 +48,19 @@ def plain_rows(qs: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
     with connections[qs.db].cursor() as cur:
         cur.execute(sql, params)
         return cur.fetchall()
+
+
+class JoinedText(Aggregate):
+    """The texts of a group joined by the unit separator (U+001F, never in a code), in no
+    particular order: PostgreSQL's string_agg, SQLite's group_concat. Django 5.2 has only
+    PostgreSQL's StringAgg; the caller splits on SEPARATOR and sorts."""
+
+    SEPARATOR = "\x1f"
+    function = "STRING_AGG"
+    template = "%(function)s(%(expressions)s, CHR(31))"
+    output_field = CharField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler, connection, function="GROUP_CONCAT", template="%(function)s(%(expressions)s, CHAR(31))"
+        )
