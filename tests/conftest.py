@@ -230,6 +230,32 @@ def page(browser, live_server):  # type: ignore[no-untyped-def]
     context.close()
 
 
+@pytest.fixture
+def jobs_worker(transactional_db):  # type: ignore[no-untyped-def]
+    """The worker beside the live server, as `make run` starts one: a thread running the
+    queued jobs as they come, through the framework's own worker code."""
+    import threading
+
+    from django.db import connection
+
+    from .jobs_helpers import run_jobs
+
+    stop = threading.Event()
+
+    def loop() -> None:
+        try:
+            while not stop.wait(0.2):
+                run_jobs()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=loop, name="jobs-worker", daemon=True)
+    thread.start()
+    yield
+    stop.set()
+    thread.join(timeout=30)
+
+
 def sign_in_verified(client: Client, user: User) -> Client:
     """force_login, and for an account that must give a second factor (administrators),
     a confirmed authenticator whose use this session has already shown, as after the

@@ -108,6 +108,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "ninja",  # the API's documentation from its own static files, never a CDN
+    "django_tasks",
+    "django_tasks_db",
     "dangvien.core",
     "dangvien.accounts",
     "dangvien.orgs",
@@ -125,6 +127,7 @@ INSTALLED_APPS = [
     "dangvien.web",
     "dangvien.api",
     "dangvien.cli",
+    "dangvien.jobs",
 ]
 
 MIDDLEWARE = [
@@ -208,6 +211,30 @@ if not re.fullmatch(r"\d{1,6}(kB|MB|GB)", DB_WORK_MEM):
     raise ImproperlyConfigured(f"DANGVIEN_DB_WORK_MEM must look like 64MB, not {DB_WORK_MEM!r}")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c work_mem={DB_WORK_MEM}"
+# Long work runs as jobs in `dangvien worker` (issue 22): Django's task framework
+# (django-tasks, the backport of Django 6's django.tasks) with its database backend, so a
+# commune's laptop needs nothing but its SQLite file and a province nothing but PostgreSQL.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+JOB_LOST_AFTER_SECONDS = env_int("JOB_LOST_AFTER_SECONDS", 45)
+JOB_MODULES = ["dangvien.ops.work", "dangvien.web.work"]
+# A running job's progress and heartbeat, read by every web process and written by the
+# worker: Redis when there is one (several app servers), else files in the data folder.
+REDIS_URL = env_str("REDIS_URL")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "jobs": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "dangvien",
+        }
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache-jobs"),
+        }
+    ),
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [

@@ -106,7 +106,7 @@ def test_adding_a_member_shows_the_cccd_error_then_saves_when_fixed(page, transa
 
 
 def test_import_with_one_bad_row_shows_the_error_and_writes_nothing(
-    page, transactional_db, tree, users, tmp_path
+    page, transactional_db, jobs_worker, tree, users, tmp_path
 ):
     path = write_xlsx(
         tmp_path / "danh-sach.xlsx",
@@ -123,10 +123,19 @@ def test_import_with_one_bad_row_shows_the_error_and_writes_nothing(
     shot(page, "import-error")
     assert Membership.objects.count() == 0
     good = write_xlsx(tmp_path / "dung.xlsx", HEADERS, [member_row(card="1")])
+    page.click("a:has-text('Tải tệp lên lại')")
     page.set_input_files("#id_file", str(good))
     page.click("button:has-text('Tải lên và kiểm tra')")
     page.click("button:has-text('Xác nhận nhập')")
-    page.wait_for_selector(".messages li:has-text('Đã nhập')")
+    page.wait_for_selector("#import-done:has-text('Đã nhập xong')")
+    shot(page, "import-done")
+    assert Membership.objects.count() == 1
+    # The job's page again (a stale tab): no second button, a link to what was written.
+    page.go_back()
+    page.reload()
+    assert page.locator("button:has-text('Xác nhận nhập')").count() == 0
+    page.click("a:has-text('xem kết quả')")
+    page.wait_for_selector("#import-done")
     assert Membership.objects.count() == 1
 
 

@@ -228,6 +228,29 @@ def test_the_dossier_as_one_pdf_has_every_paper(admitted):
     )
 
 
+@needs_office
+def test_the_dossier_pdf_on_the_web_is_a_job_whose_file_only_its_starter_fetches(admitted, users, login):
+    from dangvien.jobs.models import Job
+
+    from ..jobs_helpers import finish
+
+    url = reverse("web:case_dossier", args=[admitted.pk])
+    assert login(users.xem1).post(url, {"format": "pdf"}).status_code == 404  # a viewer starts nothing
+    assert login(users.binh).post(url, {"format": "pdf"}).status_code == 404
+    assert not Job.objects.exists()
+    c = login(users.bithu1)
+    page = finish(c, c.post(url, {"format": "pdf"}))
+    assert "ho-so-ket-nap-" in page
+    link = page.split('id="job-file"')[1].split('href="')[1].split('"')[0]
+    response = c.get(link)
+    content = b"".join(response.streaming_content)
+    assert response["Content-Type"] == "application/pdf" and content.startswith(b"%PDF")
+    assert len(PdfReader(io.BytesIO(content)).pages) >= len(
+        forms_for(admitted, admitted.membership.recognition)
+    )
+    assert login(users.an).get(link).status_code == 404  # staff above, but not their job
+
+
 def test_without_libreoffice_the_page_says_so_and_serves_word(admitted, users, login, monkeypatch):
     from dangvien.documents import pdf
 

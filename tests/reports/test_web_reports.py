@@ -141,9 +141,16 @@ def test_the_one_page_pdf_report_names_the_unit_and_its_figures(tree, users, log
 
     target_set(actor=None, org=tree.xa, period="2026", value=4)
     register(tree.xa_c1, "Nguyễn Văn An", admitted=D(2026, 3, 2), official=None)
-    response = login(users.an).get(f"{reverse('web:progress_pdf')}?to-chuc=XA&ky=2026")
-    assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
-    reader = PdfReader(io.BytesIO(response.content))
+    from ..jobs_helpers import finish
+
+    c = login(users.an)
+    page = finish(c, c.get(f"{reverse('web:progress_pdf')}?to-chuc=XA&ky=2026"))
+    link = page.split('id="job-file"')[1].split('href="')[1].split('"')[0]
+    response = c.get(link)
+    content = b"".join(response.streaming_content)
+    assert response["Content-Type"] == "application/pdf" and content.startswith(b"%PDF")
+    assert login(users.admin).get(link).status_code == 404  # the file is its starter's alone
+    reader = PdfReader(io.BytesIO(content))
     assert len(reader.pages) == 1
     text = reader.pages[0].extract_text()
     assert "Đảng bộ xã An Phú" in text and "25,00%" in text

@@ -6,6 +6,7 @@ from dangvien.members.importing import HEADERS
 from dangvien.members.models import Membership
 
 from ..files import member_row, write_xlsx
+from ..jobs_helpers import finish, run_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -22,16 +23,19 @@ def test_upload_previews_then_confirm_writes_and_a_second_click_does_nothing(log
     path = write_xlsx(
         tmp_path / "m.xlsx", HEADERS, [member_row(card="1"), member_row("Lê Thị Bích", sex="Nữ", card="2")]
     )
-    body = upload(c, path).content.decode()
+    body = finish(c, upload(c, path))
     assert "Kiểm tra xong" in body and "sẽ thêm 2" in body
     assert Membership.objects.count() == 0
-    token = body.split('name="token" value="')[1].split('"')[0]
-    response = c.post(reverse("web:import_confirm"), {"token": token}, follow=True)
-    assert "Đã nhập" in response.content.decode()
+    job = body.split('name="job" value="')[1].split('"')[0]
+    body = finish(c, c.post(reverse("web:import_confirm"), {"job": job}))
+    assert "Đã nhập xong" in body
     assert Membership.objects.count() == 2
-    response = c.post(reverse("web:import_confirm"), {"token": token}, follow=True)
-    assert "đã được nhập" in response.content.decode()
-    assert Membership.objects.count() == 2
+    # A second click (or the stale page's button): refused, sent to the first one's result.
+    response = c.post(reverse("web:import_confirm"), {"job": job}, follow=True)
+    assert "đã được nhập rồi" in response.content.decode() and "Đã nhập xong" in response.content.decode()
+    assert run_jobs() == 0 and Membership.objects.count() == 2
+    # Nobody else may confirm (or see) the check: it is the user's own.
+    assert login(users.admin).post(reverse("web:import_confirm"), {"job": job}).status_code == 404
 
 
 def test_upload_with_a_bad_row_shows_every_error_and_no_confirm_button(login, users, tree, tmp_path):
@@ -39,7 +43,7 @@ def test_upload_with_a_bad_row_shows_every_error_and_no_confirm_button(login, us
     path = write_xlsx(
         tmp_path / "m.xlsx", HEADERS, [member_row(card="1"), member_row(birth="31/02/2021", card="2")]
     )
-    body = upload(c, path).content.decode()
+    body = finish(c, upload(c, path))
     assert "Dòng 3, cột &quot;Ngày sinh&quot;: ngày 31/02/2021 không tồn tại" in body
     assert "Xác nhận nhập" not in body
     assert Membership.objects.count() == 0

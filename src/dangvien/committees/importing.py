@@ -281,7 +281,7 @@ def import_headcounts(
                     continue
                 key = (r.org.pk, r.on, r.kind)
                 # A later row for the same unit, day and kind corrects an earlier one of the file.
-                before = written[key] if key in written else r.before
+                before = written.get(key, r.before)
                 if before is not None and before == r.covered:
                     result.unchanged += 1
                     continue

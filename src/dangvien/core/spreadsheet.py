@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from dangvien.core.dates import DateError, parse_user_date
 from dangvien.core.text import header_key
 
-Progress = Callable[[int, int], None]  # (bytes read, total bytes)
+Progress = Callable[[int, int], None]  # (rows read, rows in the file: counted or estimated)
+PROGRESS_EVERY = 500  # rows between two reports
 
 
 class FileRejected(ValueError):
@@ -186,17 +187,18 @@ class Sheet:
         except csv.Error:
             dialect = csv.excel
         reader = csv.reader(text, dialect)
+        total = _count_lines(self.path) if self.progress else 0  # a quoted cell may span lines: at most
         line = 0
         try:
             for line, row in enumerate(reader, start=1):
-                if line % 2000 == 0 and self.progress:
-                    self.progress(raw.tell(), self.total)
+                if line % PROGRESS_EVERY == 0 and self.progress:
+                    self.progress(line, max(total, line))
                 yield line, row
         except UnicodeDecodeError:
             raise FileRejected(_("Dòng {v1}: tệp CSV không ở mã UTF-8").format(v1=line + 1)) from None
         finally:
             if self.progress:
-                self.progress(self.total, self.total)
+                self.progress(line, line)
             text.close()
 
     def _xlsx_rows(self) -> Iterator[tuple[int, list[Any]]]:
@@ -210,16 +212,25 @@ class Sheet:
                 _("Không đọc được tệp Excel ({v1}). Hãy lưu lại bằng Excel.").format(v1=type(exc).__name__)
             ) from None
         ws = wb.worksheets[0]
-        raw = ws._archive.fp if hasattr(ws, "_archive") else None
+        # The rows the sheet says it has (Excel writes it; a streamed file may not), else
+        # an estimate from how far into the file the reader is: the sheet is most of it.
+        sized = ws.max_row if isinstance(getattr(ws, "max_row", None), int) else None
+        archive = getattr(wb, "_archive", None)
+        raw = getattr(archive, "fp", None)
+        line = 0
         try:
             for line, row in enumerate(ws.iter_rows(values_only=True), start=1):
-                if line % 2000 == 0 and self.progress:
-                    pos = raw.tell() if raw is not None else 0
-                    self.progress(min(pos, self.total), self.total)
+                if line % PROGRESS_EVERY == 0 and self.progress:
+                    if sized:
+                        total = sized
+                    else:
+                        pos = raw.tell() if raw is not None else 0
+                        total = round(line * self.total / pos) if pos else 0
+                    self.progress(line, max(total, line))
                 yield line, list(row)
         finally:
             if self.progress:
-                self.progress(self.total, self.total)
+                self.progress(line, line)
             wb.close()
 
     def __iter__(self) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -249,6 +260,15 @@ class Sheet:
                         ).format(line=line, v1=self.header_of[key])
                     )
             yield line, values
+
+
+def _count_lines(path: Path) -> int:
+    """Lines of a text file, read in blocks: 64,000 rows in a few milliseconds."""
+    n = 0
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            n += block.count(b"\n")
+    return n
 
 
 def cell_text(value: Any) -> str:

@@ -3,6 +3,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from django.db.models import QuerySet
+
 from dangvien.accounts.audit import mask
 from dangvien.members.importing import HEADERS
 from dangvien.members.models import Membership, Status
@@ -10,21 +12,30 @@ from dangvien.orgs.models import Organization
 from dangvien.orgs.scope import Scope
 from dangvien.people.models import Sex
 
-__all__ = ["HEADERS", "member_rows"]
+__all__ = ["HEADERS", "member_export_count", "member_rows"]
 
 _STATUS_WORDS = {Status.EXEMPT: "miễn sinh hoạt", Status.TEMP_EXEMPT: "tạm miễn sinh hoạt"}
+
+
+def _exported(scope: Scope, root: Organization | None) -> QuerySet[Membership]:
+    qs = Membership.objects.filter(is_active=True).filter(scope.org_filter("cell"))
+    if root is not None:
+        qs = qs.filter(cell__path__startswith=root.path)
+    return qs
+
+
+def member_export_count(scope: Scope, root: Organization | None) -> int:
+    """How many rows an export will have: a few, at once; many, as a job with a bar."""
+    return _exported(scope, root).count()
 
 
 def member_rows(scope: Scope, root: Organization | None) -> Iterator[list[Any]]:
     """Active members in the import's columns, streamed in chunks."""
     qs = (
-        Membership.objects.filter(is_active=True)
-        .filter(scope.org_filter("cell"))
+        _exported(scope, root)
         .select_related("person", "cell")
         .order_by("cell__path", "person__sort_key", "pk")
     )
-    if root is not None:
-        qs = qs.filter(cell__path__startswith=root.path)
     writable: dict[int, bool] = {}  # per cell: staff see the CCCD whole, viewers masked
     for m in qs.iterator(chunk_size=2000):
         p = m.person

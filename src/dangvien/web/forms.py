@@ -213,6 +213,7 @@ class ImportUploadForm(forms.Form):
         choices=[
             ("members", _("Đảng viên")),
             ("orgs", _("Tổ chức đảng")),
+            ("candidates", _("Quần chúng ưu tú")),
             ("targets", _("Chỉ tiêu kết nạp")),
             ("ratings", _("Xếp loại chất lượng")),
             ("officers", _("Cấp ủy (người giữ chức vụ)")),
@@ -222,6 +223,11 @@ class ImportUploadForm(forms.Form):
         ],
     )
     file = forms.FileField(label=_("Tệp .xlsx hoặc .csv (UTF-8)"))
+
+    def kind_label(self, kind: str) -> str:
+        field = self.fields["kind"]
+        assert isinstance(field, forms.ChoiceField)
+        return str(dict(field.choices).get(kind, kind))  # type: ignore[arg-type]
 
 
 class RuleOverrideForm(forms.Form):

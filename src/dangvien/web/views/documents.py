@@ -11,14 +11,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dangvien.cases.admission.selectors import case_get
 from dangvien.cases.models import Case, Recognition
 from dangvien.cases.recognition.selectors import recognition_get
 from dangvien.core.errors import ServiceError
-from dangvien.documents.pdf import PdfUnavailable
-from dangvien.documents.services import document_generate, document_pdf, dossier_pdf, dossier_zip
+from dangvien.documents.pdf import PdfUnavailable, converter
+from dangvien.documents.services import document_generate, document_pdf, dossier_zip
+from dangvien.jobs.services import job_start
 from dangvien.web.context import acting_user, request_scope
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -66,13 +68,17 @@ def case_document(request: HttpRequest, pk: int, form: str) -> HttpResponseBase:
 def case_dossier(request: HttpRequest, pk: int) -> HttpResponseBase:
     case = _writable_case(request, pk)
     actor = acting_user(request)
-    if request.POST.get("format") == "pdf":
-        try:
-            pdf = dossier_pdf(actor=actor, case=case)
-        except PdfUnavailable as exc:
-            messages.error(request, exc.message)
+    if request.POST.get("format") == "pdf":  # every paper through LibreOffice: seconds, as a job
+        if converter() is None:
+            messages.error(request, PdfUnavailable().message)
             return redirect("web:case_detail", pk=case.pk)
-        return _download(pdf, f"ho-so-ket-nap-{case.pk}.pdf", "application/pdf")
+        job = job_start(
+            actor=actor,
+            kind="dossier_pdf",
+            title=_("Hồ sơ kết nạp của {name} (PDF)").format(name=case.person.full_name),
+            params={"case": case.pk},
+        )
+        return redirect("web:job_detail", pk=job.pk)
     return _download(dossier_zip(actor=actor, case=case), f"ho-so-ket-nap-{case.pk}.zip", "application/zip")
 
 

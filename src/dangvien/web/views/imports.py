@@ -1,6 +1,9 @@
+"""Importing a file on the web: upload, then a check in the background (every error,
+nothing written) shown on the job's page with its progress; the user confirms, and the
+writing runs as a second job, all or nothing. A web worker never waits on a file."""
+
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 
 from django.conf import settings
@@ -9,37 +12,28 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from dangvien.candidates.importing import COLUMNS as CANDIDATE_COLUMNS
 from dangvien.committees.importing import COLUMNS as ASSIGNMENT_COLUMNS
-from dangvien.committees.importing import HEADCOUNT_COLUMNS, import_assignments, import_headcounts
-from dangvien.core.spreadsheet import ImportResult, UploadLimits, safe_upload_name, upload_limits
+from dangvien.committees.importing import HEADCOUNT_COLUMNS
+from dangvien.core.errors import ServiceError
+from dangvien.core.spreadsheet import safe_upload_name
+from dangvien.jobs.models import Status
+from dangvien.jobs.selectors import job_of
+from dangvien.jobs.services import job_start
 from dangvien.members.events_import import COLUMNS as EVENT_COLUMNS
-from dangvien.members.events_import import import_events
 from dangvien.members.importing import COLUMNS as MEMBER_COLUMNS
-from dangvien.members.importing import import_members
 from dangvien.members.officers import COLUMNS as OFFICER_COLUMNS
-from dangvien.members.officers import import_officers
+from dangvien.ops.work import upload_dir
 from dangvien.orgs.importing import COLUMNS as ORG_COLUMNS
-from dangvien.orgs.importing import import_orgs
 from dangvien.ratings.importing import COLUMNS as RATING_COLUMNS
-from dangvien.ratings.importing import import_ratings
 from dangvien.targets.importing import COLUMNS as TARGET_COLUMNS
-from dangvien.targets.importing import import_targets
 from dangvien.web.context import acting_user, request_scope
 from dangvien.web.forms import ImportUploadForm
 
-IMPORTERS = {
-    "members": import_members,
-    "orgs": import_orgs,
-    "targets": import_targets,
-    "ratings": import_ratings,
-    "officers": import_officers,
-    "events": import_events,
-    "assignments": import_assignments,
-    "headcounts": import_headcounts,
-}
 COLUMNS = {
     "members": MEMBER_COLUMNS,
     "orgs": ORG_COLUMNS,
+    "candidates": CANDIDATE_COLUMNS,
     "targets": TARGET_COLUMNS,
     "ratings": RATING_COLUMNS,
     "officers": OFFICER_COLUMNS,
@@ -47,94 +41,73 @@ COLUMNS = {
     "assignments": ASSIGNMENT_COLUMNS,
     "headcounts": HEADCOUNT_COLUMNS,
 }
-_SESSION_KEY = "pending_import"
-
-
-def _upload_dir() -> Path:
-    path = Path(settings.DATA_DIR) / "uploads"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _limits() -> UploadLimits:
-    return UploadLimits(
-        max_uncompressed=settings.IMPORT_MAX_UNCOMPRESSED_MB * 1024 * 1024, max_rows=settings.IMPORT_MAX_ROWS
-    )
 
 
 def import_start(request: HttpRequest) -> HttpResponse:
-    """Upload, then a dry run shows what would change and every error; nothing is written
-    until the user confirms."""
+    """Upload; the check runs as a job and its page shows what would change and every
+    error. Nothing is written until the user confirms there."""
     scope = request_scope(request)
     if not scope.can_write_anything:
         raise Http404
     form = ImportUploadForm(request.POST or None, request.FILES or None)
-    result: ImportResult | None = None
-    token = ""
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         suffix = Path(upload.name).suffix.lower()
         if suffix not in (".xlsx", ".csv"):
-            form.add_error("file", "Chỉ nhận tệp .xlsx hoặc .csv")
+            form.add_error("file", _("Chỉ nhận tệp .xlsx hoặc .csv"))
         elif upload.size > settings.IMPORT_MAX_UPLOAD_MB * 1024 * 1024:
             form.add_error(
-                "file", f"Tệp lớn hơn {settings.IMPORT_MAX_UPLOAD_MB} MB: hãy dùng lệnh dangvien import"
+                "file",
+                _("Tệp lớn hơn {mb} MB: hãy dùng lệnh dangvien import").format(
+                    mb=settings.IMPORT_MAX_UPLOAD_MB
+                ),
             )
         else:
-            target = _upload_dir() / safe_upload_name(suffix)
+            target = upload_dir() / safe_upload_name(suffix)
             with target.open("wb") as out:
                 for chunk in upload.chunks():
                     out.write(chunk)
+            name = Path(upload.name).name[:100]
             kind = form.cleaned_data["kind"]
-            with upload_limits(_limits()):
-                result = IMPORTERS[kind](path=target, actor=acting_user(request), dry_run=True)
-            if result.ok:
-                token = secrets.token_urlsafe(16)
-                request.session[_SESSION_KEY] = {
-                    "token": token,
-                    "file": target.name,
-                    "kind": kind,
-                    "name": Path(upload.name).name[:100],
-                }
-            else:
-                target.unlink(missing_ok=True)
+            job = job_start(
+                actor=acting_user(request),
+                kind="import_check",
+                title=_("Kiểm tra tệp “{name}” ({kind})").format(name=name, kind=form.kind_label(kind)),
+                params={"kind": kind, "file": target.name, "name": name},
+            )
+            return redirect("web:job_detail", pk=job.pk)
     context = {
         "nav": "import",
         "form": form,
-        "result": result,
-        "token": token,
-        "columns": {k: [c for c in v] for k, v in COLUMNS.items()},
+        "columns": {k: list(v) for k, v in COLUMNS.items()},
     }
     return render(request, "web/imports/start.html", context)
 
 
 def import_confirm(request: HttpRequest) -> HttpResponse:
+    """Write a checked file: once (a second click, or a stale page, is told so)."""
     if request.method != "POST":
         return redirect("web:import_start")
-    pending = request.session.get(_SESSION_KEY)
-    if not pending or pending.get("token") != request.POST.get("token"):
-        # A second click, or a stale page: the first confirmation already used the token.
-        messages.warning(
-            request, _("Tệp này đã được nhập hoặc phiên đã hết hạn. Hãy tải tệp lên lại nếu cần.")
-        )
-        return redirect("web:import_start")
-    del request.session[_SESSION_KEY]
-    path = _upload_dir() / Path(pending["file"]).name
-    if not path.exists():
-        messages.warning(request, _("Không còn tệp đã tải lên. Hãy tải lên lại."))
+    user = acting_user(request)
+    try:
+        check = job_of(user, request.POST.get("job", ""))
+    except ServiceError:
+        raise Http404 from None
+    if check.kind != "import_check" or check.status != Status.DONE or not (check.result or {}).get("ok"):
+        messages.warning(request, ServiceError("jobs.check_failed").message)
         return redirect("web:import_start")
     try:
-        with upload_limits(_limits()):
-            result = IMPORTERS[pending["kind"]](path=path, actor=acting_user(request), dry_run=False)
-    finally:
-        path.unlink(missing_ok=True)
-    if result.ok:
-        messages.success(request, _("Đã nhập “{v1}”: {v2}.").format(v1=pending["name"], v2=result.summary()))
-    else:
-        messages.error(
-            request,
-            _("Không nhập gì: dữ liệu đã thay đổi từ lúc kiểm tra ({v1} lỗi). Hãy tải tệp lên lại.").format(
-                v1=len(result.errors)
-            ),
+        job = job_start(
+            actor=user,
+            kind="import_apply",
+            title=_("Nhập tệp “{name}”").format(name=check.params.get("name", "")),
+            params={k: check.params[k] for k in ("kind", "file", "name")},
+            follows=check,
         )
-    return redirect("web:import_start")
+    except ServiceError as exc:  # already confirmed: show where it went
+        messages.warning(request, exc.message)
+        follower = getattr(check, "followed_by", None)
+        if follower is not None:
+            return redirect("web:job_detail", pk=follower.pk)
+        return redirect("web:import_start")
+    return redirect("web:job_detail", pk=job.pk)

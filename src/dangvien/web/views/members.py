@@ -15,8 +15,9 @@ from dangvien.cases.timeline import member_history
 from dangvien.core.dates import DateError, parse_user_date
 from dangvien.core.errors import ServiceError
 from dangvien.core.spreadsheet import write_table
+from dangvien.jobs.services import job_start
 from dangvien.members import services
-from dangvien.members.exporting import HEADERS, member_rows
+from dangvien.members.exporting import HEADERS, member_export_count, member_rows
 from dangvien.members.models import ACTIVE_STATUSES, Status
 from dangvien.members.selectors import (
     MemberFilter,
@@ -239,8 +240,12 @@ def duplicates(request: HttpRequest) -> HttpResponse:
     )
 
 
+EXPORT_INLINE_ROWS = 3000  # more rows than this are written by a job, with its progress
+
+
 def member_export(request: HttpRequest) -> HttpResponseBase:
-    """The members the user may see, in the import's columns (re-importable), as XLSX or CSV."""
+    """The members the user may see, in the import's columns (re-importable), as XLSX or CSV:
+    at once for a cell or a commune, as a job for more."""
     import tempfile
 
     from django.http import FileResponse
@@ -251,6 +256,17 @@ def member_export(request: HttpRequest) -> HttpResponseBase:
     if code and root is None:
         raise Http404
     fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
+    total = member_export_count(scope, root)
+    if total > EXPORT_INLINE_ROWS:
+        job = job_start(
+            actor=acting_user(request),
+            kind="member_export",
+            title=_("Danh sách đảng viên {org} ({fmt})").format(
+                org=root.name if root else _("trong phạm vi"), fmt=fmt.upper()
+            ),
+            params={"cell": code, "format": fmt, "total": total},
+        )
+        return redirect("web:job_detail", pk=job.pk)
     out = tempfile.TemporaryFile()  # noqa: SIM115 - handed to FileResponse, which closes it
     n = write_table(out, fmt, HEADERS, member_rows(scope, root), title=root.code if root else "dang-vien")
     audit_export(actor=acting_user(request), what="members", rows=n, fmt=fmt, org=root.code if root else "")

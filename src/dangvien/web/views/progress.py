@@ -10,7 +10,6 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,10 +19,10 @@ from dangvien.core.dates import DateError, parse_user_date
 from dangvien.core.errors import ServiceError
 from dangvien.core.spreadsheet import write_table
 from dangvien.documents.year_report import year_report_docx
+from dangvien.jobs.services import job_start
 from dangvien.orgs.models import Organization
-from dangvien.orgs.scope import ScopeDenied
+from dangvien.orgs.scope import Scope, ScopeDenied
 from dangvien.reports.excel import write_tables
-from dangvien.reports.pdf import html_to_pdf
 from dangvien.reports.statistics import funnel, units_without_admission
 from dangvien.targets.dashboard import ProgressView, progress_view
 from dangvien.targets.exporting import HEADERS as TARGET_HEADERS
@@ -226,17 +225,16 @@ def _post(request: HttpRequest, org: Organization, period: str) -> HttpResponse:
     return redirect(back)
 
 
-def progress_pdf(request: HttpRequest) -> HttpResponse:
-    """One printable page of an organization for a period, to attach to a committee report."""
+def progress_page_html(
+    scope: Scope, org: Organization, period: str, as_of: dt.date, user: object
+) -> str | None:
+    """The printable page's HTML: shown in the browser (?xem=html) or made into a PDF by a job."""
     from django.template.loader import render_to_string
 
-    scope = request_scope(request)
-    org = _org_from_request(request, scope)
     today = timezone.localdate()
-    period, as_of, _error = _params(request, today)
     view = progress_view(scope, org, period, as_of=as_of, today=today)
     if view is None:
-        raise Http404
+        return None
     idle, idle_total = units_without_admission(scope, org, as_of, 2, limit=5)
     context = {
         "org": org,
@@ -248,16 +246,27 @@ def progress_pdf(request: HttpRequest) -> HttpResponse:
         "idle": idle,
         "idle_total": idle_total,
         "printed": timezone.localtime(),
-        "user": request.user,
+        "user": user,
     }
-    html = render_to_string("web/progress/report_pdf.html", context, request=request)
+    return render_to_string("web/progress/report_pdf.html", context)
+
+
+def progress_pdf(request: HttpRequest) -> HttpResponse:
+    """One printable page of an organization for a period, to attach to a committee report:
+    the HTML at once (?xem=html), the PDF as a job (LibreOffice takes seconds)."""
+    scope = request_scope(request)
+    org = _org_from_request(request, scope)
+    today = timezone.localdate()
+    period, as_of, _error = _params(request, today)
     if request.GET.get("xem") == "html":  # the same page, to print from the browser
+        html = progress_page_html(scope, org, period, as_of, request.user)
+        if html is None:
+            raise Http404
         return HttpResponse(html)
-    try:
-        data = html_to_pdf(html)
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-        return redirect(f"{reverse('web:progress')}?to-chuc={org.code}&ky={period}")
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="bao-cao-{org.code}-{period}.pdf"'
-    return response
+    job = job_start(
+        actor=acting_user(request),
+        kind="progress_pdf",
+        title=_("Trang báo cáo PDF của {org}, kỳ {period}").format(org=org.name, period=period),
+        params={"org": org.code, "period": period, "as_of": as_of.isoformat()},
+    )
+    return redirect("web:job_detail", pk=job.pk)

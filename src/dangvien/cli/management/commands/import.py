@@ -7,28 +7,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from dangvien.accounts.models import User
-from dangvien.candidates.importing import import_candidates
 from dangvien.cli.progress import ProgressBar
-from dangvien.committees.importing import import_assignments, import_headcounts
 from dangvien.core.spreadsheet import ImportResult
-from dangvien.members.events_import import import_events
-from dangvien.members.importing import import_members
-from dangvien.members.officers import import_officers
-from dangvien.orgs.importing import import_orgs
-from dangvien.ratings.importing import import_ratings
-from dangvien.targets.importing import import_targets
-
-IMPORTERS = {
-    "orgs": import_orgs,
-    "members": import_members,
-    "candidates": import_candidates,
-    "targets": import_targets,
-    "ratings": import_ratings,
-    "officers": import_officers,
-    "events": import_events,
-    "assignments": import_assignments,
-    "headcounts": import_headcounts,
-}
+from dangvien.ops.work import IMPORTERS
 
 
 class Command(BaseCommand):
@@ -53,7 +34,7 @@ class Command(BaseCommand):
             path=path,
             actor=actor,
             dry_run=opts["dry_run"],
-            progress=ProgressBar(_("Đang đọc tệp")),
+            progress=ProgressBar(_("Đang đọc tệp"), unit=_("dòng")),
         )
         if result.errors:
             for error in result.errors:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from typing import Any
 
@@ -15,6 +16,11 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.environ.get("DANGVIEN_HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("DANGVIEN_PORT", "8000")))
         parser.add_argument("--workers", type=int, default=int(os.environ.get("DANGVIEN_WORKERS", "3")))
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="không tự chạy tiến trình việc nền (khi đã chạy dangvien worker riêng, như trên máy chủ)",
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         argv = [
@@ -27,13 +33,18 @@ class Command(BaseCommand):
             "--workers",
             str(opts["workers"]),
             "--timeout",
-            "300",  # a large import runs inside the request
+            "60",  # long work (imports, PDFs, large exports) runs in the worker, not in a request
             "--access-logfile",
             "-",
             # The path only, never the query string: searches carry names and ID numbers.
             "--access-logformat",
             '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms',
         ]
+        if not opts["no_worker"]:
+            # Beside the server, and gone with it: it watches this process id, which
+            # gunicorn keeps (execv below replaces the program, not the process).
+            subprocess.Popen([sys.executable, "-m", "dangvien", "worker", "--parent", str(os.getpid())])
+            self.stdout.write(_("Tiến trình việc nền đã khởi động cùng máy chủ."))
         self.stdout.write(
             _("Đang chạy tại http://{host}:{port}/").format(host=opts["host"], port=opts["port"])
         )
