@@ -134,7 +134,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "dangvien.core.middleware.RefuseControlCharactersMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "dangvien.core.middleware.SessionMiddleware",
     "dangvien.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

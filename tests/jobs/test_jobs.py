@@ -156,8 +156,8 @@ def test_the_import_reports_rows_of_the_file_as_it_reads(tmp_path):
     path = write_csv(tmp_path / "m.csv", HEADERS, rows)
     seen: list[tuple[int, int]] = []
     import_members(path=path, actor=None, dry_run=True, progress=lambda d, t: seen.append((d, t)))
-    assert seen[0] == (500, 1201) and seen[1] == (1000, 1201)  # rows read of the file's lines
-    assert seen[-1] == (1201, 1201)
+    assert seen[0] == (499, 1200) and seen[1] == (999, 1200)  # rows read of the file's rows
+    assert seen[-1] == (1200, 1200)
 
 
 def test_the_import_page_shows_the_check_as_a_job_with_its_progress(users, login, tree, tmp_path):
@@ -262,3 +262,19 @@ def test_uploads_never_confirmed_are_deleted_after_a_day():
     uploads_prune()
     assert not old.exists() and fresh.exists()
     fresh.unlink()
+
+
+def test_polling_a_job_does_not_keep_the_session_alive(users, login):
+    """The state endpoint saves no session: an open tab polling every second is not the
+    user's activity, and on SQLite the save would wait for an import's write lock."""
+    from django.contrib.sessions.models import Session
+
+    c = login(users.an)
+    job = job_start(actor=users.an, kind="test_counts", title="Đếm", params={})
+    c.get(reverse("web:job_detail", args=[job.pk]))
+    key = c.session.session_key
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() + dt.timedelta(minutes=1))
+    assert c.get(reverse("web:job_state", args=[job.pk])).status_code == 200
+    assert Session.objects.get(session_key=key).expire_date < timezone.now() + dt.timedelta(minutes=2)
+    c.get(reverse("web:job_detail", args=[job.pk]))  # a page the user opens: the session is renewed
+    assert Session.objects.get(session_key=key).expire_date > timezone.now() + dt.timedelta(minutes=20)

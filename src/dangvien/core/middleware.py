@@ -4,6 +4,7 @@ import re
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils import translation
 from django.utils.translation import get_language, gettext, gettext_lazy
@@ -105,3 +106,15 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", self.POLICY)
         return response
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's, except that a response marked `session_untouched` (the job page polling
+    its progress every second) does not save the session: polling is not the user's
+    activity (an open tab must not keep an idle session alive for ever), and on SQLite the
+    save would wait for the write lock a running import holds."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if getattr(response, "session_untouched", False) and not request.session.modified:
+            return response
+        return super().process_response(request, response)

@@ -191,14 +191,14 @@ class Sheet:
         line = 0
         try:
             for line, row in enumerate(reader, start=1):
-                if line % PROGRESS_EVERY == 0 and self.progress:
-                    self.progress(line, max(total, line))
+                if line % PROGRESS_EVERY == 0 and self.progress:  # rows below the header
+                    self.progress(line - 1, max(total, line) - 1)
                 yield line, row
         except UnicodeDecodeError:
             raise FileRejected(_("Dòng {v1}: tệp CSV không ở mã UTF-8").format(v1=line + 1)) from None
         finally:
             if self.progress:
-                self.progress(line, line)
+                self.progress(max(line - 1, 0), max(line - 1, 0))
             text.close()
 
     def _xlsx_rows(self) -> Iterator[tuple[int, list[Any]]]:
@@ -226,11 +226,11 @@ class Sheet:
                     else:
                         pos = raw.tell() if raw is not None else 0
                         total = round(line * self.total / pos) if pos else 0
-                    self.progress(line, max(total, line))
+                    self.progress(line - 1, max(total, line) - 1)
                 yield line, list(row)
         finally:
             if self.progress:
-                self.progress(line, line)
+                self.progress(max(line - 1, 0), max(line - 1, 0))
             wb.close()
 
     def __iter__(self) -> Iterator[tuple[int, dict[str, Any]]]:

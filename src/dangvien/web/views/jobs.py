@@ -52,6 +52,7 @@ def job_state(request: HttpRequest, pk: object) -> HttpResponse:
     """The part of the page htmx polls. 286 tells htmx to stop polling: the job is over."""
     job = _job(request, pk)
     response = render(request, "web/jobs/_state.html", _state(job))
+    response.session_untouched = True  # type: ignore[attr-defined]  # see core.middleware
     if job.finished:
         response.status_code = 286
     return response
