@@ -46,11 +46,12 @@ class Tree:
 def _fresh_cache() -> Iterator[None]:
     """Each test starts with an empty cache: the bell's count and the lists' counts are
     cached per user id, and ids repeat from one test's rolled-back rows to the next's."""
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
     from dangvien.targets.placement import placements_forget
 
     cache.clear()
+    caches["jobs"].clear()  # one folder per test process (settings.py): no other test's
     placements_forget()  # the trees kept by the progress report, per process
     yield
 

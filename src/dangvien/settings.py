@@ -140,6 +140,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "dangvien.core.middleware.ReplicaPinMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -220,6 +221,7 @@ JOB_MODULES = ["dangvien.ops.work", "dangvien.web.work"]
 # A running job's progress and heartbeat, read by every web process and written by the
 # worker: Redis when there is one (several app servers), else files in the data folder.
 REDIS_URL = env_str("REDIS_URL")
+_TEST_WORKER = f"-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}" if "pytest" in sys.modules else ""
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "jobs": (
@@ -231,10 +233,23 @@ CACHES = {
         if REDIS_URL
         else {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(DATA_DIR / "cache-jobs"),
+            # One folder per test process: each test empties its own.
+            "LOCATION": str(DATA_DIR / f"cache-jobs{_TEST_WORKER}"),
         }
     ),
 }
+# A streaming replica for the pages that only read (core/replica.py); a user who has just
+# written reads the primary for REPLICA_PIN_SECONDS.
+REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 15)
+if REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(REPLICA_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
+    if DATABASES["replica"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DANGVIEN_DATABASE_REPLICA_URL must be a PostgreSQL URL (postgres://…)")
+    DATABASES["replica"]["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {})}
+    # The suite's databases are made on the primary; the replica receives them by streaming.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"} if "pytest" in sys.modules else {}
+DATABASE_ROUTERS = ["dangvien.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [

@@ -9,11 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import NinjaAPI, Schema
+from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
 from dangvien.accounts.models import ApiToken
 from dangvien.core.errors import NotFound, ServiceError
+from dangvien.core.replica import reads_replica
 from dangvien.members.selectors import MemberFilter, member_get, member_list
 from dangvien.orgs.scope import scope_for
 from dangvien.orgs.selectors import org_get
@@ -25,7 +27,9 @@ from dangvien.targets.progress import progress_report
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> object | None:
         digest = hashlib.sha256(token.encode()).hexdigest()
-        found = ApiToken.objects.select_related("user").filter(key_hash=digest, user__is_active=True).first()
+        # On the primary always: a token made a moment ago may not have reached a replica.
+        tokens = ApiToken.objects.using("default").select_related("user")
+        found = tokens.filter(key_hash=digest, user__is_active=True).first()
         if found is None:
             return None
         ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
@@ -87,6 +91,7 @@ def _member_out(m) -> MemberOut:  # type: ignore[no-untyped-def]
 
 
 @api.get("/orgs/{code}", response=OrgOut)
+@decorate_view(reads_replica)
 def get_org(request: HttpRequest, code: str) -> OrgOut:
     org = org_get(scope_for(request.user), code=code)
     return OrgOut(
@@ -101,6 +106,7 @@ def get_org(request: HttpRequest, code: str) -> OrgOut:
 
 
 @api.get("/members", response=Page)
+@decorate_view(reads_replica)
 def list_members(request: HttpRequest, q: str = "", cell: str = "", status: str = "", page: int = 1) -> Page:
     scope = scope_for(request.user)
     cell_org = org_get(scope, code=cell) if cell else None
@@ -109,11 +115,13 @@ def list_members(request: HttpRequest, q: str = "", cell: str = "", status: str 
 
 
 @api.get("/members/{member_id}", response=MemberOut)
+@decorate_view(reads_replica)
 def get_member(request: HttpRequest, member_id: int) -> MemberOut:
     return _member_out(member_get(scope_for(request.user), member_id))
 
 
 @api.get("/reports/members")
+@decorate_view(reads_replica)
 def report_members(request: HttpRequest, org: str, as_of: dt.date | None = None) -> dict[str, object]:
     scope = scope_for(request.user)
     organization = org_get(scope, code=org)
@@ -121,6 +129,7 @@ def report_members(request: HttpRequest, org: str, as_of: dt.date | None = None)
 
 
 @api.get("/reports/progress")
+@decorate_view(reads_replica)
 def report_progress(
     request: HttpRequest, org: str, period: str, as_of: dt.date | None = None
 ) -> dict[str, object]:

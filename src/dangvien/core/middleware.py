@@ -9,6 +9,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonR
 from django.utils import translation
 from django.utils.translation import get_language, gettext, gettext_lazy
 
+from dangvien.core import replica
+
 
 class LanguageMiddleware:
     """Vietnamese unless the user chose otherwise (the language switch sets a cookie).
@@ -118,3 +120,19 @@ class SessionMiddleware(DjangoSessionMiddleware):
         if getattr(response, "session_untouched", False) and not request.session.modified:
             return response
         return super().process_response(request, response)
+
+
+class ReplicaPinMiddleware:
+    """After a signed-in user's unsafe request (a form sent, a step saved), their reads stay
+    on the primary for a while: they see what they wrote even when the replica lags."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.method not in ("GET", "HEAD", "OPTIONS") and replica.replica_configured():
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated:
+                replica.pin_to_primary(user.pk)
+        return response

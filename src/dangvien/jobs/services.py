@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from dangvien.accounts.models import User
 from dangvien.core.errors import ServiceError
+from dangvien.core.replica import pin_to_primary
 from dangvien.jobs import progress
 from dangvien.jobs.models import Job, Status
 from dangvien.jobs.registry import handler_for
@@ -83,6 +84,7 @@ def job_run(job_id: str) -> None:
             )
             return
     _finish(job, Status.DONE, result=result)
+    pin_to_primary(job.user_id)  # what the job wrote, its user reads at once
 
 
 def _finish(job: Job, status: str, *, result: dict[str, Any] | None = None, error: str = "") -> None:

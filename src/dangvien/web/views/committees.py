@@ -22,6 +22,7 @@ from dangvien.committees.selectors import assignments_made, cells_under, survey_
 from dangvien.committees.sourcing import sourcing_report
 from dangvien.core.dates import DateError, parse_user_date
 from dangvien.core.errors import ServiceError
+from dangvien.core.replica import reads_replica
 from dangvien.documents.commendation_paper import proposal_docx
 from dangvien.members.models import Membership
 from dangvien.orgs.models import Organization
@@ -51,6 +52,7 @@ def _year(request: HttpRequest) -> int:
     return int(raw) if raw.isdigit() and 2000 <= int(raw) <= today.year else today.year
 
 
+@reads_replica
 def duties_page(request: HttpRequest, code: str) -> HttpResponse:
     scope = request_scope(request)
     org = _committee(request, code)
@@ -140,6 +142,7 @@ def assignment_end(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     return redirect(reverse("web:duties", args=[org.code]))
 
 
+@reads_replica
 def sourcing_page(request: HttpRequest, code: str) -> HttpResponse:
     scope = request_scope(request)
     org = _committee(request, code)

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dangvien.core.replica import reads_replica
 from dangvien.members.selectors import org_children
 from dangvien.reports.selectors import member_counts
 from dangvien.targets.dashboard import Dashboard, committee_dashboard
@@ -14,6 +15,7 @@ from dangvien.web.context import request_scope
 from dangvien.web.views.progress import progress_charts
 
 
+@reads_replica
 def home(request: HttpRequest) -> HttpResponse:
     scope = request_scope(request)
     today = timezone.localdate()

@@ -14,6 +14,7 @@ from dangvien.cases.models import OPEN_TRANSFER_STATES, Recognition
 from dangvien.cases.timeline import member_history
 from dangvien.core.dates import DateError, parse_user_date
 from dangvien.core.errors import ServiceError
+from dangvien.core.replica import reads_replica
 from dangvien.core.spreadsheet import write_table
 from dangvien.jobs.services import job_start
 from dangvien.members import services
@@ -243,6 +244,7 @@ def duplicates(request: HttpRequest) -> HttpResponse:
 EXPORT_INLINE_ROWS = 3000  # more rows than this are written by a job, with its progress
 
 
+@reads_replica
 def member_export(request: HttpRequest) -> HttpResponseBase:
     """The members the user may see, in the import's columns (re-importable), as XLSX or CSV:
     at once for a cell or a commune, as a job for more."""

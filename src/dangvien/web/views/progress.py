@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from dangvien.accounts.audit import audit_export
 from dangvien.core.dates import DateError, parse_user_date
 from dangvien.core.errors import ServiceError
+from dangvien.core.replica import reads_replica
 from dangvien.core.spreadsheet import write_table
 from dangvien.documents.year_report import year_report_docx
 from dangvien.jobs.services import job_start
@@ -115,6 +116,7 @@ def progress_charts(view: ProgressView) -> dict[str, object]:
     }
 
 
+@reads_replica
 def progress_page(request: HttpRequest) -> HttpResponse:
     scope = request_scope(request)
     org = _org_from_request(request, scope)

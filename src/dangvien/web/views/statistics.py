@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from dangvien.accounts.audit import audit_export
 from dangvien.core.dates import DateError, parse_user_date
+from dangvien.core.replica import reads_replica
 from dangvien.members.selectors import org_children
 from dangvien.ratings.selectors import RatingSummary, rating_summary
 from dangvien.reports.excel import Table, write_tables
@@ -51,6 +52,7 @@ def _dates(request: HttpRequest, today: dt.date) -> tuple[dt.date, dt.date, dt.d
     return as_of, start, end, years, error
 
 
+@reads_replica
 def statistics_view(request: HttpRequest) -> HttpResponse:
     scope = request_scope(request)
     org = _org_from_request(request, scope)

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from dangvien.core.dates import DateError, parse_user_date
+from dangvien.core.replica import reads_replica
 from dangvien.reports.timeliness import timeliness
 from dangvien.web.context import request_scope
 from dangvien.web.views.cases import _org_from_request
@@ -32,6 +33,7 @@ def _period(request: HttpRequest, today: dt.date) -> tuple[dt.date, dt.date, str
     return dt.date(y, 1, 1), dt.date(y, 12, 31), error
 
 
+@reads_replica
 def timeliness_view(request: HttpRequest) -> HttpResponse:
     scope = request_scope(request)
     org = _org_from_request(request, scope)
