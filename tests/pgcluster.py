@@ -108,7 +108,8 @@ class Server:
 class Pair:
     """A primary and its streaming standby (hot standby: it answers reads)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, synchronous: bool = False) -> None:
+        self.synchronous = synchronous
         self.folder = Path(tempfile.mkdtemp(prefix="dangvien-pg-", dir="/tmp"))
         if os.geteuid() == 0:
             shutil.chown(self.folder, "postgres", "postgres")
@@ -136,6 +137,19 @@ class Pair:
         with (self.standby.data / "postgresql.conf").open("a") as conf:
             conf.write(f"\nport = {self.standby.port}\n")
         self.standby.start()
+        if self.synchronous:
+            # Every commit waits until the standby has it: a write acknowledged to a user
+            # survives the primary's loss (what pg_auto_failover sets up for two nodes).
+            self.primary.sql("ALTER SYSTEM SET synchronous_standby_names = '*'")
+            self.primary.sql("SELECT pg_reload_conf()")
+            deadline = time.time() + 30
+            while time.time() < deadline:
+                state = self.primary.sql("SELECT sync_state FROM pg_stat_replication")
+                if state and state[0][0] == "sync":
+                    break
+                time.sleep(0.1)
+            else:
+                raise TimeoutError("the standby did not become synchronous")
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -12,6 +12,7 @@ import re
 import secrets
 import sys
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -149,6 +150,7 @@ MIDDLEWARE = [
     "dangvien.accounts.middleware.LoginRequiredMiddleware",
     "dangvien.accounts.middleware.SecondFactorMiddleware",
     "dangvien.web.middleware.NotFoundMiddleware",
+    "dangvien.web.unavailable.DatabaseUnavailableMiddleware",
 ]
 
 # Content-Security-Policy (django-csp): scripts and styles from our own files only; no
@@ -191,9 +193,46 @@ TEMPLATES = [
     },
 ]
 
+
+def database(url: str, *, conn_max_age: int) -> dict[str, Any]:
+    """dj-database-url's reading of a URL, plus PostgreSQL's multi-host form for a
+    failover pair or cluster: postgres://user:pw@host1:5432,host2:5432/name?target_session_attrs=read-write
+    (libpq tries the hosts in turn and keeps the one that accepts writes). PostgreSQL
+    connections are checked before each request reuses them, so a server that went away
+    in a failover is dropped and the next one found."""
+    from urllib.parse import parse_qsl, unquote, urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme in ("postgres", "postgresql") and "," in parts.netloc:
+        userinfo, _, hostlist = parts.netloc.rpartition("@")
+        user, _, password = userinfo.partition(":")
+        hosts, ports = [], []
+        for item in hostlist.split(","):
+            host, _, port = item.rpartition(":") if ":" in item else (item, "", "")
+            hosts.append(host)
+            ports.append(port or "5432")
+        db: dict[str, Any] = {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": unquote(parts.path.lstrip("/")),
+            "USER": unquote(user),
+            "PASSWORD": unquote(password),
+            "HOST": ",".join(hosts),
+            "PORT": ",".join(ports),
+            "OPTIONS": dict(parse_qsl(parts.query)),
+            "CONN_MAX_AGE": conn_max_age,
+        }
+    else:
+        db = dict(dj_database_url.parse(url, conn_max_age=conn_max_age))
+    if db["ENGINE"] == "django.db.backends.postgresql":
+        db["CONN_HEALTH_CHECKS"] = True
+        # A dead host is given up in seconds, not at the TCP timeout (minutes).
+        db.setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+    return db
+
+
 _default_db = f"sqlite:///{DATA_DIR / 'dangvien.sqlite3'}"
 DATABASE_URL = env_str("DATABASE_URL", _default_db)
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+DATABASES = {"default": database(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while an import writes; the busy timeout waits for the lock
     # instead of failing at once when two requests write together.
@@ -204,7 +243,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 if "pytest" in sys.modules and env_str("TEST_DATABASE_URL"):
-    DATABASES["default"] = dj_database_url.parse(env_str("TEST_DATABASE_URL"))
+    DATABASES["default"] = database(env_str("TEST_DATABASE_URL"), conn_max_age=0)
 # Reports group a province's period rows by several dimensions at once; with PostgreSQL's
 # default 4 MB the planner sorts them on disk. Memory per sort or hash, per connection.
 DB_WORK_MEM = env_str("DB_WORK_MEM", "64MB").strip()
@@ -243,7 +282,7 @@ CACHES = {
 REPLICA_URL = env_str("DATABASE_REPLICA_URL")
 REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 15)
 if REPLICA_URL:
-    DATABASES["replica"] = dj_database_url.parse(REPLICA_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
+    DATABASES["replica"] = database(REPLICA_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
     if DATABASES["replica"]["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured("DANGVIEN_DATABASE_REPLICA_URL must be a PostgreSQL URL (postgres://…)")
     DATABASES["replica"]["OPTIONS"] = {**DATABASES["default"].get("OPTIONS", {})}

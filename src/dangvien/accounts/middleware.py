@@ -10,7 +10,7 @@ from dangvien.accounts.second_factor import second_factor_required
 
 # Reachable without signing in: the sign-in page itself, static files, the API (which has
 # its own token auth) and the health probe.
-_OPEN_PREFIXES = ("/dang-nhap/", "/static/", "/api/", "/healthz", "/i18n/")
+_OPEN_PREFIXES = ("/dang-nhap/", "/static/", "/api/", "/healthz", "/readyz", "/i18n/")
 
 
 class LoginRequiredMiddleware:
@@ -26,7 +26,7 @@ class LoginRequiredMiddleware:
 
 
 # Reachable while the second factor or a new password is still owed.
-_PENDING_OPEN = ("/tai-khoan/", "/dang-xuat/", "/static/", "/i18n/", "/api/", "/healthz")
+_PENDING_OPEN = ("/tai-khoan/", "/dang-xuat/", "/static/", "/i18n/", "/api/", "/healthz", "/readyz")
 
 
 class SecondFactorMiddleware:
