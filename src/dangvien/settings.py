@@ -132,6 +132,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "dangvien.core.middleware.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "dangvien.core.middleware.RefuseControlCharactersMiddleware",
@@ -280,6 +281,7 @@ CACHES = {
 # A streaming replica for the pages that only read (core/replica.py); a user who has just
 # written reads the primary for REPLICA_PIN_SECONDS.
 REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+SERVER_TIMING = env_bool("SERVER_TIMING", False)
 REPLICA_PIN_SECONDS = env_int("REPLICA_PIN_SECONDS", 15)
 if REPLICA_URL:
     DATABASES["replica"] = database(REPLICA_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))

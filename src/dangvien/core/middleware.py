@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable
 
@@ -135,4 +136,41 @@ class ReplicaPinMiddleware:
             user = getattr(request, "user", None)
             if user is not None and user.is_authenticated:
                 replica.pin_to_primary(user.pk)
+        return response
+
+
+class ServerTimingMiddleware:
+    """With DANGVIEN_SERVER_TIMING=1 (the load benchmark), each response says what it cost
+    the server: `Server-Timing: app;dur=<wall ms>, cpu;dur=<this process's CPU ms>,
+    db;dur=<ms in SQL>;desc="<queries>"`. Off by default: it times every query."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.enabled = settings.SERVER_TIMING
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not self.enabled:
+            return self.get_response(request)
+        import time
+
+        from django.db import connections
+
+        spent = [0.0, 0]
+
+        def timed(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+            start = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                spent[0] += time.perf_counter() - start
+                spent[1] += 1
+
+        wall, cpu = time.perf_counter(), time.process_time()
+        with contextlib.ExitStack() as stack:
+            for alias in connections:
+                stack.enter_context(connections[alias].execute_wrapper(timed))
+            response = self.get_response(request)
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        db = f'db;dur={spent[0] * 1000:.1f};desc="{spent[1]}"'
+        response["Server-Timing"] = f"app;dur={wall * 1000:.1f}, cpu;dur={cpu * 1000:.1f}, {db}"
         return response

@@ -56,6 +56,18 @@ class Scope:
             if role != Role.ADMIN and org is not None
         ]
 
+    def sees_all_of(self, org: Organization) -> bool:
+        """Whether every organization under `org` is readable: then what is computed for
+        `org` is the same for this user as for any other who sees it whole (kept results)."""
+        return self.is_admin or any(g.subtree and org.path.startswith(g.path) for g in self.grants)
+
+    @cached_property
+    def key(self) -> tuple[object, ...]:
+        """What this scope lets one read, as a value: equal for users with the same grants."""
+        if self.is_admin:
+            return ("all",)
+        return tuple(sorted((g.org_id, g.write, g.subtree) for g in self.grants))
+
     def _org_q(self, prefix: str, *, write: bool) -> Q:
         if self.is_admin:
             return Q()

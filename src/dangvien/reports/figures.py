@@ -66,6 +66,18 @@ def scan_prefixes(stale: list[str], found: int, root_path: str) -> list[str]:
     return prefixes
 
 
+def data_version() -> tuple[int, int, int]:
+    """A number that changes with every committed write, for results kept until the data
+    change (core/keep.py): the audit chain's last entry (every service writes one in its
+    own transaction, an import one per file) and the whole-database and tree stamps (which
+    bulk tools that write without entries bump). Two index lookups."""
+    from dangvien.accounts.models import AuditEntry
+
+    last = AuditEntry.objects.aggregate(m=models.Max("id"))["m"] or 0
+    stamps = dict(FigureStamp.objects.filter(unit__in=[EVERYTHING, TREE]).values_list("unit", "version"))
+    return (last, stamps.get(EVERYTHING, 0), stamps.get(TREE, 0))
+
+
 def read_stamps(root_path: str) -> dict[str, int]:
     """The stamps of every unit under root_path, of the whole database (EVERYTHING) and
     the tree's token (TREE), in one query: read before anything they vouch for."""

@@ -12,6 +12,7 @@ from dangvien.committees.sourcing import no_source_cells
 from dangvien.orgs.models import CELL_KINDS, Organization
 from dangvien.orgs.scope import Scope
 from dangvien.ratings.selectors import RatingSummary, rating_summary
+from dangvien.reports.kept import kept_report
 from dangvien.reports.statistics import Funnel, IdleUnit, funnel, units_without_admission
 from dangvien.targets.forecast import Forecast, PipelineData, forecast_for, load_pipeline
 from dangvien.targets.periods import Bounds, period_bounds, periods_around
@@ -96,9 +97,15 @@ class Dashboard:
 
 def committee_dashboard(scope: Scope, org: Organization, today: dt.date) -> Dashboard | None:
     """The home page of a committee's user; None for a cell (its secretary's home stays the
-    list of its members and work)."""
+    list of its members and work). Kept until the data change (core/keep.py): a province's
+    takes a second to compute, and its staff open it all morning. A user who sees the whole
+    subtree shares it with every such user (the nightly tick computes the provinces')."""
     if org.kind in CELL_KINDS:
         return None
+    return kept_report("dashboard", scope, org, (today,), lambda: _dashboard(scope, org, today))
+
+
+def _dashboard(scope: Scope, org: Organization, today: dt.date) -> Dashboard:
     term_code, year_code = periods_around(today)
     pipeline = load_pipeline(scope, org, today)
     term = progress_view(scope, org, term_code, as_of=today, today=today, pipeline=pipeline)

@@ -17,6 +17,7 @@ from dangvien.core.replica import reads_replica
 from dangvien.members.selectors import org_children
 from dangvien.ratings.selectors import RatingSummary, rating_summary
 from dangvien.reports.excel import Table, write_tables
+from dangvien.reports.kept import kept_report
 from dangvien.reports.selectors import member_counts
 from dangvien.reports.statistics import (
     ClassLine,
@@ -58,14 +59,23 @@ def statistics_view(request: HttpRequest) -> HttpResponse:
     org = _org_from_request(request, scope)
     today = timezone.localdate()
     as_of, start, end, years, error = _dates(request, today)
-    counts = member_counts(scope, org, as_of)
-    flows = member_flows(scope, org, start, end)
-    fun = funnel(scope, org, start, end)
-    classes = classes_held(scope, org, start, end)
-    idle, idle_total = units_without_admission(scope, org, as_of, years)
     rating_year = as_of.year - 1  # a year is rated at its end: the last complete one
-    children = org_children(scope, org)
-    ratings = rating_summary(scope, org, rating_year, children)
+
+    def compute():  # type: ignore[no-untyped-def]
+        children = org_children(scope, org)
+        return (
+            member_counts(scope, org, as_of),
+            member_flows(scope, org, start, end),
+            funnel(scope, org, start, end),
+            classes_held(scope, org, start, end),
+            units_without_admission(scope, org, as_of, years),
+            rating_summary(scope, org, rating_year, children),
+        )
+
+    # Kept until the data change: a province's figures are half a second of work.
+    counts, flows, fun, classes, (idle, idle_total), ratings = kept_report(
+        "statistics", scope, org, (as_of, start, end, years), compute
+    )
     sections = [
         (_("Trạng thái"), counts.by_status),
         (_("Loại tổ chức"), counts.by_cell_kind),

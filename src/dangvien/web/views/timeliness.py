@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from dangvien.core.dates import DateError, parse_user_date
 from dangvien.core.replica import reads_replica
+from dangvien.reports.kept import kept_report
 from dangvien.reports.timeliness import timeliness
 from dangvien.web.context import request_scope
 from dangvien.web.views.cases import _org_from_request
@@ -39,7 +40,14 @@ def timeliness_view(request: HttpRequest) -> HttpResponse:
     org = _org_from_request(request, scope)
     today = timezone.localdate()
     start, end, error = _period(request, today)
-    report = timeliness(scope, org=org, start=start, end=end, today=today)
+    # Kept until the data change, as the other reports of a province.
+    report = kept_report(
+        "timeliness",
+        scope,
+        org,
+        (start, end, today),
+        lambda: timeliness(scope, org=org, start=start, end=end, today=today),
+    )
     return render(
         request,
         "web/reports/timeliness.html",

@@ -1,0 +1,28 @@
+"""Reports kept until the data change (core/keep.py), per organization and scope: a user
+who sees the organization's whole subtree shares the result with every such user; anyone
+else keeps their own (what they see differs)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
+from dangvien.core.keep import kept
+from dangvien.orgs.models import Organization
+from dangvien.orgs.scope import Scope
+from dangvien.reports.figures import data_version
+
+T = TypeVar("T")
+
+
+def kept_report(
+    name: str,
+    scope: Scope,
+    org: Organization,
+    key: tuple[Hashable, ...],
+    compute: Callable[[], T],
+    *,
+    version: Hashable | None = None,
+) -> T:
+    who = ("whole",) if scope.sees_all_of(org) else scope.key
+    return kept(name, (who, org.pk, org.path, *key), version or data_version(), compute)

@@ -1,0 +1,85 @@
+"""Issue 22: a province's reports are kept until the data change (core/keep.py) — never
+older than the last write, never shared with a user who sees less."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from dangvien.accounts.models import Role
+from dangvien.accounts.services import user_create
+from dangvien.core.keep import kept
+from dangvien.orgs.scope import scope_for
+from dangvien.reports.figures import data_version
+
+from ..conftest import register
+
+pytestmark = pytest.mark.django_db
+STATS = reverse("web:statistics")
+
+
+def test_every_write_changes_the_data_version_and_a_kept_result_is_recomputed(tree, users, login):
+    before = data_version()
+    register(tree.xa_c1, "Nguyễn Văn An", card="1")
+    after = data_version()
+    assert after != before
+    calls: list[int] = []
+
+    def compute() -> int:
+        calls.append(1)
+        return len(calls)
+
+    assert kept("x", ("a",), after, compute) == 1
+    assert kept("x", ("a",), after, compute) == 1  # kept: not computed again
+    assert kept("x", ("b",), after, compute) == 2  # another key
+    register(tree.xa_c1, "Lê Văn Bình", card="2")
+    assert kept("x", ("a",), data_version(), compute) == 3  # written since: computed again
+
+
+def test_the_statistics_page_shows_a_write_at_once_and_reads_kept_figures_otherwise(tree, users, login):
+    register(tree.xa_c1, "Nguyễn Văn An", card="1")
+    c = login(users.an)
+    first = c.get(f"{STATS}?to-chuc=XA").content.decode()
+    with CaptureQueriesContext(connection) as kept_visit:
+        again = c.get(f"{STATS}?to-chuc=XA").content.decode()
+    assert again == first or again.count("Nguyễn") == first.count("Nguyễn")
+    caches["jobs"].clear()
+    with CaptureQueriesContext(connection) as computed:
+        c.get(f"{STATS}?to-chuc=XA")
+    assert len(kept_visit.captured_queries) < len(computed.captured_queries) / 2
+    # A member registered by another staff member: the next visit counts them.
+    register(tree.xa_c2, "Lê Thị Bích", card="2", sex="female")
+    counts = c.get(f"{STATS}?to-chuc=XA").content.decode()
+    assert "Nữ" in counts and counts != again
+
+
+def test_a_user_who_sees_part_of_an_organization_never_gets_a_result_kept_for_the_whole(tree, users):
+    whole = scope_for(users.an)  # staff of xã An Phú
+    admin = scope_for(users.admin)
+    secretary = scope_for(users.bithu1)  # Thôn 1 only
+    assert whole.sees_all_of(tree.xa) and admin.sees_all_of(tree.xa)
+    assert not secretary.sees_all_of(tree.xa) and secretary.sees_all_of(tree.xa_c1) is False
+    assert secretary.key != whole.key and whole.key != admin.key
+    two = user_create(
+        actor=None,
+        username="hai-xa",
+        password="mot-mat-khau-dai-2026",
+        role=Role.VIEWER,
+        organization=tree.xa,
+    )
+    assert scope_for(two).sees_all_of(tree.xa)  # a viewer of the commune reads it whole
+
+
+def test_the_home_page_of_a_committee_is_the_same_kept_or_computed(tree, users, login):
+    for i, name in enumerate(["Nguyễn Văn An", "Lê Thị Bích", "Trần Văn Cường"]):
+        register(tree.xa_c1, name, card=str(i + 1), admitted=dt.date(2026, 3, 2), official=None)
+    c = login(users.an)
+    computed = c.get(reverse("web:home")).content.decode()
+    kept_page = c.get(reverse("web:home")).content.decode()
+    strip = lambda html: html.split("<main")[1]  # noqa: E731 - the header carries a per-request token
+    assert strip(kept_page) == strip(computed)
