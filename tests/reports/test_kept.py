@@ -83,3 +83,26 @@ def test_the_home_page_of_a_committee_is_the_same_kept_or_computed(tree, users, 
     kept_page = c.get(reverse("web:home")).content.decode()
     strip = lambda html: html.split("<main")[1]  # noqa: E731 - the header carries a per-request token
     assert strip(kept_page) == strip(computed)
+
+
+def test_after_the_nightly_tick_a_provinces_first_home_visit_reads_the_kept_page(tree, users, login):
+    from django.utils import timezone
+
+    from dangvien.watch.services import tick
+
+    register(tree.xa_c1, "Nguyễn Văn An", card="1", admitted=dt.date(2026, 3, 2), official=None)
+    office = user_create(
+        actor=None,
+        username="vp-tinh",
+        password="mot-mat-khau-dai-2026",
+        role=Role.STAFF,
+        organization=tree.province,
+    )
+    tick(as_of=timezone.localdate(), send_mail=False)
+    c = login(office)
+    with CaptureQueriesContext(connection) as first:
+        page = c.get(reverse("web:home"))
+    assert page.status_code == 200 and "Đảng bộ tỉnh Thử" in page.content.decode()
+    # The session, the user and their grants, the data version, the watch list and the bell:
+    # no figure is counted on this visit.
+    assert len(first.captured_queries) <= 22, [q["sql"][:80] for q in first.captured_queries]

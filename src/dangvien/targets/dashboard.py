@@ -9,10 +9,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from dangvien.committees.sourcing import no_source_cells
+from dangvien.members.selectors import org_children
 from dangvien.orgs.models import CELL_KINDS, Organization
 from dangvien.orgs.scope import Scope
 from dangvien.ratings.selectors import RatingSummary, rating_summary
 from dangvien.reports.kept import kept_report
+from dangvien.reports.selectors import member_counts
 from dangvien.reports.statistics import Funnel, IdleUnit, funnel, units_without_admission
 from dangvien.targets.forecast import Forecast, PipelineData, forecast_for, load_pipeline
 from dangvien.targets.periods import Bounds, period_bounds, periods_around
@@ -124,3 +126,30 @@ def _dashboard(scope: Scope, org: Organization, today: dt.date) -> Dashboard:
         idle_total=idle_total,
         ratings=ratings if ratings.members.total or ratings.orgs.total else None,
     )
+
+
+def home_block(
+    scope: Scope, org: Organization, today: dt.date, *, version: object = None
+) -> tuple[object, list[Organization]]:
+    """The member counts of `org` and its units with theirs, as the home page shows them:
+    kept until the data change (a province's units sum 3,000 cells' tallies, 90 ms)."""
+    return kept_report(
+        "home-block",
+        scope,
+        org,
+        (today,),
+        lambda: (member_counts(scope, org, today), org_children(scope, org)),
+        version=version,
+    )
+
+
+def dashboards_warm(today: dt.date) -> int:
+    """After the nightly tick: every province's home page computed and kept, so that its
+    staff's first visit of the morning reads it (issue 22: ≤ 300 ms then too). The
+    communes' are computed at their first visit (a quarter of a second each)."""
+    scope = Scope(None, system=True)
+    provinces = list(Organization.objects.filter(parent__isnull=True, dissolved_on__isnull=True))
+    for org in provinces:
+        committee_dashboard(scope, org, today)
+        home_block(scope, org, today)
+    return len(provinces)

@@ -49,6 +49,7 @@ from dangvien.reports.figures import figures_prune
 from dangvien.rules.calendar import Calendar, calendar_from_db
 from dangvien.rules.selectors import RuleBook
 from dangvien.targets.admissions import figures_warm
+from dangvien.targets.dashboard import dashboards_warm
 from dangvien.watch.models import Kind, Notification
 
 log = logging.getLogger(__name__)
@@ -432,6 +433,8 @@ def tick(*, as_of: dt.date | None = None, send_mail: bool = True) -> TickResult:
     # counted now, so that the first report of the morning reads them instead.
     figures_prune(before=now - dt.timedelta(days=31))
     figures_warm(as_of)
+    if as_of == timezone.localdate():  # a catch-up of a past day warms nothing for today
+        dashboards_warm(as_of)
     if send_mail:
         result.emails = send_digests(as_of=as_of)
     return result

@@ -6,11 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangvien.core.replica import reads_replica
-from dangvien.members.selectors import org_children
 from dangvien.reports.figures import data_version
-from dangvien.reports.kept import kept_report
-from dangvien.reports.selectors import member_counts
-from dangvien.targets.dashboard import Dashboard, committee_dashboard
+from dangvien.targets.dashboard import Dashboard, committee_dashboard, home_block
 from dangvien.watch.selectors import WatchLine, watch_list
 from dangvien.web import charts
 from dangvien.web.context import request_scope
@@ -26,14 +23,7 @@ def home(request: HttpRequest) -> HttpResponse:
     for root in scope.roots[:5]:
         # Kept until the data change, like the dashboard: a province's units are summed
         # over 3,000 cells' tallies (90 ms) at every visit otherwise.
-        counts, children = kept_report(
-            "home-block",
-            scope,
-            root,
-            (today,),
-            lambda root=root: (member_counts(scope, root, today), org_children(scope, root)),  # type: ignore[misc]
-            version=version,
-        )
+        counts, children = home_block(scope, root, today, version=version)
         blocks.append(
             {
                 "org": root,

@@ -17,6 +17,12 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=int(os.environ.get("DANGVIEN_PORT", "8000")))
         parser.add_argument("--workers", type=int, default=int(os.environ.get("DANGVIEN_WORKERS", "3")))
         parser.add_argument(
+            "--threads",
+            type=int,
+            default=int(os.environ.get("DANGVIEN_THREADS", "1")),
+            help="luồng mỗi tiến trình web (trên 1: gunicorn gthread)",
+        )
+        parser.add_argument(
             "--no-worker",
             action="store_true",
             help="không tự chạy tiến trình việc nền (khi đã chạy dangvien worker riêng, như trên máy chủ)",
@@ -32,6 +38,8 @@ class Command(BaseCommand):
             f"{opts['host']}:{opts['port']}",
             "--workers",
             str(opts["workers"]),
+            "--threads",
+            str(max(1, opts["threads"])),
             "--timeout",
             "60",  # long work (imports, PDFs, large exports) runs in the worker, not in a request
             "--access-logfile",
