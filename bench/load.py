@@ -105,6 +105,58 @@ def _run_locust(base: str, users: int, accounts: Path, work: Path, wait: str) ->
     return {"users": users, "wait": wait, "total": total, "pages": pages}
 
 
+def _one_user(base: str, accounts: dict) -> dict[str, dict[str, float]]:  # type: ignore[type-arg]
+    """Each page of each morning ten times in a row by one user: its median server, CPU and
+    SQL time (Server-Timing), the first visit left out (kept reports are computed then)."""
+    password = accounts["password"]
+    commune, cell, province = accounts["communes"][0], accounts["cells"][0], accounts["province"]
+    pages = {
+        province["user"]: {
+            "trang chủ (tỉnh)": "/",
+            "tiến độ (tỉnh)": f"/chi-tieu/?to-chuc={province['org']}",
+            "thống kê (tỉnh)": f"/thong-ke/?to-chuc={province['org']}",
+            "đúng hạn (tỉnh)": "/dung-han/",
+            "tìm đảng viên (tỉnh)": "/dang-vien/?q=nguyen",
+            "một đảng viên": f"/dang-vien/{province['members'][0]}/",
+        },
+        commune["user"]: {
+            "trang chủ (xã)": "/",
+            "hồ sơ kết nạp": "/ket-nap/",
+            "một hồ sơ": f"/ket-nap/{commune['cases'][0]}/" if commune["cases"] else "",
+            "quần chúng": "/quan-chung/",
+            "một quần chúng": f"/quan-chung/{commune['candidates'][0]}/" if commune["candidates"] else "",
+            "tiến độ (xã)": f"/chi-tieu/?to-chuc={commune['org']}",
+            "thống kê (xã)": f"/thong-ke/?to-chuc={commune['org']}",
+            "thông báo": "/thong-bao/",
+        },
+        cell["user"]: {
+            "trang chủ (chi bộ)": "/",
+            "quần chúng (chi bộ)": "/quan-chung/",
+            "sinh hoạt chi bộ": f"/to-chuc/{cell['org']}/sinh-hoat/",
+            "thông báo (chi bộ)": "/thong-bao/",
+        },
+    }
+    out: dict[str, dict[str, float]] = {}
+    for user, urls in pages.items():
+        s = _sign_in(base, user, password)
+        for name, url in urls.items():
+            if not url:
+                continue
+            samples = []
+            for i in range(11):
+                r = s.get(f"{base}{url}", timeout=60)
+                found = dict(re.findall(r"(\w+);dur=([\d.]+)", r.headers.get("Server-Timing", "")))
+                if i and found:
+                    samples.append((float(found["app"]), float(found["cpu"]), float(found["db"])))
+            if samples:
+                out[name] = {
+                    "server_ms": round(statistics.median(x[0] for x in samples), 1),
+                    "cpu_ms": round(statistics.median(x[1] for x in samples), 1),
+                    "db_ms": round(statistics.median(x[2] for x in samples), 1),
+                }
+    return out
+
+
 def main() -> None:
     data = Path(os.environ.get("DANGVIEN_DATA_DIR", "var/bench-load")).resolve()
     data.mkdir(parents=True, exist_ok=True)
@@ -157,6 +209,7 @@ def main() -> None:
             office.get(f"{base}/", timeout=60).raise_for_status()
             visits.append(round((time.perf_counter() - t) * 1000, 1))
         out["province_home_ms"] = {"first_after_tick": visits[0], "then": visits[1:]}
+        out["one_user"] = _one_user(base, json.loads(accounts.read_text()))
         proc = psutil.Process(server.pid)
         runs = []
         for users in USERS:

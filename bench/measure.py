@@ -303,7 +303,9 @@ def main() -> None:
     cells = list(Organization.objects.filter(kind="cell").values_list("code", flat=True)[:500])
     tmp = Path(tempfile.mkdtemp())
     for fmt, seed in (("csv", 1), ("xlsx", 2)):
-        rows = import_rows(import_n, cells, seed)
+        # Every row as wide as the header: the file a clerk saves has every column, and
+        # PostgreSQL's COPY below (the comparison) refuses a short line.
+        rows = [[*r, *[""] * (len(HEADERS) - len(r))] for r in import_rows(import_n, cells, seed)]
         path = tmp / f"members.{fmt}"
         if fmt == "csv":
             with path.open("w", encoding="utf-8-sig", newline="") as fh:

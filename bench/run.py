@@ -73,6 +73,10 @@ def main() -> None:
         results[-1]["committees"] = run_script(
             "committees.py", PG_ADMIN.rsplit("/", 1)[0] + "/dangvien_bench_committees", bench_dir
         )
+        # The mornings under load, on the same province (bench/load.py: ~6 minutes).
+        results[-1]["load"] = run_script(
+            "load.py", PG_ADMIN.rsplit("/", 1)[0] + "/dangvien_bench_committees", bench_dir
+        )
     write(results)
 
 
@@ -86,6 +90,46 @@ def run_script(script: str, database_url: str, data_dir: Path) -> dict[str, obje
         print(out.stderr[-4000:])
         raise SystemExit(f"{script} failed")
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def load_lines(load: dict) -> list[str]:  # type: ignore[type-arg]
+    """Issue 22 (bench/load.py): the mornings under load, the province's home after the tick."""
+    home = load["province_home_ms"]
+    out = [
+        "\nLoad profile (issue 22, bench/load.py, PostgreSQL, the province above): `dangvien serve` "
+        "(gunicorn, 3 sync workers) and locust on the same two cores; users arrive two a second, think "
+        "1–3 s between clicks; figures after all have signed in. *server* and *cpu*: the page's median "
+        "wall and CPU time inside the app (Server-Timing). The province's home page after the nightly "
+        f"tick ({load['tick_seconds']} s): first visit {home['first_after_tick']} ms, then "
+        f"{', '.join(str(v) for v in home['then'])} ms.\n",
+        "| users | think (s) | requests/s | p50 | p95 | p99 | errors | server CPU per request (ms) |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for run in load["runs"]:
+        t = run["total"]
+        out.append(
+            f"| {run['users']} | {run['wait'].replace(',', '–')} | {t['rps']} | {t['p50']:.0f} | {t['p95']:.0f} | "
+            f"{t['p99']:.0f} | {t['failures']} | {run['server_cpu_ms_per_request']} |".replace(".", ",")
+        )
+    by_page: dict[str, dict[int, dict]] = {}  # type: ignore[type-arg]
+    for run in load["runs"]:
+        if run["wait"] != "0,0":
+            for name, p in run["pages"].items():
+                by_page.setdefault(name, {})[run["users"]] = p
+    counts = [run["users"] for run in load["runs"] if run["wait"] != "0,0"]
+    single = load.get("one_user", {})
+    out += [
+        "\nPer page: p95 (ms) at each number of users; and one user alone opening it ten times in a row "
+        "(after a first visit): the median time in the app, its CPU and its SQL (ms). Aim: ≤ 25 ms.\n",
+        "| page | " + " | ".join(f"p95 at {n}" for n in counts) + " | one user: server | cpu | SQL |",
+        "|---|" + "---|" * len(counts) + "---|---|---|",
+    ]
+    for name in sorted(set(by_page) | set(single)):
+        cells = [f"{by_page[name][n]['p95']:.0f}" if n in by_page.get(name, {}) else "—" for n in counts]
+        one = single.get(name, {})
+        tail = f" | {one.get('server_ms', '—')} | {one.get('cpu_ms', '—')} | {one.get('db_ms', '—')} |"
+        out.append(f"| {name} | " + " | ".join(cells) + tail.replace(".", ","))
+    return out
 
 
 def committee_lines(c: dict) -> list[str]:  # type: ignore[type-arg]
@@ -148,6 +192,15 @@ def write(results: list[dict]) -> None:  # type: ignore[type-arg]
     for r in results:
         ratio = r["search_orm"]["p95_ms"] / max(r["search_raw"]["p95_ms"], 0.01)
         lines.append(f"\n- {r['vendor']}: search p95 is {ratio:.2f}× the raw query's p95.")
+    for r in results:
+        floor = r.get("db_floor_rows_per_s")
+        if isinstance(floor, int | float) and floor:
+            share = r["import_csv_rows_per_s"] / floor
+            verdict = "met" if share >= 0.6 else "**not met**"
+            lines.append(
+                f"\n- {r['vendor']}: the members import (CSV) runs at {share:.2f} of the database floor "
+                f"(aim ≥ 0,60: {verdict}).".replace("0.", "0,")
+            )
     lines += [
         "\nAdmission pipeline (issue 3): the board of the whole province (counts per step, the 30 most "
         "urgent cards of each step) and its overdue list, as a staff user of the province; *raw* is the "
@@ -228,6 +281,10 @@ def write(results: list[dict]) -> None:  # type: ignore[type-arg]
         c = r.get("committees")
         if isinstance(c, dict):
             lines += committee_lines(c)
+    for r in results:
+        load = r.get("load")
+        if isinstance(load, dict):
+            lines += load_lines(load)
     path = ROOT / "docs" / "benchmarks.md"
     if not path.exists():
         path.write_text("# Benchmarks\n\nWritten by `make bench` (bench/run.py); newest run last.\n")

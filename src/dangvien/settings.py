@@ -226,6 +226,9 @@ def database(url: str, *, conn_max_age: int) -> dict[str, Any]:
         db = dict(dj_database_url.parse(url, conn_max_age=conn_max_age))
     if db["ENGINE"] == "django.db.backends.postgresql":
         db["CONN_HEALTH_CHECKS"] = True
+        # Behind PgBouncer in transaction mode a server-side cursor (iterator()) would land
+        # on another server connection: Django's documented setting for that case.
+        db["DISABLE_SERVER_SIDE_CURSORS"] = env_str("DB_POOLER") == "transaction"
         # A dead host is given up in seconds, not at the TCP timeout (minutes).
         db.setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
     return db

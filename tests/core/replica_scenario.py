@@ -14,18 +14,21 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangvien.settings")
 django.setup()
 
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
 import psycopg  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from dangvien.accounts.models import Role  # noqa: E402
 from dangvien.accounts.services import token_create, user_create  # noqa: E402
 from dangvien.members.services import NewMember, members_bulk_register  # noqa: E402
-from dangvien.orgs.models import OrgKind  # noqa: E402
 from dangvien.orgs.scope import scope_for  # noqa: E402
-from dangvien.orgs.services import org_create  # noqa: E402
 from dangvien.people.services import PersonData  # noqa: E402
 from dangvien.reports.selectors import member_counts  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from pg_app import schema_and_commune  # noqa: E402
 
 PRIMARY = os.environ["PRIMARY_ADMIN_URL"]
 STANDBY = os.environ["STANDBY_ADMIN_URL"]
@@ -49,17 +52,7 @@ def replay(action: str) -> None:
 
 
 def main() -> None:
-    call_command("migrate", verbosity=0)
-    on = dt.date(2000, 1, 1)
-    prov = org_create(
-        actor=None, code="PROV", name="Đảng bộ tỉnh Thử", kind=OrgKind.PROVINCE, parent=None, founded_on=on
-    )
-    xa = org_create(
-        actor=None, code="XA", name="Đảng bộ xã An Phú", kind=OrgKind.UPPER_BASE, parent=prov, founded_on=on
-    )
-    cell = org_create(
-        actor=None, code="XA-C1", name="Chi bộ Thôn 1", kind=OrgKind.CELL, parent=xa, founded_on=on
-    )
+    _prov, xa, cell = schema_and_commune()
     an = user_create(actor=None, username="an", password=PASSWORD, role=Role.STAFF, organization=xa)
     chi = user_create(actor=None, username="chi", password=PASSWORD, role=Role.STAFF, organization=xa)
     tokens = {u.username: token_create(actor=None, user=u, name="thu") for u in (an, chi)}

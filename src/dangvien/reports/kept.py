@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
+from django.utils import translation
+
 from dangvien.core.keep import kept
 from dangvien.orgs.models import Organization
 from dangvien.orgs.scope import Scope
@@ -25,4 +27,6 @@ def kept_report(
     version: Hashable | None = None,
 ) -> T:
     who = ("whole",) if scope.sees_all_of(org) else scope.key
-    return kept(name, (who, org.pk, org.path, *key), version or data_version(), compute)
+    # The reader's language too: a result may hold sentences made in it.
+    lang = translation.get_language()
+    return kept(name, (who, lang, org.pk, org.path, *key), version or data_version(), compute)
