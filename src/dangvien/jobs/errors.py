@@ -6,7 +6,6 @@ catalogue(
     "jobs",
     {
         "not_found": _("Không có việc này, hoặc việc này không phải của bạn."),
-        "not_finished": _("Việc này chưa xong."),
         "already_followed": _("Tệp này đã được nhập rồi (hoặc đang nhập): không nhập lần thứ hai."),
         "check_failed": _("Tệp chưa qua kiểm tra nên không nhập được. Hãy sửa lỗi và tải lên lại."),
         "nothing_to_print": _("Không có số liệu của tổ chức và kỳ này để in."),

@@ -1,18 +1,21 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import IO, Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from dangvien.accounts.audit import mask
+from dangvien.accounts.audit import audit_export, mask
+from dangvien.accounts.models import User
+from dangvien.core.spreadsheet import write_table
 from dangvien.members.importing import HEADERS
 from dangvien.members.models import Membership, Status
 from dangvien.orgs.models import Organization
 from dangvien.orgs.scope import Scope
 from dangvien.people.models import Sex
 
-__all__ = ["HEADERS", "member_export_count", "member_rows"]
+__all__ = ["HEADERS", "member_export_count", "member_export_name", "member_export_write", "member_rows"]
 
 _STATUS_WORDS = {Status.EXEMPT: "miễn sinh hoạt", Status.TEMP_EXEMPT: "tạm miễn sinh hoạt"}
 
@@ -58,3 +61,32 @@ def member_rows(scope: Scope, root: Organization | None) -> Iterator[list[Any]]:
             p.residence_detail,
             m.status_since if m.status in _STATUS_WORDS else None,
         ]
+
+
+def member_export_name(root: Organization | None, fmt: str) -> str:
+    return f"dang-vien-{root.code if root else 'tat-ca'}-{timezone.localdate():%Y%m%d}.{fmt}"
+
+
+def member_export_write(
+    out: IO[bytes],
+    *,
+    scope: Scope,
+    root: Organization | None,
+    fmt: str,
+    actor: User | None,
+    each: Callable[[int], None] | None = None,
+) -> int:
+    """Write the export (at once on the page, or in a job with `each` told every 500 rows)
+    and record who took which records out: one path for both, audited alike."""
+
+    def counted(rows: Iterator[list[Any]]) -> Iterator[list[Any]]:
+        for i, row in enumerate(rows, start=1):
+            if each is not None and i % 500 == 0:
+                each(i)
+            yield row
+
+    n = write_table(
+        out, fmt, HEADERS, counted(member_rows(scope, root)), title=root.code if root else "dang-vien"
+    )
+    audit_export(actor=actor, what="members", rows=n, fmt=fmt, org=root.code if root else "")
+    return n

@@ -9,24 +9,21 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangvien.accounts.audit import audit_export
 from dangvien.candidates.importing import import_candidates
 from dangvien.cases.admission.selectors import case_get
 from dangvien.cases.models import Case
 from dangvien.committees.importing import import_assignments, import_headcounts
 from dangvien.core.errors import ServiceError
-from dangvien.core.spreadsheet import ImportResult, Progress, UploadLimits, upload_limits, write_table
+from dangvien.core.spreadsheet import ImportResult, Progress, UploadLimits, upload_limits
 from dangvien.documents.services import dossier_pdf
 from dangvien.jobs.files import job_dir
 from dangvien.jobs.models import Job
 from dangvien.jobs.progress import Reporter
 from dangvien.jobs.registry import handles
 from dangvien.members.events_import import import_events
-from dangvien.members.exporting import HEADERS as MEMBER_HEADERS
-from dangvien.members.exporting import member_rows
+from dangvien.members.exporting import member_export_name, member_export_write
 from dangvien.members.importing import import_members
 from dangvien.members.officers import import_officers
 from dangvien.orgs.importing import import_orgs
@@ -152,23 +149,12 @@ def member_export_job(job: Job, reporter: Reporter) -> dict[str, Any]:
     total = int(job.params.get("total") or 0)
     reporter.phase(_("Đang ghi danh sách đảng viên"), total)
 
-    def counted(rows: Any) -> Any:
-        for i, row in enumerate(rows, start=1):
-            if i % 500 == 0:
-                reporter(i, max(total, i))
-            yield row
-
-    name = f"dang-vien-{root.code if root else 'tat-ca'}-{timezone.localdate():%Y%m%d}.{fmt}"
+    name = member_export_name(root, fmt)
     with (job_dir(job.pk) / name).open("wb") as out:
-        n = write_table(
-            out,
-            fmt,
-            MEMBER_HEADERS,
-            counted(member_rows(scope, root)),
-            title=root.code if root else "dang-vien",
+        n = member_export_write(
+            out, scope=scope, root=root, fmt=fmt, actor=job.user, each=lambda i: reporter(i, max(total, i))
         )
     reporter(n, n)
-    audit_export(actor=job.user, what="members", rows=n, fmt=fmt, org=root.code if root else "")
     return {"file": name, "mime": XLSX if fmt == "xlsx" else "text/csv", "rows": n}
 
 

@@ -6,19 +6,17 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangvien.accounts.audit import audit_export, mask
+from dangvien.accounts.audit import mask
 from dangvien.cases.models import OPEN_TRANSFER_STATES, Recognition
 from dangvien.cases.timeline import member_history
 from dangvien.core.dates import DateError, parse_user_date
 from dangvien.core.errors import ServiceError
 from dangvien.core.replica import reads_replica
-from dangvien.core.spreadsheet import write_table
 from dangvien.jobs.services import job_start
 from dangvien.members import services
-from dangvien.members.exporting import HEADERS, member_export_count, member_rows
+from dangvien.members.exporting import member_export_count, member_export_name, member_export_write
 from dangvien.members.models import ACTIVE_STATUSES, Status
 from dangvien.members.selectors import (
     MemberFilter,
@@ -270,8 +268,6 @@ def member_export(request: HttpRequest) -> HttpResponseBase:
         )
         return redirect("web:job_detail", pk=job.pk)
     out = tempfile.TemporaryFile()  # noqa: SIM115 - handed to FileResponse, which closes it
-    n = write_table(out, fmt, HEADERS, member_rows(scope, root), title=root.code if root else "dang-vien")
-    audit_export(actor=acting_user(request), what="members", rows=n, fmt=fmt, org=root.code if root else "")
+    member_export_write(out, scope=scope, root=root, fmt=fmt, actor=acting_user(request))
     out.seek(0)
-    name = f"dang-vien-{root.code if root else 'tat-ca'}-{timezone.localdate():%Y%m%d}.{fmt}"
-    return FileResponse(out, as_attachment=True, filename=name)
+    return FileResponse(out, as_attachment=True, filename=member_export_name(root, fmt))
