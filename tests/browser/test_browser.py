@@ -118,7 +118,7 @@ def test_import_with_one_bad_row_shows_the_error_and_writes_nothing(
     page.click("header nav a:has-text('Nhập dữ liệu')")
     page.set_input_files("#id_file", str(path))
     page.click("button:has-text('Tải lên và kiểm tra')")
-    page.wait_for_selector("#import-errors")
+    page.wait_for_selector("#import-errors", timeout=30_000)  # the job runs beside the server
     text = page.inner_text("#import-errors")
     assert 'Dòng 3, cột "Ngày sinh": ngày 31/02/1990 không tồn tại' in text
     shot(page, "import-error")
@@ -128,7 +128,7 @@ def test_import_with_one_bad_row_shows_the_error_and_writes_nothing(
     page.set_input_files("#id_file", str(good))
     page.click("button:has-text('Tải lên và kiểm tra')")
     page.click("button:has-text('Xác nhận nhập')")
-    page.wait_for_selector("#import-done:has-text('Đã nhập xong')")
+    page.wait_for_selector("#import-done:has-text('Đã nhập xong')", timeout=30_000)
     shot(page, "import-done")
     assert Membership.objects.count() == 1
     # The job's page again (a stale tab): no second button, a link to what was written.
