@@ -55,6 +55,9 @@ def _as_postgres(cmd: list[str]) -> list[str]:
 
 
 def _run(cmd: list[str], **kw: object) -> subprocess.CompletedProcess[str]:
+    # From a folder the postgres user may enter whatever the caller's is (initdb and
+    # pg_ctl fail with "could not identify current directory" otherwise).
+    kw.setdefault("cwd", "/")
     out = subprocess.run(_as_postgres(cmd), capture_output=True, text=True, check=False, **kw)  # type: ignore[call-overload]
     if out.returncode != 0:
         raise RuntimeError(f"{cmd[0]} failed: {out.stderr or out.stdout}")
@@ -90,7 +93,7 @@ class Server:
         pg_ctl = str(bindir() / "pg_ctl")  # type: ignore[operator]
         subprocess.run(
             _as_postgres([pg_ctl, "-D", str(self.data), "-m", mode, "-w", "stop"]),
-            capture_output=True, check=False,
+            capture_output=True, check=False, cwd="/",
         )  # fmt: skip
 
     def promote(self) -> None:
