@@ -146,19 +146,33 @@ FLOOR_SQL = [
 ]
 
 
+FLOOR_CLEANUP = [
+    "DELETE FROM members_membershipperiod WHERE membership_id IN (SELECT mid FROM floor_ids)",
+    "DELETE FROM members_memberevent WHERE membership_id IN (SELECT mid FROM floor_ids)",
+    "DELETE FROM members_membership WHERE id IN (SELECT mid FROM floor_ids)",
+    "DELETE FROM people_person WHERE id IN (SELECT pid FROM floor_ids)",
+    "DROP TABLE floor_ids",
+]
+
+
 def db_floor(n: int) -> float:
     """Seconds PostgreSQL itself needs to store what an import of n members stores, with no
-    Python at all: the ceiling for any import on this machine. Rolled back afterwards."""
+    Python at all: the ceiling for any import on this machine. Stored means committed, as
+    an import's rows are: the commit writes the transaction's WAL to disk (0,5 s of 20,000
+    members here). The rows are deleted afterwards."""
     from django.db import transaction
 
-    with transaction.atomic(), connection.cursor() as cur:
-        cur.execute(FLOOR_SQL[0])
+    with connection.cursor() as cur:
+        cur.execute("DROP TABLE IF EXISTS floor_ids")
         cur.execute(FLOOR_SQL[1], {"n": n})
         start = time.perf_counter()
-        for sql in FLOOR_SQL[2:]:
-            cur.execute(sql)
+        with transaction.atomic():
+            cur.execute(FLOOR_SQL[0])
+            for sql in FLOOR_SQL[2:]:
+                cur.execute(sql)
         seconds = time.perf_counter() - start
-        transaction.set_rollback(True)
+        for sql in FLOOR_CLEANUP:
+            cur.execute(sql)
     return seconds
 
 

@@ -173,8 +173,9 @@ def write(results: list[dict]) -> None:  # type: ignore[type-arg]
         "a write, *again* the same page once more (a search's count is remembered until the next write; "
         "the unfiltered list is counted from the per-cell tallies). *List (raw)* counts the rows and "
         "fetches the page straight on the cursor. *Database floor*: the same rows an import writes "
-        "(person, membership, events, periods) made by SQL alone, indexes and foreign keys included, "
-        "no Python: the ceiling for an import on this machine.\n",
+        "(person, membership, events, periods) made by SQL alone and committed, indexes and foreign keys "
+        "included, no Python: the ceiling for an import on this machine (until 06/12/2026 the floor "
+        "was rolled back, not committed: its WAL was never flushed).\n",
         "| backend | members | demo build (s) | search (ORM) | search (raw) | search page (first / again) "
         "| list page (first / again) | list (raw) "
         "| import CSV (rows/s) | import XLSX (rows/s) | PostgreSQL COPY (rows/s) | database floor (rows/s) |",

@@ -91,12 +91,24 @@ def _split_letter(ch: str) -> tuple[str, str]:
     return base, tone
 
 
+# Each character's (letter code or None, tone digit), worked out once: names use a few
+# hundred characters, and an import keys tens of thousands of names.
+_CHAR_KEY: dict[str, tuple[str | None, str]] = {}
+
+
+def _char_key(ch: str) -> tuple[str | None, str]:
+    found = _CHAR_KEY.get(ch)
+    if found is None:
+        base, tone = _split_letter(ch)
+        found = _CHAR_KEY[ch] = (_LETTER_CODE.get(base), tone)
+    return found
+
+
 def _primary(words: list[str]) -> tuple[str, str]:
     primary, tones = [], []
     for word in words:
         for ch in unicodedata.normalize("NFC", word):
-            base, tone = _split_letter(ch)
-            code = _LETTER_CODE.get(base)
+            code, tone = _char_key(ch)
             if code is None:
                 continue  # digits, punctuation: not part of the order
             primary.append(code)

@@ -13,13 +13,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dangvien.accounts.models import User
-from dangvien.core.bulk import ANALYZE_FROM_ROWS, analyze_on_commit
+from dangvien.core.bulk import analyze_on_commit
 from dangvien.core.errors import ServiceError
 from dangvien.core.spreadsheet import Column, ImportResult, Progress, RowError, Sheet, cell_text, date_cell
 from dangvien.core.text import fold
 from dangvien.members import services
 from dangvien.members.lifecycle import STATUS_FROM_IMPORT, check_dates
 from dangvien.members.models import EventKind, MemberEvent, Membership, MembershipPeriod, Status
+from dangvien.members.tally import tally_deferred
 from dangvien.orgs.importing import cell_from_code, writable_cells
 from dangvien.orgs.models import Organization
 from dangvien.orgs.scope import Scope, scope_for
@@ -28,7 +29,7 @@ from dangvien.people.ownership import OTHER_SCOPE, persons_out_of_reach
 from dangvien.people.services import PersonData, person_save_changes, validate_person
 from dangvien.pipeline import vocabulary
 from dangvien.pipeline.frame import run_import
-from dangvien.pipeline.matching import find_by_name_and_birth
+from dangvien.pipeline.matching import find_by, find_by_name_and_birth
 from dangvien.pipeline.rows import run_rows
 
 COLUMNS = [
@@ -144,10 +145,11 @@ def import_members(
         def write(batch: list[_Row]) -> None:
             _write(batch, matched[0], actor, writable_ids, result, h)
 
-        run_rows(sheet, result, parse=parse, match=match, write=write, batch=BATCH)
+        with tally_deferred():  # the counts are read by no row's check
+            run_rows(sheet, result, parse=parse, match=match, write=write, batch=BATCH)
         result.errors.sort(key=lambda e: e.row)
-        if result.created >= ANALYZE_FROM_ROWS:  # a rollback (errors, dry run) drops it
-            analyze_on_commit([Person, Membership, MemberEvent, MembershipPeriod])
+        # A rollback (errors, dry run) drops it.
+        analyze_on_commit([Person, Membership, MemberEvent, MembershipPeriod], added=result.created)
 
     return run_import(kind="members", path=path, actor=actor, dry_run=dry_run, progress=progress, body=body)
 
@@ -256,14 +258,18 @@ class _Matches:
 
 
 def _match(batch: list[_Row], scope: Scope, writable_ids: set[int]) -> _Matches:
+    # In lists of 500 (find_by): with one list of a whole batch's 2,000 cards PostgreSQL
+    # read the whole membership table of a province instead of its unique index (34 ms
+    # against 5 ms a batch, 07/12/2026).
     by_card = {
-        m.card_number: m
-        for m in Membership.objects.select_related("person").filter(
-            card_number__any=[r.card for r in batch if r.card]
-        )
+        card: rows[0]
+        for card, rows in find_by(
+            Membership.objects.select_related("person"), "card_number", (r.card for r in batch)
+        ).items()
     }
     persons_by_cccd = {
-        p.cccd: p for p in Person.objects.filter(cccd__any=[r.person.cccd for r in batch if r.person.cccd])
+        cccd: rows[0]
+        for cccd, rows in find_by(Person.objects.all(), "cccd", (r.person.cccd for r in batch)).items()
     }
     active_by_person = {
         m.person_id: m

@@ -6,8 +6,10 @@ migration, or to repair), and `tally_differences` is what the tests check after 
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
@@ -16,12 +18,39 @@ from dangvien.members.models import CellTally, Membership
 
 Key = tuple[int, str]  # (cell id, status)
 
+# The deltas gathered by `tally_deferred`, when one is open.
+_DEFERRED: contextvars.ContextVar[Counter[Key] | None] = contextvars.ContextVar(
+    "tally_deferred", default=None
+)
+
+
+@contextlib.contextmanager
+def tally_deferred() -> Iterator[None]:
+    """Gather the tally_add calls made inside and write their sum once on leaving: an
+    import of 20,000 members added to the same 500 cells' rows ten times, once a batch
+    (0,12–0,29 s of its 3,6 s, 07/12/2026). Only for a writer that reads no count until it
+    has finished; nothing is written if it raises (its transaction is rolled back)."""
+    if _DEFERRED.get() is not None:  # already inside one: the outer one writes
+        yield
+        return
+    gathered: Counter[Key] = Counter()
+    token = _DEFERRED.set(gathered)
+    try:
+        yield
+    finally:
+        _DEFERRED.reset(token)
+    tally_add(gathered)
+
 
 def tally_add(deltas: Counter[Key] | dict[Key, int]) -> None:
     """Add each delta to its (cell, status) count, creating the row when missing.
 
     One INSERT … ON CONFLICT per 300 cells (PostgreSQL and SQLite ≥ 3.24 both have it), so
     two writers adding to the same cell at once cannot lose an update."""
+    gathering = _DEFERRED.get()
+    if gathering is not None:
+        gathering.update(deltas)
+        return
     rows = [(cell, status, n) for (cell, status), n in deltas.items() if n]
     if not rows:
         return
