@@ -237,3 +237,67 @@ def test_leaving_the_rolls_needs_the_decisions_number(tree, kind):
         member_record_event(actor=None, membership=m, kind=kind, on=dt.date(2024, 1, 1), decision_ref="  ")
     m.refresh_from_db()
     assert m.is_active and m.events.count() == 2
+
+
+def _found(users, q: str) -> list[str]:
+    from dangvien.members.selectors import MemberFilter, member_list
+
+    return [m.person.full_name for m in member_list(scope_for(users.an), MemberFilter(q=q)).items]
+
+
+def test_every_word_typed_begins_a_word_of_the_name_in_any_order(tree, users):
+    for i, name in enumerate(["Nguyễn Thị Hằng", "Phạm Thu Hằng", "Nguyễn Văn Thắng", "Trần Thị Phương"]):
+        register(tree.xa_c1, name, birth=dt.date(1990, 1, 1 + i))
+    assert _found(users, "nguyen thi hang") == ["Nguyễn Thị Hằng"]
+    assert _found(users, "nguyen hang") == ["Nguyễn Thị Hằng"]
+    assert _found(users, "hang nguyen") == ["Nguyễn Thị Hằng"]
+    assert _found(users, "ng th hang") == ["Nguyễn Thị Hằng"]  # beginnings of words
+    assert _found(users, "  HẰNG   ") == ["Nguyễn Thị Hằng", "Phạm Thu Hằng"]
+    assert _found(users, "ang") == []  # inside a word is not the beginning of one
+    assert _found(users, "huong") == []  # Phương does not begin with "huong"
+    assert _found(users, "hang xuan") == []  # every word must be found
+
+
+def test_marks_are_optional_but_the_marks_typed_rank_first(tree, users):
+    names = ["Lê Thị Hương", "Lê Thị Hường", "Lê Thị Hưởng", "Lê Thị Hươngg", "Lê Thị Phượng"]
+    for i, name in enumerate(names):
+        register(tree.xa_c1, name, birth=dt.date(1990, 1, 1 + i))
+    # Exact marks, then the same letters with other marks (in Vietnamese order), then a
+    # word that only begins with what was typed; Phượng is not found at all.
+    assert _found(users, "Hường") == ["Lê Thị Hường", "Lê Thị Hương", "Lê Thị Hưởng", "Lê Thị Hươngg"]
+    assert _found(users, "huong") == ["Lê Thị Hương", "Lê Thị Hường", "Lê Thị Hưởng", "Lê Thị Hươngg"]
+    assert _found(users, "hưởng lê") == ["Lê Thị Hưởng", "Lê Thị Hương", "Lê Thị Hường", "Lê Thị Hươngg"]
+
+
+def test_name_rank_boundaries():
+    from dangvien.people.search import name_rank, name_words
+
+    assert name_rank("Hằng", "Nguyễn Thị Hằng") == 0
+    assert name_rank("hằng", "NGUYỄN THỊ HẰNG") == 0  # case does not matter
+    assert name_rank("hang", "Nguyễn Thị Hằng") == 1
+    assert name_rank("hàng", "Nguyễn Thị Hằng") == 1  # other marks
+    assert name_rank("han", "Nguyễn Thị Hằng") == 2
+    assert name_words("  Nguyễn   nguyen hằng ") == ["nguyen", "hang"]
+    assert name_words("<script>") == ["<script>"]  # searched as text, nothing more
+    assert name_words("a b c d e f g h") == ["a", "b", "c", "d", "e", "f"]
+
+
+def test_the_tone_order_migration_recomputes_every_stored_key(tree, monkeypatch):
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    from dangvien.core.text import vietnamese_sort_key
+    from dangvien.people.models import Person
+
+    migration = importlib.import_module("dangvien.people.migrations.0004_sort_key_tone_order")
+    for i, name in enumerate(["Lê Thị Há", "Lê Thị Hả", "Lê Văn An"]):
+        register(tree.xa_c1, name, birth=dt.date(1990, 1, 1 + i))
+    Person.objects.update(sort_key="0")  # keys as an older order left them
+    monkeypatch.setattr(migration, "BATCH", 2)  # more than one batch
+    migration.recompute(apps, SimpleNamespace(connection=connection))
+    assert all(p.sort_key == vietnamese_sort_key(p.full_name) for p in Person.objects.all())
+    names = list(Person.objects.order_by("sort_key").values_list("full_name", flat=True))
+    assert names == ["Lê Văn An", "Lê Thị Há", "Lê Thị Hả"]

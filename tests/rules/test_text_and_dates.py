@@ -44,9 +44,20 @@ def test_names_sort_by_given_name_then_family_in_the_vietnamese_alphabet():
 
 
 def test_tones_order_after_letters():
-    # ngang < huyền < hỏi < ngã < sắc < nặng
-    names = ["A Hà", "A Há", "A Ha", "A Hạ", "A Hả", "A Hã"]
-    assert sorted(names, key=vietnamese_sort_key) == ["A Ha", "A Hà", "A Hả", "A Hã", "A Há", "A Hạ"]
+    # ngang < huyền < sắc < hỏi < ngã < nặng, and every tone of a word before the next letter
+    names = ["A Hà", "A Há", "A Ha", "A Hạ", "A Hả", "A Hã", "A Hai", "A Hương", "A Hường", "A Hưởng"]
+    assert sorted(names, key=vietnamese_sort_key) == [
+        "A Ha",
+        "A Hà",
+        "A Há",
+        "A Hả",
+        "A Hã",
+        "A Hạ",
+        "A Hai",
+        "A Hương",
+        "A Hường",
+        "A Hưởng",
+    ]
 
 
 def test_the_key_uses_digits_only_so_every_collation_agrees():

@@ -110,12 +110,12 @@ def _count(assigned: Q, start: dt.date, end: dt.date, *, candidates: Q) -> list[
             "membership_id",
             "membership__card_number",
             "membership__person__full_name",
-            "membership__person__name_search",
+            "membership__person__sort_key",
             "committee__code",
             "committee__path",
         )
         .annotate(cells=JoinedText("cell__code"))
-        .order_by("committee__path", "membership__person__name_search", "membership_id")
+        .order_by("committee__path", "membership__person__sort_key", "membership_id")
         .values_list(
             "membership_id",
             "membership__card_number",

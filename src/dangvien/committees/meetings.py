@@ -45,7 +45,7 @@ def roll_on(cell: Organization, on: dt.date) -> list[Roll]:
         MembershipPeriod.objects.filter(cell=cell, status__in=ACTIVE_STATUSES, valid_from__lte=on)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=on))
         .values_list("membership_id", "membership__person__full_name", "membership__card_number", "status")
-        .order_by("membership__person__name_search", "membership_id")
+        .order_by("membership__person__sort_key", "membership_id")
     )
     order: dict[str, int] = {
         Status.OFFICIAL: 0,

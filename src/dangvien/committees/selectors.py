@@ -16,7 +16,7 @@ def assignments_made(scope: Scope, committee: Organization) -> list[Assignment]:
     rows = (
         Assignment.objects.filter(scope.org_filter("cell"), committee=committee)
         .select_related("membership__person", "cell")
-        .order_by("membership__person__name_search", "cell__code", "-valid_from")
+        .order_by("membership__person__sort_key", "cell__code", "-valid_from")
     )
     return sorted(rows, key=lambda a: a.valid_to is not None)
 

@@ -64,8 +64,10 @@ _ALPHABET = [
     "z",
 ]
 _LETTER_CODE = {letter: f"{index + 10:02d}" for index, letter in enumerate(_ALPHABET)}
-# Tones in dictionary order: ngang, huyền, hỏi, ngã, sắc, nặng.
-_TONE_MARKS = {"\u0300": "1", "\u0309": "2", "\u0303": "3", "\u0301": "4", "\u0323": "5"}
+# Tones in the order a Vietnamese list is read in (issue 23): ngang, huyền, sắc, hỏi, ngã,
+# nặng. (Some dictionaries put sắc after ngã; the committees' lists do not.) Changing
+# this order changes every stored Person.sort_key: see people/migrations/0004.
+_TONE_MARKS = {"\u0300": "1", "\u0301": "2", "\u0309": "3", "\u0303": "4", "\u0323": "5"}
 _BASE_MARKS = {"\u0306": "ă", "\u0302": "â", "\u031b": "ơ"}  # breve, circumflex, horn
 
 

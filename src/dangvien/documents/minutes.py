@@ -29,7 +29,7 @@ def minutes_fields(meeting: Meeting) -> Fields:
     cell = meeting.cell
     f = meeting_figures(meeting)
     rows = list(
-        meeting.attendance.select_related("membership__person").order_by("membership__person__name_search")
+        meeting.attendance.select_related("membership__person").order_by("membership__person__sort_key")
     )
     absent_leave = [a.membership.person.full_name for a in rows if a.presence == Presence.EXCUSED]
     absent = [

@@ -12,13 +12,14 @@ from django.utils import timezone
 
 from dangvien.accounts.models import AuditEntry, AuditHead
 from dangvien.core.errors import NotFound
-from dangvien.core.text import fold, natural_sort_key
+from dangvien.core.text import natural_sort_key
 from dangvien.members.models import ACTIVE_STATUSES, CellTally, MemberEvent, Membership, Status
 from dangvien.members.tally import tally_sum
 from dangvien.orgs.models import Organization
 from dangvien.orgs.scope import Scope
 from dangvien.people.ages import birth_range_for_band
 from dangvien.people.models import Person
+from dangvien.people.search import name_filter, ranked
 
 PER_PAGE = 50
 
@@ -44,12 +45,16 @@ def _search(qs: QuerySet[Membership], q: str) -> QuerySet[Membership]:
     q = q.strip()
     if not q:
         return qs
-    digits = q.replace(" ", "").replace(".", "")
-    if digits.isdigit() and len(digits) >= 6:
+    if _is_number(q):
+        digits = q.replace(" ", "").replace(".", "")
         # A card number or a CCCD: exact CCCD, or a card number starting with it.
         return qs.filter(Q(person__cccd=digits) | Q(card_number__startswith=digits))
-    folded = fold(q)
-    return qs.filter(person__name_search__contains=folded)
+    return qs.filter(name_filter(q, "person__name_search"))
+
+
+def _is_number(q: str) -> bool:
+    digits = q.replace(" ", "").replace(".", "")
+    return digits.isdigit() and len(digits) >= 6
 
 
 def member_queryset(scope: Scope, f: MemberFilter) -> QuerySet[Membership]:
@@ -123,15 +128,17 @@ def member_list(scope: Scope, f: MemberFilter, *, page: int = 1, per_page: int =
 
     Without a search: the count (tallies, or remembered) and the page query. With a
     search: one pass over the matches fetching only their ids in order — the count and
-    every page at once, one trigram scan instead of two — then the page's rows by id.
-    Past SEARCH_IDS_LIMIT matches it falls back to count + page."""
+    every page at once, one trigram scan instead of two, ranked best match first — then
+    the page's rows by id. Past SEARCH_IDS_LIMIT matches (a word as common as "nguyen")
+    it falls back to count + page, in the Vietnamese order only."""
     qs = member_queryset(scope, f)
     ordered = qs.order_by("person__sort_key", "pk")
     ids: list[int] | None = None
     if f.q.strip():
-        ids = list(ordered.values_list("pk", flat=True)[: SEARCH_IDS_LIMIT + 1])
-        if len(ids) > SEARCH_IDS_LIMIT:
-            ids = None
+        rows = list(ordered.values_list("pk", "person__full_name")[: SEARCH_IDS_LIMIT + 1])
+        if len(rows) <= SEARCH_IDS_LIMIT:
+            # Best matches first (people.search), in the Vietnamese order within each rank.
+            ids = [pk for pk, _name in rows] if _is_number(f.q) else ranked(f.q, rows)
     count = len(ids) if ids is not None else _count(scope, f, qs)
     pages = max(1, -(-count // per_page))
     page = min(max(1, page), pages)

@@ -108,12 +108,12 @@ def meeting_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     candidates = list(
         Candidate.objects.filter(cell=cell, state__in=OPEN_STATES)
         .select_related("person")
-        .order_by("person__name_search")
+        .order_by("person__sort_key")
     )
     probationary = list(
         Recognition.objects.filter(membership__cell=cell, state=RecognitionState.OPEN)
         .select_related("membership__person")
-        .order_by("membership__person__name_search")
+        .order_by("membership__person__sort_key")
     )
     form = MeetingAssessForm(request.POST or None)
     form.fields["candidate"].choices = [  # type: ignore[attr-defined]
@@ -146,7 +146,7 @@ def meeting_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
                     messages.success(request, _("Đã ghi nhận xét."))
                     return redirect("web:meeting_detail", code=cell.code, pk=meeting.pk)
     attendance = list(
-        meeting.attendance.select_related("membership__person").order_by("membership__person__name_search")
+        meeting.attendance.select_related("membership__person").order_by("membership__person__sort_key")
     )
     voting = list(
         Case.objects.filter(cell=cell, state=CaseState.OPEN, step=P.CELL_VOTE).select_related("person")
