@@ -256,6 +256,8 @@ def test_every_word_typed_begins_a_word_of_the_name_in_any_order(tree, users):
     assert _found(users, "ang") == []  # inside a word is not the beginning of one
     assert _found(users, "huong") == []  # Phương does not begin with "huong"
     assert _found(users, "hang xuan") == []  # every word must be found
+    assert _found(users, "%") == _found(users, "_") == _found(users, "h_ng") == []  # LIKE's own characters
+    assert _found(users, "\\") == []
 
 
 def test_marks_are_optional_but_the_marks_typed_rank_first(tree, users):

@@ -1,4 +1,5 @@
 """`field__any=[...]`: membership in a list, sent as one array parameter.
+`field__word_prefix="hang"`: a word of the field's text begins with "hang".
 
 PostgreSQL plans `col = ANY(%s)` with one array in about a tenth of the time it takes for
 `col IN (%s, %s, …)` with 2,000 separate parameters (4 ms against 40 ms in the import's
@@ -33,3 +34,22 @@ class AnyOf(Lookup):
 
 
 ForeignObject.register_lookup(AnyOf)  # `person_id__any=[…]` with primary keys
+
+
+@Field.register_lookup
+class WordPrefix(Lookup):
+    """A word of the (space-separated, lower-case) text begins with the value:
+    `(' ' || col) LIKE '% value%'`. On PostgreSQL the trigram index on that very expression
+    answers it (people/migrations/0005): one index scan a word, where `col LIKE 'value%' OR
+    col LIKE '% value%'` took two. LIKE's own characters in the value are escaped."""
+
+    lookup_name = "word_prefix"
+
+    def get_db_prep_lookup(self, value: Any, connection: Any) -> tuple[str, list[Any]]:
+        escaped = str(value).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return "%s", ["% " + escaped + "%"]
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"(' ' || {lhs}) LIKE {rhs} ESCAPE '\\'", [*lhs_params, *rhs_params]

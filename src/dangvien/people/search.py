@@ -7,8 +7,9 @@ typed comes first, then names with the same letters and other marks, then names 
 typed word only begins a word: "lan" finds Lan first, then Lân and Lản, then Lanh and
 Lành. Within a rank, the Vietnamese order of names.
 
-On PostgreSQL each word is a LIKE the trigram index on name_search answers
-(people/migrations/0002); SQLite scans a commune's few thousand names."""
+On PostgreSQL each word is one LIKE that the trigram index on " " || name_search answers
+(core.lookups.WordPrefix, people/migrations/0005); SQLite scans a commune's few thousand
+names."""
 
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ def name_filter(query: str, field: str = "name_search") -> Q:
         return Q(pk__in=[])
     q = Q()
     for w in words:
-        q &= Q(**{f"{field}__startswith": w}) | Q(**{f"{field}__contains": " " + w})
+        q &= Q(**{f"{field}__word_prefix": w})
     return q
 
 
