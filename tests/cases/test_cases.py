@@ -23,7 +23,7 @@ from dangvien.cases.admission.services import (
     admission_resume,
     admission_suspend,
 )
-from dangvien.cases.models import Case, CaseState, Exclusion, IntroKind, Route, Vote
+from dangvien.cases.models import Case, CaseState, Exclusion, IntroKind, Route, StepRecord, Vote
 from dangvien.core.errors import StaleError
 from dangvien.members.models import EventKind, Membership, Status
 from dangvien.members.services import member_record_event
@@ -421,6 +421,9 @@ def test_a_vote_of_exactly_two_thirds_passes_and_one_short_fails_and_is_kept(tre
     case = fresh(case)
     assert case.step == P.BASE_RESOLUTION and case.cell_resolution_on == D(2025, 12, 17)
     assert list(case.votes.values_list("yes", "passed")) == [(27, False), (28, True)]
+    # Written out as a resolution states it, in the step's note and everywhere it is shown.
+    assert again.summary == "28 tán thành, 14 không tán thành / 42 được tính"
+    assert StepRecord.objects.get(case=case, step=P.CELL_VOTE).note == again.summary
 
 
 def test_exempt_members_absent_are_left_out_and_present_are_counted(cell):

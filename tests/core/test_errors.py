@@ -107,6 +107,8 @@ def test_the_404_page_and_the_admin_speak_the_readers_language(client, users, la
     response = client.get("/khong-co-trang-nay/")
     assert response.status_code == 404
     assert text in response.content.decode()
+    # Inside the app's frame: the navigation, and a way back.
+    assert 'class="top"' in response.content.decode() and "data-back" in response.content.decode()
     admin = client.get("/admin/").content.decode()
     header = {
         "vi": "Quản trị hệ thống phát triển đảng viên",
@@ -240,3 +242,14 @@ def test_an_import_file_refused_in_english_says_so_in_english(tmp_path, tree, us
         vietnamese = [str(e) for e in import_members(path=path, actor=users.admin, dry_run=True).errors]
     assert english == ['Row 2, column "Giới tính": “Nam giới” is not valid: write Nam (male) or Nữ (female)']
     assert vietnamese == ['Dòng 2, cột "Giới tính": “Nam giới” không hợp lệ: ghi Nam hoặc Nữ']
+
+
+@pytest.mark.django_db
+def test_a_stale_form_says_so_in_vietnamese_and_how_to_go_on(users):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/dang-nhap/", {"username": "an", "password": "x"})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Biểu mẫu đã hết hạn" in page and "tải lại trang" in page and "CSRF" not in page

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from dangvien.core.errors import ServiceError
+from dangvien.core.text import vn_int
 
 
 def check_vote_counts(
@@ -20,3 +23,15 @@ def check_vote_counts(
         raise ServiceError("cases.votes_over_present", v1=yes + no, present=present, field="yes")
     if yes + no > denominator:
         raise ServiceError(over, v1=yes + no, denominator=denominator, field="yes")
+
+
+def vote_text(*, yes: int, no: int, counted: int, recognition: bool = False) -> str:
+    """A vote's result written out, as a resolution states it: "27 tán thành, 0 không tán
+    thành / 28 được tính" (a recognition counts votes to recognize and to remove)."""
+    if recognition:
+        return _("{yes} tán thành công nhận chính thức, {no} tán thành xóa tên / {counted} được tính").format(
+            yes=vn_int(yes), no=vn_int(no), counted=vn_int(counted)
+        )
+    return _("{yes} tán thành, {no} không tán thành / {counted} được tính").format(
+        yes=vn_int(yes), no=vn_int(no), counted=vn_int(counted)
+    )

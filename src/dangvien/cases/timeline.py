@@ -58,7 +58,7 @@ def member_history(m: Membership) -> list[Moment]:
                 Moment(
                     v.held_on,
                     _("{v1} biểu quyết").format(v1=v.get_body_display()),
-                    f"{v.yes}/{v.no}/{v.denominator}: {result}",
+                    f"{v.summary}: {result}",
                     "recognition",
                     link,
                 )

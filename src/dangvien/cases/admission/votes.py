@@ -65,7 +65,7 @@ def _after_vote(
         done_on=vote.held_on,
         doc_ref=vote.doc_ref,
         papers=clean_papers(step, papers),
-        note=f"{vote.yes}/{vote.denominator} tán thành",
+        note=vote.summary,
     )
     advance(c, done_on=vote.held_on, book=book, cal=calendar_from_db())
     save_versioned(c, "step", "step_since", "due_on", "due_rule", *also)

@@ -250,7 +250,13 @@ class Vote(models.Model):
         ordering = ["held_on", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.case_id} {self.body} {self.held_on}: {self.yes}/{self.denominator}"
+        return f"{self.get_body_display()} {self.held_on:%d/%m/%Y}: {self.summary}"
+
+    @property
+    def summary(self) -> str:
+        from dangvien.cases.counting import vote_text
+
+        return vote_text(yes=self.yes, no=self.no, counted=self.denominator)
 
 
 class Suspension(models.Model):

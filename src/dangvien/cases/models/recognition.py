@@ -123,7 +123,13 @@ class RecognitionVote(models.Model):
         ordering = ["held_on", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.recognition_id} {self.body} {self.held_on}: {self.yes}/{self.no}/{self.denominator}"
+        return f"{self.get_body_display()} {self.held_on:%d/%m/%Y}: {self.summary}"
+
+    @property
+    def summary(self) -> str:
+        from dangvien.cases.counting import vote_text
+
+        return vote_text(yes=self.yes, no=self.no, counted=self.denominator, recognition=True)
 
 
 class ProbationMentor(models.Model):

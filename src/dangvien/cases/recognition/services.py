@@ -13,7 +13,7 @@ from django.db.models import F
 from dangvien.accounts.audit import audit_log
 from dangvien.accounts.models import User
 from dangvien.cases.committee import require_committee
-from dangvien.cases.counting import check_vote_counts
+from dangvien.cases.counting import check_vote_counts, vote_text
 from dangvien.cases.models import (
     Body,
     Outcome,
@@ -237,7 +237,8 @@ def _vote(
             step=step,
             done_on=held_on,
             doc_ref=doc_ref,
-            note=f"{Outcome(outcome).label}: {yes if outcome == Outcome.OFFICIAL else no}/{denominator}",
+            note=f"{Outcome(outcome).label}: "
+            + vote_text(yes=yes, no=no, counted=denominator, recognition=True),
         )
         if body == Body.CELL:
             r.cell_resolution_on = held_on

@@ -38,3 +38,9 @@ function drawBars(root) {
 }
 document.addEventListener("DOMContentLoaded", function () { drawBars(document); });
 document.addEventListener("htmx:afterSwap", function (event) { drawBars(event.target); });
+// data-back: the error pages' "go back" button (history.back, or home with no history).
+document.addEventListener("click", function (event) {
+  if (!event.target.closest("[data-back]")) return;
+  if (window.history.length > 1) window.history.back();
+  else window.location.href = "/";
+});
