@@ -139,3 +139,12 @@ def test_a_second_click_on_revoke_changes_nothing_and_says_so(tree, users, login
     o.refresh_from_db()
     assert o.revoke_reason == "lần một"
     assert AuditEntry.objects.filter(action="rules.override.revoke").count() == 1
+
+
+def test_the_parameters_codes_are_shown_only_on_request(login, users):
+    client = login(users.admin)
+    plain = client.get(reverse("web:rules")).content.decode()
+    assert ">admission.min_age_months<" not in plain  # in addresses only, never as text
+    assert "Hiện mã tham số" in plain
+    shown = client.get(reverse("web:rules"), {"ma": "1"}).content.decode()
+    assert "<code class=\"small muted\">admission.min_age_months</code>" in shown

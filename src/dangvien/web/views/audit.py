@@ -6,6 +6,7 @@ from django.shortcuts import render
 
 from dangvien.accounts.audit import audit_verify
 from dangvien.accounts.models import AuditEntry
+from dangvien.web.audit_text import audit_lines
 from dangvien.web.context import request_scope
 
 
@@ -20,9 +21,10 @@ def audit_log_view(request: HttpRequest) -> HttpResponse:
     if actor:
         qs = qs.filter(actor_name=actor)
     page = Paginator(qs.order_by("-id"), 50).get_page(request.GET.get("page"))
+    lines = audit_lines(page.object_list)
     verify = audit_verify() if request.GET.get("verify") else None
     return render(
         request,
         "web/audit/log.html",
-        {"nav": "audit", "page": page, "action": action, "actor": actor, "verify": verify},
+        {"nav": "audit", "page": page, "lines": lines, "action": action, "actor": actor, "verify": verify},
     )

@@ -67,6 +67,9 @@ def rules_view(request: HttpRequest) -> HttpResponse:
             "packs": PACKS,
             "confidence": CONFIDENCE_LABELS,
             "form": form,
+            # The parameters' codes (admission.min_age_months…) are for whoever reads the
+            # settings or the code: shown on request only.
+            "show_keys": request.GET.get("ma") == "1",
         },
     )
 
