@@ -1,4 +1,5 @@
 import json
+import re
 import subprocess
 import sys
 
@@ -218,3 +219,56 @@ def test_the_command_line_speaks_the_configured_language(tmp_path):
     assert vietnamese.returncode != 0 and f"Không có tệp {missing}" in vietnamese.stderr
     wrong = run_cli(data, "import", "members", missing, env_extra={"DANGVIEN_LANGUAGE": "fr"})
     assert wrong.returncode != 0 and "DANGVIEN_LANGUAGE must be vi or en" in wrong.stderr
+
+
+def test_a_folder_without_a_database_is_refused_in_one_sentence_and_left_untouched(tmp_path):
+    data = tmp_path / "var"
+    out = run_cli(data, "report", "members")
+    assert out.returncode == 2
+    assert f"Thư mục dữ liệu {data} chưa có cơ sở dữ liệu" in out.stderr and "dangvien migrate" in out.stderr
+    assert "Traceback" not in out.stderr and not data.exists()  # no empty ./var made
+    english = run_cli(data, "import", "members", "x.csv", env_extra={"DANGVIEN_LANGUAGE": "en"})
+    assert english.returncode == 2 and f"The data folder {data} has no database" in english.stderr
+
+
+def test_an_unmigrated_database_names_itself_and_the_command_to_run(tmp_path):
+    import sqlite3
+
+    data = tmp_path / "var"
+    data.mkdir()
+    sqlite3.connect(data / "dangvien.sqlite3").close()  # a file, but no tables
+    out = run_cli(data, "worker", "--batch")
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert str(data / "dangvien.sqlite3") in out.stderr and "chưa được cập nhật" in out.stderr
+    assert "dangvien migrate" in out.stderr
+    assert run_cli(data, "migrate", "--verbosity", "0").returncode == 0
+    assert run_cli(data, "worker", "--batch").returncode == 0  # now it runs
+
+
+def test_firstrun_writes_the_address_served_and_counts_what_the_bells_show(tmp_path):
+    data = tmp_path / "var"
+    assert run_cli(data, "migrate", "--verbosity", "0").returncode == 0
+    first = run_cli(data, "firstrun", env_extra={"DANGVIEN_PORT": "8123"})
+    assert first.returncode == 0, first.stderr
+    logins = (data / "logins.txt").read_text()
+    assert logins.startswith("Đăng nhập tại http://127.0.0.1:8123/")
+    told = int(re.search(r"Thông báo hôm nay cho các tài khoản mẫu: (\d+)", first.stdout).group(1))
+    counted = run_cli(
+        data,
+        "shell",
+        "-c",
+        "from dangvien.watch.models import Notification; print(Notification.objects.count())",
+    )
+    assert told == int(counted.stdout.strip().splitlines()[-1]) > 0
+    assert " 0 thông báo" not in first.stdout
+
+
+def test_serving_on_another_port_rewrites_the_address_in_logins_txt(tmp_path, settings):
+    from dangvien.cli.address import address, logins_follow
+
+    settings.DATA_DIR = tmp_path
+    assert logins_follow("http://127.0.0.1:9000/") is None  # no file, nothing made
+    (tmp_path / "logins.txt").write_text("Đăng nhập tại http://127.0.0.1:8000/\nadmin / x\n")
+    bind_all = "0.0.0.0"  # noqa: S104 - shown as 127.0.0.1
+    assert logins_follow(address(bind_all, 9000)) == tmp_path / "logins.txt"
+    assert (tmp_path / "logins.txt").read_text() == "Đăng nhập tại http://127.0.0.1:9000/\nadmin / x\n"

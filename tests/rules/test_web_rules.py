@@ -147,4 +147,4 @@ def test_the_parameters_codes_are_shown_only_on_request(login, users):
     assert ">admission.min_age_months<" not in plain  # in addresses only, never as text
     assert "Hiện mã tham số" in plain
     shown = client.get(reverse("web:rules"), {"ma": "1"}).content.decode()
-    assert "<code class=\"small muted\">admission.min_age_months</code>" in shown
+    assert '<code class="small muted">admission.min_age_months</code>' in shown

@@ -39,8 +39,7 @@ class Command(BaseCommand):
                 "dưỡng, {open_cases} hồ sơ kết nạp đang làm, {admitted_cases} hồ sơ đã kết nạp; "
                 "{probations} đảng viên dự bị đang theo dõi, {recognitions} hồ sơ công nhận chính thức đã "
                 "xong ({late_recognitions} muộn), {transfers} lượt chuyển sinh hoạt, {exemptions} miễn/tạm "
-                "miễn sinh hoạt, {notifications} thông báo; {targets} chỉ tiêu kết nạp, {ratings} kết quả "
-                "xếp loại."
+                "miễn sinh hoạt; {targets} chỉ tiêu kết nạp, {ratings} kết quả xếp loại."
             ).format(
                 provinces=result.provinces,
                 communes=result.communes,
@@ -55,8 +54,11 @@ class Command(BaseCommand):
                 late_recognitions=result.followup.late_recognitions,
                 transfers=result.followup.transfers,
                 exemptions=result.followup.exemptions,
-                notifications=result.notifications,
                 targets=result.targets,
                 ratings=result.ratings,
             )
         )
+        if result.notifications:
+            # Only when accounts exist to receive them (firstrun counts its own, after
+            # making the demo accounts): the summary says what the bells will show.
+            self.stdout.write(_("{n} thông báo hôm nay.").format(n=result.notifications))

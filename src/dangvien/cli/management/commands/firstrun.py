@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from dangvien.accounts.models import Role, User
 from dangvien.accounts.services import user_create
+from dangvien.cli.address import address, login_line
 from dangvien.orgs.models import Organization
 from dangvien.watch.services import tick
 
@@ -57,7 +58,7 @@ class Command(BaseCommand):
                     )
                 # The demo users' bell and list: what this morning's daily watch would show them.
 
-                tick(send_mail=False)
+                created = tick(send_mail=False).created
                 lines += [
                     _("Cán bộ đảng ủy xã:  canbo / {demo_password}  ({name})").format(
                         demo_password=demo_password, name=commune.name
@@ -68,6 +69,9 @@ class Command(BaseCommand):
                     _("Chỉ xem một chi bộ: xem / {demo_password}  ({name})").format(
                         demo_password=demo_password, name=cells[1].name
                     ),
+                    _("Thông báo hôm nay cho các tài khoản mẫu: {n} (ở chuông trên trang web).").format(
+                        n=created
+                    ),
                 ]
         lines.append(
             _(
@@ -75,7 +79,7 @@ class Command(BaseCommand):
                 "dụng xác thực trên điện thoại (Google/Microsoft Authenticator, FreeOTP)."
             )
         )
-        text = _("Đăng nhập tại http://127.0.0.1:8000/\n") + "\n".join(lines) + "\n"
+        text = login_line(address()) + "\n" + "\n".join(lines) + "\n"
         logins.write_text(text)
         logins.chmod(0o600)
         self.stdout.write(text)

@@ -8,6 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
+from dangvien.cli.address import address, logins_follow
+
 
 class Command(BaseCommand):
     help = "Chạy ứng dụng web và API bằng gunicorn (không dùng runserver)."
@@ -53,8 +55,10 @@ class Command(BaseCommand):
             # gunicorn keeps (execv below replaces the program, not the process).
             subprocess.Popen([sys.executable, "-m", "dangvien", "worker", "--parent", str(os.getpid())])
             self.stdout.write(_("Tiến trình việc nền đã khởi động cùng máy chủ."))
-        self.stdout.write(
-            _("Đang chạy tại http://{host}:{port}/").format(host=opts["host"], port=opts["port"])
-        )
+        url = address(opts["host"], opts["port"])
+        self.stdout.write(_("Đang chạy tại {url}").format(url=url))
+        logins = logins_follow(url)
+        if logins is not None:
+            self.stdout.write(_("Tài khoản đăng nhập: xem tệp {path}").format(path=logins))
         self.stdout.flush()
         os.execv(sys.executable, argv)  # noqa: S606 - replace this process: signals reach gunicorn
