@@ -17,6 +17,9 @@ def test_a_valid_number_passes_and_is_normalized():
     ("number", "sex", "birth", "message"),
     [
         ("00109001234", "male", BORN, "đúng 12 chữ số (đang có 11)"),
+        # One or two digits short: a number Excel shortened (every CCCD begins with 0).
+        ("00109001234", "male", BORN, "Excel đã bỏ số 0 ở đầu"),
+        ("1090012345", "male", BORN, "định dạng cột Số CCCD là Văn bản (Text)"),
         ("0010900123456", "male", BORN, "đúng 12 chữ số (đang có 13)"),
         ("123456789", "male", BORN, "CMND cũ"),
         ("00109001234a", "male", BORN, "chỉ gồm chữ số"),
@@ -31,3 +34,9 @@ def test_each_failure_has_its_own_message(number, sex, birth, message):
     with pytest.raises(CccdError) as exc:
         validate_cccd(number, sex=sex, birth_date=birth)
     assert message in str(exc.value)
+
+
+def test_a_number_too_short_or_too_long_for_excel_to_blame_gets_no_excel_hint():
+    with pytest.raises(CccdError) as err:
+        validate_cccd("0010900123456")
+    assert "Excel" not in str(err.value)

@@ -79,7 +79,8 @@ def test_one_bad_row_writes_nothing_and_every_error_is_reported(tree, tmp_path):
     result = import_members(path=path, actor=None)
     assert errors_of(result) == [
         'Dòng 3, cột "Ngày sinh": ngày 31/02/2021 không tồn tại',
-        'Dòng 4, cột "Số CCCD": Số CCCD phải có đúng 12 chữ số (đang có 11)',
+        'Dòng 4, cột "Số CCCD": Số CCCD phải có đúng 12 chữ số (đang có 11). Có thể Excel đã bỏ số 0 ở '
+        "đầu vì coi ô là số: định dạng cột Số CCCD là Văn bản (Text) rồi gõ lại đủ 12 chữ số, bắt đầu bằng 0",
         'Dòng 5, cột "Số CCCD": Mã tỉnh “003” ở 3 chữ số đầu của CCCD không tồn tại',
         'Dòng 6, cột "Mã chi bộ": không có chi bộ mã “KHONG-CO”',
         'Dòng 7, cột "Số thẻ đảng viên": số thẻ 1 trùng với dòng 2',
@@ -339,3 +340,34 @@ def test_counts_gathered_during_an_import_are_written_once_and_not_at_all_if_it_
         raise RuntimeError
     assert count() == start + 5
     tally_add({(tree.xa_c1.pk, Status.OFFICIAL): -5})  # no memberships behind these counts
+
+
+def test_a_misspelt_header_is_named_with_the_nearest_expected_one(tree, tmp_path):
+    headers = ["Ho va ten", "Ngay sinhh", "Giới tính", "Mã chi bộ", "Ngày vào Đảng", "Ghi chú riêng"]
+    path = write_csv(
+        tmp_path / "m.csv", headers, [["Nguyễn Văn A", "01/01/1990", "Nam", "XA-C1", "01/01/2015", "x"]]
+    )
+    result = import_members(path=path, actor=None, dry_run=True)
+    message = str(result.errors[0])
+    assert 'Thiếu cột bắt buộc: "Ngày sinh"' in message
+    assert "Không nhận ra cột “Ngay sinhh”: có phải “Ngày sinh”?" in message
+    assert "Không nhận ra cột “Ghi chú riêng”." in message
+
+
+def test_an_unknown_optional_column_is_said_and_skipped_not_silently_dropped(tree, tmp_path):
+    headers = [*HEADERS, "Dan tocc"]
+    row = member_row(card="7")
+    path = write_csv(tmp_path / "m.csv", headers, [[*row, *[""] * (len(HEADERS) - len(row)), "Kinh"]])
+    result = import_members(path=path, actor=None, dry_run=True)
+    assert result.ok
+    assert result.notices == ["Không nhận ra cột “Dan tocc”: có phải “Dân tộc”? Cột này được bỏ qua."]
+
+
+@pytest.mark.parametrize("kind", ["members", "orgs", "candidates", "targets"])
+def test_a_file_with_a_header_and_no_rows_is_refused_not_offered(tree, tmp_path, kind):
+    from dangvien.ops.work import IMPORTERS
+    from dangvien.web.views.imports import COLUMNS
+
+    path = write_csv(tmp_path / "empty.csv", [c.header for c in COLUMNS[kind]], [])
+    result = IMPORTERS[kind](path=path, actor=None, dry_run=True)
+    assert not result.ok and "không có dòng dữ liệu nào" in str(result.errors[0])

@@ -83,3 +83,45 @@ def test_export_from_the_web_holds_only_the_scope_and_re_imports_unchanged(login
         c.get(reverse("web:member_export"), {"format": "csv", "cell": "XA"}).streaming_content
     )
     assert "Nguyễn Văn An".encode() in csv_body
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "members",
+        "orgs",
+        "candidates",
+        "targets",
+        "ratings",
+        "officers",
+        "events",
+        "assignments",
+        "headcounts",
+    ],
+)
+def test_each_kind_has_a_sample_workbook_whose_headers_the_import_reads(login, users, tree, tmp_path, kind):
+    from openpyxl import load_workbook
+
+    from dangvien.ops.work import IMPORTERS
+    from dangvien.web.views.imports import COLUMNS
+
+    response = login(users.an).get(reverse("web:import_sample", args=[kind]))
+    assert response.status_code == 200
+    path = tmp_path / f"mau-{kind}.xlsx"
+    path.write_bytes(response.content)
+    wb = load_workbook(path)
+    data = wb.worksheets[0]
+    headers = [c.value for c in data[1]]
+    assert [h.rstrip("*") for h in headers] == [c.header for c in COLUMNS[kind]]
+    assert all(data.column_dimensions[c.column_letter].number_format == "@" for c in data[1])
+    assert wb.worksheets[1].max_row == len(COLUMNS[kind]) + 4  # the guide: a line per column
+    # Uploaded as downloaded: the headers are recognised, and the empty file is refused as such.
+    result = IMPORTERS[kind](path=path, actor=users.an, dry_run=True)
+    assert not result.ok and "không có dòng dữ liệu nào" in str(result.errors[0]) and not result.notices
+
+
+def test_the_samples_are_for_those_who_may_import(login, users):
+    assert login(users.xem1).get(reverse("web:import_sample", args=["members"])).status_code == 404
+    assert login(users.an).get(reverse("web:import_sample", args=["nothing"])).status_code == 404
+    page = login(users.an).get(reverse("web:import_start")).content.decode()
+    assert reverse("web:import_sample", args=["headcounts"]) in page

@@ -53,6 +53,8 @@ class ImportResult:
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     samples: list[str] = field(default_factory=list)  # a few lines of what will change
+    # What the reader should know although nothing was refused: a column not recognised.
+    notices: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -84,6 +86,32 @@ class UploadLimits:
 
 
 _LIMITS: ContextVar[UploadLimits | None] = ContextVar("dangvien_upload_limits", default=None)
+# Where a Sheet says what it noticed without refusing (the import's result.notices).
+_NOTICES: ContextVar[list[str] | None] = ContextVar("dangvien_import_notices", default=None)
+
+
+@contextmanager
+def noticing(into: list[str]) -> Iterator[None]:
+    token = _NOTICES.set(into)
+    try:
+        yield
+    finally:
+        _NOTICES.reset(token)
+
+
+def _unknown_sentence(header: str, columns: list[Column]) -> str:
+    """A header the import does not know, with the expected one it most resembles."""
+    import difflib
+
+    keys = {header_key(c.header): c.header for c in columns}
+    near = difflib.get_close_matches(header_key(header), list(keys), n=1, cutoff=0.6)
+    if near:
+        return _("Không nhận ra cột “{header}”: có phải “{expected}”?").format(
+            header=header, expected=keys[near[0]]
+        )
+    return _("Không nhận ra cột “{header}”.").format(header=header)
+
+
 # An XLSX is a ZIP: its sheets compress about 5 to 20 times. Far beyond that is a ZIP bomb
 # (287 KB that expand to 98 MB of XML held a worker for 62 s), refused before parsing.
 MAX_RATIO = 100
@@ -162,12 +190,20 @@ class Sheet:
             if col is not None and col.key not in self.index:
                 self.index[col.key] = i
                 self.header_of[col.key] = h
-        missing = [c.header for c in columns if c.required and c.key not in self.index]
+        missing = [c for c in columns if c.required and c.key not in self.index]
+        matched = set(self.index.values())
+        unknown = [h for i, h in enumerate(self.headers) if h and i not in matched]
         if missing:
             raise FileRejected(
                 _("Thiếu cột bắt buộc: ")
-                + ", ".join(f'"{m}"' for m in missing)
+                + ", ".join(f'"{c.header}"' for c in missing)
                 + _(". Dòng đầu tiên của tệp phải là dòng tiêu đề với đúng tên các cột.")
+                + "".join(" " + _unknown_sentence(h, columns) for h in unknown[:5])
+            )
+        notices = _NOTICES.get()
+        if notices is not None:
+            notices.extend(
+                _unknown_sentence(h, columns) + " " + _("Cột này được bỏ qua.") for h in unknown[:10]
             )
         for c in columns:
             self.header_of.setdefault(c.key, c.header)

@@ -93,6 +93,8 @@ def _import_result(result: ImportResult) -> dict[str, Any]:
         "summary": result.summary(),
         "rows": result.rows,
         "samples": list(result.samples),
+        "changes": result.created + result.updated,
+        "notices": list(result.notices),
         "errors": [str(e) for e in result.errors[:500]],
         "error_count": len(result.errors),
     }

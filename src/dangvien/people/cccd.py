@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
+
 PROVINCE_CODES: dict[str, str] = {
     "001": "Hà Nội",
     "002": "Hà Giang",
@@ -74,7 +76,7 @@ PROVINCE_CODES: dict[str, str] = {
 
 
 class CccdError(ValueError):
-    """The message is written for the user, in Vietnamese."""
+    """The message is written for the user, in their language."""
 
 
 def sex_century_digit(sex: str, birth_year: int) -> int:
@@ -86,22 +88,39 @@ def validate_cccd(value: str, *, sex: str | None = None, birth_date: dt.date | N
     """Returns the normalized number or raises CccdError saying exactly what is wrong."""
     number = value.strip().replace(" ", "").replace(".", "")
     if not number.isdigit():
-        raise CccdError("Số CCCD chỉ gồm chữ số")
+        raise CccdError(_("Số CCCD chỉ gồm chữ số"))
     if len(number) == 9:
-        raise CccdError("Số có 9 chữ số là CMND cũ, không phải CCCD: ghi vào ô “Số CMND cũ”")
+        raise CccdError(_("Số có 9 chữ số là CMND cũ, không phải CCCD: ghi vào ô “Số CMND cũ”"))
+    if len(number) in (10, 11):
+        # Every CCCD begins with its province's code, 001 to 096: a number one or two
+        # digits short is almost always one that Excel took for a number and shortened.
+        raise CccdError(
+            _(
+                "Số CCCD phải có đúng 12 chữ số (đang có {n}). Có thể Excel đã bỏ số 0 ở đầu vì coi ô là số: "
+                "định dạng cột Số CCCD là Văn bản (Text) rồi gõ lại đủ 12 chữ số, bắt đầu bằng 0"
+            ).format(n=len(number))
+        )
     if len(number) != 12:
-        raise CccdError(f"Số CCCD phải có đúng 12 chữ số (đang có {len(number)})")
+        raise CccdError(_("Số CCCD phải có đúng 12 chữ số (đang có {n})").format(n=len(number)))
     if number[:3] not in PROVINCE_CODES:
-        raise CccdError(f"Mã tỉnh “{number[:3]}” ở 3 chữ số đầu của CCCD không tồn tại")
+        raise CccdError(_("Mã tỉnh “{code}” ở 3 chữ số đầu của CCCD không tồn tại").format(code=number[:3]))
     if birth_date is not None:
         if number[4:6] != f"{birth_date.year % 100:02d}":
-            raise CccdError(f"Chữ số thứ 5–6 của CCCD ({number[4:6]}) không khớp năm sinh {birth_date.year}")
+            raise CccdError(
+                _("Chữ số thứ 5–6 của CCCD ({digits}) không khớp năm sinh {year}").format(
+                    digits=number[4:6], year=birth_date.year
+                )
+            )
         if sex in ("male", "female"):
             expected = sex_century_digit(sex, birth_date.year)
             if int(number[3]) != expected:
-                label = "nữ" if sex == "female" else "nam"
-                raise CccdError(
-                    f"Chữ số thứ 4 của CCCD ({number[3]}) không khớp giới tính {label} "
-                    f"sinh năm {birth_date.year} (phải là {expected})"
+                wrong = (
+                    _("Chữ số thứ 4 của CCCD ({digit}) không khớp giới tính nữ sinh năm {year} (phải là {n})")
+                    if sex == "female"
+                    else _(
+                        "Chữ số thứ 4 của CCCD ({digit}) không khớp giới tính nam sinh năm {year} "
+                        "(phải là {n})"
+                    )
                 )
+                raise CccdError(wrong.format(digit=number[3], year=birth_date.year, n=expected))
     return number

@@ -8,10 +8,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from dangvien.accounts.audit import audit_log
 from dangvien.accounts.models import User
-from dangvien.core.spreadsheet import FileRejected, ImportResult, Progress, RowError
+from dangvien.core.spreadsheet import FileRejected, ImportResult, Progress, RowError, noticing
 
 
 class _Rollback(Exception):
@@ -37,8 +38,20 @@ def run_import(
 ) -> ImportResult:
     result = ImportResult(kind=kind, dry_run=dry_run)
     try:
-        with transaction.atomic():
+        with transaction.atomic(), noticing(result.notices):
             body(result, progress)
+            if result.rows == 0 and not result.errors:
+                # A header and nothing under it: never offered for confirmation.
+                result.errors.append(
+                    RowError(
+                        1,
+                        "",
+                        _(
+                            "Tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào. Hãy điền dữ liệu từ dòng 2 "
+                            "rồi tải lên lại."
+                        ),
+                    )
+                )
             if result.errors or dry_run:
                 raise _Rollback
             audit_log(

@@ -109,6 +109,7 @@ urlpatterns = [
     path("lop-hoc/<int:pk>/<slug:action>/", pool.class_action, name="class_action"),
     path("nhap-du-lieu/", imports.import_start, name="import_start"),
     path("nhap-du-lieu/xac-nhan/", imports.import_confirm, name="import_confirm"),
+    path("nhap-du-lieu/mau/<slug:kind>.xlsx", imports.import_sample, name="import_sample"),
     path("nhat-ky/", audit.audit_log_view, name="audit_log"),
     path("thong-bao/", watch.notification_list, name="notifications"),
     path("thong-bao/da-xem/", watch.notifications_read, name="notifications_read"),

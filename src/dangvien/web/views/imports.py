@@ -29,6 +29,7 @@ from dangvien.ratings.importing import COLUMNS as RATING_COLUMNS
 from dangvien.targets.importing import COLUMNS as TARGET_COLUMNS
 from dangvien.web.context import acting_user, request_scope
 from dangvien.web.forms import ImportUploadForm
+from dangvien.web.import_samples import sample_workbook
 
 COLUMNS = {
     "members": MEMBER_COLUMNS,
@@ -80,8 +81,22 @@ def import_start(request: HttpRequest) -> HttpResponse:
         "nav": "import",
         "form": form,
         "columns": {k: list(v) for k, v in COLUMNS.items()},
+        "kinds": [(k, label) for k, label in form.fields["kind"].choices],  # type: ignore[attr-defined]
     }
     return render(request, "web/imports/start.html", context)
+
+
+def import_sample(request: HttpRequest, kind: str) -> HttpResponse:
+    """The blank workbook for one kind (web/import_samples.py), for whoever may import."""
+    if not request_scope(request).can_write_anything or kind not in COLUMNS:
+        raise Http404
+    label = ImportUploadForm().kind_label(kind)
+    body = sample_workbook(list(COLUMNS[kind]), _("Nhập dữ liệu: {kind}").format(kind=label))
+    response = HttpResponse(
+        body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="mau-nhap-{kind}.xlsx"'
+    return response
 
 
 def import_confirm(request: HttpRequest) -> HttpResponse:

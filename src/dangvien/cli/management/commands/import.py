@@ -47,3 +47,5 @@ class Command(BaseCommand):
             )
         prefix = _("Kiểm tra xong (không ghi gì): ") if opts["dry_run"] else _("Đã nhập xong: ")
         self.stdout.write(prefix + result.summary())
+        for notice in result.notices:
+            self.stdout.write(notice)
