@@ -487,3 +487,20 @@ def test_ids_in_forms_are_not_written_with_thousands_separators(tree, users, log
     Attendance.objects.create(pk=123456, training_class=tc, person=cand.person)  # a province's ids are large
     page = login(users.an).get(f"/lop-hoc/{tc.pk}/").content.decode()
     assert 'name="attendance" value="123456"' in page
+
+
+def test_a_step_saved_without_its_paper_says_so_in_the_success_message(users, login, case):
+    client = login(users.bithu1)
+    data = {"version": case.version, "done_on": "05/11/2025", "doc_ref": "", "papers": [], "note": ""}
+    done = client.post(f"/ket-nap/{case.pk}/step/", data, follow=True).content.decode()
+    assert "Đã ghi bước" in done and "Còn thiếu giấy tờ: 1-KNĐ" in done
+
+
+def test_a_step_saved_with_every_paper_says_nothing_is_missing(users, login, case):
+    from dangvien.cases.admission import procedure
+
+    client = login(users.bithu1)
+    papers = [p.code for p in procedure.BY_CODE[P.APPLICATION].papers]
+    data = {"version": case.version, "done_on": "05/11/2025", "doc_ref": "", "papers": papers, "note": ""}
+    done = client.post(f"/ket-nap/{case.pk}/step/", data, follow=True).content.decode()
+    assert "Đã ghi bước" in done and "Còn thiếu giấy tờ" not in done

@@ -145,3 +145,22 @@ def test_the_organizations_rating_screen_shows_the_duty_as_information(tree, use
     assert "Cấp ủy viên phụ trách: Trần Văn Hùng (giới thiệu 0) (tham khảo)" in commune
     province = login(users.admin).get(reverse("web:ratings") + "?to-chuc=PROV&nam=2025").content.decode()
     assert "Cấp ủy viên đã giới thiệu quần chúng trong năm: 0/1 (tham khảo)" in province
+
+
+def test_a_candidate_form_says_every_mistake_in_one_pass(login, users, tree):
+    c = login(users.an)
+    page = c.post(
+        reverse("web:candidate_add"),
+        {
+            "full_name": "Trần Thị Mai",
+            "birth_date": "01/01/2004",
+            "sex": "female",
+            "cccd": "00130401234",  # eleven digits: Excel's doing
+            "cell": "",  # not chosen
+            "source": "youth_union",
+            "introducer": "999999",  # nobody
+        },
+    ).content.decode()
+    assert "đang có 11" in page  # the person's check
+    assert "This field is required" not in page and "Trường này là bắt buộc" in page  # the cell
+    assert "Không có đảng viên số thẻ này trong phạm vi của bạn" in page  # the introducer

@@ -22,7 +22,7 @@ from dangvien.cases.models import (
 )
 from dangvien.people.models import Sex
 from dangvien.people.services import PersonData
-from dangvien.web.forms import VnDateField, _choices, person_data
+from dangvien.web.forms import VnDateField, _choices, add_person_errors, person_data
 
 
 def _count(label: Any, *, required: bool = True, initial: int | None = None) -> forms.IntegerField:
@@ -264,6 +264,11 @@ class CandidateForm(forms.Form):
     def __init__(self, *args: Any, cells: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _choices(self.fields["cell"], [("", _("— Chọn chi bộ —")), *cells])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        add_person_errors(self)
+        return cleaned
 
     def person_data(self) -> PersonData:
         return person_data(self.cleaned_data)

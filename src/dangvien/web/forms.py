@@ -14,7 +14,7 @@ from dangvien.core.errors import ServiceError, StaleError
 from dangvien.members.models import EventKind, Office, Status
 from dangvien.orgs.models import OrgKind, Sector
 from dangvien.people.models import Sex
-from dangvien.people.services import PersonData
+from dangvien.people.services import PersonData, validate_person
 from dangvien.people.units import provinces, wards_of
 
 
@@ -36,6 +36,18 @@ def person_data(d: dict[str, Any]) -> PersonData:
         profession=d.get("profession") or "",
         phone=d.get("phone") or "",
     )
+
+
+def add_person_errors(form: forms.Form) -> None:
+    """Every problem with a person's identity in the same pass as the fields' own (issue
+    23): a CCCD that does not match the birth year is said together with a missing cell,
+    not on the next submit. Only once the name, birth date and sex are readable."""
+    d = form.cleaned_data
+    if not all(d.get(k) for k in ("full_name", "birth_date", "sex")):
+        return
+    for key, message in validate_person(person_data(d)).items():
+        if key in form.fields and key not in form.errors:
+            form.add_error(key, message)
 
 
 class VnDateField(forms.CharField):
@@ -147,6 +159,11 @@ class MemberForm(forms.Form):
         if editing:
             for name in ("cell", "admission_date", "official_date", "status"):
                 del self.fields[name]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        add_person_errors(self)
+        return cleaned
 
     def person_data(self) -> PersonData:
         return person_data(self.cleaned_data)

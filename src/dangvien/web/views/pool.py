@@ -154,12 +154,13 @@ def candidate_add(request: HttpRequest) -> HttpResponse:
     if not cells:
         raise Http404
     form = F.CandidateForm(request.POST or None, cells=cells, initial={"listed_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        introducer = None
-        if d["introducer"].strip():
+    introducer = None
+    if request.method == "POST":
+        form.is_valid()  # every field's complaint, and the introducer's, in one pass
+        card = (getattr(form, "cleaned_data", {}).get("introducer") or "").strip()
+        if card:
             introducer = (
-                Membership.objects.filter(card_number=d["introducer"].strip(), is_active=True)
+                Membership.objects.filter(card_number=card, is_active=True)
                 .filter(scope.org_filter("cell"))
                 .first()
             )
