@@ -218,3 +218,36 @@ def test_a_late_transfer_is_on_both_sides_lists_and_a_recognition_on_its_cells(t
     # Once the end has passed, the dossier's deadline speaks, not the probation reminder.
     assert not any(k.startswith(f"probation:{m.pk}:") for k in keys(users.bithu1))
     assert tick(as_of=D(2026, 4, 17), send_mail=False).created == 0
+
+
+def test_a_secretary_and_a_viewer_see_their_cells_day_on_the_home_page(
+    tree, users, login, django_assert_max_num_queries
+):
+    from django.utils import timezone
+
+    from dangvien.committees.meetings import meeting_record
+
+    from ..cases_helpers import candidate, open_case
+
+    today = timezone.localdate()
+    case = open_case(candidate(tree.xa_c1, name="Phạm Văn Tới"), on=today - dt.timedelta(days=10))
+    candidate(tree.xa_c1, name="Lê Thị Mai", listed=today - dt.timedelta(days=200))
+    candidate(tree.xa_c1, name="Trần Thị Mới", listed=today - dt.timedelta(days=10))  # listed lately: not yet
+    secretary = login(users.bithu1)
+    with django_assert_max_num_queries(40):
+        page = secretary.get("/").content.decode()
+    assert "Hôm nay ở Chi bộ Thôn 1" in page and f"/ket-nap/{case.pk}/" in page
+    assert (
+        "Lê Thị Mai" in page
+        and "Trần Thị Mới" not in page.split('id="today-candidates"')[1].split("</div>")[0]
+    )
+    assert "Chưa ghi buổi sinh hoạt thường kỳ tháng" in page and "Ghi buổi sinh hoạt" in page
+    # The meeting held: said so, and no button to hold it again.
+    meeting_record(actor=None, cell=tree.xa_c1, held_on=today.replace(day=1), presence={})
+    page = secretary.get("/").content.decode()
+    assert "Tháng này đã họp ngày" in page and ">Ghi buổi sinh hoạt<" not in page
+    # The viewer of the cell: the same day, read-only.
+    viewer = login(users.xem1).get("/").content.decode()
+    assert "Hôm nay ở Chi bộ Thôn 1" in viewer and "Lê Thị Mai" in viewer
+    # A commune's staff keep their committee's page.
+    assert "Hôm nay ở" not in login(users.an).get("/").content.decode()

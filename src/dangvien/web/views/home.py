@@ -9,8 +9,9 @@ from dangvien.core.replica import reads_replica
 from dangvien.reports.figures import data_version
 from dangvien.targets.dashboard import Dashboard, committee_dashboard, home_block
 from dangvien.watch.selectors import WatchLine, watch_list
+from dangvien.watch.today import cell_today
 from dangvien.web import charts
-from dangvien.web.context import request_scope
+from dangvien.web.context import acting_user, request_scope
 from dangvien.web.views.progress import progress_charts
 
 
@@ -35,7 +36,11 @@ def home(request: HttpRequest) -> HttpResponse:
     watch: list[WatchLine] = []
     watch_total = 0
     dashboard, pictures = None, {}
-    if scope.roots:
+    # A cell's secretary or viewer: the cell's day first (issue 23), not a committee's dashboard.
+    day = None
+    if scope.roots and scope.roots[0].is_cell:
+        day = cell_today(scope, scope.roots[0], acting_user(request), today)
+    elif scope.roots:
         watch, watch_total = watch_list(scope, org=scope.roots[0], today=today)
         dashboard = committee_dashboard(scope, scope.roots[0], today)
         if dashboard is not None:
@@ -51,6 +56,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "watch_total": watch_total,
             "d": dashboard,
             "pictures": pictures,
+            "day": day,
+            "can_write_cell": day is not None and scope.can_write(day.cell),
         },
     )
 

@@ -44,3 +44,12 @@ document.addEventListener("click", function (event) {
   if (window.history.length > 1) window.history.back();
   else window.location.href = "/";
 });
+// The menu button of a phone's screen: shows and hides the navigation.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest(".menu-toggle");
+  if (!button) return;
+  var nav = document.getElementById(button.getAttribute("aria-controls"));
+  var open = button.getAttribute("aria-expanded") === "true";
+  button.setAttribute("aria-expanded", open ? "false" : "true");
+  if (nav) nav.classList.toggle("open", !open);
+});
