@@ -26,13 +26,26 @@ class Bar:
     flag: str = ""  # "risk" draws the bar amber, "done" green
 
 
-def _svg(width: int, height: int, title: str, body: str) -> SafeString:
+def _svg(
+    width: int, height: int, title: str, body: str, table: list[tuple[str, str]] | None = None
+) -> SafeString:
     # Safe: every text inside went through escape() or is a number we formatted.
-    return mark_safe(
+    svg = (
         f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg" '
         f'aria-label="{escape(title)}"><title>{escape(title)}</title>{body}</svg>'
     )
+    if table:
+        # The chart's numbers as a table, folded under it: for a screen reader, for a
+        # figure to copy, for whoever does not read a picture (issue 23).
+        rows = "".join(
+            f'<tr><th scope="row">{escape(k)}</th><td class="num">{escape(v)}</td></tr>' for k, v in table
+        )
+        svg += (
+            f'<details class="chart-table"><summary>{escape(_("Bảng số liệu"))}: {escape(title)}</summary>'
+            f"<table><tbody>{rows}</tbody></table></details>"
+        )
+    return mark_safe(svg)
 
 
 def _text(x: float, y: float, text: str, *, anchor: str = "start", size: int = 13, fill: str = INK) -> str:
@@ -71,7 +84,11 @@ def bar_chart(bars: list[Bar], *, title: str, width: int = 720) -> SafeString:
         parts.append(
             f'<text x="{label_w + plot_w + 8}" y="{y + 17}" font-size="13" fill="{INK}">{escape(text)}</text>'
         )
-    return _svg(width, height, title, "".join(parts))
+    table = [
+        (b.label, f"{vn_int(b.value)} / {vn_int(b.target)}" if b.target is not None else vn_int(b.value))
+        for b in bars
+    ]
+    return _svg(width, height, title, "".join(parts), table)
 
 
 def line_chart(
@@ -135,7 +152,15 @@ def line_chart(
             f'<circle cx="{x(last_d):.1f}" cy="{y(last_n):.1f}" r="4" fill="{RED}"/>'
             + _text(x(last_d) + 6, y(last_n) - 6, vn_int(last_n), size=12, fill=RED)
         )
-    return _svg(width, height, title, "".join(parts))
+    # The table: the count at the end of each month (the line's every point would be a
+    # row per admission day), and the target.
+    by_month: dict[str, int] = {}
+    for d, n in points[1:] if points else []:
+        by_month[f"{d:%m/%Y}"] = n
+    table = [(_("Đến hết tháng {m}").format(m=m), vn_int(n)) for m, n in by_month.items()]
+    if target is not None:
+        table.append((_("Chỉ tiêu"), vn_int(target)))
+    return _svg(width, height, title, "".join(parts), table)
 
 
 def funnel_chart(stages: list[tuple[str, int]], *, title: str, width: int = 720) -> SafeString:
@@ -154,7 +179,9 @@ def funnel_chart(stages: list[tuple[str, int]], *, title: str, width: int = 720)
             f'fill-opacity="{1 - 0.12 * i:.2f}"/>'
             f'<text x="{label_w + plot_w + 8}" y="{y + 19}" font-size="13" fill="{INK}">{vn_int(n)}</text>'
         )
-    return _svg(width, row * len(stages) + 8, title, "".join(parts))
+    return _svg(
+        width, row * len(stages) + 8, title, "".join(parts), [(label, vn_int(n)) for label, n in stages]
+    )
 
 
 def share_bar(parts_in: list[tuple[str, int]], *, title: str, width: int = 720) -> SafeString:
@@ -177,4 +204,8 @@ def share_bar(parts_in: list[tuple[str, int]], *, title: str, width: int = 720) 
             f'<text x="{lx + 18}" y="{47 + 22 * (i // 2)}" font-size="13" fill="{INK}">{escape(text)}</text>'
         )
         lx = 0 if i % 2 else width // 2
-    return _svg(width, 36 + 22 * ((len(parts_in) + 1) // 2), title, "".join(parts))
+    table = [
+        (label, f"{vn_int(n)} ({vn_pct(round(100 * n / total, 2)) if total else '—'})")
+        for label, n in parts_in
+    ]
+    return _svg(width, 36 + 22 * ((len(parts_in) + 1) // 2), title, "".join(parts), table)
