@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 from dangvien.committees.meetings import meeting_record
 from dangvien.watch.services import tick
@@ -117,3 +118,29 @@ def test_the_board_shows_every_step_at_1280_px(page, transactional_db, tree, use
         ".map(c => c.getBoundingClientRect().right))"
     )
     assert right <= 1280  # no column hidden to the right
+
+
+def test_the_enrolment_picker_narrows_as_the_name_is_typed(page, transactional_db, tree, users):
+    from dangvien.candidates.services import class_create
+
+    mentor = officials(tree.xa_c1, 1, prefix="Giúp đỡ")[0]
+    for name in ("Nguyễn Thị Hằng", "Trần Văn Bình", "Lê Thị Hoa"):
+        candidate(tree.xa_c1, name=name, certificate=None, mentor=mentor)
+    tc = class_create(
+        actor=None,
+        kind="awareness",
+        name="Lớp nhận thức 2026",
+        organizer=tree.xa,
+        starts_on=dt.date(2026, 3, 2),
+        ends_on=dt.date(2026, 3, 6),
+    )
+    sign_in(page, "an")
+    page.goto(page.base + f"/lop-hoc/{tc.pk}/")
+    page.click("summary:has-text('Ghi danh học viên')")
+    assert page.locator("#enroll-choices input[name=people]").count() == 3
+    page.fill("#form-enroll [name=q]", "hang nguyen")
+    expect(page.locator("#enroll-choices input[name=people]")).to_have_count(1)
+    page.check("#enroll-choices input[name=people]")
+    page.click("#form-enroll button[type=submit]")
+    page.wait_for_selector("#attendees td:has-text('Nguyễn Thị Hằng')")
+    shot(page, "class-enrolment-picker")

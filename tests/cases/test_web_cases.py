@@ -504,3 +504,54 @@ def test_a_step_saved_with_every_paper_says_nothing_is_missing(users, login, cas
     data = {"version": case.version, "done_on": "05/11/2025", "doc_ref": "", "papers": papers, "note": ""}
     done = client.post(f"/ket-nap/{case.pk}/step/", data, follow=True).content.decode()
     assert "Đã ghi bước" in done and "Còn thiếu giấy tờ" not in done
+
+
+def test_enrolment_picks_from_a_searched_page_never_a_list_of_hundreds(
+    tree, users, login, django_assert_max_num_queries
+):
+    from dangvien.candidates.models import Attendance
+
+    mentors = {cell: officials(cell, 1, prefix="Giúp đỡ")[0] for cell in (tree.xa_c1, tree.xa_c2)}
+    for i in range(58):
+        cell = tree.xa_c1 if i % 2 else tree.xa_c2
+        candidate(
+            cell,
+            name=f"Trần Văn {chr(65 + i % 26)}{chr(97 + i // 26)}",
+            certificate=None,
+            mentor=mentors[cell],
+        )
+    hang = candidate(tree.xa_c1, name="Nguyễn Thị Hằng", certificate=None, mentor=mentors[tree.xa_c1])
+    late = candidate(
+        tree.xa_c2, name="Vũ Văn Út", certificate=None, mentor=mentors[tree.xa_c2]
+    )  # last in order
+    other = candidate(tree.xb_c1, name="Lê Văn Khác", certificate=None)  # another commune
+    tc = class_create(
+        actor=None,
+        kind="awareness",
+        name="Lớp nhận thức 2026",
+        organizer=tree.xa,
+        starts_on=dt.date(2026, 3, 2),
+        ends_on=dt.date(2026, 3, 6),
+    )
+    client = login(users.an)
+    page = client.get(f"/lop-hoc/{tc.pk}/").content.decode()
+    assert "Hiện 50 trên 60 người" in page and page.count('name="people"') == 50
+    with django_assert_max_num_queries(12):
+        found = client.get(f"/lop-hoc/{tc.pk}/nguoi-hoc/", {"q": "hang nguyen"}).content.decode()
+    assert found.count('name="people"') == 1 and "Nguyễn Thị Hằng — Chi bộ Thôn 1" in found
+    by_cell = client.get(f"/lop-hoc/{tc.pk}/nguoi-hoc/", {"chi-bo": "XA-C2"}).content.decode()
+    assert "Chi bộ Thôn 1" not in by_cell and "30 người" in by_cell
+    assert "Không có ai khớp" in client.get(f"/lop-hoc/{tc.pk}/nguoi-hoc/", {"q": "zzz"}).content.decode()
+    # Someone beyond the first page is enrolled; someone out of reach is refused, nothing written.
+    refused = client.post(f"/lop-hoc/{tc.pk}/enroll/", {"people": [late.person_id, other.person_id]})
+    assert refused.status_code == 400 and "không còn ghi danh được" in refused.content.decode()
+    assert not Attendance.objects.filter(training_class=tc).exists()
+    done = client.post(f"/lop-hoc/{tc.pk}/enroll/", {"people": [late.person_id, hang.person_id]})
+    assert done.status_code == 302
+    assert set(Attendance.objects.filter(training_class=tc).values_list("person_id", flat=True)) == {
+        late.person_id,
+        hang.person_id,
+    }
+    # Enrolled people leave the picker; the picker is the organizer's staff's only.
+    assert "Hiện 50 trên 58 người" in client.get(f"/lop-hoc/{tc.pk}/").content.decode()
+    assert login(users.binh).get(f"/lop-hoc/{tc.pk}/nguoi-hoc/").status_code == 404

@@ -318,12 +318,44 @@ class ClassForm(forms.Form):
         _choices(self.fields["organizer"], orgs)
 
 
-class EnrollForm(forms.Form):
-    people = forms.MultipleChoiceField(label=_("Học viên"), widget=forms.CheckboxSelectMultiple)
+class _IdsField(forms.Field):
+    """Record ids ticked in a picker whose rows come and go with the search (no fixed
+    choices): whole numbers, checked against the database by the form."""
 
-    def __init__(self, *args: Any, people: list[tuple[str, str]], **kwargs: Any) -> None:
+    widget = forms.CheckboxSelectMultiple
+
+    def to_python(self, value: Any) -> list[int]:
+        if not value:
+            return []
+        try:
+            return sorted({int(v) for v in value})
+        except (TypeError, ValueError):
+            raise forms.ValidationError(_("Lựa chọn không hợp lệ. Tải lại trang rồi chọn lại.")) from None
+
+
+class EnrollForm(forms.Form):
+    """The people ticked in the picker (their person ids), each checked against who may be
+    enrolled (`allowed`, rows of person_id) by one query, not against a list on the page."""
+
+    people = _IdsField(
+        label=_("Học viên"), error_messages={"required": _("Chọn ít nhất một người để ghi danh.")}
+    )
+
+    def __init__(self, *args: Any, allowed: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self.fields["people"], people)
+        self.allowed = allowed
+
+    def clean_people(self) -> list[int]:
+        ids = self.cleaned_data["people"]
+        known = set(self.allowed.filter(person_id__in=ids).values_list("person_id", flat=True))
+        if set(ids) - known:
+            raise forms.ValidationError(
+                _(
+                    "Có người không còn ghi danh được (đã ghi danh, hoặc ngoài phạm vi). Tải lại trang rồi "
+                    "chọn lại."
+                )
+            )
+        return ids
 
 
 class ResultForm(forms.Form):

@@ -106,6 +106,7 @@ urlpatterns = [
     path("lop-hoc/", pool.classes, name="classes"),
     path("lop-hoc/them/", pool.class_add, name="class_add"),
     path("lop-hoc/<int:pk>/", pool.class_detail, name="class_detail"),
+    path("lop-hoc/<int:pk>/nguoi-hoc/", pool.class_people, name="class_people"),
     path("lop-hoc/<int:pk>/<slug:action>/", pool.class_action, name="class_action"),
     path("nhap-du-lieu/", imports.import_start, name="import_start"),
     path("nhap-du-lieu/xac-nhan/", imports.import_confirm, name="import_confirm"),

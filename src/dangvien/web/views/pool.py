@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -44,6 +45,7 @@ from dangvien.orgs.models import Organization
 from dangvien.orgs.scope import Scope
 from dangvien.orgs.selectors import cells_in_scope
 from dangvien.people.models import Person
+from dangvien.people.search import name_filter
 from dangvien.web import case_forms as F
 from dangvien.web.context import acting_user, request_scope
 from dangvien.web.forms import add_service_error
@@ -332,38 +334,56 @@ def class_add(request: HttpRequest) -> HttpResponse:
     return render(request, "web/cases/class_add.html", {"nav": "candidates", "form": form})
 
 
-def _enrollable(scope: Scope, tc: TrainingClass) -> list[tuple[str, str]]:
+def _enrollable(scope: Scope, tc: TrainingClass) -> QuerySet[Any]:
     """Who may be enrolled: open candidates (awareness class) or probationary members
-    (new-member class) under the organizer, in the user's write scope, not yet enrolled."""
+    (new-member class) under the organizer, in the user's write scope, not yet enrolled;
+    as (person id, name, cell name) rows in the Vietnamese order. Never cut: the picker
+    shows a page of it at a time, the enrolment checks ids against all of it."""
     enrolled = tc.attendances.values("person_id")
-    rows: list[tuple[int, str, str]]
+    qs: QuerySet[Any]
     if tc.kind == ClassKind.AWARENESS:
-        rows = list(
-            candidate_queryset(scope, org=tc.organizer)
-            .filter(scope.org_filter("cell", write=True), state__in=[State.SOURCING, State.READY])
-            .exclude(person_id__in=enrolled)
-            .values_list("person_id", "person__full_name", "cell__name")
-            .order_by("person__sort_key")[:300]
+        qs = candidate_queryset(scope, org=tc.organizer).filter(
+            scope.org_filter("cell", write=True), state__in=[State.SOURCING, State.READY]
         )
     else:
-        rows = list(
-            Membership.objects.filter(
-                scope.org_filter("cell", write=True),
-                cell__path__startswith=tc.organizer.path,
-                status=Status.PROBATIONARY,
-            )
-            .exclude(person_id__in=enrolled)
-            .values_list("person_id", "person__full_name", "cell__name")
-            .order_by("person__sort_key")[:300]
+        qs = Membership.objects.filter(
+            scope.org_filter("cell", write=True),
+            cell__path__startswith=tc.organizer.path,
+            status=Status.PROBATIONARY,
         )
-    return [(str(pid), f"{name} — {cell}") for pid, name, cell in rows]
+    return qs.exclude(person_id__in=enrolled).order_by("person__sort_key", "pk")
+
+
+PICKER_ROWS = 50
+
+
+def _pick(rows: QuerySet[Any], q: str, cell: str) -> tuple[list[tuple[str, str]], int]:
+    """A page of the enrollable, narrowed by a name typed (people.search) and a cell."""
+    if q.strip():
+        rows = rows.filter(name_filter(q, "person__name_search"))
+    if cell:
+        rows = rows.filter(cell__code=cell)
+    found = list(rows.values_list("person_id", "person__full_name", "cell__name")[: PICKER_ROWS + 1])
+    total = len(found) if len(found) <= PICKER_ROWS else rows.count()
+    return [(str(pid), f"{name} — {cell_name}") for pid, name, cell_name in found[:PICKER_ROWS]], total
+
+
+def class_people(request: HttpRequest, pk: int) -> HttpResponse:
+    """The enrolment picker's rows (HTMX): at most 50, searched and filtered by cell."""
+    scope = request_scope(request)
+    tc = TrainingClass.objects.select_related("organizer").filter(pk=pk).first()
+    if tc is None or not scope.can_write(tc.organizer):
+        raise Http404
+    q, cell = request.GET.get("q", "")[:100], request.GET.get("chi-bo", "")[:32]
+    people, total = _pick(_enrollable(scope, tc), q, cell)
+    return render(request, "web/cases/_enroll_choices.html", {"people": people, "total": total, "q": q})
 
 
 def _class_forms(
     scope: Scope, tc: TrainingClass, data: Any = None, action: str = ""
 ) -> dict[str, forms.Form]:
     return {
-        "enroll": F.EnrollForm(data if action == "enroll" else None, people=_enrollable(scope, tc)),
+        "enroll": F.EnrollForm(data if action == "enroll" else None, allowed=_enrollable(scope, tc)),
         "result": F.ResultForm(
             data if action == "result" else None, initial={"certificate_date": tc.ends_on}
         ),
@@ -433,10 +453,24 @@ def _render_class(
     rows = list(tc.attendances.select_related("person", "certificate").order_by("person__sort_key"))
     shown = [a for a in rows if a.person_id in visible_people or organizer_readable]
     can_write = scope.can_write(tc.organizer)
+    people, total = _pick(_enrollable(scope, tc), "", "") if can_write else ([], 0)
+    cells = (
+        list(
+            cells_in_scope(scope, write=True)
+            .filter(path__startswith=tc.organizer.path)
+            .order_by("code")
+            .values_list("code", "name")[:2000]
+        )
+        if can_write
+        else []
+    )
     return render(
         request,
         "web/cases/class.html",
         {
+            "people": people,
+            "total": total,
+            "pick_cells": cells,
             "nav": "candidates",
             "tc": tc,
             "rows": shown,
