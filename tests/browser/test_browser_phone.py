@@ -13,6 +13,7 @@ from dangvien.committees.meetings import meeting_record
 from dangvien.watch.services import tick
 
 from ..cases_helpers import candidate, officials, open_case
+from ..conftest import register
 from .test_browser import pytestmark as browser_marks
 from .test_browser import shot, sign_in
 
@@ -144,3 +145,36 @@ def test_the_enrolment_picker_narrows_as_the_name_is_typed(page, transactional_d
     page.click("#form-enroll button[type=submit]")
     page.wait_for_selector("#attendees td:has-text('Nguyễn Thị Hằng')")
     shot(page, "class-enrolment-picker")
+
+
+def test_a_long_list_of_mentors_is_searched_by_the_words_of_a_name(page, transactional_db, tree, users):
+    from dangvien.candidates.models import Candidate
+
+    officials(tree.xa_c1, 14)
+    register(tree.xa_c1, "Hoàng Thị Hường", card="77001", sex="female", official=dt.date(2016, 3, 10))
+    cand = candidate(tree.xa_c1, name="Lê Thị Mai", certificate=None)
+    sign_in(page, "bithu1")
+    page.goto(page.base + f"/quan-chung/{cand.pk}/")
+    page.click("summary:has-text('Phân công người giúp đỡ')")
+    box = page.locator("#form-mentor input.select-filter")
+    box.fill("huong hoang")
+    visible = page.evaluate(
+        "[...document.querySelectorAll('#form-mentor select[name=mentor] option')]"
+        ".filter(o => o.value && !o.hidden).map(o => o.text)"
+    )
+    assert visible == ["Hoàng Thị Hường (1990) — 77001"]
+    assert page.input_value("#form-mentor select[name=mentor]") != ""  # the one found is chosen
+    box.fill("77001")
+    assert (
+        page.evaluate(
+            "[...document.querySelectorAll('#form-mentor select[name=mentor] option')]"
+            ".filter(o => o.value && !o.hidden).length"
+        )
+        == 1
+    )
+    page.fill("#form-mentor [name=on]", "01/03/2026")
+    page.click("#form-mentor button[type=submit]")
+    page.wait_for_selector("#mentors li:has-text('Hoàng Thị Hường')")
+    assert (
+        Candidate.objects.get(pk=cand.pk).mentorships.filter(mentor__person__full_name="Hoàng Thị Hường").exists()
+    )

@@ -209,7 +209,14 @@ def cell_official_choices(cell_id: int, *, exclude_person_id: int | None = None)
     if exclude_person_id is not None:
         qs = qs.exclude(person_id=exclude_person_id)
     rows = qs.select_related("person").order_by("person__sort_key")[:500]
-    return [(str(m.pk), f"{m.person.full_name} ({m.person.birth_date:%Y})") for m in rows]
+    return [
+        (
+            str(m.pk),
+            f"{m.person.full_name} ({m.person.birth_date:%Y})"
+            + (f" — {m.card_number}" if m.card_number else ""),
+        )
+        for m in rows
+    ]
 
 
 def org_children(scope: Scope, org: Organization, *, include_dissolved: bool = False) -> list[Organization]:

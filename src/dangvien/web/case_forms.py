@@ -121,7 +121,11 @@ class VerificationResultForm(_CaseForm):
 
 class IntroductionForm(_CaseForm):
     kind = forms.ChoiceField(label=_("Giới thiệu bởi"), choices=IntroKind.choices)
-    introducer = forms.ChoiceField(label=_("Đảng viên giới thiệu"), required=False)
+    introducer = forms.ChoiceField(
+        label=_("Đảng viên giới thiệu"),
+        required=False,
+        widget=forms.Select(attrs={"data-searchable": _("Gõ tên hoặc số thẻ để tìm")}),
+    )
     months_together = forms.IntegerField(
         label=_("Số tháng cùng công tác, học tập hoặc sinh hoạt"), required=False, min_value=0, max_value=1200
     )
@@ -275,7 +279,10 @@ class CandidateForm(forms.Form):
 
 
 class MentorForm(forms.Form):
-    mentor = forms.ChoiceField(label=_("Đảng viên chính thức giúp đỡ"))
+    mentor = forms.ChoiceField(
+        label=_("Đảng viên chính thức giúp đỡ"),
+        widget=forms.Select(attrs={"data-searchable": _("Gõ tên hoặc số thẻ để tìm")}),
+    )
     on = VnDateField(label=_("Từ ngày"))
     version = forms.IntegerField(widget=forms.HiddenInput)
 

@@ -23,7 +23,10 @@ class _Versioned(forms.Form):
 
 
 class MentorForm(_Versioned):
-    mentor = forms.ChoiceField(label=_("Đảng viên chính thức giúp đỡ"))
+    mentor = forms.ChoiceField(
+        label=_("Đảng viên chính thức giúp đỡ"),
+        widget=forms.Select(attrs={"data-searchable": _("Gõ tên hoặc số thẻ để tìm")}),
+    )
     on = VnDateField(label=_("Ngày phân công"))
 
     def __init__(self, *args: Any, members: list[tuple[str, str]], **kwargs: Any) -> None:
