@@ -14,7 +14,7 @@ import pytest
 from ..cases_helpers import candidate, officials, open_case
 from ..conftest import register
 from .test_browser import pytestmark as browser_marks
-from .test_browser import sign_in
+from .test_browser import shot, sign_in
 
 pytestmark = browser_marks
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
@@ -81,6 +81,8 @@ def test_the_main_pages_of_each_role_have_no_serious_accessibility_violation(
         for path in paths:
             url = path.format(case=f"/ket-nap/{case.pk}/", candidate=f"/quan-chung/{cand.pk}/")
             axe_page.goto(axe_page.base + url)
+            if url == "/":
+                shot(axe_page, f"home-{user}")  # the user guide's pictures of each role's home page
             problems += [f"{user} {url}: {p}" for p in _serious(axe_page)]
     axe_page.context.clear_cookies()
     axe_page.goto(axe_page.base + "/dang-nhap/")
