@@ -176,5 +176,16 @@ def test_a_long_list_of_mentors_is_searched_by_the_words_of_a_name(page, transac
     page.click("#form-mentor button[type=submit]")
     page.wait_for_selector("#mentors li:has-text('Hoàng Thị Hường')")
     assert (
-        Candidate.objects.get(pk=cand.pk).mentorships.filter(mentor__person__full_name="Hoàng Thị Hường").exists()
+        Candidate.objects.get(pk=cand.pk)
+        .mentorships.filter(mentor__person__full_name="Hoàng Thị Hường")
+        .exists()
     )
+
+
+def test_the_transfer_destination_is_found_by_name_and_filled_in(page, transactional_db, tree, users):
+    m = register(tree.xa_c1, "Đỗ Văn Chuyển", card="55001")
+    sign_in(page, "an")
+    page.goto(page.base + f"/dang-vien/{m.pk}/chuyen-sinh-hoat/")
+    page.fill("#cell-finder-q", "thon 2")
+    page.click("#cell-finder-found button:has-text('Chi bộ Thôn 2')")
+    assert page.input_value("#form-transfer [name=to_code]") == "XA-C2"

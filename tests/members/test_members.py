@@ -272,7 +272,7 @@ def test_marks_are_optional_but_the_marks_typed_rank_first(tree, users):
 
 
 def test_name_rank_boundaries():
-    from dangvien.people.search import name_rank, name_words
+    from dangvien.core.search import name_rank, name_words
 
     assert name_rank("Hằng", "Nguyễn Thị Hằng") == 0
     assert name_rank("hằng", "NGUYỄN THỊ HẰNG") == 0  # case does not matter

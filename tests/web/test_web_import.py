@@ -125,3 +125,20 @@ def test_the_samples_are_for_those_who_may_import(login, users):
     assert login(users.an).get(reverse("web:import_sample", args=["nothing"])).status_code == 404
     page = login(users.an).get(reverse("web:import_start")).content.decode()
     assert reverse("web:import_sample", args=["headcounts"]) in page
+
+
+def test_the_transfer_destination_finder_searches_cells_in_scope_only(login, users, tree):
+    from dangvien.orgs.services import org_create
+
+    org_create(actor=None, code="XB-C2", name="Chi bộ Thôn 2 Bình Minh", kind="cell", parent=tree.xb)
+    found = login(users.an).get(reverse("web:cell_finder"), {"q": "thon 2"}).content.decode()
+    assert 'data-value="XA-C2"' in found and "XB-C2" not in found  # another commune's cell: by its code only
+    assert 'data-value="XA"' not in found  # cells only
+    assert (
+        'data-value="XA-C1"'
+        in login(users.an).get(reverse("web:cell_finder"), {"q": "1 thon"}).content.decode()
+    )
+    assert (
+        "Không có chi bộ nào như vậy"
+        in login(users.an).get(reverse("web:cell_finder"), {"q": "zzz"}).content.decode()
+    )

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from dangvien.accounts.models import AuditEntry, AuditHead
 from dangvien.core.errors import NotFound
+from dangvien.core.search import name_filter, ranked
 from dangvien.core.text import natural_sort_key
 from dangvien.members.models import ACTIVE_STATUSES, CellTally, MemberEvent, Membership, Status
 from dangvien.members.tally import tally_sum
@@ -19,7 +20,6 @@ from dangvien.orgs.models import Organization
 from dangvien.orgs.scope import Scope
 from dangvien.people.ages import birth_range_for_band
 from dangvien.people.models import Person
-from dangvien.people.search import name_filter, ranked
 
 PER_PAGE = 50
 
@@ -137,7 +137,7 @@ def member_list(scope: Scope, f: MemberFilter, *, page: int = 1, per_page: int =
     if f.q.strip():
         rows = list(ordered.values_list("pk", "person__full_name")[: SEARCH_IDS_LIMIT + 1])
         if len(rows) <= SEARCH_IDS_LIMIT:
-            # Best matches first (people.search), in the Vietnamese order within each rank.
+            # Best matches first (core.search), in the Vietnamese order within each rank.
             ids = [pk for pk, _name in rows] if _is_number(f.q) else ranked(f.q, rows)
     count = len(ids) if ids is not None else _count(scope, f, qs)
     pages = max(1, -(-count // per_page))

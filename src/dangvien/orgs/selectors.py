@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 
 from dangvien.core.errors import NotFound
+from dangvien.core.search import name_filter
 from dangvien.core.text import fold
 from dangvien.orgs.models import CELL_KINDS, Organization, OrgVersion
 from dangvien.orgs.scope import Scope
@@ -32,7 +33,8 @@ def org_search(scope: Scope, query: str, *, limit: int = 20, cells_only: bool = 
     if cells_only:
         qs = qs.filter(kind__in=CELL_KINDS)
     if q:
-        qs = qs.filter(Q(name_search__contains=q) | Q(code__iexact=query.strip()))
+        # Words in any order, each the beginning of a word of the name (core.search's rule).
+        qs = qs.filter(name_filter(query, "name_search") | Q(code__iexact=query.strip()))
     return list(qs.select_related("parent").order_by("depth", "name")[:limit])
 
 

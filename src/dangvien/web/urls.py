@@ -39,6 +39,7 @@ urlpatterns = [
     path("viec/<uuid:pk>/tai-ve/", jobs.job_file, name="job_file"),
     path("to-chuc/", orgs.org_tree, name="org_tree"),
     path("to-chuc/tim/", orgs.org_search_partial, name="org_search"),
+    path("to-chuc/tim-chi-bo/", orgs.cell_finder, name="cell_finder"),
     path("to-chuc/<str:code>/", orgs.org_detail, name="org_detail"),
     path("to-chuc/<str:code>/con/", orgs.org_children_partial, name="org_children"),
     path("to-chuc/<str:code>/them/", orgs.org_add_child, name="org_add_child"),

@@ -36,6 +36,15 @@ def org_search_partial(request: HttpRequest) -> HttpResponse:
     return render(request, "web/orgs/_search.html", {"results": results, "q": q})
 
 
+def cell_finder(request: HttpRequest) -> HttpResponse:
+    """The transfer form's destination finder (HTMX): cells of the user's own scope by the
+    words of their name, each a button that fills the code. A cell outside the scope is
+    entered by the code the receiving side gives: its name is not ours to browse."""
+    q = request.GET.get("q", "")[:100]
+    results = org_search(request_scope(request), q, cells_only=True) if q.strip() else []
+    return render(request, "web/orgs/_cell_finder.html", {"results": results, "q": q})
+
+
 def org_children_partial(request: HttpRequest, code: str) -> HttpResponse:
     scope = request_scope(request)
     org = org_get(scope, code=code)

@@ -39,13 +39,13 @@ from dangvien.cases.admission import services
 from dangvien.cases.models import Case
 from dangvien.core.dates import DateError, add_months, parse_user_date
 from dangvien.core.errors import ServiceError
+from dangvien.core.search import name_filter
 from dangvien.members.models import Membership, Status
 from dangvien.members.selectors import cell_official_choices
 from dangvien.orgs.models import Organization
 from dangvien.orgs.scope import Scope
 from dangvien.orgs.selectors import cells_in_scope
 from dangvien.people.models import Person
-from dangvien.people.search import name_filter
 from dangvien.web import case_forms as F
 from dangvien.web.context import acting_user, request_scope
 from dangvien.web.forms import add_service_error
@@ -358,7 +358,7 @@ PICKER_ROWS = 50
 
 
 def _pick(rows: QuerySet[Any], q: str, cell: str) -> tuple[list[tuple[str, str]], int]:
-    """A page of the enrollable, narrowed by a name typed (people.search) and a cell."""
+    """A page of the enrollable, narrowed by a name typed (core.search) and a cell."""
     if q.strip():
         rows = rows.filter(name_filter(q, "person__name_search"))
     if cell:

@@ -55,7 +55,7 @@ document.addEventListener("click", function (event) {
 });
 // select[data-searchable]: a long list of people (a cell's official members, as mentor or
 // introducer) gets a search box above it. Each word typed must begin a word of the name,
-// marks optional — the rule of the registry's search (people/search.py).
+// marks optional — the rule of the registry's search (core/search.py).
 function foldText(text) {
   return text.replace(/đ/g, "d").replace(/Đ/g, "D").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
 }
@@ -89,4 +89,12 @@ document.addEventListener("DOMContentLoaded", function () {
 });
 document.addEventListener("htmx:afterSwap", function (event) {
   event.target.querySelectorAll("select[data-searchable]").forEach(makeSearchable);
+});
+// data-fill="SELECTOR" data-value="V": a found item's button writes V into that field
+// (the transfer form's destination code).
+document.addEventListener("click", function (event) {
+  var button = event.target.closest("[data-fill]");
+  if (!button) return;
+  var field = document.querySelector(button.dataset.fill);
+  if (field) { field.value = button.dataset.value; field.focus(); }
 });
