@@ -7,9 +7,8 @@ typed comes first, then names with the same letters and other marks, then names 
 typed word only begins a word: "lan" finds Lan first, then Lân and Lản, then Lanh and
 Lành. Within a rank, the Vietnamese order of names.
 
-On PostgreSQL each word is one LIKE that the trigram index on " " || name_search answers
-(core.lookups.WordPrefix, people/migrations/0005); SQLite scans a commune's few thousand
-names."""
+On PostgreSQL each word is one regular expression that the trigram index on name_search
+answers (core.lookups.WordPrefix); SQLite scans a commune's few thousand names."""
 
 from __future__ import annotations
 
