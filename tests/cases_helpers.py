@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dangvien.candidates.models import Candidate, Source
-from dangvien.candidates.services import candidate_add
+from dangvien.candidates.models import Candidate, Source, TrainingClass
+from dangvien.candidates.services import candidate_add, class_create
 from dangvien.cases.admission import procedure as P
 from dangvien.cases.admission.services import (
     admission_add_introduction,
@@ -193,4 +193,15 @@ def through_decision(case: Case, *, resolution: dt.date, decided: dt.date, recei
         decision_ref="QĐ 15-QĐ/ĐU",
         received_on=received,
         decided_by="Ban Thường vụ Đảng ủy xã",
+    )
+
+
+def awareness_class(organizer: Organization, *, name: str = "Lớp nhận thức 2026") -> TrainingClass:
+    return class_create(
+        actor=None,
+        kind="awareness",
+        name=name,
+        organizer=organizer,
+        starts_on=dt.date(2026, 3, 2),
+        ends_on=dt.date(2026, 3, 6),
     )

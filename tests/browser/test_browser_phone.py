@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from dangvien.committees.meetings import meeting_record
 from dangvien.watch.services import tick
 
-from ..cases_helpers import candidate, officials, open_case
+from ..cases_helpers import awareness_class, candidate, officials, open_case
 from ..conftest import register
 from .test_browser import pytestmark as browser_marks
 from .test_browser import shot, sign_in
@@ -122,19 +122,10 @@ def test_the_board_shows_every_step_at_1280_px(page, transactional_db, tree, use
 
 
 def test_the_enrolment_picker_narrows_as_the_name_is_typed(page, transactional_db, tree, users):
-    from dangvien.candidates.services import class_create
-
     mentor = officials(tree.xa_c1, 1, prefix="Giúp đỡ")[0]
     for name in ("Nguyễn Thị Hằng", "Trần Văn Bình", "Lê Thị Hoa"):
         candidate(tree.xa_c1, name=name, certificate=None, mentor=mentor)
-    tc = class_create(
-        actor=None,
-        kind="awareness",
-        name="Lớp nhận thức 2026",
-        organizer=tree.xa,
-        starts_on=dt.date(2026, 3, 2),
-        ends_on=dt.date(2026, 3, 6),
-    )
+    tc = awareness_class(tree.xa)
     sign_in(page, "an")
     page.goto(page.base + f"/lop-hoc/{tc.pk}/")
     page.click("summary:has-text('Ghi danh học viên')")

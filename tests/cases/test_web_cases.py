@@ -11,7 +11,7 @@ from dangvien.cases.admission import procedure as P
 from dangvien.cases.models import Case, StepRecord
 from dangvien.members.models import Membership, Status
 
-from ..cases_helpers import candidate, fresh, officials, open_case, prepare, vote
+from ..cases_helpers import awareness_class, candidate, fresh, officials, open_case, prepare, vote
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -525,14 +525,7 @@ def test_enrolment_picks_from_a_searched_page_never_a_list_of_hundreds(
         tree.xa_c2, name="Vũ Văn Út", certificate=None, mentor=mentors[tree.xa_c2]
     )  # last in order
     other = candidate(tree.xb_c1, name="Lê Văn Khác", certificate=None)  # another commune
-    tc = class_create(
-        actor=None,
-        kind="awareness",
-        name="Lớp nhận thức 2026",
-        organizer=tree.xa,
-        starts_on=dt.date(2026, 3, 2),
-        ends_on=dt.date(2026, 3, 6),
-    )
+    tc = awareness_class(tree.xa)
     client = login(users.an)
     page = client.get(f"/lop-hoc/{tc.pk}/").content.decode()
     assert "Hiện 50 trên 60 người" in page and page.count('name="people"') == 50
