@@ -261,13 +261,13 @@ def _match(batch: list[_Row], scope: Scope, writable_ids: set[int]) -> _Matches:
     # In lists of 500 (find_by): with one list of a whole batch's 2,000 cards PostgreSQL
     # read the whole membership table of a province instead of its unique index (34 ms
     # against 5 ms a batch, 07/12/2026).
-    by_card = {
+    by_card: dict[str | None, Membership] = {
         card: rows[0]
         for card, rows in find_by(
             Membership.objects.select_related("person"), "card_number", (r.card for r in batch)
         ).items()
     }
-    persons_by_cccd = {
+    persons_by_cccd: dict[str | None, Person] = {
         cccd: rows[0]
         for cccd, rows in find_by(Person.objects.all(), "cccd", (r.person.cccd for r in batch)).items()
     }

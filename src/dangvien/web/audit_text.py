@@ -273,7 +273,7 @@ def _value(key: str, value: Any, orgs: dict[str, str]) -> str:
 
 
 def _details(changes: dict[str, Any], orgs: dict[str, str]) -> str:
-    parts = []
+    parts: list[str] = []
     for key, label in FIELDS.items():
         if key in changes and len(parts) < MAX_DETAILS:
             parts.append(f"{label}: {_value(key, changes[key], orgs)}")
