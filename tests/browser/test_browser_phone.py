@@ -141,36 +141,26 @@ def test_the_enrolment_picker_narrows_as_the_name_is_typed(page, transactional_d
 def test_a_long_list_of_mentors_is_searched_by_the_words_of_a_name(page, transactional_db, tree, users):
     from dangvien.candidates.models import Candidate
 
-    officials(tree.xa_c1, 14)
+    officials(tree.xa_c1, 20)
     register(tree.xa_c1, "Hoàng Thị Hường", card="77001", sex="female", official=dt.date(2016, 3, 10))
     cand = candidate(tree.xa_c1, name="Lê Thị Mai", certificate=None)
     sign_in(page, "bithu1")
     page.goto(page.base + f"/quan-chung/{cand.pk}/")
     page.click("summary:has-text('Phân công người giúp đỡ')")
-    box = page.locator("#form-mentor input.select-filter")
-    box.fill("huong hoang")
-    visible = page.evaluate(
-        "[...document.querySelectorAll('#form-mentor select[name=mentor] option')]"
-        ".filter(o => o.value && !o.hidden).map(o => o.text)"
-    )
-    assert visible == ["Hoàng Thị Hường (1990) — 77001"]
-    assert page.input_value("#form-mentor select[name=mentor]") != ""  # the one found is chosen
-    box.fill("77001")
-    assert (
-        page.evaluate(
-            "[...document.querySelectorAll('#form-mentor select[name=mentor] option')]"
-            ".filter(o => o.value && !o.hidden).length"
-        )
-        == 1
-    )
+    rows = page.locator("#picker-mentor-rows input[name=mentor]")
+    expect(rows).to_have_count(15)  # the first fifteen of 22, never the whole cell
+    assert "Hiện 15 trên 22" in page.inner_text("#picker-mentor-rows")
+    page.fill("#form-mentor .member-picker input[type=search]", "huong hoang")
+    expect(rows).to_have_count(1)
+    assert page.inner_text("#picker-mentor-rows label") == "Hoàng Thị Hường (1990) — 77001"
+    page.fill("#form-mentor .member-picker input[type=search]", "7700")  # a card's beginning
+    expect(rows).to_have_count(1)
+    rows.first.check()
     page.fill("#form-mentor [name=on]", "01/03/2026")
     page.click("#form-mentor button[type=submit]")
     page.wait_for_selector("#mentors li:has-text('Hoàng Thị Hường')")
-    assert (
-        Candidate.objects.get(pk=cand.pk)
-        .mentorships.filter(mentor__person__full_name="Hoàng Thị Hường")
-        .exists()
-    )
+    mentorships = Candidate.objects.get(pk=cand.pk).mentorships
+    assert mentorships.filter(mentor__person__full_name="Hoàng Thị Hường").exists()
 
 
 def test_the_transfer_destination_is_found_by_name_and_filled_in(page, transactional_db, tree, users):

@@ -548,3 +548,33 @@ def test_enrolment_picks_from_a_searched_page_never_a_list_of_hundreds(
     # Enrolled people leave the picker; the picker is the organizer's staff's only.
     assert "Hiện 50 trên 58 người" in client.get(f"/lop-hoc/{tc.pk}/").content.decode()
     assert login(users.binh).get(f"/lop-hoc/{tc.pk}/nguoi-hoc/").status_code == 404
+
+
+def test_the_mentor_and_introducer_pickers_search_the_cells_officials_only(tree, users, login):
+    from dangvien.members.models import Status as MStatus
+
+    from ..conftest import register
+
+    officials(tree.xa_c1, 18)
+    hang = register(tree.xa_c1, "Nguyễn Thị Hằng", card="88001", sex="female")
+    register(tree.xa_c1, "Trần Văn Dự", card="88002", status=None, official=None)  # probationary: not offered
+    register(tree.xa_c2, "Nguyễn Thị Hằng Khác", card="88003", sex="female")  # another cell
+    case = open_case(candidate(tree.xa_c1, name="Lê Thị Mai"))
+    page = login(users.bithu1).get(f"/ket-nap/{case.pk}/").content.decode()
+    assert 'id="picker-introducer"' in page and "Hiện 15 trên" in page
+    url = f"/to-chuc/{tree.xa_c1.code}/dang-vien-chinh-thuc/"
+    found = login(users.bithu1).get(url, {"ten": "introducer", "q": "hang nguyen"}).content.decode()
+    assert found.count('name="introducer"') == 1 and f'value="{hang.pk}"' in found and "Khác" not in found
+    by_card = login(users.bithu1).get(url, {"ten": "introducer", "q": "8800"}).content.decode()
+    assert f'value="{hang.pk}"' in by_card and "Trần Văn Dự" not in by_card
+    assert Membership.objects.get(card_number="88002").status == MStatus.PROBATIONARY
+    excluded = (
+        login(users.bithu1).get(url, {"ten": "mentor", "q": "hang", "bo": hang.person_id}).content.decode()
+    )
+    assert "Không có đảng viên chính thức nào khớp" in excluded
+    for user, params in (
+        (users.xem1, {"ten": "mentor"}),
+        (users.binh, {"ten": "mentor"}),
+        (users.bithu1, {"ten": "x"}),
+    ):
+        assert login(user).get(url, params).status_code == 404

@@ -22,7 +22,7 @@ from dangvien.cases.models import (
 )
 from dangvien.people.models import Sex
 from dangvien.people.services import PersonData
-from dangvien.web.forms import VnDateField, _choices, add_person_errors, person_data
+from dangvien.web.forms import VnDateField, _choices, add_person_errors, officials_field, person_data
 
 
 def _count(label: Any, *, required: bool = True, initial: int | None = None) -> forms.IntegerField:
@@ -121,11 +121,7 @@ class VerificationResultForm(_CaseForm):
 
 class IntroductionForm(_CaseForm):
     kind = forms.ChoiceField(label=_("Giới thiệu bởi"), choices=IntroKind.choices)
-    introducer = forms.ChoiceField(
-        label=_("Đảng viên giới thiệu"),
-        required=False,
-        widget=forms.Select(attrs={"data-searchable": _("Gõ tên hoặc số thẻ để tìm")}),
-    )
+    introducer = forms.ChoiceField(label=_("Đảng viên giới thiệu"), required=False)
     months_together = forms.IntegerField(
         label=_("Số tháng cùng công tác, học tập hoặc sinh hoạt"), required=False, min_value=0, max_value=1200
     )
@@ -134,9 +130,11 @@ class IntroductionForm(_CaseForm):
     given_on = VnDateField(label=_("Ngày giới thiệu"))
     doc_ref = forms.CharField(label=_("Số nghị quyết (Đoàn / Công đoàn)"), max_length=100, required=False)
 
-    def __init__(self, *args: Any, members: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, members: list[tuple[str, str]] | None = None, picker_url: str = "", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self.fields["introducer"], [("", "—"), *(members or [])])
+        officials_field(self.fields["introducer"], members or [], picker_url)
 
 
 class IntroductionEndForm(_CaseForm):
@@ -279,16 +277,15 @@ class CandidateForm(forms.Form):
 
 
 class MentorForm(forms.Form):
-    mentor = forms.ChoiceField(
-        label=_("Đảng viên chính thức giúp đỡ"),
-        widget=forms.Select(attrs={"data-searchable": _("Gõ tên hoặc số thẻ để tìm")}),
-    )
+    mentor = forms.ChoiceField(label=_("Đảng viên chính thức giúp đỡ"))
     on = VnDateField(label=_("Từ ngày"))
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, members: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, members: list[tuple[str, str]], picker_url: str = "", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self.fields["mentor"], [("", "—"), *members])
+        officials_field(self.fields["mentor"], members, picker_url)
 
 
 class AssessmentForm(forms.Form):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from dangvien.cases.models import Outcome, TransferKind
 from dangvien.cases.recognition import rules as R
 from dangvien.members.models import ExemptionKind
-from dangvien.web.forms import VnDateField, _choices
+from dangvien.web.forms import VnDateField, officials_field
 
 
 def _count(label: Any) -> forms.IntegerField:
@@ -23,15 +23,14 @@ class _Versioned(forms.Form):
 
 
 class MentorForm(_Versioned):
-    mentor = forms.ChoiceField(
-        label=_("Đảng viên chính thức giúp đỡ"),
-        widget=forms.Select(attrs={"data-searchable": _("Gõ tên hoặc số thẻ để tìm")}),
-    )
+    mentor = forms.ChoiceField(label=_("Đảng viên chính thức giúp đỡ"))
     on = VnDateField(label=_("Ngày phân công"))
 
-    def __init__(self, *args: Any, members: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, members: list[tuple[str, str]], picker_url: str = "", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self.fields["mentor"], [("", "—"), *members])
+        officials_field(self.fields["mentor"], members, picker_url)
 
 
 class PapersForm(_Versioned):

@@ -77,6 +77,44 @@ def _choices(field: forms.Field, choices: Sequence[tuple[object, object]]) -> No
     field.choices = list(choices)
 
 
+PICKER_ROWS = 15
+
+
+class MemberPicker(forms.Widget):
+    """A choice among a cell's official members (a mentor, an introducer) that never lays
+    out the whole list: the first few in Vietnamese order (and the one chosen), and a box
+    that asks the server (htmx, `url`: web:cell_officials) for those whose name or card
+    matches what is typed. The field's choices stay the whole list, for validation."""
+
+    template_name = "web/partials/member_picker.html"
+
+    def __init__(self, *, url: str, choices: Sequence[tuple[str, str]], attrs: dict[str, Any] | None = None):
+        super().__init__(attrs)
+        self.url = url
+        self.all = list(choices)
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        current = str(value or "")
+        rows = [c for c in self.all if c[0] and c[0] != current][:PICKER_ROWS]
+        chosen = [c for c in self.all if current and c[0] == current]
+        context["widget"].update(
+            url=self.url, rows=chosen + rows, total=len([c for c in self.all if c[0]]), current=current
+        )
+        return context
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        return data.get(name)
+
+
+def officials_field(field: forms.Field, members: Sequence[tuple[str, str]], picker_url: str) -> None:
+    """A field choosing among a cell's official members: every one valid, shown through a
+    MemberPicker when the view gives the search's address."""
+    _choices(field, [("", "—"), *members])
+    if picker_url:
+        field.widget = MemberPicker(url=picker_url, choices=members)
+
+
 def add_service_error(form: forms.Form, exc: ServiceError) -> None:
     field = exc.field if exc.field in form.fields else None
     form.add_error(field, exc.message)

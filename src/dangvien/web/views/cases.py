@@ -44,6 +44,7 @@ from dangvien.rules.selectors import RuleBook
 from dangvien.web import case_forms as F
 from dangvien.web.context import acting_user, request_scope
 from dangvien.web.forms import run_versioned
+from dangvien.web.views.pickers import officials_url
 
 CELL_SELECT_LIMIT = 300
 FAILED_VOTES_DAYS = 180  # failed votes stay on the board for half a year
@@ -174,6 +175,7 @@ def _forms(
             "introduction",
             F.IntroductionForm,
             members=cell_official_choices(case.cell_id, exclude_person_id=case.person_id),
+            picker_url=officials_url(case.cell, "introducer", exclude_person_id=case.person_id),
         ),
         "introduction_end": make("introduction_end", F.IntroductionEndForm),
         "cell_vote": make("cell_vote", F.CellVoteForm, route=route, initial=_vote_initial(case, meeting)),

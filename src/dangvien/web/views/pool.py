@@ -50,6 +50,7 @@ from dangvien.web import case_forms as F
 from dangvien.web.context import acting_user, request_scope
 from dangvien.web.forms import add_service_error
 from dangvien.web.views.cases import _org_from_request
+from dangvien.web.views.pickers import officials_url
 
 
 def candidates(request: HttpRequest) -> HttpResponse:
@@ -102,6 +103,7 @@ def _candidate_forms(cand: Candidate, data: Any = None, action: str = "") -> dic
         "mentor": F.MentorForm(
             bound("mentor"),
             members=cell_official_choices(cand.cell_id),
+            picker_url=officials_url(cand.cell, "mentor"),
             initial={"on": today, "version": cand.version},
             auto_id="mentor_%s",
         ),

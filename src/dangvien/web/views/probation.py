@@ -38,6 +38,7 @@ from dangvien.web import followup_forms as F
 from dangvien.web.context import acting_user, request_scope
 from dangvien.web.forms import run_versioned
 from dangvien.web.views.cases import _by_step, _org_from_request
+from dangvien.web.views.pickers import officials_url
 
 
 def probation(request: HttpRequest) -> HttpResponse:
@@ -125,6 +126,7 @@ def _forms(
             "mentor",
             F.MentorForm,
             members=cell_official_choices(r.membership.cell_id, exclude_person_id=r.membership.person_id),
+            picker_url=officials_url(r.membership.cell, "mentor", exclude_person_id=r.membership.person_id),
         ),
         "papers": make("papers", F.PapersForm, initial={name: getattr(r, name) for name, _ in R.END_PAPERS}),
         "cell_vote": make("cell_vote", F.RecognitionVoteForm, initial=_vote_initial(r, meeting)),

@@ -53,43 +53,6 @@ document.addEventListener("click", function (event) {
   button.setAttribute("aria-expanded", open ? "false" : "true");
   if (nav) nav.classList.toggle("open", !open);
 });
-// select[data-searchable]: a long list of people (a cell's official members, as mentor or
-// introducer) gets a search box above it. Each word typed must begin a word of the name,
-// marks optional — the rule of the registry's search (core/search.py).
-function foldText(text) {
-  return text.replace(/đ/g, "d").replace(/Đ/g, "D").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
-}
-function makeSearchable(select) {
-  if (select.dataset.searchReady || select.options.length < 12) return;
-  select.dataset.searchReady = "1";
-  var box = document.createElement("input");
-  box.type = "search";
-  box.className = "select-filter";
-  box.placeholder = select.dataset.searchable || "Gõ tên để tìm";
-  box.setAttribute("aria-label", box.placeholder);
-  box.setAttribute("aria-controls", select.id);
-  select.parentNode.insertBefore(box, select);
-  box.addEventListener("input", function () {
-    var words = foldText(box.value).split(/\s+/).filter(Boolean);
-    var first = null, count = 0;
-    Array.prototype.forEach.call(select.options, function (option) {
-      if (!option.value) return;
-      var name = " " + foldText(option.text);
-      var shown = words.every(function (w) { return name.indexOf(" " + w) >= 0; });
-      option.hidden = !shown;
-      if (shown) { count += 1; if (first === null) first = option; }
-    });
-    // One person found is the one meant; a choice the search hid gives way to the first found.
-    var current = select.selectedOptions.length ? select.selectedOptions[0] : null;
-    if (first && (count === 1 || (current && current.hidden))) first.selected = true;
-  });
-}
-document.addEventListener("DOMContentLoaded", function () {
-  document.querySelectorAll("select[data-searchable]").forEach(makeSearchable);
-});
-document.addEventListener("htmx:afterSwap", function (event) {
-  event.target.querySelectorAll("select[data-searchable]").forEach(makeSearchable);
-});
 // data-fill="SELECTOR" data-value="V": a found item's button writes V into that field
 // (the transfer form's destination code).
 document.addEventListener("click", function (event) {
