@@ -53,7 +53,7 @@ def test_a_full_admission_by_the_secretary_and_the_committee_staff(page, transac
     page.click("#form-candidate button[type=submit]")
     page.wait_for_selector("h1:has-text('Nguyễn Thị Hằng')")
     page.click("summary:has-text('Phân công người giúp đỡ')")
-    page.select_option("#form-mentor [name=mentor]", str(mentor.pk))
+    page.check(f'#form-mentor input[name=mentor][value="{mentor.pk}"]')
     page.fill("#form-mentor [name=on]", "10/01/2026")
     page.click("#form-mentor button[type=submit]")
     page.wait_for_selector("#mentors li:has-text('Người giúp đỡ XA-C1 0')")
@@ -105,7 +105,7 @@ def test_a_full_admission_by_the_secretary_and_the_committee_staff(page, transac
     # Two official members introduce her.
     for m in introducers:
         page.click("#introductions summary:has-text('Ghi người giới thiệu')")
-        page.select_option("#form-introduction [name=introducer]", str(m.pk))
+        page.check(f'#form-introduction input[name=introducer][value="{m.pk}"]')
         submit(page, "introduction", {"months_together": "24", "given_on": "22/10/2026"})
         assert "Đã ghi giới thiệu" in page.inner_text(".messages")
     submit(page, "step", {"done_on": "23/10/2026"}, papers=("introduction",))

@@ -39,7 +39,7 @@ def test_a_full_recognition_by_the_secretary_and_the_committee_staff(page, trans
     page.click("#probation button:has-text('Mở hồ sơ theo dõi')")
     page.wait_for_selector("#ends:has-text('14/03/2026')")
     page.click("summary:has-text('Phân công')")
-    page.select_option("#form-mentor [name=mentor]", str(mentor.pk))
+    page.check(f'#form-mentor input[name=mentor][value="{mentor.pk}"]')
     page.fill("#form-mentor [name=on]", "20/03/2025")
     page.click("#form-mentor button[type=submit]")
     page.wait_for_selector(".messages:has-text('giúp đỡ')")
