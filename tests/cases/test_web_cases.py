@@ -539,6 +539,11 @@ def test_enrolment_picks_from_a_searched_page_never_a_list_of_hundreds(
     refused = client.post(f"/lop-hoc/{tc.pk}/enroll/", {"people": [late.person_id, other.person_id]})
     assert refused.status_code == 400 and "không còn ghi danh được" in refused.content.decode()
     assert not Attendance.objects.filter(training_class=tc).exists()
+    flood = client.post(f"/lop-hoc/{tc.pk}/enroll/", {"people": [str(i) for i in range(1, 202)]})
+    assert flood.status_code == 400 and "Mỗi lần ghi danh tối đa 200 người" in flood.content.decode()
+    garbage = client.post(f"/lop-hoc/{tc.pk}/enroll/", {"people": ["1; DROP TABLE", "x"]})
+    assert garbage.status_code == 400 and "Lựa chọn không hợp lệ" in garbage.content.decode()
+    assert not Attendance.objects.filter(training_class=tc).exists()
     done = client.post(f"/lop-hoc/{tc.pk}/enroll/", {"people": [late.person_id, hang.person_id]})
     assert done.status_code == 302
     assert set(Attendance.objects.filter(training_class=tc).values_list("person_id", flat=True)) == {

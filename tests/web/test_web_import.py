@@ -142,3 +142,17 @@ def test_the_transfer_destination_finder_searches_cells_in_scope_only(login, use
         "Không có chi bộ nào như vậy"
         in login(users.an).get(reverse("web:cell_finder"), {"q": "zzz"}).content.decode()
     )
+
+
+def test_search_boxes_refuse_a_nul_byte_in_a_sentence_not_an_error(login, users, tree):
+    """core.middleware refuses control characters before any view (PostgreSQL cannot hold
+    a NUL): the new search boxes are covered by it too."""
+    client = login(users.an)
+    officials = f"/to-chuc/{tree.xa_c1.code}/dang-vien-chinh-thuc/"
+    for url, params in (
+        (reverse("web:cell_finder"), {"q": "thon\x00 2"}),
+        (reverse("web:member_list"), {"q": "hang\x00"}),
+        (officials, {"ten": "mentor", "q": "88\x00"}),
+    ):
+        refused = client.get(url, params)
+        assert refused.status_code == 400 and "ký tự điều khiển" in refused.content.decode()

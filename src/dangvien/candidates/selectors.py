@@ -108,6 +108,14 @@ class PoolSurvey:
     not_assessed_count: int = 0
 
 
+def unheard_since(since: dt.date) -> Q:
+    """Candidates not heard by their cell since that day, and on the list for longer than
+    that (a flagged queryset: `last_assessed` is _with_flags's annotation)."""
+    return (Q(last_assessed__lt=since) | Q(last_assessed__isnull=True)) & (
+        Q(listed_on__lt=since) | Q(listed_on__isnull=True)
+    )
+
+
 def pool_survey(scope: Scope, *, org: Organization | None, today: dt.date) -> PoolSurvey:
     """The pool of an organization's subtree today, in four queries whatever its size
     (the rules, the count by source, the other counts, the not-assessed list)."""
@@ -118,10 +126,7 @@ def pool_survey(scope: Scope, *, org: Organization | None, today: dt.date) -> Po
     for row in base.values("source").annotate(n=Count("id")).order_by():
         by_source[row["source"]] = row["n"]
     flagged = _with_flags(base, today, validity)
-    # Not heard for 3 months, and on the list for longer than that.
-    unheard = (Q(last_assessed__lt=since) | Q(last_assessed__isnull=True)) & (
-        Q(listed_on__lt=since) | Q(listed_on__isnull=True)
-    )
+    unheard = unheard_since(since)
     agg = flagged.aggregate(
         total=Count("id"),
         certified=Count("id", filter=Q(has_certificate=True)),

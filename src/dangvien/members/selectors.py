@@ -202,21 +202,30 @@ def possible_duplicates(scope: Scope, *, limit: int = 100) -> list[DuplicateGrou
     return [DuplicateGroup("Trùng họ tên và ngày sinh", ps) for ps in groups.values() if len(ps) > 1]
 
 
-def cell_official_choices(cell_id: int, *, exclude_person_id: int | None = None) -> list[tuple[str, str]]:
-    """The cell's official members as choices for a form (a mentor, an introducer), in
-    Vietnamese order; the caller has already checked the cell is in the user's scope."""
+def officials_of_cell(
+    cell_id: int, *, q: str = "", exclude_person_id: int | None = None
+) -> QuerySet[Membership]:
+    """The cell's official members (a mentor, an introducer) in Vietnamese order; with `q`,
+    those whose name has words beginning as typed or whose card begins with it. The caller
+    has already checked the cell is in the user's scope."""
     qs = Membership.objects.filter(cell_id=cell_id, status=Status.OFFICIAL)
     if exclude_person_id is not None:
         qs = qs.exclude(person_id=exclude_person_id)
-    rows = qs.select_related("person").order_by("person__sort_key")[:500]
-    return [
-        (
-            str(m.pk),
-            f"{m.person.full_name} ({m.person.birth_date:%Y})"
-            + (f" — {m.card_number}" if m.card_number else ""),
-        )
-        for m in rows
-    ]
+    q = q.strip()
+    if q:
+        qs = qs.filter(name_filter(q, "person__name_search") | Q(card_number__startswith=q))
+    return qs.select_related("person").order_by("person__sort_key", "pk")
+
+
+def official_choice(m: Membership) -> tuple[str, str]:
+    return str(m.pk), f"{m.person.full_name} ({m.person.birth_date:%Y})" + (
+        f" — {m.card_number}" if m.card_number else ""
+    )
+
+
+def cell_official_choices(cell_id: int, *, exclude_person_id: int | None = None) -> list[tuple[str, str]]:
+    """The cell's official members as choices for a form (a mentor, an introducer)."""
+    return [official_choice(m) for m in officials_of_cell(cell_id, exclude_person_id=exclude_person_id)[:500]]
 
 
 def org_children(scope: Scope, org: Organization, *, include_dissolved: bool = False) -> list[Organization]:

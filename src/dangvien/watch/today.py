@@ -8,23 +8,23 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Q
-
 from dangvien.accounts.models import User
 from dangvien.candidates.models import Candidate
-from dangvien.candidates.selectors import candidate_list
+from dangvien.candidates.selectors import ASSESSMENT_MONTHS, candidate_list, unheard_since
 from dangvien.cases.admission import procedure as P
-from dangvien.cases.admission.selectors import case_queryset
+from dangvien.cases.admission.selectors import case_queryset, due_soon_limit
 from dangvien.cases.models import Case, CaseState
 from dangvien.cases.recognition.selectors import ProbationRow, probation_list
 from dangvien.committees.models import Meeting, MeetingKind
+from dangvien.core.dates import add_months
 from dangvien.orgs.models import Organization
 from dangvien.orgs.scope import Scope
+from dangvien.rules.calendar import calendar_from_db
+from dangvien.rules.selectors import RuleBook
 from dangvien.watch.models import Notification
 from dangvien.watch.selectors import notifications
 
 SHOWN = 6  # lines per section; the section's link leads to the whole list
-UNHEARD_DAYS = 90  # a candidate not discussed for three months (as the pool survey counts)
 PROBATION_AHEAD_DAYS = 60
 
 
@@ -68,21 +68,16 @@ def cell_today(scope: Scope, cell: Organization, user: User, today: dt.date) -> 
 
     open_cases = case_queryset(scope, org=cell).filter(state=CaseState.OPEN)
     labels = {s.code: str(s.label) for s in P.STEPS}
+    # "Due soon" as the board and the daily watch say it (a rule, in working days).
+    soon = due_soon_limit(today, org=cell, book=RuleBook.load(), cal=calendar_from_db())
     dossiers = []
     for c in open_cases.select_related("person").order_by("due_on", "pk")[:SHOWN]:
-        flag = (
-            "overdue"
-            if c.due_on and c.due_on < today
-            else "soon"
-            if c.due_on and (c.due_on - today).days <= 7
-            else ""
-        )
+        due = c.due_on
+        flag = "" if due is None else "overdue" if due < today else "soon" if due <= soon else ""
         dossiers.append(DossierLine(c, labels.get(c.step, c.step), flag))
 
-    since = today - dt.timedelta(days=UNHEARD_DAYS)
     unheard = candidate_list(scope, org=cell, today=today).filter(
-        (Q(last_assessed__lt=since) | Q(last_assessed__isnull=True))
-        & (Q(listed_on__lt=since) | Q(listed_on__isnull=True))
+        unheard_since(add_months(today, -ASSESSMENT_MONTHS))
     )
     rows, _total = probation_list(scope, org=cell, today=today, limit=200)
     ending = [

@@ -337,6 +337,9 @@ class _IdsField(forms.Field):
             raise forms.ValidationError(_("Lựa chọn không hợp lệ. Tải lại trang rồi chọn lại.")) from None
 
 
+ENROLL_AT_ONCE = 200
+
+
 class EnrollForm(forms.Form):
     """The people ticked in the picker (their person ids), each checked against who may be
     enrolled (`allowed`, rows of person_id) by one query, not against a list on the page."""
@@ -351,6 +354,12 @@ class EnrollForm(forms.Form):
 
     def clean_people(self) -> list[int]:
         ids = self.cleaned_data["people"]
+        if len(ids) > ENROLL_AT_ONCE:  # the picker shows 50; more is not a form a person sent
+            raise forms.ValidationError(
+                _("Mỗi lần ghi danh tối đa {n} người. Chọn ít hơn rồi ghi danh tiếp.").format(
+                    n=ENROLL_AT_ONCE
+                )
+            )
         known = set(self.allowed.filter(person_id__in=ids).values_list("person_id", flat=True))
         if set(ids) - known:
             raise forms.ValidationError(
