@@ -48,10 +48,12 @@ def _fresh_cache() -> Iterator[None]:
     cached per user id, and ids repeat from one test's rolled-back rows to the next's."""
     from django.core.cache import cache, caches
 
+    from dangvien.core.keep import forget_in_process
     from dangvien.targets.placement import placements_forget
 
     cache.clear()
     caches["jobs"].clear()  # one folder per test process (settings.py): no other test's
+    forget_in_process()  # the kept results this process remembers (core/keep.py)
     placements_forget()  # the trees kept by the progress report, per process
     yield
 

@@ -190,9 +190,8 @@ def test_the_generic_event_form_needs_a_decision_for_a_removal(login, users, tre
     assert b'value="made_official"' not in c.get(reverse("web:member_event", args=[m.pk])).content
 
 
-def test_the_timeliness_report_lists_the_late_ones_in_a_fixed_number_of_queries(
-    login, users, tree, django_assert_max_num_queries
-):
+def _recognitions(tree, lates: tuple[bool, ...]) -> None:  # type: ignore[no-untyped-def]
+    """One recognition per entry of `lates`, decided on time or 40 working days late."""
     from dangvien.cases.models import Outcome
     from dangvien.cases.recognition.services import (
         recognition_record_cell_vote,
@@ -201,9 +200,9 @@ def test_the_timeliness_report_lists_the_late_ones_in_a_fixed_number_of_queries(
     )
     from dangvien.rules.calendar import DEFAULT as cal
 
-    for i, late in enumerate((False, True)):
+    for i, late in enumerate(lates):
         r = recognition_open(
-            actor=None, membership=probationary(tree.xa_c1, D(2025, 3, 14), f"Người {'AB'[i]}")
+            actor=None, membership=probationary(tree.xa_c1, D(2025, 3, 14), f"Người {'ABCDEFGH'[i]}")
         )
         r = recognition_record_papers(
             actor=None,
@@ -241,6 +240,12 @@ def test_the_timeliness_report_lists_the_late_ones_in_a_fixed_number_of_queries(
             decision_ref=f"QĐ {i}",
             outcome=Outcome.OFFICIAL,
         )
+
+
+def test_the_timeliness_report_lists_the_late_ones_in_a_fixed_number_of_queries(
+    login, users, tree, django_assert_max_num_queries
+):
+    _recognitions(tree, (False, True))
     c = login(users.an)
     # 16, PostgreSQL's savepoint pair around the session, and the data version the report
     # is kept under (the audit's last entry, the stamps).
@@ -252,6 +257,35 @@ def test_the_timeliness_report_lists_the_late_ones_in_a_fixed_number_of_queries(
     assert "Người" not in login(users.binh).get(reverse("web:timeliness") + "?nam=2026").content.decode()
     bad = c.get(reverse("web:timeliness") + "?tu=31/02/2026&den=01/03/2026").content.decode()
     assert "không tồn tại" in bad
+
+
+def test_the_timeliness_report_shows_the_worst_late_steps_and_each_kinds_whole_list_by_pages(
+    login, users, tree, monkeypatch
+):
+    """A province's year holds hundreds of late steps: the report lists the worst of each
+    kind (LATE_SHOWN) and links to the kind's whole list, LATE_PER_PAGE a page."""
+    from dangvien.web.views import timeliness as view
+
+    monkeypatch.setattr(view, "LATE_SHOWN", 2)
+    monkeypatch.setattr(view, "LATE_PER_PAGE", 2)
+    _recognitions(tree, (True, True, True))
+    c = login(users.an)
+    url = reverse("web:timeliness")
+    body = c.get(url + "?nam=2026").content.decode()
+    assert "3 việc muộn" in body and body.count('<tr class="late">') == 2
+    assert "Xem cả 3 việc" in body and "?nam=2026&muon=recognition" in body
+    whole = c.get(url + "?nam=2026&muon=recognition").content.decode()
+    assert whole.count('<tr class="late">') == 2 and "Trang 1/2" in whole and 'id="children"' not in whole
+    last = c.get(url + "?nam=2026&muon=recognition&trang=2").content.decode()
+    assert last.count('<tr class="late">') == 1 and "Trang 2/2" in last
+    names = [n for n in ("Người A", "Người B", "Người C") if n in whole + last]
+    assert len(names) == 3  # every late step on one page or the other
+    # An unknown kind, a page past the end: the report, or the last page; never an error.
+    assert c.get(url + "?nam=2026&muon=khac").content.decode().count('<tr class="late">') == 2
+    assert "Trang 2/2" in c.get(url + "?nam=2026&muon=recognition&trang=99").content.decode()
+    # Another commune's staff: none of these, whole list or not.
+    other = login(users.binh).get(url + "?nam=2026&muon=recognition").content.decode()
+    assert "Người" not in other
 
 
 def test_a_temporary_member_is_listed_on_the_receiving_cells_page_not_in_its_total(login, users, tree):

@@ -269,6 +269,8 @@ def test_polling_a_job_does_not_keep_the_session_alive(users, login):
     user's activity, and on SQLite the save would wait for an import's write lock."""
     from django.contrib.sessions.models import Session
 
+    from dangvien.core.middleware import SessionMiddleware
+
     c = login(users.an)
     job = job_start(actor=users.an, kind="test_counts", title="Đếm", params={})
     c.get(reverse("web:job_detail", args=[job.pk]))
@@ -276,5 +278,11 @@ def test_polling_a_job_does_not_keep_the_session_alive(users, login):
     Session.objects.filter(session_key=key).update(expire_date=timezone.now() + dt.timedelta(minutes=1))
     assert c.get(reverse("web:job_state", args=[job.pk])).status_code == 200
     assert Session.objects.get(session_key=key).expire_date < timezone.now() + dt.timedelta(minutes=2)
-    c.get(reverse("web:job_detail", args=[job.pk]))  # a page the user opens: the session is renewed
+    # A page the user opens renews the session (its last renewal a minute old: renewals are
+    # at most a minute apart, core.middleware.SessionMiddleware).
+    s = c.session
+    s[SessionMiddleware.RENEW_KEY] = int(time.time()) - 60
+    s.save()
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() + dt.timedelta(minutes=1))
+    c.get(reverse("web:job_detail", args=[job.pk]))
     assert Session.objects.get(session_key=key).expire_date > timezone.now() + dt.timedelta(minutes=20)

@@ -230,6 +230,37 @@ def test_a_search_pages_in_vietnamese_order_either_way(tree, users, monkeypatch,
     assert names == ["Nguyễn Văn Ân", "Nguyễn Văn Dũng", "Nguyễn Văn Đức"]
 
 
+def test_a_search_counted_past_the_limit_pages_without_fetching_every_id_again(
+    tree, users, monkeypatch, django_assert_num_queries
+):
+    """ "nguyen" at a province: more than SEARCH_IDS_LIMIT matches. The first page learns
+    it (fetching limit + 1 ids, then counting); the next pages go straight to the
+    remembered count and the page, until the next write."""
+    from dangvien.members import selectors
+
+    monkeypatch.setattr(selectors, "SEARCH_IDS_LIMIT", 2)
+    for i, name in enumerate(["Nguyễn Văn Đức", "Nguyễn Văn Dũng", "Nguyễn Văn Ân"]):
+        register(tree.xa_c1, name, birth=dt.date(1990, 1, 1 + i))
+    scope = scope_for(users.an)
+    scope.grants  # noqa: B018 - load the assignments before counting queries
+    f = selectors.MemberFilter(q="nguyen")
+    # The registry version, the ids (3 > 2), the count, the page.
+    with django_assert_num_queries(4):
+        first = selectors.member_list(scope, f, page=1, per_page=2)
+    with django_assert_num_queries(2):  # the registry version (the count's key), the page
+        second = selectors.member_list(scope, f, page=2, per_page=2)
+    assert first.count == second.count == 3
+    assert [m.person.full_name for m in first.items + second.items] == [
+        "Nguyễn Văn Ân",
+        "Nguyễn Văn Dũng",
+        "Nguyễn Văn Đức",
+    ]
+    # A write changes the key: the limit is checked again, and the new member counted.
+    register(tree.xa_c1, "Nguyễn Thị Én", birth=dt.date(1991, 1, 1))
+    with django_assert_num_queries(4):
+        assert selectors.member_list(scope, f, page=1, per_page=2).count == 4
+
+
 @pytest.mark.parametrize("kind", [EventKind.REMOVED, EventKind.EXPELLED, EventKind.LEFT])
 def test_leaving_the_rolls_needs_the_decisions_number(tree, kind):
     m = register(tree.xa_c1, card="1")

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from dangvien.accounts.models import Role
 from dangvien.accounts.services import user_create
-from dangvien.core.keep import kept
+from dangvien.core.keep import KEEP_IN_PROCESS, forget_in_process, kept
 from dangvien.orgs.scope import scope_for
 from dangvien.reports.figures import data_version
 
@@ -41,6 +41,37 @@ def test_every_write_changes_the_data_version_and_a_kept_result_is_recomputed(tr
     assert kept("x", ("a",), data_version(), compute) == 3  # written since: computed again
 
 
+def test_a_process_remembers_its_kept_results_within_a_bound_and_never_across_versions(tree):
+    """Read back from the shared cache, a province's dashboard cost 9 ms of unpickling at
+    every visit: each process remembers the last results it read, by the same key."""
+    version = data_version()
+    calls: list[str] = []
+
+    def compute(tag: str):  # type: ignore[no-untyped-def]
+        def run() -> list[str]:
+            calls.append(tag)
+            return [tag]
+
+        return run
+
+    first = kept("x", ("a",), version, compute("a"))
+    caches["jobs"].clear()  # another process's eviction: this one still remembers
+    assert kept("x", ("a",), version, compute("again")) is first and calls == ["a"]
+    # The remembered result answers to its version only.
+    register(tree.xa_c1, "Nguyễn Văn An", card="1")
+    assert kept("x", ("a",), data_version(), compute("new")) == ["new"]
+    # Bounded: past KEEP_IN_PROCESS results the oldest are forgotten first.
+    for i in range(KEEP_IN_PROCESS):
+        kept("fill", (i,), version, compute(f"fill-{i}"))
+    caches["jobs"].clear()
+    calls.clear()
+    last = KEEP_IN_PROCESS - 1
+    assert kept("fill", (last,), version, compute("recomputed")) == [f"fill-{last}"] and calls == []
+    assert kept("x", ("a",), version, compute("recomputed")) == ["recomputed"]  # the oldest: gone
+    forget_in_process()
+    assert kept("fill", (last,), version, compute("recomputed")) == ["recomputed"]
+
+
 def test_the_statistics_page_shows_a_write_at_once_and_reads_kept_figures_otherwise(tree, users, login):
     register(tree.xa_c1, "Nguyễn Văn An", card="1")
     c = login(users.an)
@@ -49,6 +80,7 @@ def test_the_statistics_page_shows_a_write_at_once_and_reads_kept_figures_otherw
         again = c.get(f"{STATS}?to-chuc=XA").content.decode()
     assert again == first or again.count("Nguyễn") == first.count("Nguyễn")
     caches["jobs"].clear()
+    forget_in_process()
     with CaptureQueriesContext(connection) as computed:
         c.get(f"{STATS}?to-chuc=XA")
     assert len(kept_visit.captured_queries) < len(computed.captured_queries) / 2

@@ -16,6 +16,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from dangvien.cases.models import CeremonyDay
+from dangvien.core.keep import forget_in_process
 from dangvien.orgs.services import org_create
 from dangvien.ratings.models import Level, MemberRating, OrgRating
 from dangvien.targets.models import TargetRevision
@@ -113,6 +114,7 @@ def test_the_progress_page_takes_the_same_queries_for_two_or_twenty_children(tre
     def count() -> int:
         """The report computed (the result kept until the data change forgotten)."""
         caches["jobs"].clear()
+        forget_in_process()
         return queries_for(c, f"{PROGRESS}?to-chuc=XA&ky=2026")
 
     target_set(actor=None, org=tree.xa, period="2026", value=10)
@@ -184,6 +186,7 @@ def test_the_statistics_page_takes_the_same_queries_whatever_the_tree(tree, user
     def count() -> int:
         """The figures computed (the results kept until the data change forgotten)."""
         caches["jobs"].clear()
+        forget_in_process()
         return queries_for(c, f"{reverse('web:statistics')}?to-chuc=XA")
 
     register(tree.xa_c1, "Nguyễn Văn An", admitted=D(2026, 3, 2), official=None)

@@ -65,6 +65,16 @@ def counts(data, env):
     return out.stdout.strip().splitlines()[-1]
 
 
+def tree_token(data, env):
+    code = (
+        "from dangvien.reports.figures import TREE; from dangvien.reports.models import FigureStamp; "
+        "print(FigureStamp.objects.get(unit=TREE).version)"
+    )
+    out = run_cli(data, "shell", "-c", code, env_extra=env)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip().splitlines()[-1]
+
+
 def load(data, env, tmp_path, rows, name):
     path = write_csv(tmp_path / f"{name}.csv", MEMBER_HEADERS, rows)
     done = run_cli(data, "import", "members", str(path), env_extra=env)
@@ -92,6 +102,7 @@ def test_a_cut_or_junk_backup_changes_nothing_and_a_good_one_restores_exactly(in
     assert dump.stat().st_mode & 0o777 == 0o600
     at_backup = counts(data, env)
     assert at_backup.startswith("[5, 5, 3, ")
+    token_at_backup = tree_token(data, env)
 
     load(data, env, tmp_path, [member_row("Trần Thị Sau", sex="Nữ", card="99")], "b")
     before = counts(data, env)
@@ -119,6 +130,9 @@ def test_a_cut_or_junk_backup_changes_nothing_and_a_good_one_restores_exactly(in
     restored = run_cli(data, "restore", str(dump), env_extra=env)
     assert restored.returncode == 0, restored.stderr
     assert counts(data, env) == at_backup
+    # The restored data's versions are apart from those results were kept under before the
+    # restore (core/keep.py): a new tree token, not the one the backup held.
+    assert tree_token(data, env) != token_at_backup
     assert run_cli(data, "audit", "verify", env_extra=env).returncode == 0
     if vendor == "postgresql":
         assert "dropdb" in restored.stdout  # the old database is kept aside, and named

@@ -5,8 +5,10 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dangvien.core.choices import ChoiceLabels
 
-class User(AbstractUser):
+
+class User(ChoiceLabels, AbstractUser):
     """A person at the keyboard. What they may see comes from their role assignments."""
 
     # Set when an administrator resets the password: the next sign-in leads to the change.
@@ -24,7 +26,7 @@ class Role(models.TextChoices):
     VIEWER = "viewer", _("Chỉ xem")
 
 
-class RoleAssignment(models.Model):
+class RoleAssignment(ChoiceLabels, models.Model):
     """One role over one organization's subtree (none for the administrator)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="assignments")
@@ -49,7 +51,7 @@ class RoleAssignment(models.Model):
         return f"{self.user} — {self.get_role_display()} — {self.organization or '*'}"
 
 
-class LoginThrottle(models.Model):
+class LoginThrottle(ChoiceLabels, models.Model):
     """Failed sign-ins per account name, kept in the database so every worker sees them."""
 
     username = models.CharField(max_length=150, unique=True)
@@ -65,7 +67,7 @@ class LoginThrottle(models.Model):
         return f"{self.username}: {self.failures}"
 
 
-class AuditHead(models.Model):
+class AuditHead(ChoiceLabels, models.Model):
     """The chain's tip. Locked only by the short step that seals committed entries into the
     chain (accounts/audit.py), never for a writer's whole transaction."""
 
@@ -76,7 +78,7 @@ class AuditHead(models.Model):
         return f"#{self.seq}"
 
 
-class AuditEntry(models.Model):
+class AuditEntry(ChoiceLabels, models.Model):
     """Append-only, hash-chained record of every write made through a service."""
 
     # Empty while pending: written by the service's transaction, sealed after its commit.
@@ -108,7 +110,7 @@ class AuditEntry(models.Model):
         return f"#{self.seq} {self.action} {self.object_repr}"
 
 
-class ApiToken(models.Model):
+class ApiToken(ChoiceLabels, models.Model):
     """A bearer token for the HTTP API; only its SHA-256 is stored."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")

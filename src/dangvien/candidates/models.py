@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from dangvien.core.choices import ChoiceLabels
+
 
 class Source(models.TextChoices):
     YOUTH_UNION = "youth_union", _("Đoàn Thanh niên")
@@ -30,7 +32,7 @@ class State(models.TextChoices):
 OPEN_STATES = (State.SOURCING, State.IN_CLASS, State.READY, State.IN_ADMISSION)
 
 
-class Candidate(models.Model):
+class Candidate(ChoiceLabels, models.Model):
     """A person on a cell's sympathizer list. One open candidacy per person; a person who
     withdrew and comes back later gets a new row (the old one is history)."""
 
@@ -70,7 +72,7 @@ class Candidate(models.Model):
         return f"{self.person} ({self.get_state_display()})"
 
 
-class CandidateEvent(models.Model):
+class CandidateEvent(ChoiceLabels, models.Model):
     """One change of a candidacy's state, kept as a row: the pool's lifecycle read back
     (when listed, in class, ready, in admission, admitted or withdrawn, and why). Written
     only by candidates.services.candidate_move, inside the audited service that caused it."""
@@ -93,7 +95,7 @@ class CandidateEvent(models.Model):
         return f"{self.candidate_id}: {self.state_from or '—'} → {self.state_to} ({self.on})"
 
 
-class Mentorship(models.Model):
+class Mentorship(ChoiceLabels, models.Model):
     """An official member of the cell helping the candidate, from a date to a date."""
 
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="mentorships")
@@ -108,7 +110,7 @@ class Mentorship(models.Model):
         return f"{self.mentor_id} → {self.candidate_id} từ {self.valid_from}"
 
 
-class Assessment(models.Model):
+class Assessment(ChoiceLabels, models.Model):
     """The mentor's assessment presented at a cell meeting, and the cell's conclusion."""
 
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="assessments")
@@ -134,7 +136,7 @@ class ClassKind(models.TextChoices):
     NEW_MEMBER = "new_member", _("Đảng viên mới")
 
 
-class TrainingClass(models.Model):
+class TrainingClass(ChoiceLabels, models.Model):
     kind = models.CharField(_("loại lớp"), max_length=16, choices=ClassKind.choices)
     name = models.CharField(_("tên lớp"), max_length=200)
     organizer = models.ForeignKey(
@@ -163,7 +165,7 @@ class Result(models.TextChoices):
     FAILED = "failed", _("Không đạt")
 
 
-class Attendance(models.Model):
+class Attendance(ChoiceLabels, models.Model):
     training_class = models.ForeignKey(TrainingClass, on_delete=models.CASCADE, related_name="attendances")
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="attendances")
     result = models.CharField(_("kết quả"), max_length=8, choices=Result.choices, default=Result.PENDING)
@@ -175,7 +177,7 @@ class Attendance(models.Model):
         return f"{self.person_id} @ {self.training_class_id}"
 
 
-class Certificate(models.Model):
+class Certificate(ChoiceLabels, models.Model):
     """A class certificate: from a class recorded here, or from paper (import)."""
 
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="certificates")

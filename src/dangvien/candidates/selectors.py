@@ -104,7 +104,6 @@ class PoolSurvey:
     with_valid_certificate: int
     assessed_recently: int
     ready: int
-    not_assessed: list[Candidate]  # open candidates with no assessment in the last 3 months (first 200)
     not_assessed_count: int = 0
 
 
@@ -117,14 +116,12 @@ def unheard_since(since: dt.date) -> Q:
 
 
 def pool_survey(scope: Scope, *, org: Organization | None, today: dt.date) -> PoolSurvey:
-    """The pool of an organization's subtree today, in four queries whatever its size
-    (the rules, the count by source, the other counts, the not-assessed list)."""
+    """The pool of an organization's subtree today, in two queries whatever its size
+    (the rules, the counts). The candidates not heard for 3
+    months are counted here; the list puts them first (candidate_list)."""
     validity = int(RuleBook.load().value("certificate.validity_months", on=today, org=org))
     since = add_months(today, -ASSESSMENT_MONTHS)
     base = candidate_queryset(scope, org=org)
-    by_source = {s: 0 for s in Source.values}
-    for row in base.values("source").annotate(n=Count("id")).order_by():
-        by_source[row["source"]] = row["n"]
     flagged = _with_flags(base, today, validity)
     unheard = unheard_since(since)
     agg = flagged.aggregate(
@@ -133,19 +130,14 @@ def pool_survey(scope: Scope, *, org: Organization | None, today: dt.date) -> Po
         assessed=Count("id", filter=Q(last_assessed__gte=since)),
         ready=Count("id", filter=Q(state=State.READY)),
         unheard=Count("id", filter=unheard),
-    )
-    stale = list(
-        flagged.filter(unheard)
-        .select_related("person", "cell")
-        .order_by("last_assessed", "person__sort_key")[:200]
+        **{f"source_{i}": Count("id", filter=Q(source=s)) for i, s in enumerate(Source.values)},
     )
     return PoolSurvey(
         total=agg["total"],
-        by_source=by_source,
+        by_source={s: agg[f"source_{i}"] for i, s in enumerate(Source.values)},
         with_valid_certificate=agg["certified"],
         assessed_recently=agg["assessed"],
         ready=agg["ready"],
-        not_assessed=stale,
         not_assessed_count=agg["unheard"],
     )
 

@@ -9,8 +9,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from dangvien.core.choices import ChoiceLabels
 
-class Assignment(models.Model):
+
+class Assignment(ChoiceLabels, models.Model):
     """A committee member answering for a cell, from valid_from up to (not including)
     valid_to. One person may answer for several cells; history is kept (ended, never erased)."""
 
@@ -51,7 +53,7 @@ class Covered(models.TextChoices):
     UNION_MEMBERS = "union_members", _("Đoàn viên, hội viên")
 
 
-class Headcount(models.Model):
+class Headcount(ChoiceLabels, models.Model):
     """The people a unit covers on a day, as counted by its committee (typed or imported).
     The latest count on or before a report's date is the one the report uses."""
 
@@ -78,7 +80,7 @@ class Headcount(models.Model):
         return f"{self.organization_id} {self.on} {self.kind}: {self.covered}"
 
 
-class NoSource(models.Model):
+class NoSource(ChoiceLabels, models.Model):
     """A unit with no source left to develop (e.g. every employee is already a member),
     from `since` up to (not including) `until`. Such a unit is listed apart, never pushed
     like a unit that simply admitted nobody."""
@@ -116,7 +118,7 @@ class MeetingKind(models.TextChoices):
     EXTRAORDINARY = "extraordinary", _("Sinh hoạt bất thường")
 
 
-class Meeting(models.Model):
+class Meeting(ChoiceLabels, models.Model):
     """A cell's meeting (sinh hoạt chi bộ): the monthly one or an extraordinary one. Its
     attendance is taken from the registry as it stood that day; the mentors' assessments
     and the votes on admission and recognition are recorded as its items."""
@@ -148,7 +150,7 @@ class Presence(models.TextChoices):
     ABSENT = "absent", _("Vắng không có lý do")
 
 
-class Attendance(models.Model):
+class Attendance(ChoiceLabels, models.Model):
     """One member of the cell on the meeting's day, with their status then (official,
     probationary, exempt) so that the meeting's figures never change afterwards."""
 
@@ -166,7 +168,7 @@ class Attendance(models.Model):
         return f"{self.meeting_id} {self.membership_id} {self.presence}"
 
 
-class MeetingAssessment(models.Model):
+class MeetingAssessment(ChoiceLabels, models.Model):
     """A mentor's assessment heard at this meeting (the assessment row is the pool's)."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="assessments")

@@ -11,10 +11,11 @@ from typing import Any, TypeVar
 
 from django.db import models
 
+from dangvien.core.choices import ChoiceLabels
 from dangvien.core.errors import StaleError
 
 
-class Versioned(models.Model):
+class Versioned(ChoiceLabels, models.Model):
     """A row edited through forms: its version grows with every save through a service."""
 
     version = models.PositiveIntegerField(default=1)

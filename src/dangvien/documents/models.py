@@ -4,8 +4,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dangvien.core.choices import ChoiceLabels
 
-class GeneratedDocument(models.Model):
+
+class GeneratedDocument(ChoiceLabels, models.Model):
     """A paper generated from a dossier: what, from which template, by whom, when — so a
     printed paper can be traced back. The file itself is kept (a few tens of kB)."""
 
@@ -32,7 +34,7 @@ class GeneratedDocument(models.Model):
         return f"{self.form} {self.generated_at:%d/%m/%Y %H:%M}"
 
 
-class FormTemplate(models.Model):
+class FormTemplate(ChoiceLabels, models.Model):
     """A template uploaded by an administrator for one form, for the whole system
     (province empty) or for one province's subtree. Versions are kept; one is active per
     form and reach; without any, the packaged default is used."""

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dangvien.core.choices import ChoiceLabels
+
 
 class Status(models.TextChoices):
     QUEUED = "queued", _("Đang chờ")
@@ -14,7 +16,7 @@ class Status(models.TextChoices):
     FAILED = "failed", _("Không thành công")
 
 
-class Job(models.Model):
+class Job(ChoiceLabels, models.Model):
     """One piece of long work a user (or the system) started. Its progress while it runs is
     not here but in the shared cache (jobs/progress.py): an import writes inside one
     transaction, and a row updated from inside it would be invisible until the end."""

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dangvien.core.choices import ChoiceLabels
 from dangvien.core.versioned import Versioned
 
 
@@ -36,7 +37,7 @@ class EventKind(models.TextChoices):
     DIED = "died", _("Từ trần")
 
 
-class Membership(models.Model):
+class Membership(ChoiceLabels, models.Model):
     """One membership of one person: from the admission decision to its end.
 
     The fields below are the current state, kept equal to what the MemberEvent rows say
@@ -73,7 +74,7 @@ class Membership(models.Model):
         return f"{self.person} ({self.card_number or '—'})"
 
 
-class MemberEvent(models.Model):
+class MemberEvent(ChoiceLabels, models.Model):
     """A dated change of a membership, with the state it leads to."""
 
     membership = models.ForeignKey(  # indexed by (membership, on) below
@@ -109,7 +110,7 @@ class MemberEvent(models.Model):
         return f"{self.get_kind_display()} {self.on:%d/%m/%Y}"
 
 
-class MembershipPeriod(models.Model):
+class MembershipPeriod(ChoiceLabels, models.Model):
     """Status and cell of a membership from valid_from up to (not including) valid_to."""
 
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="periods")
@@ -130,7 +131,7 @@ class MembershipPeriod(models.Model):
         return f"{self.membership_id} {self.status} {self.valid_from}–{self.valid_to or ''}"
 
 
-class CellTally(models.Model):
+class CellTally(ChoiceLabels, models.Model):
     """How many memberships each cell has in each status, today.
 
     Kept by the same services that write Membership rows (`members.tally`), so that the
@@ -182,7 +183,7 @@ class Exemption(Versioned):
         return f"{self.membership_id} {self.kind} {self.requested_on}"
 
 
-class Residence(models.Model):
+class Residence(ChoiceLabels, models.Model):
     """A member living elsewhere than their cell, registered with the cell where they live
     (which sees them, read-only, in its "living here" list)."""
 
@@ -220,7 +221,7 @@ class Office(models.TextChoices):
 SINGLE_OFFICES = (Office.SECRETARY,)
 
 
-class OfficeHolder(models.Model):
+class OfficeHolder(ChoiceLabels, models.Model):
     """Who held an office of an organization, from valid_from up to (not including) valid_to.
     Every office above is a seat on the committee (cấp ủy viên): its size on a day is the
     number of people holding any of them. Kept as history: an office is ended, never erased."""

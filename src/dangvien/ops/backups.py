@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 from psycopg import sql
 
 from dangvien.accounts.audit import audit_verify
+from dangvien.reports.figures import tree_touch
 
 # Tables whose data every dangvien backup holds: a dump missing one of them was cut.
 _ESSENTIAL = ("django_migrations", "accounts_auditentry", "orgs_organization", "people_person")
@@ -193,10 +194,18 @@ def restore_from(source: Path) -> RestoreResult:
         raise BackupError(_("Không có tệp {source}").format(source=source))
     connections.close_all()
     if connection.vendor == "sqlite":
-        return _restore_sqlite(source)
-    if connection.vendor == "postgresql":
-        return _restore_pg(source)
-    raise BackupError(_("Chưa hỗ trợ khôi phục {vendor}").format(vendor=connection.vendor))
+        result = _restore_sqlite(source)
+    elif connection.vendor == "postgresql":
+        result = _restore_pg(source)
+    else:
+        raise BackupError(_("Chưa hỗ trợ khôi phục {vendor}").format(vendor=connection.vendor))
+    # The restored rows bring back an older data version (the audit chain's last entry, the
+    # stamps); the next writes would count up to versions that results kept before the
+    # restore (core/keep.py: the shared cache, a running server's memory) were made under,
+    # from other data. A new tree token puts the restored database's versions apart.
+    connections.close_all()
+    tree_touch()
+    return result
 
 
 def _restore_sqlite(source: Path) -> RestoreResult:

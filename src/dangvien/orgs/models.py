@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dangvien.core.choices import ChoiceLabels
+
 
 class OrgKind(models.TextChoices):
     PROVINCE = "province", _("Đảng bộ tỉnh")
@@ -36,7 +38,7 @@ def path_segment(pk: int) -> str:
     return f"{pk:08d}."
 
 
-class Organization(models.Model):
+class Organization(ChoiceLabels, models.Model):
     """A node of the party tree as it stands today. Its past lives in OrgVersion rows.
 
     `path` is a materialized path ("00000001.00000007.") so that a subtree is one indexed
@@ -94,7 +96,7 @@ class ReorgKind(models.TextChoices):
     UPDATE = "update", _("Sửa thông tin")
 
 
-class Reorganization(models.Model):
+class Reorganization(ChoiceLabels, models.Model):
     """A dated act on the tree (a decision of a committee), with what it changed."""
 
     kind = models.CharField(max_length=16, choices=ReorgKind.choices)
@@ -114,7 +116,7 @@ class Reorganization(models.Model):
         return f"{self.get_kind_display()} {self.effective_on:%d/%m/%Y}"
 
 
-class OrgVersion(models.Model):
+class OrgVersion(ChoiceLabels, models.Model):
     """The organization as it was from valid_from up to (not including) valid_to."""
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="versions")

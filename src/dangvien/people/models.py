@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dangvien.core.choices import ChoiceLabels
 from dangvien.core.text import clean_name, fold, vietnamese_sort_key
 
 
@@ -11,7 +12,7 @@ class Sex(models.TextChoices):
     FEMALE = "female", _("Nữ")
 
 
-class Person(models.Model):
+class Person(ChoiceLabels, models.Model):
     """One row per human: a candidate today, a member tomorrow, re-admitted later."""
 
     full_name = models.CharField(_("họ và tên"), max_length=120)

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dangvien.core.choices import ChoiceLabels
+
 
 class Level(models.TextChoices):
     EXCELLENT = "excellent", _("Hoàn thành xuất sắc nhiệm vụ")
@@ -17,7 +19,7 @@ class Level(models.TextChoices):
 LEVEL_ORDER = [Level.EXCELLENT, Level.GOOD, Level.COMPLETE, Level.INCOMPLETE]
 
 
-class Rating(models.Model):
+class Rating(ChoiceLabels, models.Model):
     """What every rating holds: the level, the score (optional), who recorded it."""
 
     year = models.PositiveSmallIntegerField(_("năm"))

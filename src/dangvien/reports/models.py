@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from django.db import models
 
+from dangvien.core.choices import ChoiceLabels
 
-class FigureStamp(models.Model):
+
+class FigureStamp(ChoiceLabels, models.Model):
     """How many times the members of a unit have changed: every write that can change a
     count (a member's status or cell, a person's sex, birth date, ethnicity or education,
     a cell's kind, sector or place in the tree) adds one, in the writer's transaction.
@@ -23,7 +25,7 @@ class FigureStamp(models.Model):
         return f"{self.unit or '*'} v{self.version}"
 
 
-class MemberFigures(models.Model):
+class MemberFigures(ChoiceLabels, models.Model):
     """One unit's member counts on one day, by each dimension of the members report,
     valid while the unit's stamp (and the whole database's) is still the one read before
     they were counted."""
@@ -45,7 +47,7 @@ class MemberFigures(models.Model):
         return f"{self.unit} {self.day}"
 
 
-class AdmissionFigures(models.Model):
+class AdmissionFigures(ChoiceLabels, models.Model):
     """One unit's admissions in a span of days (a period's first day to the report's last),
     per cell: {cell id: [admitted, women, under 30, ethnic minority, religious]}, each
     judged on the decision date. Every cell ever in the unit is in it, wherever the cell

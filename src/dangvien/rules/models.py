@@ -4,8 +4,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dangvien.core.choices import ChoiceLabels
 
-class RuleOverride(models.Model):
+
+class RuleOverride(ChoiceLabels, models.Model):
     """An administrator's value for one parameter from a date on, for the whole system
     or for one province's subtree. Never deleted: revoking keeps the row (reversible,
     and the audit chain says who did what)."""
@@ -40,7 +42,7 @@ class RuleOverride(models.Model):
         return f"{self.key} = {self.value} từ {self.effective_from:%d/%m/%Y}"
 
 
-class CalendarDay(models.Model):
+class CalendarDay(ChoiceLabels, models.Model):
     """A day the administrator declares: a day off on a weekday (a local holiday, a swap
     the `holidays` package does not know yet) or a working day on a weekend or holiday."""
 

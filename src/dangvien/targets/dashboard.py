@@ -5,6 +5,7 @@ the month-by-month line, the funnel, idle units, rating shares."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -97,14 +98,18 @@ class Dashboard:
     ratings: RatingSummary | None
 
 
-def committee_dashboard(scope: Scope, org: Organization, today: dt.date) -> Dashboard | None:
+def committee_dashboard(
+    scope: Scope, org: Organization, today: dt.date, *, version: Hashable | None = None
+) -> Dashboard | None:
     """The home page of a committee's user; None for a cell (its secretary's home stays the
     list of its members and work). Kept until the data change (core/keep.py): a province's
     takes a second to compute, and its staff open it all morning. A user who sees the whole
     subtree shares it with every such user (the nightly tick computes the provinces')."""
     if org.kind in CELL_KINDS:
         return None
-    return kept_report("dashboard", scope, org, (today,), lambda: _dashboard(scope, org, today))
+    return kept_report(
+        "dashboard", scope, org, (today,), lambda: _dashboard(scope, org, today), version=version
+    )
 
 
 def _dashboard(scope: Scope, org: Organization, today: dt.date) -> Dashboard:

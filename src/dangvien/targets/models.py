@@ -4,13 +4,15 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dangvien.core.choices import ChoiceLabels
+
 
 class PeriodKind(models.TextChoices):
     TERM = "term", _("Nhiệm kỳ")
     YEAR = "year", _("Năm")
 
 
-class Period(models.Model):
+class Period(ChoiceLabels, models.Model):
     """The real dates of a term ("2020-2025") or a year ("2023") when they differ from the
     defaults of `targets.periods.default_bounds` (e.g. the congress days of a term).
 
@@ -28,7 +30,7 @@ class Period(models.Model):
         return self.code
 
 
-class Target(models.Model):
+class Target(ChoiceLabels, models.Model):
     """An admission target of one organization, one period, one group ("" = the total).
 
     Its values live in TargetRevision rows: raising it mid-term adds a row, it never
@@ -50,7 +52,7 @@ class Target(models.Model):
         return f"{self.organization_id} {self.period} {self.group or 'tổng'}"
 
 
-class TargetRevision(models.Model):
+class TargetRevision(ChoiceLabels, models.Model):
     target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="revisions")
     value = models.PositiveIntegerField(_("chỉ tiêu"))
     effective_on = models.DateField(_("ngày hiệu lực"))
@@ -69,7 +71,7 @@ class TargetRevision(models.Model):
         return f"{self.value} từ {self.effective_on:%d/%m/%Y}"
 
 
-class Commendation(models.Model):
+class Commendation(ChoiceLabels, models.Model):
     """A unit commended for a year's work on party-member development: the decision of the
     committee above it (number, date, level), recorded by that committee's staff."""
 

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dangvien.core.choices import ChoiceLabels
+
 
 class Kind(models.TextChoices):
     OVERDUE = "overdue", _("Quá hạn")
@@ -20,7 +22,7 @@ class Kind(models.TextChoices):
     NO_MEETING = "no_meeting", _("Chi bộ không sinh hoạt trong tháng")
 
 
-class Notification(models.Model):
+class Notification(ChoiceLabels, models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=16, choices=Kind.choices)
     # What and when, e.g. "case:17:decision:2026-04-09:overdue": the same occasion twice is one row.

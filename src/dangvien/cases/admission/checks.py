@@ -19,6 +19,7 @@ from dangvien.cases.models import (
     IntroKind,
     PriorExit,
     Route,
+    StepRecord,
     VerificationResult,
 )
 from dangvien.core.dates import add_months
@@ -396,11 +397,24 @@ def check_readmission(case: Case, on: dt.date, book: RuleBook, past: list[Member
     )
 
 
-def admission_checks(case: Case, *, on: dt.date, book: RuleBook | None = None) -> list[Check]:
-    """Every eligibility check of the case as of `on` (the cell meeting, or today before it)."""
+def admission_checks(
+    case: Case,
+    *,
+    on: dt.date,
+    book: RuleBook | None = None,
+    intros: list[Introduction] | None = None,
+    records: list[StepRecord] | None = None,
+) -> list[Check]:
+    """Every eligibility check of the case as of `on` (the cell meeting, or today before it).
+    The case page passes the introductions (introducer and person joined) and step records
+    it has already read."""
     book = book or RuleBook.load()
-    intros = list(case.introductions.select_related("introducer__person"))
-    done = dict(case.records.values_list("step", "done_on"))
+    if intros is None:
+        intros = list(case.introductions.select_related("introducer__person"))
+    if records is None:
+        done = dict(case.records.values_list("step", "done_on"))
+    else:
+        done = {r.step: r.done_on for r in sorted(records, key=lambda r: (r.done_on, r.pk))}
     for i in intros:  # an introduction's own date counts for its paper's age
         done[INTRODUCTIONS] = min(done.get(INTRODUCTIONS, i.given_on), i.given_on)
     past = list(Membership.objects.filter(person_id=case.person_id, is_active=False))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models import Count, F, Q, QuerySet, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
 
 from dangvien.cases.admission import procedure as P
@@ -261,7 +261,12 @@ def case_get(scope: Scope, pk: int) -> Case:
 def case_view(scope: Scope, pk: int, *, today: dt.date) -> CaseView:
     c = case_get(scope, pk)
     book = RuleBook.load()
-    records = {r.step: r for r in c.records.select_related("recorded_by")}
+    # Each related list read once, for the page and for the checks.
+    record_rows = list(c.records.select_related("recorded_by"))
+    records = {r.step: r for r in record_rows}
+    intros = list(c.introductions.select_related("introducer__person"))
+    prefetch_related_objects([c], "verifications")  # for the page and check_verification
+    verifications = list(c.verifications.all())
     steps = []
     for code in c.steps:
         rec = records.get(code)
@@ -291,11 +296,11 @@ def case_view(scope: Scope, pk: int, *, today: dt.date) -> CaseView:
     return CaseView(
         case=c,
         steps=steps,
-        checks=admission_checks(c, on=checks_on, book=book),
+        checks=admission_checks(c, on=checks_on, book=book, intros=intros, records=record_rows),
         checks_on=checks_on,
         votes=list(c.votes.all()),
-        verifications=list(c.verifications.all()),
-        introductions=list(c.introductions.select_related("introducer__person")),
+        verifications=verifications,
+        introductions=intros,
         suspensions=list(c.suspensions.all()),
         due_rule_text=due_rule_text,
         probation_end=probation_end,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangvien.cases.admission.procedure import CODES
 from dangvien.cases.models.base import Dossier
+from dangvien.core.choices import ChoiceLabels
 
 
 class CaseState(models.TextChoices):
@@ -111,7 +112,7 @@ class Case(Dossier):
         return self.state in OPEN_CASE_STATES
 
 
-class StepRecord(models.Model):
+class StepRecord(ChoiceLabels, models.Model):
     """A step done: its date, document number, papers handed in, who recorded it."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="records")
@@ -151,7 +152,7 @@ class VerificationResult(models.TextChoices):
     CONCERN = "concern", _("Có vấn đề cần xem xét")
 
 
-class Verification(models.Model):
+class Verification(ChoiceLabels, models.Model):
     """Background verification of the applicant or one relative. A relative who is a
     party member and has declared fully is exempt (recorded, not verified)."""
 
@@ -179,7 +180,7 @@ class IntroKind(models.TextChoices):
     TRADE_UNION = "trade_union", _("Nghị quyết Ban Chấp hành Công đoàn cơ sở")
 
 
-class Introduction(models.Model):
+class Introduction(ChoiceLabels, models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="introductions")
     kind = models.CharField(max_length=12, choices=IntroKind.choices)
     introducer = models.ForeignKey(
@@ -216,7 +217,7 @@ class Exclusion(models.TextChoices):
     EXCUSED = "excused", _("Được cấp ủy đồng ý vắng mặt cả buổi họp")
 
 
-class Vote(models.Model):
+class Vote(ChoiceLabels, models.Model):
     """A vote on the case, passed or not: a failed vote is kept and reported upward."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="votes")
@@ -259,7 +260,7 @@ class Vote(models.Model):
         return vote_text(yes=self.yes, no=self.no, counted=self.denominator)
 
 
-class Suspension(models.Model):
+class Suspension(ChoiceLabels, models.Model):
     """The case paused: its due date moves by the working days it was paused."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="suspensions")
@@ -276,7 +277,7 @@ class Suspension(models.Model):
         return f"{self.case_id} {self.since}–{self.until or ''}"
 
 
-class CeremonyDay(models.Model):
+class CeremonyDay(ChoiceLabels, models.Model):
     """A local day on which admissions are held together (e.g. the founding day of a
     province's first cell), for the organization and everything under it. The national
     days (3/2, 19/5, 2/9) are built in (`cases.ceremonies.NATIONAL_DAYS`)."""

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangvien.cases.models.admission import Body
 from dangvien.cases.models.base import Dossier
+from dangvien.core.choices import ChoiceLabels
 
 
 class RecognitionState(models.TextChoices):
@@ -63,7 +64,7 @@ class Recognition(Dossier):
         return self.state == RecognitionState.OPEN
 
 
-class RecognitionStep(models.Model):
+class RecognitionStep(ChoiceLabels, models.Model):
     """A step of the recognition done, with the deadline it had (timeliness is proved here)."""
 
     recognition = models.ForeignKey(Recognition, on_delete=models.CASCADE, related_name="records")
@@ -94,7 +95,7 @@ class Outcome(models.TextChoices):
     NONE = "", _("Không đủ 2/3 cho bên nào")
 
 
-class RecognitionVote(models.Model):
+class RecognitionVote(ChoiceLabels, models.Model):
     """A vote of the cell or base committee: for recognition (yes) or for removal (no).
     Neither reaching 2/3 is kept; the third such vote escalates the case."""
 
@@ -132,7 +133,7 @@ class RecognitionVote(models.Model):
         return vote_text(yes=self.yes, no=self.no, counted=self.denominator, recognition=True)
 
 
-class ProbationMentor(models.Model):
+class ProbationMentor(ChoiceLabels, models.Model):
     """An official member helping the probationary member, from a date to a date."""
 
     recognition = models.ForeignKey(Recognition, on_delete=models.CASCADE, related_name="mentors")
@@ -147,7 +148,7 @@ class ProbationMentor(models.Model):
         return f"{self.mentor_id} → {self.recognition_id} từ {self.valid_from}"
 
 
-class ProbationAssessment(models.Model):
+class ProbationAssessment(ChoiceLabels, models.Model):
     """The mentor's report on a probationary member heard at a cell meeting, and the cell's
     conclusion (issue 21: reviewed at the monthly meetings like a candidate)."""
 

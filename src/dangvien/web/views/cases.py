@@ -124,7 +124,9 @@ def _get_case(scope: Scope, pk: int) -> Case:
         raise Http404 from None
 
 
-def _vote_initial(case: Case, meeting: Meeting | None = None) -> dict[str, Any]:
+def _vote_initial(
+    case: Case, meeting: Meeting | None = None, voters: tuple[int, int] | None = None
+) -> dict[str, Any]:
     """The registry's proposal for a meeting today, or the figures of the meeting's
     attendance, for the secretary to confirm or correct."""
     if case.step != P.CELL_VOTE:
@@ -140,12 +142,16 @@ def _vote_initial(case: Case, meeting: Meeting | None = None) -> dict[str, Any]:
             "excluded_excused": f.excused_official,
             "denominator": f.denominator,
         }
-    official, _ = cell_voters(case.cell, timezone.localdate())
+    official, _ = voters or cell_voters(case.cell, timezone.localdate())
     return {"summoned": official, "denominator": official}
 
 
 def _forms(
-    case: Case, data: Any = None, action: str = "", meeting: Meeting | None = None
+    case: Case,
+    data: Any = None,
+    action: str = "",
+    meeting: Meeting | None = None,
+    voters: tuple[int, int] | None = None,
 ) -> dict[str, forms.Form]:
     """Every action form of the case; the one posted (action) gets the data."""
     initial = {"version": case.version}
@@ -178,7 +184,9 @@ def _forms(
             picker_url=officials_url(case.cell, "introducer", exclude_person_id=case.person_id),
         ),
         "introduction_end": make("introduction_end", F.IntroductionEndForm),
-        "cell_vote": make("cell_vote", F.CellVoteForm, route=route, initial=_vote_initial(case, meeting)),
+        "cell_vote": make(
+            "cell_vote", F.CellVoteForm, route=route, initial=_vote_initial(case, meeting, voters)
+        ),
         "committee_vote": make("committee_vote", F.CommitteeVoteForm, route=route),
         "decision": make("decision", F.DecisionForm, route=route),
         "extend": make("extend", F.ExtendForm),
@@ -197,12 +205,18 @@ def _by_step(forms_: list[Any]) -> dict[str, list[Any]]:
 
 
 def _render_case(
-    request: HttpRequest, view: CaseView, forms_: dict[str, forms.Form], action: str = ""
+    request: HttpRequest,
+    view: CaseView,
+    forms_: dict[str, forms.Form],
+    action: str = "",
+    voters: tuple[int, int] | None = None,
 ) -> HttpResponse:
     scope = request_scope(request)
     c = view.case
     today = timezone.localdate()
-    official, exempt = cell_voters(c.cell, today)
+    official, exempt = voters or cell_voters(c.cell, today)
+    can_write = scope.can_write(c.cell)
+    papers = forms_for(c, None) if can_write else []
     book = RuleBook.load()
     threshold = book.get("vote.cell_threshold", on=today, org=c.cell)
     return render(
@@ -214,7 +228,7 @@ def _render_case(
             "c": c,
             "f": forms_,
             "action": action,
-            "can_write": scope.can_write(c.cell),
+            "can_write": can_write,
             "step_def": P.BY_CODE[c.step],
             "simple_step": c.step not in (P.CELL_VOTE, P.BASE_RESOLUTION, P.DECISION, P.CEREMONY),
             "registry": {
@@ -227,12 +241,12 @@ def _render_case(
             "today": today,
             "exclusions": Exclusion,
             "IntroKind": IntroKind,
-            "paper_forms": forms_for(c, None) if scope.can_write(c.cell) else [],
-            "step_forms": _by_step(forms_for(c, None)) if scope.can_write(c.cell) else {},
+            "paper_forms": papers,
+            "step_forms": _by_step(papers),
             "generated": list(
                 GeneratedDocument.objects.filter(case=c).defer("content").select_related("generated_by")[:20]
             )
-            if scope.can_write(c.cell)
+            if can_write
             else [],
             "obj_pk": c.pk,
             "dossier_kind": "admission",
@@ -243,13 +257,17 @@ def _render_case(
 
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = request_scope(request)
-    _get_case(scope, pk)
-    view = case_view(scope, pk, today=timezone.localdate())
+    today = timezone.localdate()
+    try:
+        view = case_view(scope, pk, today=today)
+    except Case.DoesNotExist:
+        raise Http404 from None
     raw = request.GET.get("buoi", "")
     meeting = meeting_get(scope, int(raw)) if raw.isdigit() else None
     if meeting is not None and meeting.cell_id != view.case.cell_id:
         meeting = None
-    return _render_case(request, view, _forms(view.case, meeting=meeting))
+    voters = cell_voters(view.case.cell, today)  # the vote form's proposal and the page's registry
+    return _render_case(request, view, _forms(view.case, meeting=meeting, voters=voters), voters=voters)
 
 
 def _membership(case: Case, value: str) -> Membership | None:

@@ -60,10 +60,11 @@ def candidates(request: HttpRequest) -> HttpResponse:
     if state not in State.values:
         state = ""
     today = timezone.localdate()
-    page = Paginator(candidate_list(scope, org=org, today=today, state=state), 50).get_page(
-        request.GET.get("trang")
-    )
     survey = pool_survey(scope, org=org, today=today)
+    paginator = Paginator(candidate_list(scope, org=org, today=today, state=state), 50)
+    if not state:
+        paginator.count = survey.total  # the same rows, already counted by the survey
+    page = paginator.get_page(request.GET.get("trang"))
     return render(
         request,
         "web/cases/candidates.html",
