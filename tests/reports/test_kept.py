@@ -4,6 +4,7 @@ older than the last write, never shared with a user who sees less."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.core.cache import caches
@@ -70,6 +71,37 @@ def test_a_process_remembers_its_kept_results_within_a_bound_and_never_across_ve
     assert kept("x", ("a",), version, compute("recomputed")) == ["recomputed"]  # the oldest: gone
     forget_in_process()
     assert kept("fill", (last,), version, compute("recomputed")) == ["recomputed"]
+
+
+def test_a_result_kept_by_another_release_of_the_code_is_not_read(tree, monkeypatch):
+    """A kept result is a pickled object of the classes of the code that kept it: a new
+    release (another code token) computes its own, never reads an older object."""
+    from dangvien.core import keep
+
+    version = data_version()
+    assert kept("x", ("a",), version, lambda: "old release") == "old release"
+    forget_in_process()  # a new process of the new release
+    keep.code_token.cache_clear()
+    monkeypatch.setattr(keep, "code_token", lambda: "another")
+    assert kept("x", ("a",), version, lambda: "new release") == "new release"
+
+
+def test_the_code_token_is_the_same_twice_and_changes_with_a_template_or_a_module(tmp_path):
+    from dangvien.core import keep
+
+    keep.code_token.cache_clear()
+    assert keep.code_token() == keep.source_digest(Path(keep.__file__).resolve().parent.parent)
+    (tmp_path / "web").mkdir()
+    page = tmp_path / "web" / "page.html"
+    module = tmp_path / "views.py"
+    page.write_text("<p>{{ row.counts }}</p>")
+    module.write_text("X = 1\n")
+    first = keep.source_digest(tmp_path)
+    assert keep.source_digest(tmp_path) == first
+    page.write_text("<p>{{ row.cells }}</p>")
+    second = keep.source_digest(tmp_path)
+    module.write_text("X = 2\n")
+    assert len({first, second, keep.source_digest(tmp_path)}) == 3
 
 
 def test_the_statistics_page_shows_a_write_at_once_and_reads_kept_figures_otherwise(tree, users, login):

@@ -5,6 +5,10 @@ chain's last entry, which every write adds to, and the stamps bulk tools bump), 
 result is never older than the last write. Shared through the jobs cache (files in the
 data folder, or Redis), so one process's work serves every other's.
 
+A kept result is a pickled object of this code's classes: the key holds a digest of the
+code too (code_token), so a new release never reads a result an older one kept, with its
+older fields (a template reading a field the old object lacks prints nothing, silently).
+
 Each process also remembers the last KEEP_IN_PROCESS results it read or computed: reading
 one back from the shared cache means unpickling it, and a province's dashboard of model
 instances took 9 ms to unpickle at every visit (issue 22's 25 ms a page). The key holds the
@@ -13,10 +17,12 @@ are shared between requests: callers read them and never change them."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from pathlib import Path
 from typing import TypeVar
 
 from django.core.cache import caches
@@ -44,9 +50,25 @@ def forget_in_process() -> None:
         _local.clear()
 
 
+@functools.cache
+def code_token() -> str:
+    """A digest of the package's Python source and templates, the same in every process of
+    one release: read once per process (about 400 files, a few milliseconds)."""
+    return source_digest(Path(__file__).resolve().parent.parent)
+
+
+def source_digest(root: Path) -> str:
+    h = hashlib.sha256()
+    for path in sorted([*root.rglob("*.py"), *root.rglob("*.html")]):
+        h.update(str(path.relative_to(root)).encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
 def kept(name: str, key: tuple[Hashable, ...], version: Hashable, compute: Callable[[], T]) -> T:
     cache = caches["jobs"]
-    digest = hashlib.sha256(repr((key, version)).encode()).hexdigest()[:32]  # the same in every process
+    # The same in every process of one release.
+    digest = hashlib.sha256(repr((key, version, code_token())).encode()).hexdigest()[:32]
     full = f"kept:{name}:{digest}"
     marker = (key, version)
     with _local_lock:

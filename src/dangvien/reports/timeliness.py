@@ -54,6 +54,15 @@ class LateItem:
     working_days_late: int
     link: tuple[str, int]  # (url name, pk)
 
+    # For the template: an index into a tuple (link.0) costs it a dir() call per row.
+    @property
+    def url_name(self) -> str:
+        return self.link[0]
+
+    @property
+    def url_pk(self) -> int:
+        return self.link[1]
+
 
 @dataclass
 class Share:
@@ -72,6 +81,11 @@ class Share:
 class ChildRow:
     org: Organization
     counts: dict[str, tuple[int, int]]  # kind -> (on time, total)
+    # The same in the order of the report's columns (KINDS): (on time, total, some late),
+    # (None, None, False) where nothing was done. What the page draws, unpacked in its
+    # loop: an index into a tuple (c.0) costs the template a dir() call, and a province has
+    # 100 children × 4 columns.
+    cells: list[tuple[int | None, int | None, bool]] = field(default_factory=list)
 
 
 @dataclass
@@ -268,11 +282,20 @@ def timeliness(
         start=start,
         end=end,
         shares=list(shares.values()),
-        children=[ChildRow(c, {k: (v[0], v[1]) for k, v in child_counts[c.pk].items()}) for c in children],
+        children=[_child_row(c, child_counts[c.pk]) for c in children],
         overdue=overdue,
         soon=soon,
         soon_until=soon_until,
     )
+
+
+def _child_row(org: Organization, tallies: dict[str, list[int]]) -> ChildRow:
+    counts = {k: (v[0], v[1]) for k, v in tallies.items()}
+    cells: list[tuple[int | None, int | None, bool]] = [
+        (c[0], c[1], c[0] < c[1]) if c is not None else (None, None, False)
+        for c in (counts.get(kind) for kind in KINDS)
+    ]
+    return ChildRow(org, counts, cells)
 
 
 def overdue_everything(

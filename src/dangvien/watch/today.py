@@ -1,12 +1,13 @@
 """A cell's day for its secretary (and, read-only, for whoever views the cell): this month's
 meeting, the dossiers the cell is working on, the candidates the cell has not discussed
 for three months, the probations ending, and the user's unread notifications (issue 23).
-Read live, a dozen queries at most, whatever the cell's size."""
+A dozen queries at most, whatever the cell's size; the cell's part is kept until the data
+change (reports/kept.py), the user's notifications read live."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from dangvien.accounts.models import User
 from dangvien.candidates.models import Candidate
@@ -19,6 +20,7 @@ from dangvien.committees.models import Meeting, MeetingKind
 from dangvien.core.dates import add_months
 from dangvien.orgs.models import Organization
 from dangvien.orgs.scope import Scope
+from dangvien.reports.kept import kept_report
 from dangvien.rules.calendar import calendar_from_db
 from dangvien.rules.selectors import RuleBook
 from dangvien.watch.models import Notification
@@ -61,6 +63,14 @@ class CellToday:
 
 
 def cell_today(scope: Scope, cell: Organization, user: User, today: dt.date) -> CellToday:
+    """The cell's part kept until the data change (a dozen queries at every visit
+    otherwise: the home page a secretary opens first), the user's notifications live."""
+    kept = kept_report("cell-today", scope, cell, (today,), lambda: _cell_part(scope, cell, today))
+    unread_qs = notifications(user, unread_only=True)
+    return replace(kept, unread=list(unread_qs[:SHOWN]), unread_total=unread_qs.count())
+
+
+def _cell_part(scope: Scope, cell: Organization, today: dt.date) -> CellToday:
     month_start = today.replace(day=1)
     meetings = Meeting.objects.filter(cell=cell, held_on__lte=today).order_by("-held_on")
     this_month = meetings.filter(kind=MeetingKind.REGULAR, held_on__gte=month_start).first()
@@ -85,7 +95,6 @@ def cell_today(scope: Scope, cell: Organization, user: User, today: dt.date) -> 
         for r in rows
         if r.flag or (r.ends_on is not None and (r.ends_on - today).days <= PROBATION_AHEAD_DAYS)
     ]
-    unread_qs = notifications(user, unread_only=True)
     return CellToday(
         cell=cell,
         meeting_this_month=this_month,
@@ -96,6 +105,4 @@ def cell_today(scope: Scope, cell: Organization, user: User, today: dt.date) -> 
         candidates_total=unheard.count(),
         probation=ending[:SHOWN],
         probation_total=len(ending),
-        unread=list(unread_qs[:SHOWN]),
-        unread_total=unread_qs.count(),
     )

@@ -5,7 +5,7 @@ services write."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django import forms
@@ -43,7 +43,8 @@ from dangvien.rules.arithmetic import votes_needed
 from dangvien.rules.selectors import RuleBook
 from dangvien.web import case_forms as F
 from dangvien.web.context import acting_user, request_scope
-from dangvien.web.forms import run_versioned
+from dangvien.web.forms import LazyForms, run_versioned
+from dangvien.web.fragments import kept_html
 from dangvien.web.views.pickers import officials_url
 
 CELL_SELECT_LIMIT = 300
@@ -78,8 +79,15 @@ def board(request: HttpRequest) -> HttpResponse:
     org = _org_from_request(request, scope)
     cell, cell_options = _cell_filter(request, scope, org)
     today = timezone.localdate()
-    data = pipeline_board(scope, org=org, cell=cell, today=today)
-    failed = failed_votes(scope, org=cell or org, since=today - dt.timedelta(days=FAILED_VOTES_DAYS))
+
+    def part() -> dict[str, object]:
+        since = today - dt.timedelta(days=FAILED_VOTES_DAYS)
+        return {
+            "board": pipeline_board(scope, org=org, cell=cell, today=today),
+            "failed": failed_votes(scope, org=cell or org, since=since),
+            "failed_days": FAILED_VOTES_DAYS,
+        }
+
     return render(
         request,
         "web/cases/board.html",
@@ -88,9 +96,11 @@ def board(request: HttpRequest) -> HttpResponse:
             "org": org,
             "cell": cell,
             "cell_options": cell_options,
-            "board": data,
-            "failed": failed,
-            "failed_days": FAILED_VOTES_DAYS,
+            # The counts, the cards and the failed votes, counted and drawn once per data
+            # version and day (a commune's staff open it all morning; web/fragments.py).
+            "board_html": kept_html(
+                "board", scope, cell or org, (today, FAILED_VOTES_DAYS), "web/cases/_board.html", part
+            ),
             "today": today,
             "roots": scope.roots,
         },
@@ -152,8 +162,8 @@ def _forms(
     action: str = "",
     meeting: Meeting | None = None,
     voters: tuple[int, int] | None = None,
-) -> dict[str, forms.Form]:
-    """Every action form of the case; the one posted (action) gets the data."""
+) -> LazyForms:
+    """Every action form of the case, built when read; the one posted (action) gets the data."""
     initial = {"version": case.version}
     route = case.route
 
@@ -162,39 +172,41 @@ def _forms(
         # Several forms share field names on one page: ids carry the form's name.
         return cls(bound, initial=initial | kw.pop("initial", {}), auto_id=f"{name}_%s", **kw)
 
-    return {
-        "step": make("step", F.StepForm, route=route, step=case.step),
-        "exceptions": make(
-            "exceptions",
-            F.ExceptionsForm,
-            initial={
-                "education_exception": case.education_exception,
-                "over_age_agreement": case.over_age_agreement,
-                "readmission_agreement": case.readmission_agreement,
-                "prior_exit": case.prior_exit,
-                "conviction_cleared_on": case.conviction_cleared_on,
-            },
-        ),
-        "verification_add": make("verification_add", F.VerificationAddForm),
-        "verification_result": make("verification_result", F.VerificationResultForm),
-        "introduction": make(
-            "introduction",
-            F.IntroductionForm,
-            members=cell_official_choices(case.cell_id, exclude_person_id=case.person_id),
-            picker_url=officials_url(case.cell, "introducer", exclude_person_id=case.person_id),
-        ),
-        "introduction_end": make("introduction_end", F.IntroductionEndForm),
-        "cell_vote": make(
-            "cell_vote", F.CellVoteForm, route=route, initial=_vote_initial(case, meeting, voters)
-        ),
-        "committee_vote": make("committee_vote", F.CommitteeVoteForm, route=route),
-        "decision": make("decision", F.DecisionForm, route=route),
-        "extend": make("extend", F.ExtendForm),
-        "ceremony": make("ceremony", F.CeremonyForm, route=route),
-        "suspend": make("suspend", F.SuspendForm),
-        "resume": make("resume", F.ResumeForm),
-        "close": make("close", F.CloseForm),
-    }
+    return LazyForms(
+        {
+            "step": lambda: make("step", F.StepForm, route=route, step=case.step),
+            "exceptions": lambda: make(
+                "exceptions",
+                F.ExceptionsForm,
+                initial={
+                    "education_exception": case.education_exception,
+                    "over_age_agreement": case.over_age_agreement,
+                    "readmission_agreement": case.readmission_agreement,
+                    "prior_exit": case.prior_exit,
+                    "conviction_cleared_on": case.conviction_cleared_on,
+                },
+            ),
+            "verification_add": lambda: make("verification_add", F.VerificationAddForm),
+            "verification_result": lambda: make("verification_result", F.VerificationResultForm),
+            "introduction": lambda: make(
+                "introduction",
+                F.IntroductionForm,
+                members=cell_official_choices(case.cell_id, exclude_person_id=case.person_id),
+                picker_url=officials_url(case.cell, "introducer", exclude_person_id=case.person_id),
+            ),
+            "introduction_end": lambda: make("introduction_end", F.IntroductionEndForm),
+            "cell_vote": lambda: make(
+                "cell_vote", F.CellVoteForm, route=route, initial=_vote_initial(case, meeting, voters)
+            ),
+            "committee_vote": lambda: make("committee_vote", F.CommitteeVoteForm, route=route),
+            "decision": lambda: make("decision", F.DecisionForm, route=route),
+            "extend": lambda: make("extend", F.ExtendForm),
+            "ceremony": lambda: make("ceremony", F.CeremonyForm, route=route),
+            "suspend": lambda: make("suspend", F.SuspendForm),
+            "resume": lambda: make("resume", F.ResumeForm),
+            "close": lambda: make("close", F.CloseForm),
+        }
+    )
 
 
 def _by_step(forms_: list[Any]) -> dict[str, list[Any]]:
@@ -207,7 +219,7 @@ def _by_step(forms_: list[Any]) -> dict[str, list[Any]]:
 def _render_case(
     request: HttpRequest,
     view: CaseView,
-    forms_: dict[str, forms.Form],
+    forms_: Mapping[str, forms.Form],
     action: str = "",
     voters: tuple[int, int] | None = None,
 ) -> HttpResponse:

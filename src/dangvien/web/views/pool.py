@@ -4,6 +4,7 @@ candidates services write, the selectors read, out of scope is 404."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -48,7 +49,8 @@ from dangvien.orgs.selectors import cells_in_scope
 from dangvien.people.models import Person
 from dangvien.web import case_forms as F
 from dangvien.web.context import acting_user, request_scope
-from dangvien.web.forms import add_service_error
+from dangvien.web.forms import LazyForms, add_service_error
+from dangvien.web.fragments import kept_html
 from dangvien.web.views.cases import _org_from_request
 from dangvien.web.views.pickers import officials_url
 
@@ -60,24 +62,37 @@ def candidates(request: HttpRequest) -> HttpResponse:
     if state not in State.values:
         state = ""
     today = timezone.localdate()
-    survey = pool_survey(scope, org=org, today=today)
-    paginator = Paginator(candidate_list(scope, org=org, today=today, state=state), 50)
-    if not state:
-        paginator.count = survey.total  # the same rows, already counted by the survey
-    page = paginator.get_page(request.GET.get("trang"))
+    raw = request.GET.get("trang", "")
+    number = min(int(raw), 100_000) if raw.isdigit() and int(raw) > 0 else 1
+
+    def part() -> dict[str, object]:
+        survey = pool_survey(scope, org=org, today=today)
+        paginator = Paginator(candidate_list(scope, org=org, today=today, state=state), 50)
+        if not state:
+            paginator.count = survey.total  # the same rows, already counted by the survey
+        return {
+            "org": org,
+            "state": state,
+            "survey": survey,
+            "sources": [(label, survey.by_source.get(value, 0)) for value, label in Source.choices],
+            "page": paginator.get_page(number),
+            "assessed_since": add_months(today, -ASSESSMENT_MONTHS),
+        }
+
     return render(
         request,
         "web/cases/candidates.html",
         {
             "nav": "candidates",
             "org": org,
-            "page": page,
             "state": state,
             "states": State.choices,
             "today": today,
-            "survey": survey,
-            "sources": [(label, survey.by_source.get(value, 0)) for value, label in Source.choices],
-            "assessed_since": add_months(today, -ASSESSMENT_MONTHS),
+            # The survey and the page, counted and drawn once per data version and day: a
+            # cell's secretary opens it every day (web/fragments.py).
+            "pool_html": kept_html(
+                "pool", scope, org, (today, state, number), "web/cases/_candidates.html", part
+            ),
         },
     )
 
@@ -94,26 +109,30 @@ def _get_candidate(scope: Scope, pk: int) -> Candidate:
     return c
 
 
-def _candidate_forms(cand: Candidate, data: Any = None, action: str = "") -> dict[str, forms.Form]:
+def _candidate_forms(cand: Candidate, data: Any = None, action: str = "") -> LazyForms:
+    """The candidate's action forms, built when the page reads them (web.forms.LazyForms)."""
+
     def bound(name: str) -> Any:
         return data if name == action else None
 
     today = timezone.localdate()
-    return {
-        "open": F.OpenForm(bound("open"), initial={"opened_on": today}, auto_id="open_%s"),
-        "mentor": F.MentorForm(
-            bound("mentor"),
-            members=cell_official_choices(cand.cell_id),
-            picker_url=officials_url(cand.cell, "mentor"),
-            initial={"on": today, "version": cand.version},
-            auto_id="mentor_%s",
-        ),
-        "assess": F.AssessmentForm(bound("assess"), initial={"on": today}, auto_id="assess_%s"),
-        "certificate": F.CertificateForm(bound("certificate"), auto_id="certificate_%s"),
-        "withdraw": F.WithdrawForm(
-            bound("withdraw"), initial={"on": today, "version": cand.version}, auto_id="withdraw_%s"
-        ),
-    }
+    return LazyForms(
+        {
+            "open": lambda: F.OpenForm(bound("open"), initial={"opened_on": today}, auto_id="open_%s"),
+            "mentor": lambda: F.MentorForm(
+                bound("mentor"),
+                members=cell_official_choices(cand.cell_id),
+                picker_url=officials_url(cand.cell, "mentor"),
+                initial={"on": today, "version": cand.version},
+                auto_id="mentor_%s",
+            ),
+            "assess": lambda: F.AssessmentForm(bound("assess"), initial={"on": today}, auto_id="assess_%s"),
+            "certificate": lambda: F.CertificateForm(bound("certificate"), auto_id="certificate_%s"),
+            "withdraw": lambda: F.WithdrawForm(
+                bound("withdraw"), initial={"on": today, "version": cand.version}, auto_id="withdraw_%s"
+            ),
+        }
+    )
 
 
 def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -123,7 +142,7 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _render_candidate(
-    request: HttpRequest, cand: Candidate, forms_: dict[str, forms.Form], action: str = ""
+    request: HttpRequest, cand: Candidate, forms_: Mapping[str, forms.Form], action: str = ""
 ) -> HttpResponse:
     scope = request_scope(request)
     today = timezone.localdate()

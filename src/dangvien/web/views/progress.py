@@ -24,6 +24,7 @@ from dangvien.jobs.services import job_start
 from dangvien.orgs.models import Organization
 from dangvien.orgs.scope import Scope, ScopeDenied
 from dangvien.reports.excel import write_tables
+from dangvien.reports.figures import data_version
 from dangvien.reports.kept import kept_report
 from dangvien.reports.statistics import funnel, units_without_admission
 from dangvien.targets.dashboard import ProgressView, progress_view
@@ -36,6 +37,7 @@ from dangvien.targets.tables import progress_table
 from dangvien.web import charts
 from dangvien.web.context import acting_user, request_scope
 from dangvien.web.forms import VnDateField
+from dangvien.web.fragments import kept_html
 from dangvien.web.views.cases import _org_from_request
 from dangvien.web.views.documents import DOCX
 
@@ -126,12 +128,14 @@ def progress_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         return _post(request, org, period)
     # Kept until the data change: a province's report is half a second of work.
+    version = data_version()
     view = kept_report(
         "progress",
         scope,
         org,
         (period, as_of, today),
         lambda: progress_view(scope, org, period, as_of=as_of, today=today),
+        version=version,
     )
     if view is None:
         raise Http404
@@ -168,9 +172,23 @@ def progress_page(request: HttpRequest) -> HttpResponse:
             "parent": org.parent if org.parent is not None and scope.can_read(org.parent) else None,
             "v": view,
             "error": error,
-            "charts": progress_charts(view),
-            # Read whatever the forecasts say, so the page's queries do not depend on them.
-            "no_source": view.no_source,
+            # The figures, the pictures and the units' table, drawn once per kept report (a
+            # province's: 100 units; web/fragments.py).
+            "report_html": kept_html(
+                "progress",
+                scope,
+                org,
+                (period, as_of, today, can_set),
+                "web/progress/_report.html",
+                lambda: {
+                    "v": view,
+                    "org": org,
+                    "charts": progress_charts(view),
+                    "no_source": view.no_source,
+                    "can_set": can_set,
+                },
+                version=version,
+            ),
             "periods": _period_choices(today),
             "today": today,
             "form": TargetForm() if can_set else None,

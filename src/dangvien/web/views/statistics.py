@@ -17,6 +17,7 @@ from dangvien.core.replica import reads_replica
 from dangvien.members.selectors import org_children
 from dangvien.ratings.selectors import RatingSummary, rating_summary
 from dangvien.reports.excel import Table, write_tables
+from dangvien.reports.figures import data_version
 from dangvien.reports.kept import kept_report
 from dangvien.reports.selectors import member_counts
 from dangvien.reports.statistics import (
@@ -31,6 +32,7 @@ from dangvien.reports.statistics import (
 )
 from dangvien.web import charts
 from dangvien.web.context import acting_user, request_scope
+from dangvien.web.fragments import kept_html
 from dangvien.web.views.cases import _org_from_request
 from dangvien.web.views.progress import XLSX
 
@@ -73,8 +75,10 @@ def statistics_view(request: HttpRequest) -> HttpResponse:
         )
 
     # Kept until the data change: a province's figures are half a second of work.
+    version = data_version()
+    key = (as_of, start, end, years)
     counts, flows, fun, classes, (idle, idle_total), ratings = kept_report(
-        "statistics", scope, org, (as_of, start, end, years), compute
+        "statistics", scope, org, key, compute, version=version
     )
     sections = [
         (_("Trạng thái"), counts.by_status),
@@ -92,6 +96,23 @@ def statistics_view(request: HttpRequest) -> HttpResponse:
         return _excel(
             org.name, as_of, start, end, years, counts.total, sections, flows, fun, classes, idle, ratings
         )
+    dates = {"as_of": as_of, "start": start, "end": end, "years": years}
+
+    def part() -> dict[str, object]:
+        return {
+            "org": org,
+            **dates,
+            "counts": counts,
+            "sections": sections,
+            "flows": flows,
+            "funnel": fun,
+            **_charts(fun, ratings),
+            "classes": classes,
+            "idle": idle,
+            "idle_total": idle_total,
+            "ratings": ratings,
+        }
+
     return render(
         request,
         "web/reports/statistics.html",
@@ -99,34 +120,33 @@ def statistics_view(request: HttpRequest) -> HttpResponse:
             "nav": "statistics",
             "org": org,
             "roots": scope.roots,
-            "as_of": as_of,
-            "start": start,
-            "end": end,
-            "years": years,
+            **dates,
             "error": error,
-            "counts": counts,
-            "sections": sections,
-            "flows": flows,
-            "funnel": fun,
-            "funnel_chart": charts.funnel_chart(
-                [(_(s.label), s.count) for s in fun.stages], title=_("Từ quần chúng đến đảng viên chính thức")
+            # Every table and picture, drawn once per kept report (web/fragments.py).
+            "report_html": kept_html(
+                "statistics", scope, org, key, "web/reports/_statistics_report.html", part, version=version
             ),
-            "classes": classes,
-            "idle": idle,
-            "idle_total": idle_total,
-            "ratings": ratings,
-            "rating_chart": charts.share_bar(
-                [(label, n) for _k, label, n in ratings.members.rows()], title=_("Xếp loại đảng viên")
-            )
-            if ratings.members.total
-            else "",
-            "org_rating_chart": charts.share_bar(
-                [(label, n) for _k, label, n in ratings.orgs.rows()], title=_("Xếp loại tổ chức")
-            )
-            if ratings.orgs.total
-            else "",
         },
     )
+
+
+def _charts(fun: Funnel, ratings: RatingSummary) -> dict[str, str]:
+    """The page's pictures, drawn once per kept report."""
+    return {
+        "funnel_chart": charts.funnel_chart(
+            [(_(s.label), s.count) for s in fun.stages], title=_("Từ quần chúng đến đảng viên chính thức")
+        ),
+        "rating_chart": charts.share_bar(
+            [(label, n) for _k, label, n in ratings.members.rows()], title=_("Xếp loại đảng viên")
+        )
+        if ratings.members.total
+        else "",
+        "org_rating_chart": charts.share_bar(
+            [(label, n) for _k, label, n in ratings.orgs.rows()], title=_("Xếp loại tổ chức")
+        )
+        if ratings.orgs.total
+        else "",
+    }
 
 
 def _excel(

@@ -11,9 +11,11 @@ from django.utils import timezone
 
 from dangvien.core.dates import DateError, parse_user_date
 from dangvien.core.replica import reads_replica
+from dangvien.reports.figures import data_version
 from dangvien.reports.kept import kept_report
 from dangvien.reports.timeliness import timeliness
 from dangvien.web.context import request_scope
+from dangvien.web.fragments import kept_html
 from dangvien.web.views.cases import _org_from_request
 
 # A province's year holds hundreds of late steps (659 in the province demo): the page lists
@@ -61,31 +63,43 @@ def timeliness_view(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     start, end, error = _period(request, today)
     # Kept until the data change, as the other reports of a province.
+    version = data_version()  # read once: the report and its drawing are kept under it
     report = kept_report(
         "timeliness",
         scope,
         org,
         (start, end, today),
         lambda: timeliness(scope, org=org, start=start, end=end, today=today),
+        version=version,
     )
     shown = next((s for s in report.shares if s.kind == request.GET.get("muon") and s.late), None)
+    period_query = _period_query(request, start, end)
+    part = {"t": report, "org": org, "today": today, "late_shown": LATE_SHOWN, "period_query": period_query}
     return render(
         request,
         "web/reports/timeliness.html",
         {
             "nav": "timeliness",
-            "org": org,
-            "t": report,
-            "late_shown": LATE_SHOWN,
+            **part,
             # One kind's whole list of late steps, a page at a time (?muon=<kind>&trang=<n>).
             "shown": shown,
             "late_page": Paginator(shown.late, LATE_PER_PAGE).get_page(request.GET.get("trang"))
             if shown is not None
             else None,
-            "period_query": _period_query(request, start, end),
+            # The report itself, drawn once per kept report (web/fragments.py).
+            "report_html": kept_html(
+                "timeliness",
+                scope,
+                org,
+                (start, end, today, LATE_SHOWN, period_query),
+                "web/reports/_timeliness_report.html",
+                lambda: part,
+                version=version,
+            )
+            if shown is None
+            else "",
             "error": error,
             "roots": scope.roots,
             "years": list(range(today.year, today.year - 6, -1)),
-            "today": today,
         },
     )
