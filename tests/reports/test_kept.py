@@ -42,6 +42,51 @@ def test_every_write_changes_the_data_version_and_a_kept_result_is_recomputed(tr
     assert kept("x", ("a",), data_version(), compute) == 3  # written since: computed again
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_write_that_commits_after_a_later_numbered_one_still_changes_the_data_version(tree):
+    """PostgreSQL, two connections: a write's audit entry is numbered when written, but
+    commits in any order. A write numbered first commits last: a result kept between the
+    two commits must not outlive it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("two connections at once are tested on PostgreSQL")
+    import threading
+
+    from django.db import connections, transaction
+
+    written, release = threading.Event(), threading.Event()
+
+    def writer() -> None:
+        try:
+            with transaction.atomic():
+                register(tree.xa_c1, "Nguyễn Văn Trước", card="1")  # numbered first
+                written.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    t = threading.Thread(target=writer)
+    t.start()
+    assert written.wait(10)
+    # Numbered later, committed first (another commune: the two writers stamp other units).
+    register(tree.xb_c1, "Lê Văn Sau", card="2")
+    between = data_version()
+
+    calls: list[int] = []
+
+    def count() -> int:
+        calls.append(1)
+        from dangvien.members.models import Membership
+
+        return Membership.objects.count()
+
+    seen = kept("members", ("x",), between, count)  # without the write still open
+    release.set()
+    t.join(10)
+    after = data_version()
+    assert after != between
+    assert kept("members", ("x",), after, count) == seen + 1 and len(calls) == 2
+
+
 def test_a_process_remembers_its_kept_results_within_a_bound_and_never_across_versions(tree):
     """Read back from the shared cache, a province's dashboard cost 9 ms of unpickling at
     every visit: each process remembers the last results it read, by the same key."""

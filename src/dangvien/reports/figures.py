@@ -66,16 +66,24 @@ def scan_prefixes(stale: list[str], found: int, root_path: str) -> list[str]:
     return prefixes
 
 
-def data_version() -> tuple[int, int, int]:
+def data_version() -> tuple[int, int, int, int]:
     """A number that changes with every committed write, for results kept until the data
-    change (core/keep.py): the audit chain's last entry (every service writes one in its
-    own transaction, an import one per file) and the whole-database and tree stamps (which
-    bulk tools that write without entries bump). Two index lookups."""
-    from dangvien.accounts.models import AuditEntry
+    change (core/keep.py): the audit log's last entry (every service writes one in its
+    own transaction, an import one per file), the sealed chain's length, and the
+    whole-database and tree stamps (which bulk tools that write without entries bump).
 
-    last = AuditEntry.objects.aggregate(m=models.Max("id"))["m"] or 0
+    The chain's length because entries are numbered when written but commit in any
+    order: a write numbered 100 committing after one numbered 101 leaves the last entry
+    at 101, and a result kept meanwhile would miss it for good. Each commit seals its
+    entries into the chain at once (accounts/audit.py), so the length grows with every
+    commit, in commit order. Two index lookups."""
+    from dangvien.accounts.models import AuditEntry, AuditHead
+
+    head = models.Subquery(AuditHead.objects.filter(pk=1).values("seq")[:1])
+    row = AuditEntry.objects.order_by("-id").values_list("id", head).first()
+    last, sealed = (row[0], row[1] or 0) if row is not None else (0, 0)
     stamps = dict(FigureStamp.objects.filter(unit__in=[EVERYTHING, TREE]).values_list("unit", "version"))
-    return (last, stamps.get(EVERYTHING, 0), stamps.get(TREE, 0))
+    return (last, sealed, stamps.get(EVERYTHING, 0), stamps.get(TREE, 0))
 
 
 def read_stamps(root_path: str) -> dict[str, int]:

@@ -12,7 +12,7 @@ from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -32,6 +32,7 @@ from dangvien.cases.models import Case, Exclusion, IntroKind
 from dangvien.committees.meetings import meeting_figures, meeting_get
 from dangvien.committees.models import Meeting
 from dangvien.core.errors import ServiceError
+from dangvien.core.keep import kept
 from dangvien.documents.models import GeneratedDocument
 from dangvien.documents.services import forms_for
 from dangvien.members.models import Membership
@@ -39,6 +40,7 @@ from dangvien.members.selectors import cell_official_choices
 from dangvien.orgs.models import Organization
 from dangvien.orgs.scope import Scope
 from dangvien.orgs.selectors import cells_in_scope
+from dangvien.reports.figures import data_version
 from dangvien.rules.arithmetic import votes_needed
 from dangvien.rules.selectors import RuleBook
 from dangvien.web import case_forms as F
@@ -270,15 +272,26 @@ def _render_case(
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = request_scope(request)
     today = timezone.localdate()
-    try:
+
+    def read() -> tuple[CaseView, tuple[int, int]]:
         view = case_view(scope, pk, today=today)
+        # The cell's voters on the registry: the vote form's proposal and the page's figures.
+        return view, cell_voters(view.case.cell, today)
+
+    try:
+        # Read once per data version and day, by everyone who sees what this user sees (a
+        # dozen queries and the eligibility checks): any write, this dossier's own steps
+        # included, makes the next visit read it afresh (core/keep.py). The forms are built
+        # from it on every visit; a step is recorded against the row read afresh.
+        view, voters = kept(
+            "case-page", (scope.key, translation.get_language(), pk, today), data_version(), read
+        )
     except Case.DoesNotExist:
         raise Http404 from None
     raw = request.GET.get("buoi", "")
     meeting = meeting_get(scope, int(raw)) if raw.isdigit() else None
     if meeting is not None and meeting.cell_id != view.case.cell_id:
         meeting = None
-    voters = cell_voters(view.case.cell, today)  # the vote form's proposal and the page's registry
     return _render_case(request, view, _forms(view.case, meeting=meeting, voters=voters), voters=voters)
 
 

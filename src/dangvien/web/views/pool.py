@@ -4,6 +4,7 @@ candidates services write, the selectors read, out of scope is 404."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -14,7 +15,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -40,6 +41,7 @@ from dangvien.cases.admission import services
 from dangvien.cases.models import Case
 from dangvien.core.dates import DateError, add_months, parse_user_date
 from dangvien.core.errors import ServiceError
+from dangvien.core.keep import kept
 from dangvien.core.search import name_filter
 from dangvien.members.models import Membership, Status
 from dangvien.members.selectors import cell_official_choices
@@ -47,6 +49,7 @@ from dangvien.orgs.models import Organization
 from dangvien.orgs.scope import Scope
 from dangvien.orgs.selectors import cells_in_scope
 from dangvien.people.models import Person
+from dangvien.reports.figures import data_version
 from dangvien.web import case_forms as F
 from dangvien.web.context import acting_user, request_scope
 from dangvien.web.forms import LazyForms, add_service_error
@@ -135,34 +138,53 @@ def _candidate_forms(cand: Candidate, data: Any = None, action: str = "") -> Laz
     )
 
 
+def _candidate_page(cand: Candidate, today: dt.date) -> dict[str, object]:
+    """What the candidate's page reads besides its forms."""
+    return {
+        "cand": cand,
+        "certificate": certificate_status(cand.person, on=today, org=cand.cell),
+        "mentors": list(cand.mentorships.select_related("mentor__person")),
+        "assessments": list(cand.assessments.all()),
+        "attendances": list(
+            cand.person.attendances.select_related("training_class").order_by("-training_class__starts_on")
+        ),
+        "cases": list(Case.objects.filter(person=cand.person).order_by("-opened_on")),
+    }
+
+
 def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = request_scope(request)
-    cand = _get_candidate(scope, pk)
-    return _render_candidate(request, cand, _candidate_forms(cand))
+    today = timezone.localdate()
+    # Read once per data version and day by everyone who sees what this user sees (seven
+    # queries); any write makes the next visit read it afresh (core/keep.py). An action
+    # is recorded against the row read afresh (candidate_action).
+    page = kept(
+        "candidate-page",
+        (scope.key, translation.get_language(), pk, today),
+        data_version(),
+        lambda: _candidate_page(_get_candidate(scope, pk), today),
+    )
+    cand = page["cand"]
+    assert isinstance(cand, Candidate)
+    return _render_candidate(request, page, _candidate_forms(cand))
 
 
 def _render_candidate(
-    request: HttpRequest, cand: Candidate, forms_: Mapping[str, forms.Form], action: str = ""
+    request: HttpRequest, page: dict[str, object], forms_: Mapping[str, forms.Form], action: str = ""
 ) -> HttpResponse:
     scope = request_scope(request)
-    today = timezone.localdate()
+    cand = page["cand"]
+    assert isinstance(cand, Candidate)
     return render(
         request,
         "web/cases/candidate.html",
         {
             "nav": "candidates",
-            "cand": cand,
+            **page,
             "f": forms_,
             "action": action,
             "can_write": scope.can_write(cand.cell),
             "is_open": cand.state in OPEN_STATES,
-            "certificate": certificate_status(cand.person, on=today, org=cand.cell),
-            "mentors": cand.mentorships.select_related("mentor__person"),
-            "assessments": cand.assessments.all(),
-            "attendances": cand.person.attendances.select_related("training_class").order_by(
-                "-training_class__starts_on"
-            ),
-            "cases": Case.objects.filter(person=cand.person).order_by("-opened_on"),
             "can_open": cand.state in (State.SOURCING, State.IN_CLASS, State.READY),
         },
         status=400 if action else 200,
@@ -264,7 +286,7 @@ def candidate_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
         else:
             messages.success(request, message)
             return redirect("web:candidate_detail", pk=cand.pk)
-    return _render_candidate(request, cand, forms_, action)
+    return _render_candidate(request, _candidate_page(cand, timezone.localdate()), forms_, action)
 
 
 @require_POST
@@ -294,7 +316,7 @@ def case_open(request: HttpRequest, pk: int) -> HttpResponseBase:
         else:
             messages.success(request, _("Đã mở hồ sơ kết nạp."))
             return redirect("web:case_detail", pk=case.pk)
-    return _render_candidate(request, cand, forms_, "open")
+    return _render_candidate(request, _candidate_page(cand, timezone.localdate()), forms_, "open")
 
 
 def classes(request: HttpRequest) -> HttpResponse:
