@@ -126,7 +126,9 @@ def test_writes_acknowledged_before_a_failover_survive_it_and_the_app_serves_aga
                 try:
                     web.get(f"{base}/healthz", timeout=2)
                     break
-                except requests.ConnectionError:
+                # Not listening yet, or a worker still starting (its first request imports
+                # the app: over 2 s on a busy machine).
+                except (requests.ConnectionError, requests.Timeout):
                     time.sleep(0.2)
             token = _csrf(web, f"{base}/dang-nhap/")
             login = {"username": "canbo", "password": PASSWORD, "csrfmiddlewaretoken": token}
