@@ -270,3 +270,24 @@ def test_merge_by_ticking_sibling_cells(login, users, tree):
     data = {"kind": "merge", "effective_on": "01/07/2025", "pick": ["XA-C2"], "confirm": "1"}
     assert c.post(url, data).status_code == 302
     assert Membership.objects.get(card_number="2").cell.code == "XA-C1"
+
+
+def test_a_members_page_is_read_once_per_data_version_and_shows_a_write_at_once(
+    login, users, tree, django_assert_max_num_queries
+):
+    from dangvien.members.models import EventKind
+    from dangvien.members.services import member_record_event
+
+    m = register(tree.xa_c1, "Nguyễn Văn An", card="1", cccd="001090012345")
+    url = reverse("web:member_detail", args=[m.pk])
+    staff = login(users.an)
+    first = staff.get(url).content.decode()
+    assert "001090012345" in first and "Miễn sinh hoạt" not in first
+    # Again: session, user, grants, the data version (2), the bell; not the member's rows.
+    with django_assert_max_num_queries(6):
+        assert staff.get(url).status_code == 200
+    member_record_event(actor=None, membership=m, kind=EventKind.EXEMPTED, on=dt.date(2024, 1, 1))
+    assert "Miễn sinh hoạt" in staff.get(url).content.decode()
+    # The cell's viewer reads the same member through their own scope: the CCCD masked.
+    viewed = login(users.xem1).get(url).content.decode()
+    assert "001090012345" not in viewed and "001*******45" in viewed

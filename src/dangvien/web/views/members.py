@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from dangvien.accounts.audit import mask
@@ -13,6 +14,7 @@ from dangvien.cases.models import OPEN_TRANSFER_STATES, Recognition
 from dangvien.cases.timeline import member_history
 from dangvien.core.dates import DateError, parse_user_date
 from dangvien.core.errors import ServiceError
+from dangvien.core.keep import kept
 from dangvien.core.replica import reads_replica
 from dangvien.jobs.services import job_start
 from dangvien.members import services
@@ -33,6 +35,7 @@ from dangvien.people.cccd import CccdError, validate_cccd
 from dangvien.people.models import Sex
 from dangvien.people.services import PersonData
 from dangvien.people.units import province_name, ward_name, wards_of
+from dangvien.reports.figures import data_version
 from dangvien.web.context import acting_user, request_scope
 from dangvien.web.forms import MemberEventForm, MemberForm, add_service_error
 
@@ -88,12 +91,11 @@ def member_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = request_scope(request)
+def _member_page(scope: Scope, pk: int) -> dict[str, object]:
     m = member_get(scope, pk)
     person = m.person
-    context = {
-        "nav": "members",
+    can_write = scope.can_write(m.cell)
+    return {
         "m": m,
         "p": person,
         "history": member_history(m),
@@ -102,14 +104,27 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "exemptions": list(m.exemptions.all()),
         "residence": m.residences.filter(ended_on__isnull=True).select_related("cell").first(),
         "others": person_other_memberships(m),
-        "can_write": scope.can_write(m.cell),
+        "can_write": can_write,
         # A viewer sees the CCCD masked (008*******81): identity numbers are for the staff.
-        "cccd": person.cccd if scope.can_write(m.cell) else mask(person.cccd),
+        "cccd": person.cccd if can_write else mask(person.cccd),
         "ancestors": [a for a in org_ancestors(m.cell) if scope.can_read(a)],
         "province": province_name(person.residence_province) if person.residence_province else "",
         "ward": ward_name(person.residence_ward) if person.residence_ward else "",
     }
-    return render(request, "web/members/detail.html", context)
+
+
+def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = request_scope(request)
+    # Read once per data version and day by everyone who sees what this user sees (eight
+    # queries); any write makes the next visit read it afresh (core/keep.py). Everything
+    # that depends on the user (masking, ancestors) depends only on that scope.
+    page = kept(
+        "member-page",
+        (scope.key, translation.get_language(), pk, timezone.localdate()),
+        data_version(),
+        lambda: _member_page(scope, pk),
+    )
+    return render(request, "web/members/detail.html", {"nav": "members", **page})
 
 
 def member_add(request: HttpRequest) -> HttpResponse:
