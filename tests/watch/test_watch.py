@@ -251,3 +251,25 @@ def test_a_secretary_and_a_viewer_see_their_cells_day_on_the_home_page(
     assert "Hôm nay ở Chi bộ Thôn 1" in viewer and "Lê Thị Mai" in viewer
     # A commune's staff keep their committee's page.
     assert "Hôm nay ở" not in login(users.an).get("/").content.decode()
+
+
+def test_the_notifications_page_shows_50_at_a_time(users, login):
+    from dangvien.watch.models import Notification
+    from dangvien.web.views.watch import NOTIFICATIONS_PER_PAGE
+
+    Notification.objects.bulk_create(
+        Notification(
+            user=users.an,
+            kind="due_soon",
+            key=f"test:{i}",
+            text=f"Việc số {i:03d}",
+            created_on=D(2026, 11, 2),
+            due_on=D(2026, 12, 1),
+        )
+        for i in range(NOTIFICATIONS_PER_PAGE + 1)
+    )
+    c = login(users.an)
+    first = c.get("/thong-bao/").content.decode()
+    second = c.get("/thong-bao/?trang=2").content.decode()
+    assert first.count("Việc số ") == 50 and "Trang sau" in first
+    assert second.count("Việc số ") == 1 and "Trang trước" in second

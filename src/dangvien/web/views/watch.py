@@ -14,11 +14,16 @@ from dangvien.watch.selectors import notifications
 from dangvien.watch.services import notifications_mark_read
 from dangvien.web.context import acting_user
 
+NOTIFICATIONS_PER_PAGE = 50
+
 
 def notification_list(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     unread_only = request.GET.get("tat-ca") != "1"
-    page = Paginator(notifications(user, unread_only=unread_only), 100).get_page(request.GET.get("trang"))
+    # 50 a page, as every list: a commune's morning brings hundreds, read a page at a time.
+    page = Paginator(notifications(user, unread_only=unread_only), NOTIFICATIONS_PER_PAGE).get_page(
+        request.GET.get("trang")
+    )
     return render(request, "web/watch/list.html", {"nav": "bell", "page": page, "unread_only": unread_only})
 
 
