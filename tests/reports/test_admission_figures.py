@@ -22,6 +22,7 @@ from dangvien.reports.models import AdmissionFigures
 from dangvien.targets.progress import progress_report
 from dangvien.targets.services import target_set
 
+from ..concurrency import write_left_open
 from ..targets.test_targets import admit
 
 pytestmark = pytest.mark.django_db
@@ -271,29 +272,10 @@ def test_an_admission_committed_while_a_report_counts_is_not_lost(tree):
     it read; the writer commits. The next report must count the admission."""
     if connection.vendor != "postgresql":
         pytest.skip("two connections at once are tested on PostgreSQL")
-    import threading
-
-    from django.db import connections, transaction
-
     admit(tree.xa_c1, 1, D(2026, 2, 3))
-    written, release = threading.Event(), threading.Event()
-
-    def writer() -> None:
-        try:
-            with transaction.atomic():
-                admit(tree.xa_c2, 1, D(2026, 3, 4))
-                written.set()
-                release.wait(10)
-        finally:
-            connections.close_all()
-
-    t = threading.Thread(target=writer)
-    t.start()
-    assert written.wait(10)
-    assert figures(tree.province)[0]["admitted"] == 1
-    assert AdmissionFigures.objects.filter(unit=tree.xa.path).exists()  # stored, under the old stamp
-    release.set()
-    t.join(10)
+    with write_left_open(lambda: admit(tree.xa_c2, 1, D(2026, 3, 4))):
+        assert figures(tree.province)[0]["admitted"] == 1
+        assert AdmissionFigures.objects.filter(unit=tree.xa.path).exists()  # stored, under the old stamp
     assert figures(tree.province)[0]["admitted"] == 2
 
 

@@ -7,10 +7,9 @@ still taken as valid after every test."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from dangvien.members.importing import HEADERS, import_members
@@ -26,6 +25,7 @@ from dangvien.reports.figures import figures_forget_all, figures_prune
 from dangvien.reports.models import AdmissionFigures, FigureStamp, MemberFigures
 from dangvien.reports.selectors import member_counts
 
+from ..concurrency import write_left_open
 from ..conftest import register
 from ..files import member_row, write_csv
 
@@ -206,31 +206,14 @@ def test_a_write_committed_while_a_report_counts_is_not_lost(tree):
     the stamp it read; the writer commits. The next report must count the new member."""
     if connection.vendor != "postgresql":
         pytest.skip("two connections at once are tested on PostgreSQL")
-    from django.db import transaction
-
     register(tree.xa_c1, "Nguyễn Văn An")
     today = timezone.localdate()
     assert member_counts(ALL, tree.province, today).total == 1
     MemberFigures.objects.all().delete()  # so that the report below counts, not reads
-    written, release = threading.Event(), threading.Event()
-
-    def writer() -> None:
-        try:
-            with transaction.atomic():
-                register(tree.xa_c2, "Trần Văn Bình")
-                written.set()
-                release.wait(10)
-        finally:
-            connections.close_all()
-
-    t = threading.Thread(target=writer)
-    t.start()
-    assert written.wait(10)
-    # Counted while the writer's member is not committed: its stamp is not either.
-    assert member_counts(ALL, tree.province, today).total == 1
-    assert MemberFigures.objects.filter(unit=tree.xa.path).exists()  # stored, under the old stamp
-    release.set()
-    t.join(10)
+    with write_left_open(lambda: register(tree.xa_c2, "Trần Văn Bình")):
+        # Counted while the writer's member is not committed: its stamp is not either.
+        assert member_counts(ALL, tree.province, today).total == 1
+        assert MemberFigures.objects.filter(unit=tree.xa.path).exists()  # stored, under the old stamp
     assert member_counts(ALL, tree.province, today).total == 2
     assert FigureStamp.objects.get(unit=tree.xa.path).version >= 2
 

@@ -18,6 +18,7 @@ from dangvien.core.keep import KEEP_IN_PROCESS, forget_in_process, kept
 from dangvien.orgs.scope import scope_for
 from dangvien.reports.figures import data_version
 
+from ..concurrency import write_left_open
 from ..conftest import register
 
 pytestmark = pytest.mark.django_db
@@ -49,28 +50,6 @@ def test_a_write_that_commits_after_a_later_numbered_one_still_changes_the_data_
     two commits must not outlive it."""
     if connection.vendor != "postgresql":
         pytest.skip("two connections at once are tested on PostgreSQL")
-    import threading
-
-    from django.db import connections, transaction
-
-    written, release = threading.Event(), threading.Event()
-
-    def writer() -> None:
-        try:
-            with transaction.atomic():
-                register(tree.xa_c1, "Nguyễn Văn Trước", card="1")  # numbered first
-                written.set()
-                release.wait(10)
-        finally:
-            connections.close_all()
-
-    t = threading.Thread(target=writer)
-    t.start()
-    assert written.wait(10)
-    # Numbered later, committed first (another commune: the two writers stamp other units).
-    register(tree.xb_c1, "Lê Văn Sau", card="2")
-    between = data_version()
-
     calls: list[int] = []
 
     def count() -> int:
@@ -79,9 +58,11 @@ def test_a_write_that_commits_after_a_later_numbered_one_still_changes_the_data_
 
         return Membership.objects.count()
 
-    seen = kept("members", ("x",), between, count)  # without the write still open
-    release.set()
-    t.join(10)
+    with write_left_open(lambda: register(tree.xa_c1, "Nguyễn Văn Trước", card="1")):  # numbered first
+        # Numbered later, committed first (another commune: the two writers stamp other units).
+        register(tree.xb_c1, "Lê Văn Sau", card="2")
+        between = data_version()
+        seen = kept("members", ("x",), between, count)  # without the write still open
     after = data_version()
     assert after != between
     assert kept("members", ("x",), after, count) == seen + 1 and len(calls) == 2
