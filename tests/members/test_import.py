@@ -194,6 +194,34 @@ def test_orgs_import_builds_a_tree_in_any_row_order_and_reimport_changes_nothing
     assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
 
 
+def test_an_organizations_file_writes_one_new_tree_token_not_one_per_row(db, tmp_path):
+    """The nation's tree, 100,000 rows, wrote the token over one row 100,000 times in its
+    transaction (PostgreSQL followed a growing chain of that row's versions at each). The
+    readers outside still see a new token once the file is in."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dangvien.reports.figures import TREE
+    from dangvien.reports.models import FigureStamp
+
+    rows = [["T", "Đảng bộ tỉnh Thử", "", "Đảng bộ tỉnh", "", ""]]
+    rows += [[f"X{i}", f"Đảng bộ xã {i}", "T", "dang bo cap tren co so", "", ""] for i in range(5)]
+    rows += [
+        [f"X{i}-C{j}", f"Chi bộ {j}", f"X{i}", "chi bộ", "khu dân cư", ""] for i in range(5) for j in range(4)
+    ]
+    before = FigureStamp.objects.filter(unit=TREE).values_list("version", flat=True).first()
+    with CaptureQueriesContext(connection) as ctx:
+        result = import_orgs(path=write_csv(tmp_path / "cay.csv", ORG_HEADERS, rows), actor=None)
+    assert result.ok and result.created == 26, errors_of(result)
+    writes = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if "reports_figurestamp" in q["sql"] and f"'{TREE}'" in q["sql"]
+    ]
+    assert len(writes) == 1
+    assert FigureStamp.objects.get(unit=TREE).version != before
+
+
 def test_orgs_import_refuses_unknown_parents_cycles_and_bad_kinds(db, tmp_path):
     path = write_csv(
         tmp_path / "o.csv",

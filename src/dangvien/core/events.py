@@ -20,11 +20,13 @@ whose fields mypy checks at both ends, a listener's exception is never swallowed
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TypeVar
 
-__all__ = ["Event", "announce", "listen", "listeners_of", "registered"]
+__all__ = ["Event", "announce", "announced_once", "listen", "listeners_of", "registered"]
 
 
 @dataclass(frozen=True)
@@ -52,12 +54,49 @@ def listen(kind: type[E]) -> Callable[[Listener[E]], Listener[E]]:
     return register
 
 
+# Inside announced_once(): the kinds held back, and the distinct events held, in order.
+_held: ContextVar[tuple[tuple[type[Event], ...], list[Event]] | None] = ContextVar(
+    "held_events", default=None
+)
+
+
 def announce(event: Event) -> None:
     """Call the listeners of the event's class and of its bases, now, in this transaction.
     An exception from a listener propagates to the announcer (and rolls it back)."""
+    held = _held.get()
+    if held is not None and type(event) in held[0]:
+        if event not in held[1]:
+            held[1].append(event)
+        return
     for kind in type(event).__mro__:
         for fn in _listeners.get(kind, ()):
             fn(event)
+
+
+@contextlib.contextmanager
+def announced_once(*kinds: type[Event]) -> Iterator[None]:
+    """Inside the block, events of exactly these classes are announced once each (equal
+    events are one), when the block ends, still in the writer's transaction; nothing is
+    announced if the block raises (its transaction rolls back). Other events are announced
+    at once, as usual.
+
+    For a bulk writer that makes the same change many times in one transaction: an
+    organizations file of 100,000 rows announced `TreeChanged` 100,000 times, and each
+    wrote a new tree token over the same row, which PostgreSQL then found at the end of a
+    chain of that row's versions growing with every write (the nation's tree: 82
+    organizations a second at the start, slower at each). Only for a writer that reads
+    nothing the held listeners write before the block ends."""
+    if _held.get() is not None:  # already inside one: the outer block announces
+        yield
+        return
+    events: list[Event] = []
+    token = _held.set((kinds, events))
+    try:
+        yield
+    finally:
+        _held.reset(token)
+    for event in events:
+        announce(event)
 
 
 def listeners_of(kind: type[Event]) -> list[str]:

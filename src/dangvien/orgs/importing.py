@@ -13,9 +13,11 @@ from django.utils.translation import gettext as _
 from dangvien.accounts.models import User
 from dangvien.core.dates import DateError, parse_user_date
 from dangvien.core.errors import ServiceError
+from dangvien.core.events import announced_once
 from dangvien.core.spreadsheet import Column, ImportResult, Progress, RowError, Sheet, cell_text
 from dangvien.core.text import fold
 from dangvien.orgs import reorganize, services
+from dangvien.orgs.events import TreeChanged
 from dangvien.orgs.models import CELL_KINDS, Organization, OrgKind, Sector
 from dangvien.orgs.scope import Scope, scope_for
 from dangvien.pipeline.frame import run_import
@@ -153,6 +155,21 @@ def _apply(rows: dict[str, _Row], actor: User | None, result: ImportResult, h: d
                 )
             break
     created: dict[str, Organization] = {}
+    # One new tree token for the whole file, not one per organization (core/events.py).
+    with announced_once(TreeChanged):
+        _write(ordered, rows, created, existing, known_parents, actor, result, h)
+
+
+def _write(
+    ordered: list[_Row],
+    rows: dict[str, _Row],
+    created: dict[str, Organization],
+    existing: dict[str, Organization],
+    known_parents: dict[str, Organization],
+    actor: User | None,
+    result: ImportResult,
+    h: dict[str, str],
+) -> None:
     for r in ordered:
         parent: Organization | None = None
         if r.parent:
