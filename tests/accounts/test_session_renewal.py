@@ -84,3 +84,12 @@ def test_an_idle_session_still_valid_serves_and_an_expired_one_asks_to_sign_in_a
 def test_a_visitor_who_has_not_signed_in_gets_no_stored_session(client, tree):
     assert client.get(reverse("web:login")).status_code == 200
     assert Session.objects.count() == 0
+
+
+def test_a_visitor_with_the_cookie_of_a_session_gone_gets_no_new_session(client, users, login):
+    c = login(users.an)
+    c.get(HOME)
+    key = c.session.session_key
+    Session.objects.filter(session_key=key).delete()  # expired and cleared, or signed out elsewhere
+    assert c.get(reverse("web:login")).status_code == 200
+    assert Session.objects.count() == 0

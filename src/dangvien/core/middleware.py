@@ -134,9 +134,11 @@ class SessionMiddleware(DjangoSessionMiddleware):
             return response
         if getattr(response, "session_untouched", False) and not session.modified:
             return response
-        # An empty session (a visitor who has not signed in) is not stored; a signed-in one
-        # is renewed when its last renewal is a minute old (Django then saves it).
-        if not session.is_empty():
+        # A signed-in user's session is renewed when its last renewal is a minute old
+        # (Django then saves it). A visitor's is never renewed: it holds nothing the idle
+        # limit protects, and a cookie of a session already gone would be stored anew.
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
             now = int(time.time())
             last = session.get(self.RENEW_KEY)
             if not isinstance(last, int) or not 0 <= now - last < self.RENEW_SECONDS:
