@@ -29,6 +29,17 @@ def test_names_are_unique_among_siblings_only(tree):
     assert other.parent == tree.xb
 
 
+def test_two_names_that_differ_only_by_their_marks_are_two_names(tree):
+    """Real communes: Thái Nguyên has Xã Văn Lăng and Xã Văn Lang, Quảng Ngãi Xã Sơn Hạ and
+    Xã Sơn Hà. A name typed without any mark still means the marked one."""
+    lang = org_create(actor=None, code="X-1", name="Xã Văn Lăng", kind=OrgKind.BASE, parent=tree.province)
+    other = org_create(actor=None, code="X-2", name="Xã Văn Lang", kind=OrgKind.BASE, parent=tree.province)
+    assert {lang.name, other.name} == {"Xã Văn Lăng", "Xã Văn Lang"}
+    for typed in ("xa van lang", "XÃ VĂN LANG", "Xã  Văn Lăng"):
+        with refused("orgs.name_taken"):
+            org_create(actor=None, code="X-3", name=typed, kind=OrgKind.BASE, parent=tree.province)
+
+
 def test_a_cell_cannot_have_organizations_under_it(tree):
     with refused("orgs.parent_is_cell"):
         org_create(actor=None, code="X", name="Tổ", kind=OrgKind.CELL, parent=tree.xa_c1)

@@ -8,6 +8,7 @@ past date can be asked for.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -61,6 +62,18 @@ def _check_code(code: str) -> str:
     return code
 
 
+def same_name(a: str, b: str) -> bool:
+    """Two names of organizations are one when they are written alike (case aside), or when
+    one is written without marks and reads as the other ("chi bo thon 1", typed on a
+    keyboard without Vietnamese, is "Chi bộ Thôn 1"). Two names that both carry marks and
+    differ by them are two names: Thái Nguyên has both Xã Văn Lăng and Xã Văn Lang."""
+    if unicodedata.normalize("NFC", a).casefold() == unicodedata.normalize("NFC", b).casefold():
+        return True
+    if fold(a) != fold(b):
+        return False
+    return fold(a) == " ".join(a.casefold().split()) or fold(b) == " ".join(b.casefold().split())
+
+
 def check_name(name: str, parent: Organization | None, *, exclude_pk: int | None = None) -> str:
     name = " ".join(name.split())
     if not name:
@@ -68,7 +81,7 @@ def check_name(name: str, parent: Organization | None, *, exclude_pk: int | None
     siblings = Organization.objects.filter(parent=parent, dissolved_on__isnull=True, name_search=fold(name))
     if exclude_pk is not None:
         siblings = siblings.exclude(pk=exclude_pk)
-    existing = siblings.first()
+    existing = next((s for s in siblings if same_name(s.name, name)), None)
     if existing is not None:
         where = f"trong “{parent.name}”" if parent else _("ở cấp cao nhất")
         raise ServiceError("orgs.name_taken", existing=existing, where=where, field="name")
