@@ -65,14 +65,9 @@ def tree_rows() -> tuple[list[list[str]], dict[str, list[str]]]:
         code = f"T{int(prov.code):02d}"
         rows.append([code, f"Đảng bộ {prov.name}", "", kinds[OrgKind.PROVINCE], "", "01/01/1976"])
         cells[code] = []
-        names: set[str] = set()
         for w in sorted(Ward.iter_by_province(prov.code), key=lambda w: int(w.code)):
             commune = f"{code}-X{int(w.code):05d}"
-            # A province may have two communes of one name (a name is unique under its
-            # parent here): the second gets its code, as a clerk would write it.
-            name = f"Đảng bộ {w.name}" if w.name not in names else f"Đảng bộ {w.name} ({int(w.code):05d})"
-            names.add(w.name)
-            rows.append([commune, name, code, kinds[OrgKind.UPPER_BASE], "", "01/01/1976"])
+            rows.append([commune, f"Đảng bộ {w.name}", code, kinds[OrgKind.UPPER_BASE], "", "01/01/1976"])
             for i in range(1, CELLS_PER_COMMUNE + 1):
                 cell = f"{commune}-C{i:02d}"
                 cells[code].append(cell)
