@@ -56,6 +56,9 @@ def test_the_case_page_is_404_outside_the_scope_and_read_only_for_a_viewer(users
     assert page.status_code == 200 and "Việc tiếp theo" not in page.content.decode()
     post = viewer.post(f"/ket-nap/{case.pk}/step/", {"version": case.version, "done_on": "05/11/2025"})
     assert post.status_code == 404 and not StepRecord.objects.filter(step=P.APPLICATION).exists()
+    # Once the commune's staff have read it (kept for their scope), still 404 for another's.
+    assert login(users.an).get(f"/ket-nap/{case.pk}/").status_code == 200
+    assert login(users.binh).get(f"/ket-nap/{case.pk}/").status_code == 404
 
 
 def test_a_secretary_records_a_step_and_a_second_submit_is_told_to_reload(users, login, case):

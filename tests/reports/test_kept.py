@@ -68,6 +68,29 @@ def test_a_write_that_commits_after_a_later_numbered_one_still_changes_the_data_
     assert kept("members", ("x",), after, count) == seen + 1 and len(calls) == 2
 
 
+def test_a_records_page_is_kept_in_its_process_only(tree, users, login):
+    """A dossier's or a member's page must not push a province's reports out of the shared
+    cache or of the process's memory of 64: it is kept in the process's own cache."""
+    version = data_version()
+    calls: list[int] = []
+
+    def compute() -> int:
+        calls.append(1)
+        return len(calls)
+
+    assert kept("page", ("k",), version, compute, shared=False) == 1
+    caches["jobs"].clear()
+    forget_in_process()
+    assert kept("page", ("k",), version, compute, shared=False) == 1  # not from the shared cache
+    caches["default"].clear()
+    assert kept("page", ("k",), version, compute, shared=False) == 2
+    # Through a page: another commune's staff still get a 404 after it was kept for another.
+    m = register(tree.xa_c1, "Nguyễn Văn An", card="1")
+    url = reverse("web:member_detail", args=[m.pk])
+    assert login(users.an).get(url).status_code == 200
+    assert login(users.binh).get(url).status_code == 404
+
+
 def test_a_process_remembers_its_kept_results_within_a_bound_and_never_across_versions(tree):
     """Read back from the shared cache, a province's dashboard cost 9 ms of unpickling at
     every visit: each process remembers the last results it read, by the same key."""

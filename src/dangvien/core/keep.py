@@ -66,7 +66,21 @@ def source_digest(root: Path) -> str:
     return h.hexdigest()[:16]
 
 
-def kept(name: str, key: tuple[Hashable, ...], version: Hashable, compute: Callable[[], T]) -> T:
+def kept(
+    name: str, key: tuple[Hashable, ...], version: Hashable, compute: Callable[[], T], *, shared: bool = True
+) -> T:
+    """`shared=False`: kept in this process's own cache (the default, an LRU of 300) and not
+    in the shared one nor its memory of 64: a record's page (a dossier, a member), cheap to
+    read again, must not push a province's reports out of either."""
+    if not shared:
+        local = caches["default"]
+        full = "kept:" + name + ":" + hashlib.sha256(repr((key, version)).encode()).hexdigest()[:32]
+        found = local.get(full, _MISSING)
+        if found is not _MISSING and isinstance(found, tuple) and found[0] == (key, version):
+            return found[1]
+        value = compute()
+        local.set(full, ((key, version), value), KEEP_SECONDS)
+        return value
     cache = caches["jobs"]
     # The same in every process of one release.
     digest = hashlib.sha256(repr((key, version, code_token())).encode()).hexdigest()[:32]

@@ -30,3 +30,10 @@ def kept_report(
     # The reader's language too: a result may hold sentences made in it.
     lang = translation.get_language()
     return kept(name, (who, lang, org.pk, org.path, *key), version or data_version(), compute)
+
+
+def kept_page(name: str, scope: Scope, key: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
+    """A record's page (a dossier, a candidate, a member) read once per data version by
+    everyone who sees what this scope sees, in their language; kept in the process only
+    (core.keep.kept, shared=False). Whatever depends on the user must depend on the scope."""
+    return kept(name, (scope.key, translation.get_language(), *key), data_version(), compute, shared=False)

@@ -12,7 +12,7 @@ from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -32,7 +32,6 @@ from dangvien.cases.models import Case, Exclusion, IntroKind
 from dangvien.committees.meetings import meeting_figures, meeting_get
 from dangvien.committees.models import Meeting
 from dangvien.core.errors import ServiceError
-from dangvien.core.keep import kept
 from dangvien.documents.models import GeneratedDocument
 from dangvien.documents.services import forms_for
 from dangvien.members.models import Membership
@@ -40,7 +39,7 @@ from dangvien.members.selectors import cell_official_choices
 from dangvien.orgs.models import Organization
 from dangvien.orgs.scope import Scope
 from dangvien.orgs.selectors import cells_in_scope
-from dangvien.reports.figures import data_version
+from dangvien.reports.kept import kept_page
 from dangvien.rules.arithmetic import votes_needed
 from dangvien.rules.selectors import RuleBook
 from dangvien.web import case_forms as F
@@ -283,9 +282,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # dozen queries and the eligibility checks): any write, this dossier's own steps
         # included, makes the next visit read it afresh (core/keep.py). The forms are built
         # from it on every visit; a step is recorded against the row read afresh.
-        view, voters = kept(
-            "case-page", (scope.key, translation.get_language(), pk, today), data_version(), read
-        )
+        view, voters = kept_page("case-page", scope, (pk, today), read)
     except Case.DoesNotExist:
         raise Http404 from None
     raw = request.GET.get("buoi", "")

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangvien.accounts.audit import mask
@@ -14,7 +14,6 @@ from dangvien.cases.models import OPEN_TRANSFER_STATES, Recognition
 from dangvien.cases.timeline import member_history
 from dangvien.core.dates import DateError, parse_user_date
 from dangvien.core.errors import ServiceError
-from dangvien.core.keep import kept
 from dangvien.core.replica import reads_replica
 from dangvien.jobs.services import job_start
 from dangvien.members import services
@@ -35,7 +34,7 @@ from dangvien.people.cccd import CccdError, validate_cccd
 from dangvien.people.models import Sex
 from dangvien.people.services import PersonData
 from dangvien.people.units import province_name, ward_name, wards_of
-from dangvien.reports.figures import data_version
+from dangvien.reports.kept import kept_page
 from dangvien.web.context import acting_user, request_scope
 from dangvien.web.forms import MemberEventForm, MemberForm, add_service_error
 
@@ -118,12 +117,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Read once per data version and day by everyone who sees what this user sees (eight
     # queries); any write makes the next visit read it afresh (core/keep.py). Everything
     # that depends on the user (masking, ancestors) depends only on that scope.
-    page = kept(
-        "member-page",
-        (scope.key, translation.get_language(), pk, timezone.localdate()),
-        data_version(),
-        lambda: _member_page(scope, pk),
-    )
+    page = kept_page("member-page", scope, (pk, timezone.localdate()), lambda: _member_page(scope, pk))
     return render(request, "web/members/detail.html", {"nav": "members", **page})
 
 

@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -41,7 +41,6 @@ from dangvien.cases.admission import services
 from dangvien.cases.models import Case
 from dangvien.core.dates import DateError, add_months, parse_user_date
 from dangvien.core.errors import ServiceError
-from dangvien.core.keep import kept
 from dangvien.core.search import name_filter
 from dangvien.members.models import Membership, Status
 from dangvien.members.selectors import cell_official_choices
@@ -49,7 +48,7 @@ from dangvien.orgs.models import Organization
 from dangvien.orgs.scope import Scope
 from dangvien.orgs.selectors import cells_in_scope
 from dangvien.people.models import Person
-from dangvien.reports.figures import data_version
+from dangvien.reports.kept import kept_page
 from dangvien.web import case_forms as F
 from dangvien.web.context import acting_user, request_scope
 from dangvien.web.forms import LazyForms, add_service_error
@@ -158,11 +157,8 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Read once per data version and day by everyone who sees what this user sees (seven
     # queries); any write makes the next visit read it afresh (core/keep.py). An action
     # is recorded against the row read afresh (candidate_action).
-    page = kept(
-        "candidate-page",
-        (scope.key, translation.get_language(), pk, today),
-        data_version(),
-        lambda: _candidate_page(_get_candidate(scope, pk), today),
+    page = kept_page(
+        "candidate-page", scope, (pk, today), lambda: _candidate_page(_get_candidate(scope, pk), today)
     )
     cand = page["cand"]
     assert isinstance(cand, Candidate)
