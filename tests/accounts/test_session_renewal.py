@@ -18,6 +18,14 @@ from dangvien.core.middleware import SessionMiddleware
 
 pytestmark = pytest.mark.django_db
 HOME = reverse("web:home")
+NOW = int(time.time())
+
+
+@pytest.fixture(autouse=True)
+def _still_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The middleware's clock held at NOW: the boundary cases (59 and 60 seconds) must not
+    move by the time a page takes to draw."""
+    monkeypatch.setattr(SessionMiddleware, "now", staticmethod(lambda: NOW))
 
 
 def _session_writes(client, url: str) -> int:  # type: ignore[no-untyped-def]
@@ -31,7 +39,7 @@ def _session_writes(client, url: str) -> int:  # type: ignore[no-untyped-def]
 def _renewed_ago(client, seconds: int) -> None:  # type: ignore[no-untyped-def]
     """The last renewal `seconds` ago, and the stored expiry as it was then."""
     s = client.session
-    s[SessionMiddleware.RENEW_KEY] = int(time.time()) - seconds
+    s[SessionMiddleware.RENEW_KEY] = NOW - seconds
     s.save()
     Session.objects.filter(session_key=s.session_key).update(
         expire_date=timezone.now() + dt.timedelta(seconds=30 * 60 - seconds)
@@ -62,7 +70,7 @@ def test_a_page_a_minute_after_the_renewal_renews_the_session_for_another_30_min
 def test_a_renewal_time_from_the_future_or_not_a_number_renews_at_once(users, login):
     c = login(users.an)
     c.get(HOME)
-    for odd in (int(time.time()) + 3600, "x"):
+    for odd in (NOW + 1, NOW + 3600, "x"):
         s = c.session
         s[SessionMiddleware.RENEW_KEY] = odd
         s.save()
