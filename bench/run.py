@@ -159,6 +159,10 @@ def committee_lines(c: dict) -> list[str]:  # type: ignore[type-arg]
     ]
 
 
+def _vn(x: float) -> str:
+    return f"{x:.2f}".replace(".", ",")
+
+
 def fmt(t: dict[str, float]) -> str:
     return f"{t['median_ms']:.1f} / {t['p95_ms']:.1f}"
 
@@ -198,9 +202,17 @@ def write(results: list[dict]) -> None:  # type: ignore[type-arg]
         if isinstance(floor, int | float) and floor:
             share = r["import_csv_rows_per_s"] / floor
             verdict = "met" if share >= 0.6 else "**not met**"
+            runs = ""
+            if r.get("import_csv_runs_s"):
+                imports, floors = r["import_csv_runs_s"], r["db_floor_runs_s"]
+                runs = (
+                    f" Medians of {len(imports)} runs taken in turn: import {' / '.join(map(_vn, imports))} s, "
+                    f"floor {' / '.join(map(_vn, floors))} s; each run's ratio "
+                    f"{', '.join(_vn(f / i) for i, f in zip(imports, floors, strict=True))}."
+                )
             lines.append(
-                f"\n- {r['vendor']}: the members import (CSV) runs at {share:.2f} of the database floor "
-                f"(aim ≥ 0,60: {verdict}).".replace("0.", "0,")
+                f"\n- {r['vendor']}: the members import (CSV) runs at {_vn(share)} of the database floor "
+                f"(aim ≥ 0,60: {verdict}).{runs}"
             )
     lines += [
         "\nAdmission pipeline (issue 3): the board of the whole province (counts per step, the 30 most "

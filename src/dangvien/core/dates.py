@@ -24,6 +24,14 @@ def parse_user_date(value: object) -> dt.date | None:
     text = str(value).strip()
     if not text:
         return None
+    if len(text) == 10 and text[2] == "/" == text[5] and text.isascii():
+        # dd/mm/yyyy, as nearly every cell of a file is written: read without the pattern
+        day_, month_, year_ = text[:2], text[3:5], text[6:]
+        if day_.isdigit() and month_.isdigit() and year_.isdigit():
+            try:
+                return dt.date(int(year_), int(month_), int(day_))
+            except ValueError:
+                raise DateError(f"ngày {text} không tồn tại") from None
     match = _DMY.match(text)
     if match:
         day, month, year = (int(g) for g in match.groups())

@@ -287,6 +287,10 @@ class Sheet:
                     .replace(",", ".")
                 )
             values = {key: (row[i] if i < len(row) else None) for key, i in self.index.items()}
+            # One search of the row's text; the cell is looked for only when it has one.
+            if not _CONTROL.search("".join(v for v in values.values() if isinstance(v, str))):
+                yield line, values
+                continue
             for key, value in values.items():
                 if isinstance(value, str) and _CONTROL.search(value):
                     raise FileRejected(
@@ -308,6 +312,8 @@ def _count_lines(path: Path) -> int:
 
 
 def cell_text(value: Any) -> str:
+    if type(value) is str:  # every cell of a CSV file: the common case first
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():

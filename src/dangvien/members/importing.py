@@ -17,6 +17,7 @@ from dangvien.core.bulk import analyze_on_commit
 from dangvien.core.errors import ServiceError
 from dangvien.core.spreadsheet import Column, ImportResult, Progress, RowError, Sheet, cell_text, date_cell
 from dangvien.core.text import fold
+from dangvien.jobs.tasks import analyze_later
 from dangvien.members import services
 from dangvien.members.lifecycle import STATUS_FROM_IMPORT, check_dates
 from dangvien.members.models import EventKind, MemberEvent, Membership, MembershipPeriod, Status
@@ -148,8 +149,11 @@ def import_members(
         with tally_deferred():  # the counts are read by no row's check
             run_rows(sheet, result, parse=parse, match=match, write=write, batch=BATCH)
         result.errors.sort(key=lambda e: e.row)
-        # A rollback (errors, dry run) drops it.
-        analyze_on_commit([Person, Membership, MemberEvent, MembershipPeriod], added=result.created)
+        # A rollback (errors, dry run) drops it. A first load is analyzed before the import
+        # returns; a later one, where autovacuum is off, by a queued job (core/bulk.py).
+        analyze_on_commit(
+            [Person, Membership, MemberEvent, MembershipPeriod], added=result.created, later=analyze_later
+        )
 
     return run_import(kind="members", path=path, actor=actor, dry_run=dry_run, progress=progress, body=body)
 
@@ -279,9 +283,18 @@ def _match(batch: list[_Row], scope: Scope, writable_ids: set[int]) -> _Matches:
     }
     # Matched by name and birth date only among the cells this import may write: a
     # namesake elsewhere is another human as far as this file can tell.
-    by_name = find_by_name_and_birth(
-        Membership.objects.select_related("person").filter(is_active=True, cell_id__in=writable_ids),
-        [(fold(r.person.full_name), r.person.birth_date) for r in batch if not r.card and not r.person.cccd],
+    # (The queryset only when a row needs it: filtering by a province's 3,000 cells costs
+    # Django 3,000 value checks a batch even when no query runs.)
+    pairs = [
+        (fold(r.person.full_name), r.person.birth_date) for r in batch if not r.card and not r.person.cccd
+    ]
+    by_name = (
+        find_by_name_and_birth(
+            Membership.objects.select_related("person").filter(is_active=True, cell_id__in=writable_ids),
+            pairs,
+        )
+        if pairs
+        else {}
     )
     # A row that names another commune's member or person (by card or CCCD) is refused with
     # one sentence that tells nothing of that record (people.ownership); checked per batch.
