@@ -32,8 +32,11 @@ def kept_report(
     return kept(name, (who, lang, org.pk, org.path, *key), version or data_version(), compute)
 
 
-def kept_page(name: str, scope: Scope, key: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
+def kept_page(
+    name: str, scope: Scope, key: tuple[Hashable, ...], compute: Callable[[], T], *, version: Hashable = None
+) -> T:
     """A record's page (a dossier, a candidate, a member) read once per data version by
     everyone who sees what this scope sees, in their language; kept in the process only
     (core.keep.kept, shared=False). Whatever depends on the user must depend on the scope."""
-    return kept(name, (scope.key, translation.get_language(), *key), data_version(), compute, shared=False)
+    version = version if version is not None else data_version()  # given: read once for a page's parts
+    return kept(name, (scope.key, translation.get_language(), *key), version, compute, shared=False)

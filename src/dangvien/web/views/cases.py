@@ -39,13 +39,14 @@ from dangvien.members.selectors import cell_official_choices
 from dangvien.orgs.models import Organization
 from dangvien.orgs.scope import Scope
 from dangvien.orgs.selectors import cells_in_scope
+from dangvien.reports.figures import data_version
 from dangvien.reports.kept import kept_page
 from dangvien.rules.arithmetic import votes_needed
 from dangvien.rules.selectors import RuleBook
 from dangvien.web import case_forms as F
 from dangvien.web.context import acting_user, request_scope
 from dangvien.web.forms import LazyForms, run_versioned
-from dangvien.web.fragments import kept_html
+from dangvien.web.fragments import kept_body, kept_html
 from dangvien.web.views.pickers import officials_url
 
 CELL_SELECT_LIMIT = 300
@@ -217,14 +218,15 @@ def _by_step(forms_: list[Any]) -> dict[str, list[Any]]:
     return out
 
 
-def _render_case(
-    request: HttpRequest,
+def _case_context(
+    scope: Scope,
     view: CaseView,
     forms_: Mapping[str, forms.Form],
     action: str = "",
     voters: tuple[int, int] | None = None,
-) -> HttpResponse:
-    scope = request_scope(request)
+) -> dict[str, Any]:
+    """The dossier's body (web/cases/_case.html): what the view read, the forms, and the
+    flags the scope decides. Nothing of the request: a body may be kept (case_detail)."""
     c = view.case
     today = timezone.localdate()
     official, exempt = voters or cell_voters(c.cell, today)
@@ -232,40 +234,46 @@ def _render_case(
     papers = forms_for(c, None) if can_write else []
     book = RuleBook.load()
     threshold = book.get("vote.cell_threshold", on=today, org=c.cell)
-    return render(
-        request,
-        "web/cases/case.html",
-        {
-            "nav": "cases",
-            "v": view,
-            "c": c,
-            "f": forms_,
-            "action": action,
-            "can_write": can_write,
-            "step_def": P.BY_CODE[c.step],
-            "simple_step": c.step not in (P.CELL_VOTE, P.BASE_RESOLUTION, P.DECISION, P.CEREMONY),
-            "registry": {
-                "official": official,
-                "exempt": exempt,
-                "needed": votes_needed(denominator=official, threshold=threshold.value),  # type: ignore[arg-type]
-                "threshold": threshold,
-            },
-            "decision_phase": c.step in P.DECISION_PHASE and c.cell_resolution_on is not None,
-            "today": today,
-            "exclusions": Exclusion,
-            "IntroKind": IntroKind,
-            "paper_forms": papers,
-            "step_forms": _by_step(papers),
-            "generated": list(
-                GeneratedDocument.objects.filter(case=c).defer("content").select_related("generated_by")[:20]
-            )
-            if can_write
-            else [],
-            "obj_pk": c.pk,
-            "dossier_kind": "admission",
+    return {
+        "v": view,
+        "c": c,
+        "f": forms_,
+        "action": action,
+        "can_write": can_write,
+        "step_def": P.BY_CODE[c.step],
+        "simple_step": c.step not in (P.CELL_VOTE, P.BASE_RESOLUTION, P.DECISION, P.CEREMONY),
+        "registry": {
+            "official": official,
+            "exempt": exempt,
+            "needed": votes_needed(denominator=official, threshold=threshold.value),  # type: ignore[arg-type]
+            "threshold": threshold,
         },
-        status=400 if action else 200,
-    )
+        "decision_phase": c.step in P.DECISION_PHASE and c.cell_resolution_on is not None,
+        "today": today,
+        "exclusions": Exclusion,
+        "IntroKind": IntroKind,
+        "paper_forms": papers,
+        "step_forms": _by_step(papers),
+        "generated": list(
+            GeneratedDocument.objects.filter(case=c).defer("content").select_related("generated_by")[:20]
+        )
+        if can_write
+        else [],
+        "obj_pk": c.pk,
+        "dossier_kind": "admission",
+    }
+
+
+def _render_case(
+    request: HttpRequest,
+    view: CaseView,
+    forms_: Mapping[str, forms.Form],
+    action: str = "",
+    voters: tuple[int, int] | None = None,
+) -> HttpResponse:
+    """The dossier's page drawn afresh: a form sent back with its errors."""
+    context = _case_context(request_scope(request), view, forms_, action, voters)
+    return render(request, "web/cases/case.html", {"nav": "cases", **context}, status=400 if action else 200)
 
 
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -280,16 +288,27 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         # Read once per data version and day, by everyone who sees what this user sees (a
         # dozen queries and the eligibility checks): any write, this dossier's own steps
-        # included, makes the next visit read it afresh (core/keep.py). The forms are built
-        # from it on every visit; a step is recorded against the row read afresh.
-        view, voters = kept_page("case-page", scope, (pk, today), read)
+        # included, makes the next visit read it afresh (core/keep.py). The body is drawn
+        # from it as rarely (web.fragments.kept_body); a step is recorded against the row
+        # read afresh.
+        version = data_version()  # once for both kept parts
+        view, voters = kept_page("case-page", scope, (pk, today), read, version=version)
     except Case.DoesNotExist:
         raise Http404 from None
     raw = request.GET.get("buoi", "")
     meeting = meeting_get(scope, int(raw)) if raw.isdigit() else None
     if meeting is not None and meeting.cell_id != view.case.cell_id:
         meeting = None
-    return _render_case(request, view, _forms(view.case, meeting=meeting, voters=voters), voters=voters)
+    body = kept_body(
+        request,
+        "case",
+        scope,
+        (pk, today, meeting.pk if meeting else None),
+        "web/cases/_case.html",
+        lambda: _case_context(scope, view, _forms(view.case, meeting=meeting, voters=voters), voters=voters),
+        version=version,
+    )
+    return render(request, "web/cases/case.html", {"nav": "cases", "c": view.case, "body": body})
 
 
 def _membership(case: Case, value: str) -> Membership | None:

@@ -48,11 +48,12 @@ from dangvien.orgs.models import Organization
 from dangvien.orgs.scope import Scope
 from dangvien.orgs.selectors import cells_in_scope
 from dangvien.people.models import Person
+from dangvien.reports.figures import data_version
 from dangvien.reports.kept import kept_page
 from dangvien.web import case_forms as F
 from dangvien.web.context import acting_user, request_scope
 from dangvien.web.forms import LazyForms, add_service_error
-from dangvien.web.fragments import kept_html
+from dangvien.web.fragments import kept_body, kept_html
 from dangvien.web.views.cases import _org_from_request
 from dangvien.web.views.pickers import officials_url
 
@@ -157,33 +158,52 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Read once per data version and day by everyone who sees what this user sees (seven
     # queries); any write makes the next visit read it afresh (core/keep.py). An action
     # is recorded against the row read afresh (candidate_action).
+    version = data_version()  # once for both kept parts
     page = kept_page(
-        "candidate-page", scope, (pk, today), lambda: _candidate_page(_get_candidate(scope, pk), today)
+        "candidate-page",
+        scope,
+        (pk, today),
+        lambda: _candidate_page(_get_candidate(scope, pk), today),
+        version=version,
     )
     cand = page["cand"]
     assert isinstance(cand, Candidate)
-    return _render_candidate(request, page, _candidate_forms(cand))
+    # Drawn as rarely as it is read (web.fragments.kept_body).
+    body = kept_body(
+        request,
+        "candidate",
+        scope,
+        (pk, today),
+        "web/cases/_candidate.html",
+        lambda: _candidate_context(scope, page, _candidate_forms(cand)),
+        version=version,
+    )
+    return render(request, "web/cases/candidate.html", {"nav": "candidates", "cand": cand, "body": body})
+
+
+def _candidate_context(
+    scope: Scope, page: dict[str, object], forms_: Mapping[str, forms.Form], action: str = ""
+) -> dict[str, object]:
+    """The candidate's body (web/cases/_candidate.html); nothing of the request."""
+    cand = page["cand"]
+    assert isinstance(cand, Candidate)
+    return {
+        **page,
+        "f": forms_,
+        "action": action,
+        "can_write": scope.can_write(cand.cell),
+        "is_open": cand.state in OPEN_STATES,
+        "can_open": cand.state in (State.SOURCING, State.IN_CLASS, State.READY),
+    }
 
 
 def _render_candidate(
     request: HttpRequest, page: dict[str, object], forms_: Mapping[str, forms.Form], action: str = ""
 ) -> HttpResponse:
-    scope = request_scope(request)
-    cand = page["cand"]
-    assert isinstance(cand, Candidate)
+    """The candidate's page drawn afresh: a form sent back with its errors."""
+    context = _candidate_context(request_scope(request), page, forms_, action)
     return render(
-        request,
-        "web/cases/candidate.html",
-        {
-            "nav": "candidates",
-            **page,
-            "f": forms_,
-            "action": action,
-            "can_write": scope.can_write(cand.cell),
-            "is_open": cand.state in OPEN_STATES,
-            "can_open": cand.state in (State.SOURCING, State.IN_CLASS, State.READY),
-        },
-        status=400 if action else 200,
+        request, "web/cases/candidate.html", {"nav": "candidates", **context}, status=400 if action else 200
     )
 
 
