@@ -219,3 +219,21 @@ def test_after_the_nightly_tick_a_provinces_first_home_visit_reads_the_kept_page
     # The session, the user and their grants, the data version, the watch list and the bell:
     # no figure is counted on this visit.
     assert len(first.captured_queries) <= 22, [q["sql"][:80] for q in first.captured_queries]
+
+
+def test_a_result_kept_under_one_path_prefix_is_not_served_under_another(tree, users):
+    """A kept part holds addresses: one drawn outside any request (the nightly tick) has the
+    default prefix, wrong for a site served under a sub-path."""
+    from django.urls import set_script_prefix
+
+    from dangvien.reports.kept import kept_report
+
+    scope = scope_for(users.an)
+    try:
+        set_script_prefix("/")
+        drawn_by_the_tick = kept_report("where", scope, tree.xa, ("k",), lambda: reverse("web:home"))
+        set_script_prefix("/dangvien/")
+        under_the_sub_path = kept_report("where", scope, tree.xa, ("k",), lambda: reverse("web:home"))
+    finally:
+        set_script_prefix("/")
+    assert (drawn_by_the_tick, under_the_sub_path) == ("/", "/dangvien/")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
+from django.urls import get_script_prefix
 from django.utils import translation
 
 from dangvien.core.keep import kept
@@ -27,9 +28,11 @@ def kept_report(
     version: Hashable | None = None,
 ) -> T:
     who = ("whole",) if scope.sees_all_of(org) else scope.key
-    # The reader's language too: a result may hold sentences made in it.
-    lang = translation.get_language()
-    return kept(name, (who, lang, org.pk, org.path, *key), version or data_version(), compute)
+    # The reader's language too: a result may hold sentences made in it; and the site's
+    # path prefix, for the addresses it holds (one drawn by the nightly tick, outside any
+    # request, has the default prefix: not for a site served under a sub-path).
+    where = (translation.get_language(), get_script_prefix())
+    return kept(name, (who, *where, org.pk, org.path, *key), version or data_version(), compute)
 
 
 def kept_page(
@@ -39,4 +42,5 @@ def kept_page(
     everyone who sees what this scope sees, in their language; kept in the process only
     (core.keep.kept, shared=False). Whatever depends on the user must depend on the scope."""
     version = version if version is not None else data_version()  # given: read once for a page's parts
-    return kept(name, (scope.key, translation.get_language(), *key), version, compute, shared=False)
+    where = (translation.get_language(), get_script_prefix())
+    return kept(name, (scope.key, *where, *key), version, compute, shared=False)

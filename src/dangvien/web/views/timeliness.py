@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -45,8 +46,6 @@ def _period(request: HttpRequest, today: dt.date) -> tuple[dt.date, dt.date, str
 
 def _period_query(request: HttpRequest, start: dt.date, end: dt.date) -> str:
     """The page's own query string, for the links between the report and a whole list."""
-    from urllib.parse import urlencode
-
     org = request.GET.get("to-chuc", "")
     params = {"to-chuc": org} if org else {}
     if request.GET.get("tu") and request.GET.get("den"):
