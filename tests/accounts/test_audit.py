@@ -235,3 +235,53 @@ def test_a_long_audited_transaction_does_not_block_a_short_write_elsewhere(tree)
     )
     assert registered[-2:] == [str(short), str(Membership.objects.get(card_number="1"))]
     assert audit_verify().ok
+
+
+def _seals_asked() -> int:
+    return sum(func is audit_seal for _sids, func, _robust in transaction.get_connection().run_on_commit)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transaction_of_many_entries_asks_for_one_seal_and_seals_them_all(tree):
+    """The nation's organizations file wrote 102,737 entries in one transaction, and each
+    asked for a seal after the commit: minutes of passes finding nothing to seal."""
+    with transaction.atomic():
+        for i in range(5):
+            audit_log(actor=None, action=f"test.many.{i}")
+        assert _seals_asked() == 1
+    assert not AuditEntry.objects.filter(seq__isnull=True).exists()
+    assert audit_verify().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_seal_asked_for_in_a_savepoint_rolled_back_is_asked_for_again(tree):
+    with transaction.atomic():
+        audit_log(actor=None, action="test.outer")
+        with transaction.atomic():  # a savepoint: the outer seal will serve it
+            audit_log(actor=None, action="test.inner")
+            assert _seals_asked() == 1
+        try:
+            with transaction.atomic():
+                audit_log(actor=None, action="test.dropped")
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        assert _seals_asked() == 1
+    with transaction.atomic():
+        try:
+            with transaction.atomic():  # the first seal asked for inside a savepoint rolled back
+                audit_log(actor=None, action="test.gone")
+                assert _seals_asked() == 1
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        assert _seals_asked() == 0
+        audit_log(actor=None, action="test.after")
+        assert _seals_asked() == 1
+    assert set(AuditEntry.objects.filter(action__startswith="test.").values_list("action", flat=True)) == {
+        "test.outer",
+        "test.inner",
+        "test.after",
+    }
+    assert not AuditEntry.objects.filter(seq__isnull=True).exists()
+    assert audit_verify().ok
