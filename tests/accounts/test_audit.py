@@ -285,3 +285,16 @@ def test_a_seal_asked_for_in_a_savepoint_rolled_back_is_asked_for_again(tree):
     }
     assert not AuditEntry.objects.filter(seq__isnull=True).exists()
     assert audit_verify().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_entries_written_in_savepoints_of_one_transaction_ask_for_one_seal(tree):
+    """Each organization of a file is created in a savepoint of its own (org_create is
+    atomic): the seal asked for in the first, released, still runs at the commit."""
+    with transaction.atomic():
+        for i in range(3):
+            with transaction.atomic():
+                audit_log(actor=None, action=f"test.saved.{i}")
+        assert _seals_asked() == 1
+    assert AuditEntry.objects.filter(action__startswith="test.saved.", seq__isnull=False).count() == 3
+    assert audit_verify().ok

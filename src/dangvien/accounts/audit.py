@@ -147,13 +147,15 @@ def _seal_on_commit() -> None:
     """Seal the transaction's entries once it commits: once, however many entries it wrote.
     An organizations file of the nation's 102,737 organizations wrote as many entries, and
     each asked for its own seal after the commit: 102,737 passes over the chain's head, the
-    first sealing everything and the others finding nothing (minutes). A seal asked for at
-    this savepoint level or an outer one is enough: it is dropped only by a rollback that
-    drops this entry too. Robust: a failed seal is logged, never the writer's error; the
-    next one catches up."""
+    first sealing everything and the others finding nothing (minutes).
+
+    Any seal already asked for in this transaction serves: Django drops a callback only
+    when a savepoint it was asked in is rolled back; one since released can no longer be,
+    and one still open holds this entry too, so such a rollback drops both. (A seal asked
+    in a savepoint already rolled back is gone from the list: it is asked for again.)
+    Robust: a failed seal is logged, never the writer's error; the next one catches up."""
     connection = transaction.get_connection()
-    here = set(connection.savepoint_ids)
-    if any(func is audit_seal and sids <= here for sids, func, _robust in connection.run_on_commit):
+    if any(func is audit_seal for _sids, func, _robust in connection.run_on_commit):
         return
     transaction.on_commit(audit_seal, robust=True)
 
