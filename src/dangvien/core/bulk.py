@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from django.apps import apps
 from django.db import connection, models, transaction
 
 
@@ -80,16 +81,21 @@ def bulk_insert(model: type[models.Model], columns: Sequence[str], rows: Sequenc
             )
 
 
+_TYPES: dict[str, dict[str, int]] = {}
+
+
 def _column_types(cur: Any, table: str, columns: Sequence[str]) -> list[int]:
     """The columns' type oids, for a binary COPY: PostgreSQL then stores each value as
     psycopg encoded it instead of parsing text (dates, timestamps, numbers), about a fifth
-    of a members import's time in the database (07/12/2026)."""
-    cur.execute(
-        "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0",
-        [table],
-    )
-    oids = dict(cur.fetchall())
-    return [oids[c] for c in columns]
+    of a members import's time in the database (07/12/2026). Read once per table and
+    process: the columns' types change only with a migration, which restarts the server."""
+    if table not in _TYPES:
+        cur.execute(
+            "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0",
+            [table],
+        )
+        _TYPES[table] = dict(cur.fetchall())
+    return [_TYPES[table][c] for c in columns]
 
 
 # A load this large may leave PostgreSQL's statistics of a table far from its content.
@@ -149,8 +155,6 @@ def analyze_on_commit(
 def analyze_labels(labels: Sequence[str]) -> None:
     """`analyze` models named by label ("members.Membership"), as a queued job names them;
     a label that is not one of our models is refused (a job's row is data)."""
-    from django.apps import apps
-
     analyze([apps.get_model(label) for label in labels])
 
 
@@ -172,13 +176,11 @@ def _needs_analyze(model: type[models.Model], added: int) -> str | None:
         key == "autovacuum_enabled" and value.lower() in _OFF
         for key, _, value in (option.partition("=") for option in options or ())
     )
-    if not stale_statistics(rows=rows, changed=changed, added=added, autovacuum=not off):
-        return None
-    return (
-        "first"
-        if stale_statistics(rows=rows, changed=changed, added=added, autovacuum=True)
-        else "autovacuum-off"
-    )
+    if stale_statistics(rows=rows, changed=changed, added=added, autovacuum=True):
+        return "first"  # what autovacuum's own pace leaves wrong too
+    if off and stale_statistics(rows=rows, changed=changed, added=added, autovacuum=False):
+        return "autovacuum-off"
+    return None
 
 
 def stale_statistics(*, rows: float, changed: int, added: int, autovacuum: bool) -> bool:
