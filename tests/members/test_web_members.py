@@ -1,6 +1,8 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dangvien.members.models import Membership
@@ -113,6 +115,16 @@ def test_the_list_is_in_vietnamese_order_and_paginated(login, users, tree):
     body = login(users.an).post(reverse("web:member_list"), {}).content.decode()
     positions = [body.index(f"Nguyễn Văn {g}<") for g in ["An", "Ánh", "Ân", "Bình", "Đức"]]
     assert positions == sorted(positions)
+
+
+def test_each_row_links_to_its_members_page_and_the_list_reads_no_identity_numbers(login, users, tree):
+    members = [register(tree.xa_c1, f"Nguyễn Văn {g}", card=str(i + 1)) for i, g in enumerate(GIVEN[:3])]
+    with CaptureQueriesContext(connection) as queries:
+        body = login(users.an).post(reverse("web:member_list"), {"q": "nguyen"}).content.decode()
+    for m in members:
+        assert f'href="{reverse("web:member_detail", args=[m.pk])}"' in body
+    # The rows show no CCCD, phone or address: the page reads none of them.
+    assert not [q["sql"] for q in queries.captured_queries if '"cccd"' in q["sql"] or '"phone"' in q["sql"]]
 
 
 def test_filters_by_sex_status_and_age_band(login, users, tree):

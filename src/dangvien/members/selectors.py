@@ -126,6 +126,21 @@ def _count_key(scope: Scope, f: MemberFilter) -> str:
 
 SEARCH_IDS_LIMIT = 5000
 
+# What a list's row shows (the page and the API's list): reading only these keeps a
+# person's CCCD, phone and address out of a page that does not show them, and builds 150
+# model instances from a third of the columns.
+LIST_FIELDS = (
+    "card_number",
+    "status",
+    "admission_date",
+    "official_date",
+    "person__full_name",
+    "person__birth_date",
+    "person__sex",
+    "cell__code",
+    "cell__name",
+)
+
 
 def member_list(scope: Scope, f: MemberFilter, *, page: int = 1, per_page: int = PER_PAGE) -> MemberPage:
     """One page, in the Vietnamese order of names (given name first).
@@ -150,13 +165,13 @@ def member_list(scope: Scope, f: MemberFilter, *, page: int = 1, per_page: int =
     pages = max(1, -(-count // per_page))
     page = min(max(1, page), pages)
     window = slice((page - 1) * per_page, page * per_page)
-    related = Membership.objects.select_related("person", "cell")
+    related = Membership.objects.select_related("person", "cell").only(*LIST_FIELDS)
     if ids is not None:
         page_ids = ids[window]
         by_id = {m.pk: m for m in related.filter(pk__in=page_ids)}
         items = [by_id[pk] for pk in page_ids if pk in by_id]
     else:
-        items = list(ordered.select_related("person", "cell")[window])
+        items = list(ordered.select_related("person", "cell").only(*LIST_FIELDS)[window])
     return MemberPage(items, count, page, pages)
 
 
