@@ -2,11 +2,14 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dangvien.members.models import Membership
+from dangvien.members.selectors import MemberPage
 from dangvien.orgs.models import Organization
+from dangvien.people.models import Person
 
 from ..conftest import register
 
@@ -125,6 +128,22 @@ def test_each_row_links_to_its_members_page_and_the_list_reads_no_identity_numbe
         assert f'href="{reverse("web:member_detail", args=[m.pk])}"' in body
     # The rows show no CCCD, phone or address: the page reads none of them.
     assert not [q["sql"] for q in queries.captured_queries if '"cccd"' in q["sql"] or '"phone"' in q["sql"]]
+
+
+def test_links_and_page_numbers_hold_no_thousands_separator(tree):
+    # Ids past a thousand, as at any real committee, and page 1,000 of a nation's "nguyen":
+    # written as 15.474 a link leads nowhere, and page "1.001" is read as page 1.
+    m = Membership(
+        pk=15474,
+        person=Person(full_name="Nguyễn Văn An", birth_date=dt.date(1990, 5, 17)),
+        cell=tree.xa_c1,
+        status="official",
+        admission_date=dt.date(2015, 3, 2),
+    )
+    body = render_to_string("web/members/_results.html", {"page": MemberPage([m], 60_000, 1_000, 1_200)})
+    assert reverse("web:member_detail", args=[15474]) == "/dang-vien/15474/"
+    assert 'href="/dang-vien/15474/"' in body
+    assert '{"page": "1001"}' in body and '{"page": "999"}' in body
 
 
 def test_filters_by_sex_status_and_age_band(login, users, tree):
